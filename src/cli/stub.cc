@@ -1,0 +1,1 @@
+int FerryCliMain(int, char**) { return 0; }
