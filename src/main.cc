@@ -1,1 +1,4 @@
-int main(int argc, char** argv) { extern int FerryCliMain(int, char**); return FerryCliMain(argc, argv); }
+// Copyright (c) the Ferry authors.
+#include "cli/cli.h"
+
+int main(int argc, char** argv) { return ferry::cli::Main(argc, argv); }

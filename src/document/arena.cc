@@ -60,7 +60,8 @@ void* Arena::AllocateSlow(size_t n, size_t align) {
 }
 
 std::string_view Arena::CopyString(std::string_view s) {
-  if (s.empty()) return std::string_view();
+  // A non-null empty view: callers may pass data() to memcmp/memcpy.
+  if (s.empty()) return std::string_view("", 0);
   char* p = static_cast<char*>(Allocate(s.size(), 1));
   std::memcpy(p, s.data(), s.size());
   return std::string_view(p, s.size());

@@ -75,9 +75,16 @@ struct JsonParser::Impl {
   }
   bool Fail(simdjson::error_code e) { return Fail(std::string(simdjson::error_message(e))); }
 
-  // Builds a scalar from its raw token; `decode` decodes an escaped string.
-  template <typename Decode>
-  bool Scalar(od::json_type t, std::string_view raw, Decode&& decode, Value* out) {
+  // Builds a scalar from its raw token; `decode` decodes (and consumes) an
+  // escaped string, `consume` consumes an escape-free one.
+  //
+  // Every string must be consumed: On-Demand skips an unconsumed value with
+  // a non-validating skip that takes a string followed by ':' for an object
+  // key, so `[{},"a":1}]` would be accepted as `[{},"a"]` (found by
+  // fuzz_json_parse). Numbers and literals are skipped one token at a time,
+  // after which the next token is checked, so they need no consuming.
+  template <typename Decode, typename Consume>
+  bool Scalar(od::json_type t, std::string_view raw, Decode&& decode, Consume&& consume, Value* out) {
     std::string_view tok = TrimTrailingSpace(raw);
     switch (t) {
       case od::json_type::number:
@@ -95,6 +102,7 @@ struct JsonParser::Impl {
         if (tok.size() < 2 || tok.front() != '"' || tok.back() != '"') return Fail("invalid string");
         std::string_view body = tok.substr(1, tok.size() - 2);
         if (std::memchr(body.data(), '\\', body.size()) == nullptr) {
+          if (auto e = consume()) return Fail(e);
           *out = Value::StringViewNoEscape(body);
           return true;
         }
@@ -122,7 +130,13 @@ struct JsonParser::Impl {
       if (auto e = v.get_object().get(o)) return Fail(e);
       return BuildObject(o, depth, out);
     }
-    return Scalar(t, v.raw_json_token(), [&](std::string_view& s) { return v.get_string().get(s); }, out);
+    return Scalar(
+        t, v.raw_json_token(), [&](std::string_view& s) { return v.get_string().get(s); },
+        [&] {
+          od::raw_json_string ignored;
+          return v.get_raw_json_string().get(ignored);
+        },
+        out);
   }
 
   bool BuildArray(od::array& a, uint32_t depth, Value* out) {
@@ -197,7 +211,9 @@ struct JsonParser::Impl {
     } else {
       std::string_view raw;
       if (auto re = doc.raw_json_token().get(raw)) Fail(re);
-      else ok = Scalar(t, raw, [&](std::string_view& s) { return doc.get_string().get(s); }, &root);
+      // A root scalar needs no consuming: nothing is iterated after it.
+      else ok = Scalar(t, raw, [&](std::string_view& s) { return doc.get_string().get(s); },
+                       [] { return simdjson::SUCCESS; }, &root);
       // A root scalar is the whole text: nothing may follow its token.
       if (ok && TrimTrailingSpace(raw).size() + size_t(raw.data() - text.data()) !=
                     TrimTrailingSpace(text).size()) {
@@ -223,7 +239,7 @@ Result<Value> JsonParser::ParsePadded(std::string_view text, Arena& arena) {
 
 Result<Value> JsonParser::Parse(std::string_view text, Arena& arena) {
   char* copy = static_cast<char*>(arena.Allocate(text.size() + kPadding, 64));
-  std::memcpy(copy, text.data(), text.size());
+  if (!text.empty()) std::memcpy(copy, text.data(), text.size());
   std::memset(copy + text.size(), 0, kPadding);
   return impl_->Parse(std::string_view(copy, text.size()), arena);
 }

@@ -24,6 +24,13 @@ T* AllocateChildren(uint32_t capacity, Arena& arena) {
   return reinterpret_cast<T*>(header + 1);
 }
 
+// Key comparison that is defined for empty views whose data() is null
+// (memcmp with a null pointer is undefined even for length 0).
+bool KeyEquals(const Value& k, std::string_view key) {
+  std::string_view s = k.AsString();
+  return s.size() == key.size() && (key.empty() || std::memcmp(s.data(), key.data(), key.size()) == 0);
+}
+
 bool IsPlainInteger(std::string_view lit) {
   size_t i = (!lit.empty() && lit[0] == '-') ? 1 : 0;
   if (i >= lit.size()) return false;
@@ -179,8 +186,7 @@ void Value::EraseAt(size_t i) {
 
 int64_t Value::IndexOf(std::string_view key) const {
   for (int64_t i = int64_t(size_) - 1; i >= 0; --i) {
-    const Value& k = members_[i].key;
-    if (k.size_ == key.size() && std::memcmp(k.str_, key.data(), key.size()) == 0) return i;
+    if (KeyEquals(members_[i].key, key)) return i;
   }
   return -1;
 }
@@ -218,8 +224,7 @@ void Value::InsertMemberAt(size_t i, std::string_view key, Value v, Arena& arena
 bool Value::Remove(std::string_view key, Value* removed) {
   bool any = false;
   for (int64_t i = int64_t(size_) - 1; i >= 0; --i) {
-    const Value& k = members_[i].key;
-    if (k.size_ == key.size() && std::memcmp(k.str_, key.data(), key.size()) == 0) {
+    if (KeyEquals(members_[i].key, key)) {
       if (!any && removed != nullptr) *removed = members_[i].value;
       any = true;
       EraseMemberAt(size_t(i));

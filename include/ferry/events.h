@@ -1,0 +1,65 @@
+// Copyright (c) the Ferry authors.
+//
+// Typed events the engine emits while it works. The command line draws them
+// as a progress bar (or plain lines when not on a terminal); later front ends
+// stream them (Server-Sent Events) or log them (audit log).
+//
+// Thread safety: the engine calls an EventSink from one thread at a time (the
+// run's coordinating thread), so sinks need no locking of their own unless
+// they share state with other threads.
+
+#ifndef FERRY_EVENTS_H_
+#define FERRY_EVENTS_H_
+
+#include <cstdint>
+#include <string>
+
+#include "ferry/status.h"
+
+namespace ferry {
+
+enum class EventType : uint8_t {
+  kRunStarted = 0,
+  kStageChanged = 1,
+  kProgress = 2,
+  kWarning = 3,
+  kError = 4,
+  kCompleted = 5,
+  kFailed = 6,
+};
+
+// "run_started", "stage_changed", "progress", "warning", "error",
+// "completed", "failed".
+const char* EventTypeName(EventType t);
+
+struct Event {
+  EventType type = EventType::kProgress;
+  std::string run_id;
+  // "reading", "migrating", "publishing", "done" ...
+  std::string stage;
+  uint64_t processed_docs = 0;
+  uint64_t processed_bytes = 0;
+  // Total input bytes when known (files), else 0.
+  uint64_t total_bytes = 0;
+  // Estimated total documents (from bytes per document so far), else 0.
+  uint64_t estimated_total_docs = 0;
+  double docs_per_second = 0;
+  double mb_per_second = 0;  // MB = 10^6 bytes of input
+  // Seconds left, -1 when unknown.
+  double eta_seconds = -1;
+  double elapsed_seconds = 0;
+  // For kWarning / kError / kFailed: what happened.
+  std::string message;
+  ErrorCode code = ErrorCode::kOk;
+};
+
+// Receives events. Implementations must not throw.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void OnEvent(const Event& event) = 0;
+};
+
+}  // namespace ferry
+
+#endif  // FERRY_EVENTS_H_

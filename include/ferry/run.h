@@ -1,0 +1,206 @@
+// Copyright (c) the Ferry authors.
+//
+// Running a project over data: analyze (what is there), plan (what would be
+// done and how long it would take), run (migrate), validate (check only).
+//
+// A run streams the source in batches (memory stays flat whatever the input
+// size), processes batches on worker threads, and writes results in input
+// order. Per record:
+//   parse -> detect version -> validate against its schema -> apply the path
+//   of migrations -> validate against the target schema -> write.
+// A record ends up migrated, already at target (written unchanged, byte for
+// byte), or rejected (sent to the reject file with key, JSON Pointer, code,
+// message and the original document).
+//
+// Files are published atomically: output is written to a temporary file in
+// the target's directory, synced, and renamed over the target only when the
+// run completes. A dry run does everything but write: no output, no reject
+// file, no temporary file.
+//
+// Thread safety: each call is independent; a Project may be shared by
+// concurrent calls. Cancellation is through RunOptions::cancel.
+
+#ifndef FERRY_RUN_H_
+#define FERRY_RUN_H_
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ferry/events.h"
+#include "ferry/project.h"
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry {
+
+enum class ErrorPolicy : uint8_t {
+  kStop = 0,     // strict: the first rejected record fails the run; nothing is published
+  kSkip = 1,     // reject the record and go on; the run succeeds
+  kCollect = 2,  // reject and go on; publish, but fail the run (REJECTED) at the end
+};
+const char* ErrorPolicyName(ErrorPolicy p);
+Result<ErrorPolicy> ParseErrorPolicy(std::string_view s);
+
+struct RunOptions {
+  // Source and target: "jsonl:PATH", "json:PATH" or a plain path (format from
+  // the extension: .json is a JSON array unless its first byte is not '[';
+  // anything else JSON Lines). `target` empty: dry run is required (files are
+  // never migrated in place by overwriting their only copy).
+  std::string source;
+  std::string target;
+  // Reject file (JSON Lines), "" for none. Ignored by a dry run.
+  std::string rejects;
+  // Records per batch, 1 .. 100,000. Default 50 (preset "recommended").
+  uint32_t batch_size = 50;
+  // Worker threads; 0 = all cores.
+  uint32_t threads = 0;
+  ErrorPolicy on_error = ErrorPolicy::kSkip;
+  bool validate_before = true;
+  bool validate_after = true;
+  bool dry_run = false;
+  // Pause between batches (throttle), milliseconds. Default 0.
+  uint32_t throttle_ms = 0;
+  // Stop after this many records (0 = all). Used by plan's timed sample.
+  uint64_t limit = 0;
+  // Set to true (e.g. from a SIGINT handler) to stop at the next batch
+  // boundary. Not owned; may be null.
+  const std::atomic<bool>* cancel = nullptr;
+  // Receives progress events. Not owned; may be null.
+  EventSink* events = nullptr;
+  // Minimum milliseconds between progress events. Default 250.
+  uint32_t progress_interval_ms = 250;
+  // Collect the "what would change" field statistics. Default: off, but on in
+  // a dry run unless skip_change_stats (plan's timed sample skips them).
+  bool collect_changes = false;
+  bool skip_change_stats = false;
+  // How many example rejects per code to keep in the report. Default 3.
+  uint32_t examples_per_code = 3;
+};
+
+// Applies a preset: "safe" (batch 10, validate before and after, stop),
+// "recommended" (batch 50, validate before and after, skip; the default),
+// "fast" (batch 500, validate after only, skip).
+Status ApplyPreset(std::string_view preset, RunOptions* options);
+
+struct RejectExample {
+  std::string key;  // "" when the record has no usable key
+  uint64_t record = 0;  // 1-based record number in the source
+  std::string pointer;
+  std::string message;
+};
+
+struct VersionStats {
+  uint64_t count = 0;
+  uint64_t migrated = 0;
+  uint64_t rejected = 0;
+  // Migration ids on this version's path.
+  std::vector<std::string> path;
+  bool lossy = false;
+};
+
+struct RunReport {
+  std::string run_id;
+  // "completed", "failed", "cancelled".
+  std::string status;
+  bool dry_run = false;
+  std::string source;
+  std::string target;
+  std::string rejects_file;
+  std::string preset;
+  // input == migrated + already_at_target + rejected, always.
+  uint64_t input = 0;
+  uint64_t migrated = 0;
+  uint64_t already_at_target = 0;
+  uint64_t rejected = 0;
+  // Records whose lossy steps dropped data (kept as complements).
+  uint64_t with_complement = 0;
+  uint64_t bytes_in = 0;
+  uint64_t bytes_out = 0;
+  uint64_t batches = 0;
+  double seconds = 0;
+  uint32_t threads = 0;
+  uint32_t batch_size = 0;
+  ErrorPolicy on_error = ErrorPolicy::kSkip;
+  // Per detected version (UNKNOWN_FORMAT and PARSE_ERROR records are not in
+  // any version).
+  std::map<std::string, VersionStats> versions;
+  std::map<std::string, uint64_t> rejects_by_code;
+  std::map<std::string, std::vector<RejectExample>> reject_examples;
+  // Field statistics (JSON Pointer patterns with array indices as "*"):
+  // fields added, removed, or whose JSON type changed, with record counts.
+  std::map<std::string, uint64_t> fields_added;
+  std::map<std::string, uint64_t> fields_removed;
+  std::map<std::string, uint64_t> fields_converted;
+  std::vector<std::string> warnings;
+  // The status that ended the run (OK when completed).
+  Status final_status;
+
+  // The report as one JSON object (the --report and --json format).
+  std::string ToJson() const;
+};
+
+// Migrates source to target. Returns the report; report.final_status tells
+// whether the run succeeded (OK), was cancelled (CANCELLED), stopped on a
+// reject (the reject's code), collected rejects (REJECTED) or failed (IO_ERROR
+// ...). Errors before the run starts (bad options, unreadable source) are
+// returned as a Status.
+Result<RunReport> Run(const Project& project, const RunOptions& options);
+
+struct AnalyzeReport {
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+  uint64_t already_at_target = 0;
+  std::map<std::string, uint64_t> versions;  // detected version -> count
+  std::map<std::string, uint64_t> invalid_by_code;
+  std::map<std::string, std::vector<RejectExample>> invalid_examples;
+  std::map<std::string, uint64_t> invalid_by_version;
+  std::vector<std::string> recommendations;
+  double seconds = 0;
+  std::string ToJson(const Project& project) const;
+};
+
+// Reads the whole source: detects and validates every record (nothing is
+// transformed or written).
+Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options);
+
+// Validates every record against its detected version's schema, or against
+// `version` for all records when given (then no detection). Same report as
+// Analyze, without recommendations.
+Result<AnalyzeReport> ValidateRecords(const Project& project, const RunOptions& options, std::string_view version);
+
+struct PlanReport {
+  struct Step {
+    std::string migration;
+    std::string from;
+    std::string to;
+    std::vector<std::string> step_kinds;
+    bool lossy = false;
+    bool critical = false;
+  };
+  struct VersionPlan {
+    std::string version;
+    uint64_t records = 0;
+    std::vector<Step> path;
+    bool lossy = false;
+  };
+  std::vector<VersionPlan> versions;  // versions present in the data
+  uint64_t records = 0;               // counted (whole source)
+  uint64_t bytes = 0;
+  uint64_t sample_records = 0;        // timed sample size
+  double sample_seconds = 0;
+  double estimated_seconds = 0;       // for the whole source
+  std::vector<std::string> blockers;  // e.g. unknown formats present
+  std::vector<std::string> warnings;
+  std::string ToJson() const;
+};
+
+// Counts versions over the source, runs a timed dry-run sample of
+// `sample` records (default 20,000) and extrapolates the duration.
+Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint64_t sample = 20000);
+
+}  // namespace ferry
+
+#endif  // FERRY_RUN_H_

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what Ferry needs to build and test on Debian 12 (run as root).
+# Idempotent: packages already present are left alone.
+set -euo pipefail
+PACKAGES=(
+  g++ cmake ninja-build pkg-config git python3 jq
+  libsimdjson-dev libyaml-cpp-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev rapidjson-dev
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js runs the peer migration (../shared/peers) that tests compare against.
+command -v node >/dev/null 2>&1 || missing+=(nodejs)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

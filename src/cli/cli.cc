@@ -1,0 +1,396 @@
+// Copyright (c) the Ferry authors.
+//
+// Sub-commands: analyze, plan, run, validate, generate. Each parses its
+// options into the library's option structs, calls the library, and prints a
+// human summary (or JSON with --json) on stdout.
+
+#include "cli/cli.h"
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/progress_display.h"
+#include "ferry/generate.h"
+#include "ferry/project.h"
+#include "ferry/run.h"
+#include "ferry/status.h"
+
+namespace ferry::cli {
+
+namespace {
+
+std::atomic<bool> g_cancel{false};
+
+extern "C" void OnSigint(int) {
+  if (g_cancel.load()) std::_Exit(130);  // second Ctrl-C: stop now
+  g_cancel.store(true);
+}
+
+struct Common {
+  std::string project = ".";
+  bool json = false;
+  bool quiet = false;
+};
+
+struct DataOptions {
+  std::string source;
+  uint32_t threads = 0;
+  uint32_t batch_size = 0;  // 0 = preset's
+};
+
+std::string Thousands(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+std::string Mb(uint64_t bytes) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f MB", double(bytes) / 1e6);
+  return buf;
+}
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s.code());
+}
+
+Result<std::unique_ptr<Project>> LoadProject(const Common& c) { return Project::Load(c.project); }
+
+void AddCommon(CLI::App* app, Common* c) {
+  app->add_option("-p,--project", c->project, "ferry.yaml, or the directory holding it")->capture_default_str();
+  app->add_flag("--json", c->json, "print the result as JSON on stdout");
+  app->add_flag("-q,--quiet", c->quiet, "no progress on stderr");
+}
+
+void AddData(CLI::App* app, DataOptions* d) {
+  app->add_option("-s,--source", d->source, "records to read: jsonl:PATH, json:PATH or PATH")->required();
+  app->add_option("--threads", d->threads, "worker threads (default: all cores)");
+  app->add_option("--batch-size", d->batch_size, "records per batch, 1-100000 (default: preset's)");
+}
+
+void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
+                         const std::map<std::string, std::vector<RejectExample>>& examples) {
+  for (const auto& [code, n] : by_code) {
+    std::printf("  %-18s %12s\n", code.c_str(), Thousands(n).c_str());
+    auto it = examples.find(code);
+    if (it == examples.end()) continue;
+    for (const RejectExample& e : it->second) {
+      std::printf("      record %s%s%s: %s\n", Thousands(e.record).c_str(),
+                  e.key.empty() ? "" : (" (key " + e.key + ")").c_str(),
+                  e.pointer.empty() ? "" : (" at " + e.pointer).c_str(), e.message.c_str());
+    }
+  }
+}
+
+int RunAnalyze(const Common& c, const DataOptions& d) {
+  auto project = LoadProject(c);
+  if (!project.ok()) return Fail(project.status());
+  RunOptions o;
+  o.source = d.source;
+  o.threads = d.threads;
+  if (d.batch_size) o.batch_size = d.batch_size;
+  ProgressDisplay display(!c.quiet && !c.json);
+  o.events = &display;
+  o.cancel = &g_cancel;
+  auto r = Analyze(**project, o);
+  if (!r.ok()) return Fail(r.status());
+  const AnalyzeReport& a = r.value();
+  if (c.json) {
+    std::printf("%s\n", a.ToJson(**project).c_str());
+    return 0;
+  }
+  std::printf("Analyzed %s records (%s) in %.2f s; collection %s, target %s\n\n", Thousands(a.records).c_str(),
+              Mb(a.bytes).c_str(), a.seconds, (*project)->collection().c_str(), (*project)->target().c_str());
+  std::printf("  %-20s %12s %8s %10s\n", "version", "records", "share", "invalid");
+  for (const VersionInfo& v : (*project)->versions()) {
+    auto it = a.versions.find(v.name);
+    if (it == a.versions.end()) continue;
+    auto inv = a.invalid_by_version.find(v.name);
+    std::printf("  %-20s %12s %7.2f%% %10s%s\n", v.name.c_str(), Thousands(it->second).c_str(),
+                a.records ? 100.0 * double(it->second) / double(a.records) : 0.0,
+                Thousands(inv == a.invalid_by_version.end() ? 0 : inv->second).c_str(),
+                v.name == (*project)->target() ? "  (target)" : "");
+  }
+  std::printf("\n  already at target: %s\n", Thousands(a.already_at_target).c_str());
+  if (!a.invalid_by_code.empty()) {
+    std::printf("\nInvalid records by code:\n");
+    PrintRejectExamples(a.invalid_by_code, a.invalid_examples);
+  }
+  std::printf("\nRecommendations:\n");
+  for (const std::string& s : a.recommendations) std::printf("  - %s\n", s.c_str());
+  return 0;
+}
+
+int RunValidate(const Common& c, const DataOptions& d, const std::string& version) {
+  auto project = LoadProject(c);
+  if (!project.ok()) return Fail(project.status());
+  RunOptions o;
+  o.source = d.source;
+  o.threads = d.threads;
+  if (d.batch_size) o.batch_size = d.batch_size;
+  ProgressDisplay display(!c.quiet && !c.json);
+  o.events = &display;
+  o.cancel = &g_cancel;
+  auto r = ValidateRecords(**project, o, version);
+  if (!r.ok()) return Fail(r.status());
+  const AnalyzeReport& a = r.value();
+  uint64_t invalid = 0;
+  for (const auto& [code, n] : a.invalid_by_code) invalid += n;
+  if (c.json) {
+    std::printf("%s\n", a.ToJson(**project).c_str());
+  } else {
+    std::printf("%s of %s records valid%s\n", Thousands(a.records - invalid).c_str(), Thousands(a.records).c_str(),
+                version.empty() ? " against their detected version" : (" against version " + version).c_str());
+    PrintRejectExamples(a.invalid_by_code, a.invalid_examples);
+  }
+  return invalid == 0 ? 0 : ExitCodeFor(ErrorCode::kValidationError);
+}
+
+int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, uint64_t sample) {
+  auto project = LoadProject(c);
+  if (!project.ok()) return Fail(project.status());
+  RunOptions o;
+  o.source = d.source;
+  o.threads = d.threads;
+  if (d.batch_size) o.batch_size = d.batch_size;
+  auto policy = ParseErrorPolicy(on_error);
+  if (!policy.ok()) return Fail(policy.status());
+  o.on_error = policy.value();
+  ProgressDisplay display(!c.quiet && !c.json);
+  o.events = &display;
+  o.cancel = &g_cancel;
+  auto r = Plan(**project, o, sample);
+  if (!r.ok()) return Fail(r.status());
+  const PlanReport& p = r.value();
+  if (c.json) {
+    std::printf("%s\n", p.ToJson().c_str());
+  } else {
+    std::printf("Plan for %s records (%s) -> %s\n\n", Thousands(p.records).c_str(), Mb(p.bytes).c_str(),
+                (*project)->target().c_str());
+    for (const auto& v : p.versions) {
+      std::printf("  %s (%s records): ", v.version.c_str(), Thousands(v.records).c_str());
+      if (v.path.empty()) {
+        std::printf("already at target, left unchanged\n");
+        continue;
+      }
+      std::printf("%s\n", v.lossy ? "lossy (dropped data kept as complements)" : "lossless");
+      for (const auto& s : v.path) {
+        std::string steps;
+        for (const auto& k : s.step_kinds) steps += (steps.empty() ? "" : ", ") + k;
+        std::printf("      %s: %s -> %s  [%s]%s%s\n", s.migration.c_str(), s.from.c_str(), s.to.c_str(), steps.c_str(),
+                    s.lossy ? " lossy" : "", s.critical ? " critical" : "");
+      }
+    }
+    std::printf("\nEstimated duration: %.1f s (timed sample: %s records in %.3f s)\n", p.estimated_seconds,
+                Thousands(p.sample_records).c_str(), p.sample_seconds);
+    std::printf("Blockers: %s\n", p.blockers.empty() ? "none" : "");
+    for (const auto& b : p.blockers) std::printf("  - %s\n", b.c_str());
+    for (const auto& w : p.warnings) std::printf("Warning: %s\n", w.c_str());
+  }
+  return p.blockers.empty() ? 0 : ExitCodeFor(ErrorCode::kValidationError);
+}
+
+struct RunArgs {
+  std::string target;
+  std::string rejects;
+  std::string preset = "recommended";
+  std::string on_error;
+  std::string report;
+  bool dry_run = false;
+  uint32_t throttle_ms = 0;
+  bool no_validate_before = false;
+};
+
+int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
+  auto project = LoadProject(c);
+  if (!project.ok()) return Fail(project.status());
+  RunOptions o;
+  Status s = ApplyPreset(a.preset, &o);
+  if (!s.ok()) return Fail(s);
+  o.source = d.source;
+  o.target = a.target;
+  o.rejects = a.rejects;
+  o.threads = d.threads;
+  if (d.batch_size) o.batch_size = d.batch_size;
+  if (!a.on_error.empty()) {
+    auto policy = ParseErrorPolicy(a.on_error);
+    if (!policy.ok()) return Fail(policy.status());
+    o.on_error = policy.value();
+  }
+  if (a.no_validate_before) o.validate_before = false;
+  o.dry_run = a.dry_run;
+  o.throttle_ms = a.throttle_ms;
+  ProgressDisplay display(!c.quiet && !c.json);
+  o.events = &display;
+  o.cancel = &g_cancel;
+  auto r = Run(**project, o);
+  if (!r.ok()) return Fail(r.status());
+  RunReport& rep = r.value();
+  rep.preset = a.preset;
+  if (!a.report.empty()) {
+    std::ofstream f(a.report, std::ios::binary | std::ios::trunc);
+    f << rep.ToJson() << "\n";
+    if (!f) std::fprintf(stderr, "ferry: cannot write report %s\n", a.report.c_str());
+  }
+  if (c.json) {
+    std::printf("%s\n", rep.ToJson().c_str());
+  } else {
+    const double mbs = rep.seconds > 0 ? double(rep.bytes_in) / 1e6 / rep.seconds : 0;
+    const double dps = rep.seconds > 0 ? double(rep.input) / rep.seconds : 0;
+    std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n", rep.dry_run ? "Dry run " : "Run ",
+                rep.status.c_str(), Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
+                Thousands(uint64_t(dps)).c_str());
+    std::printf("  %s: %s   already at target: %s   rejected: %s\n", rep.dry_run ? "would migrate" : "migrated",
+                Thousands(rep.migrated).c_str(), Thousands(rep.already_at_target).c_str(),
+                Thousands(rep.rejected).c_str());
+    for (const auto& [name, v] : rep.versions) {
+      std::string path;
+      for (const auto& m : v.path) path += (path.empty() ? "" : " -> ") + m;
+      std::printf("  %-20s %12s  %s%s\n", name.c_str(), Thousands(v.count).c_str(),
+                  path.empty() ? "(target)" : path.c_str(), v.lossy ? "  lossy" : "");
+    }
+    if (rep.with_complement) {
+      std::printf("  %s records dropped data on lossy steps (kept as complements)\n",
+                  Thousands(rep.with_complement).c_str());
+    }
+    if (!rep.rejects_by_code.empty()) {
+      std::printf("Rejected by code:\n");
+      PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);
+    }
+    if (rep.dry_run) {
+      std::printf("What would change (records per field):\n");
+      for (const auto& [p, n] : rep.fields_added) std::printf("  + %-40s %s\n", p.c_str(), Thousands(n).c_str());
+      for (const auto& [p, n] : rep.fields_removed) std::printf("  - %-40s %s\n", p.c_str(), Thousands(n).c_str());
+      for (const auto& [p, n] : rep.fields_converted) std::printf("  ~ %-40s %s\n", p.c_str(), Thousands(n).c_str());
+      std::printf("Nothing was written (dry run).\n");
+    } else if (rep.final_status.ok() || rep.final_status.code() == ErrorCode::kRejected) {
+      std::printf("Output: %s%s\n", rep.target.c_str(),
+                  rep.rejects_file.empty() ? "" : ("   Rejects: " + rep.rejects_file).c_str());
+    }
+    for (const auto& w : rep.warnings) std::printf("Warning: %s\n", w.c_str());
+  }
+  if (!rep.final_status.ok()) {
+    std::fprintf(stderr, "ferry: %s\n", rep.final_status.ToString().c_str());
+    return ExitCodeFor(rep.final_status.code());
+  }
+  return 0;
+}
+
+int RunGenerate(const std::string& dataset, const GenerateOptions& g, const std::string& scenario,
+                const std::string& output, const std::string& expect_rejects, bool json) {
+  if (dataset != "workouts") return Fail(Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts"));
+  GenerateOptions opts = g;
+  auto sc = ParseWorkoutsScenario(scenario);
+  if (!sc.ok()) return Fail(sc.status());
+  opts.scenario = sc.value();
+  GenerateStats stats;
+  Status s = GenerateWorkouts(opts, output == "-" ? "/dev/stdout" : output, expect_rejects, &stats);
+  if (!s.ok()) return Fail(s);
+  if (output != "-") {
+    if (json) {
+      std::printf("{\"documents\":%llu,\"bytes\":%llu,\"strength\":%llu,\"conditioning\":%llu,\"hybrid\":%llu,"
+                  "\"agility\":%llu,\"unified\":%llu,\"malformed\":%llu}\n",
+                  (unsigned long long)stats.documents, (unsigned long long)stats.bytes,
+                  (unsigned long long)stats.strength, (unsigned long long)stats.conditioning,
+                  (unsigned long long)stats.hybrid, (unsigned long long)stats.agility,
+                  (unsigned long long)stats.unified, (unsigned long long)stats.malformed);
+    } else {
+      std::printf("Wrote %s workouts (%s) to %s: strength %s, conditioning %s, hybrid %s, agility %s, unified-1 %s, "
+                  "malformed %s\n",
+                  Thousands(stats.documents).c_str(), Mb(stats.bytes).c_str(), output.c_str(),
+                  Thousands(stats.strength).c_str(), Thousands(stats.conditioning).c_str(),
+                  Thousands(stats.hybrid).c_str(), Thousands(stats.agility).c_str(), Thousands(stats.unified).c_str(),
+                  Thousands(stats.malformed).c_str());
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  CLI::App app{"ferry: migrate JSON documents between versions and stores, safely.\n"
+               "Exit codes: 0 ok, 2 bad arguments, 3 records rejected (--on-error collect), 65 invalid data,\n"
+               "66 not found, 70 migration error, 74 I/O error, 78 project file error, 130 interrupted\n"
+               "(docs/exit-codes.md)."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ferry 0.1.0");
+
+  Common common;
+  DataOptions data;
+
+  CLI::App* analyze = app.add_subcommand("analyze", "what is there: versions with counts, invalid records by code, advice");
+  AddCommon(analyze, &common);
+  AddData(analyze, &data);
+
+  CLI::App* plan = app.add_subcommand("plan", "per version: path, steps, lossy or not, estimated duration, blockers");
+  AddCommon(plan, &common);
+  AddData(plan, &data);
+  std::string plan_on_error = "skip";
+  uint64_t sample = 20000;
+  plan->add_option("--on-error", plan_on_error, "policy the run will use: stop|skip|collect")->capture_default_str();
+  plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str();
+
+  CLI::App* run = app.add_subcommand("run", "migrate the source to the target version");
+  AddCommon(run, &common);
+  AddData(run, &data);
+  RunArgs ra;
+  run->add_option("-t,--target", ra.target, "where to write: jsonl:PATH, json:PATH or PATH");
+  run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
+  run->add_option("--preset", ra.preset, "safe | recommended | fast")->capture_default_str();
+  run->add_option("--on-error", ra.on_error, "stop | skip | collect (default: preset's)");
+  run->add_option("--report", ra.report, "write the run's summary as JSON to this file");
+  run->add_flag("--dry-run", ra.dry_run, "do everything but write; report what would change");
+  run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
+  run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
+
+  CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
+  AddCommon(validate, &common);
+  AddData(validate, &data);
+  std::string version;
+  validate->add_option("--version", version, "validate all records against this version (no detection)");
+
+  CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
+  std::string dataset;
+  GenerateOptions gen;
+  gen.count = 1000;
+  gen.seed = 1;
+  std::string scenario = "mixed";
+  std::string output = "-";
+  std::string expect_rejects;
+  bool gen_json = false;
+  generate->add_option("dataset", dataset, "data set: workouts")->required();
+  generate->add_option("-n,--count", gen.count, "documents")->capture_default_str();
+  generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")->capture_default_str();
+  generate->add_option("--scenario", scenario, "all-valid | mixed | malformed | large | already-migrated")
+      ->capture_default_str();
+  generate->add_option("-o,--output", output, "output file (- for stdout)")->capture_default_str();
+  generate->add_option("--expect-rejects", expect_rejects, "also write the ids a migration must reject");
+  generate->add_flag("--json", gen_json, "print the summary as JSON");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int rc = app.exit(e);
+    return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
+  }
+  std::signal(SIGINT, OnSigint);
+  std::signal(SIGTERM, OnSigint);
+  std::ios::sync_with_stdio(true);
+
+  if (analyze->parsed()) return RunAnalyze(common, data);
+  if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample);
+  if (run->parsed()) return RunRun(common, data, ra);
+  if (validate->parsed()) return RunValidate(common, data, version);
+  if (generate->parsed()) return RunGenerate(dataset, gen, scenario, output, expect_rejects, gen_json);
+  return ExitCodeFor(ErrorCode::kInvalidArgument);
+}
+
+}  // namespace ferry::cli

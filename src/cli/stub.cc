@@ -1,1 +1,0 @@
-int FerryCliMain(int, char**) { return 0; }

@@ -1,0 +1,279 @@
+// Copyright (c) the Ferry authors.
+#include "engine/batch_processor.h"
+
+#include <set>
+
+namespace ferry::internal {
+
+namespace {
+
+// The record's key as text ("" when absent or not a string/number).
+std::string_view KeyOf(const Value* doc, const std::string& key) {
+  if (doc == nullptr || !doc->IsObject()) return {};
+  const Value* k = doc->Find(key);
+  if (k == nullptr) return {};
+  if (k->IsString()) return k->AsString();
+  if (k->IsNumber()) return k->NumberLiteral();
+  return {};
+}
+
+// Pointer patterns with their JSON type, array indices as "*".
+void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>* out) {
+  if (v.IsObject()) {
+    for (const Member* m = v.members(); m != v.members_end(); ++m) {
+      size_t len = pointer->size();
+      AppendPointerToken(m->key.AsString(), pointer);
+      (*out)[*pointer] = m->value.type();
+      Shape(m->value, pointer, out);
+      pointer->resize(len);
+    }
+  } else if (v.IsArray()) {
+    size_t len = pointer->size();
+    pointer->append("/*");
+    for (const Value& item : v) {
+      (*out)[*pointer] = item.type();
+      Shape(item, pointer, out);
+    }
+    pointer->resize(len);
+  }
+}
+
+}  // namespace
+
+void BatchResult::Clear(size_t versions) {
+  output.clear();
+  rejects.clear();
+  records = migrated = already_at_target = rejected = with_complement = source_bytes = 0;
+  version_count.assign(versions, 0);
+  version_migrated.assign(versions, 0);
+  version_rejected.assign(versions, 0);
+  rejects_by_code.clear();
+  examples.clear();
+  fields_added.clear();
+  fields_removed.clear();
+  fields_converted.clear();
+  has_first_reject = false;
+  first_reject = RejectExample();
+  first_reject_code = ErrorCode::kOk;
+}
+
+BatchProcessor::BatchProcessor(const Project::Rep& project, const ProcessOptions& options)
+    : project_(project), options_(options), arena_(256 * 1024), ctx_(arena_) {}
+
+void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result) {
+  result->Clear(project_.versions.size());
+  result->source_bytes = input.source_bytes;
+  arena_.Reset();
+  for (size_t i = 0; i < input.records.size(); ++i) {
+    ProcessRecord(input.Record(i), input.records[i], result);
+  }
+}
+
+void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, BatchResult* result) {
+  ++result->records;
+  Result<Value> parsed = parser_.ParsePadded(text, arena_);
+  if (!parsed.ok()) {
+    Problem p;
+    p.code = ErrorCode::kParseError;
+    p.errors.push_back({"", "json", "not valid JSON: " + parsed.status().message()});
+    Reject(text, span, nullptr, -1, p, result);
+    return;
+  }
+  Value doc = parsed.value();
+
+  // A reject record fed back as input: process the document it carries.
+  if (doc.IsObject() && doc.Find("ferry_reject") != nullptr) {
+    if (const Value* inner = doc.Find("document")) {
+      doc = *inner;
+    } else if (const Value* raw = doc.Find("raw"); raw != nullptr && raw->IsString()) {
+      Result<Value> reparsed = parser_.Parse(raw->AsString(), arena_);
+      if (!reparsed.ok()) {
+        Problem p;
+        p.code = ErrorCode::kParseError;
+        p.errors.push_back({"", "json", "not valid JSON: " + reparsed.status().message()});
+        Reject(raw->AsString(), span, nullptr, -1, p, result);
+        return;
+      }
+      doc = reparsed.value();
+    }
+    text = std::string_view();  // the original bytes are the wrapper's, not the document's
+  }
+
+  int version = options_.force_version >= 0 ? options_.force_version : DetectVersion(project_, doc);
+  if (version < 0) {
+    Problem p;
+    p.code = ErrorCode::kUnknownFormat;
+    p.errors.push_back({"", "detect", "matches no version's detector; add a version to ferry.yaml or fix the record"});
+    Reject(text, span, &doc, -1, p, result);
+    return;
+  }
+  ++result->version_count[size_t(version)];
+  const CompiledVersion& from = project_.versions[size_t(version)];
+  const bool at_target = version == project_.target_index;
+
+  if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
+      !from.schema->IsValid(doc)) {
+    errors_.clear();
+    from.schema->Validate(doc, &errors_, options_.max_errors_per_record);
+    Problem p;
+    p.code = ErrorCode::kValidationError;
+    p.errors = errors_;
+    Reject(text, span, &doc, version, p, result);
+    return;
+  }
+  if (at_target) {
+    ++result->already_at_target;
+    if (options_.write_output) {
+      // Unchanged records are written byte for byte.
+      if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");
+      if (text.data() != nullptr) result->output.append(text);
+      else WriteJson(doc, &result->output);
+      if (options_.output_format == OutputFormat::kJsonLines) result->output.push_back('\n');
+    }
+    return;
+  }
+  if (!options_.transform) {
+    ++result->migrated;  // would be migrated
+    ++result->version_migrated[size_t(version)];
+    return;
+  }
+
+  bool lost = false;
+  for (size_t m : project_.paths[size_t(version)]) {
+    const CompiledMigration& mig = project_.migrations[m];
+    Value complement;
+    ctx_.Reset(arena_);
+    Status s = mig.steps->ApplyForward(doc, ctx_, &complement);
+    if (!s.ok()) {
+      Problem p;
+      p.code = ErrorCode::kMigrationError;
+      p.errors.push_back({ctx_.error().pointer, "migration",
+                          "migration '" + mig.info.id + "' failed: " +
+                              (ctx_.error().message.empty() ? s.message() : ctx_.error().message)});
+      // Report against the original document, not the half-migrated one.
+      Reject(text, span, nullptr, version, p, result);
+      return;
+    }
+    if (!IsEmptyComplement(complement)) lost = true;
+  }
+  const CompiledVersion& target = project_.versions[size_t(project_.target_index)];
+  if (options_.validate_after && target.schema && !target.schema->IsValid(doc)) {
+    errors_.clear();
+    target.schema->Validate(doc, &errors_, options_.max_errors_per_record);
+    Problem p;
+    p.code = ErrorCode::kValidationError;
+    for (SchemaError& e : errors_) e.message = "after migration to '" + project_.target + "': " + e.message;
+    p.errors = errors_;
+    Reject(text, span, nullptr, version, p, result);
+    return;
+  }
+  ++result->migrated;
+  ++result->version_migrated[size_t(version)];
+  if (lost) ++result->with_complement;
+  if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
+  if (options_.write_output) {
+    if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");
+    WriteJson(doc, &result->output);
+    if (options_.output_format == OutputFormat::kJsonLines) result->output.push_back('\n');
+  }
+}
+
+void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version,
+                            const Problem& problem, BatchResult* result) {
+  ++result->rejected;
+  if (version >= 0) ++result->version_rejected[size_t(version)];
+  std::string code(ErrorCodeName(problem.code));
+  ++result->rejects_by_code[code];
+
+  // The original document: re-parse the untouched text when the tree may have
+  // been modified or was never built.
+  Value original;
+  bool have_original = false;
+  if (doc != nullptr) {
+    original = *doc;
+    have_original = true;
+  } else if (text.data() != nullptr && problem.code != ErrorCode::kParseError) {
+    Result<Value> r = parser_.Parse(text, arena_);
+    if (r.ok()) {
+      original = r.value();
+      have_original = true;
+    }
+  }
+  std::string key(KeyOf(have_original ? &original : nullptr, project_.key));
+  const SchemaError* first = problem.errors.empty() ? nullptr : &problem.errors.front();
+
+  auto& examples = result->examples[code];
+  if (examples.size() < options_.examples_per_code) {
+    examples.push_back({key, span.record, first ? first->instance_pointer : "", first ? first->message : ""});
+  }
+  if (!result->has_first_reject) {
+    result->has_first_reject = true;
+    result->first_reject = {key, span.record, first ? first->instance_pointer : "", first ? first->message : ""};
+    result->first_reject_code = problem.code;
+  }
+  if (!options_.write_rejects) return;
+
+  std::string& out = result->rejects;
+  out.append("{\"ferry_reject\":1,\"key\":");
+  if (key.empty()) out.append("null");
+  else WriteJsonString(key, &out);
+  out.append(",\"record\":");
+  out.append(std::to_string(span.record));
+  out.append(",\"line\":");
+  out.append(std::to_string(span.line));
+  out.append(",\"version\":");
+  if (version >= 0) WriteJsonString(project_.versions[size_t(version)].info.name, &out);
+  else out.append("null");
+  out.append(",\"code\":");
+  WriteJsonString(code, &out);
+  out.append(",\"errors\":[");
+  for (size_t i = 0; i < problem.errors.size(); ++i) {
+    const SchemaError& e = problem.errors[i];
+    if (i) out.push_back(',');
+    out.append("{\"code\":");
+    WriteJsonString(code, &out);
+    out.append(",\"pointer\":");
+    WriteJsonString(e.instance_pointer, &out);
+    out.append(",\"keyword\":");
+    WriteJsonString(e.keyword, &out);
+    out.append(",\"message\":");
+    WriteJsonString(e.message, &out);
+    if (have_original) {
+      if (const Value* at = ResolvePointer(original, e.instance_pointer)) {
+        out.append(",\"value\":");
+        WriteJson(*at, &out);
+      }
+    }
+    out.push_back('}');
+  }
+  out.push_back(']');
+  if (have_original) {
+    out.append(",\"document\":");
+    if (text.data() != nullptr && problem.code != ErrorCode::kParseError) out.append(text);
+    else WriteJson(original, &out);
+  } else {
+    out.append(",\"raw\":");
+    WriteJsonString(text, &out);
+  }
+  out.append("}\n");
+}
+
+void BatchProcessor::CollectChanges(std::string_view original, const Value& migrated, BatchResult* result) {
+  Result<Value> before = parser_.Parse(original, arena_);
+  if (!before.ok()) return;
+  std::map<std::string, JsonType> a, b;
+  std::string pointer;
+  Shape(before.value(), &pointer, &a);
+  pointer.clear();
+  Shape(migrated, &pointer, &b);
+  for (const auto& [p, t] : b) {
+    auto it = a.find(p);
+    if (it == a.end()) ++result->fields_added[p];
+    else if (it->second != t) ++result->fields_converted[p];
+  }
+  for (const auto& [p, t] : a) {
+    if (!b.count(p)) ++result->fields_removed[p];
+  }
+}
+
+}  // namespace ferry::internal

@@ -1,0 +1,90 @@
+// Copyright (c) the Ferry authors.
+//
+// Processes one batch of records: parse, detect, validate, migrate, validate,
+// serialise. One BatchProcessor per worker thread (it owns a parser and an
+// arena); the Project is shared read-only.
+
+#ifndef FERRY_ENGINE_BATCH_PROCESSOR_H_
+#define FERRY_ENGINE_BATCH_PROCESSOR_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "engine/project_internal.h"
+#include "engine/source.h"
+#include "ferry/json.h"
+#include "ferry/run.h"
+#include "ferry/transform.h"
+
+namespace ferry::internal {
+
+enum class OutputFormat : uint8_t { kJsonLines, kJsonArray };
+
+struct ProcessOptions {
+  bool validate_before = true;
+  bool validate_after = true;
+  bool transform = true;         // false: detect + validate only (analyze)
+  bool write_output = true;      // serialise accepted records
+  bool write_rejects = true;     // serialise reject records
+  bool collect_changes = false;  // field add/remove/convert statistics
+  // Validate every record against this version instead of detecting (-1:
+  // detect).
+  int force_version = -1;
+  OutputFormat output_format = OutputFormat::kJsonLines;
+  uint32_t examples_per_code = 3;
+  uint32_t max_errors_per_record = 5;
+};
+
+struct BatchResult {
+  std::string output;   // accepted records, each followed by "\n" (JSON Lines)
+                        // or preceded by ",\n" (JSON array)
+  std::string rejects;  // reject records, JSON Lines
+  uint64_t records = 0;
+  uint64_t migrated = 0;
+  uint64_t already_at_target = 0;
+  uint64_t rejected = 0;
+  uint64_t with_complement = 0;
+  uint64_t source_bytes = 0;
+  std::vector<uint64_t> version_count;     // per version index
+  std::vector<uint64_t> version_migrated;
+  std::vector<uint64_t> version_rejected;
+  std::map<std::string, uint64_t> rejects_by_code;
+  std::map<std::string, std::vector<RejectExample>> examples;
+  std::map<std::string, uint64_t> fields_added;
+  std::map<std::string, uint64_t> fields_removed;
+  std::map<std::string, uint64_t> fields_converted;
+  // The first rejected record (for the stop policy).
+  bool has_first_reject = false;
+  RejectExample first_reject;
+  ErrorCode first_reject_code = ErrorCode::kOk;
+  void Clear(size_t versions);
+};
+
+class BatchProcessor {
+ public:
+  BatchProcessor(const Project::Rep& project, const ProcessOptions& options);
+  void Process(const RecordBatchInput& input, BatchResult* result);
+
+ private:
+  struct Problem {
+    ErrorCode code = ErrorCode::kOk;
+    std::vector<SchemaError> errors;  // pointer / keyword / message
+  };
+  void ProcessRecord(std::string_view text, const RecordSpan& span, BatchResult* result);
+  void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
+              BatchResult* result);
+  void CollectChanges(std::string_view original, const Value& migrated, BatchResult* result);
+
+  const Project::Rep& project_;
+  ProcessOptions options_;
+  JsonParser parser_;
+  Arena arena_;
+  StepContext ctx_;
+  std::vector<SchemaError> errors_;
+};
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_ENGINE_BATCH_PROCESSOR_H_

@@ -1,0 +1,54 @@
+// Copyright (c) the Ferry authors.
+//
+// An output file published atomically: bytes go to a temporary file beside
+// the target; Commit() syncs it, renames it over the target and syncs the
+// directory; Abort() removes it (or keeps it under a ".partial" name). A
+// crash before Commit() never leaves a half-written target.
+
+#ifndef FERRY_ENGINE_FILE_SINK_H_
+#define FERRY_ENGINE_FILE_SINK_H_
+
+#include <string>
+#include <string_view>
+
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry::internal {
+
+class AtomicFile {
+ public:
+  AtomicFile() = default;
+  ~AtomicFile();  // aborts (removes the temporary) when not committed
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  // Creates the temporary file for `path`. IO_ERROR when the directory is
+  // not writable.
+  Status Open(const std::string& path);
+  // Buffered append.
+  Status Append(std::string_view bytes);
+  // Flush, fsync, rename over the target, fsync the directory.
+  Status Commit();
+  // Removes the temporary file; with `keep_as_partial`, renames it to
+  // PATH.partial instead (returned by partial_path()).
+  void Abort(bool keep_as_partial = false);
+
+  bool is_open() const { return fd_ >= 0; }
+  uint64_t bytes_written() const { return written_; }
+  const std::string& path() const { return path_; }
+  const std::string& partial_path() const { return partial_path_; }
+
+ private:
+  Status Flush();
+  int fd_ = -1;
+  std::string path_;
+  std::string temp_path_;
+  std::string partial_path_;
+  std::string buffer_;
+  uint64_t written_ = 0;
+};
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_ENGINE_FILE_SINK_H_

@@ -1,0 +1,569 @@
+// Copyright (c) the Ferry authors.
+//
+// Loading ferry.yaml: every check that can be made before touching data is
+// made here, and every error names the file, the line and what to do.
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "engine/project_internal.h"
+#include "engine/yaml_value.h"
+
+namespace ferry {
+
+namespace fs = std::filesystem;
+using internal::CompiledMigration;
+using internal::CompiledVersion;
+using internal::FieldPath;
+
+namespace {
+
+// Edit distance, for "did you mean" hints.
+size_t Distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string Suggest(std::string_view word, const std::vector<std::string>& known) {
+  std::string best;
+  size_t best_d = 3;
+  for (const std::string& k : known) {
+    size_t d = Distance(word, k);
+    if (d < best_d) {
+      best_d = d;
+      best = k;
+    }
+  }
+  return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+std::string Join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i) s += sep;
+    s += items[i];
+  }
+  return s;
+}
+
+class Loader {
+ public:
+  Loader(std::string name, std::string dir, const ProjectLoadOptions& options)
+      : name_(std::move(name)), dir_(std::move(dir)), options_(options) {}
+
+  Status Error(const YAML::Node& at, const std::string& msg) {
+    int line = internal::YamlLine(at);
+    return Status::ProjectError(name_ + (line > 0 ? ":" + std::to_string(line) : "") + ": " + msg);
+  }
+
+  Status CheckKeys(const YAML::Node& map, const std::vector<std::string>& allowed, const std::string& where) {
+    for (const auto& kv : map) {
+      std::string k = kv.first.Scalar();
+      // "x-" keys are extensions (anchors for reuse, notes); ignored, as in
+      // docker-compose and OpenAPI.
+      if (k.rfind("x-", 0) == 0) continue;
+      if (std::find(allowed.begin(), allowed.end(), k) == allowed.end()) {
+        return Error(kv.first, "unknown key '" + k + "' in " + where + Suggest(k, allowed) +
+                                   "; allowed: " + Join(allowed));
+      }
+    }
+    return Status::OK();
+  }
+
+  Result<std::string> RequireString(const YAML::Node& map, const char* key, const std::string& where) {
+    YAML::Node n = map[key];
+    if (!n) return Error(map, where + " needs '" + key + "'");
+    if (!n.IsScalar() || n.Scalar().empty()) return Error(n, "'" + std::string(key) + "' in " + where + " must be a non-empty string");
+    return n.Scalar();
+  }
+
+  Result<FieldPath> Path(const YAML::Node& n, const std::string& where) {
+    if (!n.IsScalar() || n.Scalar().empty()) return Error(n, where + ": expected a field name");
+    FieldPath p;
+    p.text = n.Scalar();
+    std::stringstream ss(p.text);
+    std::string part;
+    while (std::getline(ss, part, '.')) p.parts.push_back(part);
+    return p;
+  }
+
+  Status LoadDetector(const YAML::Node& node, const std::string& version, internal::Detector* d,
+                      std::string* summary) {
+    std::string where = "detect of version '" + version + "'";
+    if (!node.IsMap()) return Error(node, where + " must be a mapping, e.g. { has: [field] }");
+    FERRY_RETURN_IF_ERROR(CheckKeys(node, {"has", "lacks", "equals", "type", "schema"}, where));
+    std::vector<std::string> parts;
+    for (const char* kind : {"has", "lacks"}) {
+      YAML::Node list = node[kind];
+      if (!list) continue;
+      std::vector<YAML::Node> items;
+      if (list.IsScalar()) items.push_back(list);
+      else if (list.IsSequence()) for (const auto& i : list) items.push_back(i);
+      else return Error(list, where + ": '" + kind + "' takes a field name or a list of them");
+      std::vector<std::string> names;
+      for (const auto& i : items) {
+        FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(i, where));
+        names.push_back(p.text);
+        (std::string(kind) == "has" ? d->has : d->lacks).push_back(std::move(p));
+      }
+      parts.push_back(std::string(kind) + " [" + Join(names) + "]");
+    }
+    if (YAML::Node eq = node["equals"]) {
+      if (!eq.IsMap()) return Error(eq, where + ": 'equals' takes a mapping field: value");
+      for (const auto& kv : eq) {
+        FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(kv.first, where));
+        FERRY_ASSIGN_OR_RETURN(Value v, internal::YamlToValue(kv.second, rep_->arena));
+        parts.push_back(p.text + " == " + ToJson(v));
+        d->equals.emplace_back(std::move(p), v);
+      }
+    }
+    if (YAML::Node ty = node["type"]) {
+      static const std::vector<std::string> kTypes = {"null", "boolean", "number", "integer", "string", "array", "object"};
+      auto check = [&](const YAML::Node& n) -> Status {
+        if (!n.IsScalar() || std::find(kTypes.begin(), kTypes.end(), n.Scalar()) == kTypes.end()) {
+          return Error(n, where + ": unknown type '" + (n.IsScalar() ? n.Scalar() : "") + "'" +
+                              Suggest(n.IsScalar() ? n.Scalar() : "", kTypes) + "; use one of " + Join(kTypes));
+        }
+        return Status::OK();
+      };
+      if (ty.IsScalar()) {
+        FERRY_RETURN_IF_ERROR(check(ty));
+        d->types.emplace_back(FieldPath{}, ty.Scalar());
+        parts.push_back("type " + ty.Scalar());
+      } else if (ty.IsMap()) {
+        for (const auto& kv : ty) {
+          FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(kv.first, where));
+          FERRY_RETURN_IF_ERROR(check(kv.second));
+          parts.push_back(p.text + " is " + kv.second.Scalar());
+          d->types.emplace_back(std::move(p), kv.second.Scalar());
+        }
+      } else {
+        return Error(ty, where + ": 'type' takes a type name or a mapping field: type");
+      }
+    }
+    if (YAML::Node sc = node["schema"]) {
+      if (!sc.IsScalar() || (sc.Scalar() != "true" && sc.Scalar() != "false")) {
+        return Error(sc, where + ": 'schema' takes true or false");
+      }
+      d->by_schema = sc.Scalar() == "true";
+      if (d->by_schema) parts.push_back("matches its schema");
+    }
+    if (parts.empty()) return Error(node, where + " has no condition; give has, lacks, equals, type or schema");
+    *summary = Join(parts, " and ");
+    return Status::OK();
+  }
+
+  Status LoadSchema(const YAML::Node& node, CompiledVersion* v) {
+    std::string file = node.Scalar();
+    fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir_) / file;
+    v->info.schema_file = file;
+    v->info.schema_path = p.lexically_normal().string();
+    std::ifstream in(p, std::ios::binary);
+    if (!in) {
+      return Error(node, "schema file '" + file + "' of version '" + v->info.name + "' not found (looked at " +
+                             v->info.schema_path + "); create it or fix the path");
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string uri = "file://" + fs::absolute(p).lexically_normal().string();
+    Status s = rep_->schemas->RegisterJson(uri, ss.str());
+    if (!s.ok()) {
+      return Error(node, "schema file '" + file + "' of version '" + v->info.name + "' is not valid: " + s.message());
+    }
+    auto compiled = rep_->schemas->CompileUri(uri);
+    if (!compiled.ok()) {
+      return Error(node, "schema file '" + file + "' of version '" + v->info.name +
+                             "' is not a valid JSON Schema (draft 7): " + compiled.status().message());
+    }
+    v->schema = compiled.value();
+    return Status::OK();
+  }
+
+  Status LoadVersions(const YAML::Node& node) {
+    if (!node || !node.IsMap() || node.size() == 0) {
+      return Error(node ? node : root_, "'versions' must be a mapping of version name to { detect, schema }");
+    }
+    for (const auto& kv : node) {
+      CompiledVersion v;
+      v.info.name = kv.first.Scalar();
+      v.info.line = internal::YamlLine(kv.first);
+      for (const auto& other : rep_->versions) {
+        if (other.info.name == v.info.name) return Error(kv.first, "version '" + v.info.name + "' is declared twice");
+      }
+      const YAML::Node& body = kv.second;
+      std::string where = "version '" + v.info.name + "'";
+      if (!body.IsMap()) return Error(kv.first, where + " must be a mapping { detect: ..., schema: FILE }");
+      FERRY_RETURN_IF_ERROR(CheckKeys(body, {"detect", "schema", "description"}, where));
+      if (!body["detect"]) {
+        return Error(kv.first, where + " needs 'detect' (how to recognise its records, e.g. { has: [field] })");
+      }
+      FERRY_RETURN_IF_ERROR(LoadDetector(body["detect"], v.info.name, &v.detector, &v.info.detector));
+      if (YAML::Node sc = body["schema"]) {
+        if (!sc.IsScalar()) return Error(sc, where + ": 'schema' must be a file path");
+        FERRY_RETURN_IF_ERROR(LoadSchema(sc, &v));
+      }
+      if (v.detector.by_schema && !v.schema) {
+        return Error(body["detect"], where + " is detected by its schema but has no 'schema' file");
+      }
+      rep_->versions.push_back(std::move(v));
+    }
+    return Status::OK();
+  }
+
+  int VersionIndex(const std::string& name) {
+    for (size_t i = 0; i < rep_->versions.size(); ++i) {
+      if (rep_->versions[i].info.name == name) return int(i);
+    }
+    return -1;
+  }
+
+  std::vector<std::string> VersionNames() {
+    std::vector<std::string> names;
+    for (const auto& v : rep_->versions) names.push_back(v.info.name);
+    return names;
+  }
+
+  Status LoadMigrations(const YAML::Node& node) {
+    if (!node) return Status::OK();
+    if (!node.IsSequence()) return Error(node, "'migrations' must be a list of { id, from, to, steps }");
+    std::set<std::string> ids;
+    for (const auto& m : node) {
+      if (!m.IsMap()) return Error(m, "each migration must be a mapping { id, from, to, steps }");
+      FERRY_RETURN_IF_ERROR(CheckKeys(m, {"id", "from", "to", "steps", "depends_on", "critical", "description"}, "a migration"));
+      CompiledMigration cm;
+      cm.info.line = internal::YamlLine(m);
+      FERRY_ASSIGN_OR_RETURN(cm.info.id, RequireString(m, "id", "a migration"));
+      std::string where = "migration '" + cm.info.id + "'";
+      if (!ids.insert(cm.info.id).second) return Error(m["id"], where + " is declared twice; ids must be unique");
+      FERRY_ASSIGN_OR_RETURN(cm.info.from, RequireString(m, "from", where));
+      FERRY_ASSIGN_OR_RETURN(cm.info.to, RequireString(m, "to", where));
+      cm.from = VersionIndex(cm.info.from);
+      cm.to = VersionIndex(cm.info.to);
+      if (cm.from < 0) {
+        return Error(m["from"], where + ": unknown version '" + cm.info.from + "'" + Suggest(cm.info.from, VersionNames()) +
+                                    "; known versions: " + Join(VersionNames()));
+      }
+      if (cm.to < 0) {
+        return Error(m["to"], where + ": unknown version '" + cm.info.to + "'" + Suggest(cm.info.to, VersionNames()) +
+                                  "; known versions: " + Join(VersionNames()));
+      }
+      if (cm.from == cm.to) return Error(m["to"], where + " goes from '" + cm.info.from + "' to itself");
+      if (YAML::Node c = m["critical"]) {
+        if (!c.IsScalar() || (c.Scalar() != "true" && c.Scalar() != "false")) return Error(c, where + ": 'critical' takes true or false");
+        cm.info.critical = c.Scalar() == "true";
+      }
+      if (YAML::Node deps = m["depends_on"]) {
+        if (deps.IsScalar()) cm.info.depends_on.push_back(deps.Scalar());
+        else if (deps.IsSequence()) for (const auto& d : deps) cm.info.depends_on.push_back(d.Scalar());
+        else return Error(deps, where + ": 'depends_on' takes a migration id or a list of them");
+      }
+      YAML::Node steps = m["steps"];
+      if (!steps || !steps.IsSequence()) return Error(steps ? steps : YAML::Node(m), where + " needs 'steps', a list of steps");
+      FERRY_RETURN_IF_ERROR(CompileMigrationSteps(steps, &cm));
+      rep_->migrations.push_back(std::move(cm));
+      migration_nodes_.push_back(m);
+    }
+    // depends_on: known ids, no cycles.
+    for (size_t i = 0; i < rep_->migrations.size(); ++i) {
+      for (const std::string& dep : rep_->migrations[i].info.depends_on) {
+        if (!ids.count(dep)) {
+          std::vector<std::string> all(ids.begin(), ids.end());
+          return Error(migration_nodes_[i]["depends_on"], "migration '" + rep_->migrations[i].info.id +
+                                                                "' depends on unknown migration '" + dep + "'" + Suggest(dep, all));
+        }
+      }
+    }
+    FERRY_RETURN_IF_ERROR(CheckDependsOnCycles());
+    return CheckGraphCycles();
+  }
+
+  Status CompileMigrationSteps(const YAML::Node& steps, CompiledMigration* cm) {
+    Arena scratch;
+    FERRY_ASSIGN_OR_RETURN(Value list, internal::YamlToValue(steps, scratch));
+    auto compiled = options_.functions ? CompileSteps(list, *options_.functions) : CompileSteps(list);
+    if (!compiled.ok()) {
+      // Map "steps[N]..." in the message to the line of step N.
+      const std::string& msg = compiled.status().message();
+      static const std::regex kIndex(R"(^steps\[(\d+)\])");
+      std::smatch match;
+      YAML::Node at = steps;
+      if (std::regex_search(msg, match, kIndex)) {
+        size_t i = std::stoul(match[1]);
+        if (i < steps.size()) at = steps[i];
+      }
+      return Error(at, "migration '" + cm->info.id + "': " + msg);
+    }
+    cm->steps = compiled.value();
+    for (size_t i = 0; i < cm->steps->size(); ++i) {
+      cm->info.step_kinds.emplace_back(cm->steps->step(i).name());
+      cm->info.step_lossy.push_back(cm->steps->step(i).lossy());
+    }
+    cm->info.lossy = cm->steps->lossy();
+    return Status::OK();
+  }
+
+  Status CheckDependsOnCycles() {
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < rep_->migrations.size(); ++i) index[rep_->migrations[i].info.id] = i;
+    std::vector<int> state(rep_->migrations.size(), 0);
+    std::vector<std::string> stack;
+    std::function<Status(size_t)> visit = [&](size_t i) -> Status {
+      if (state[i] == 2) return Status::OK();
+      stack.push_back(rep_->migrations[i].info.id);
+      if (state[i] == 1) {
+        return Error(migration_nodes_[i], "depends_on forms a cycle: " + Join(stack, " -> ") + "; remove one of these dependencies");
+      }
+      state[i] = 1;
+      for (const std::string& dep : rep_->migrations[i].info.depends_on) FERRY_RETURN_IF_ERROR(visit(index[dep]));
+      state[i] = 2;
+      stack.pop_back();
+      return Status::OK();
+    };
+    for (size_t i = 0; i < rep_->migrations.size(); ++i) FERRY_RETURN_IF_ERROR(visit(i));
+    return Status::OK();
+  }
+
+  Status CheckGraphCycles() {
+    size_t n = rep_->versions.size();
+    std::vector<int> state(n, 0);
+    std::vector<std::string> stack;
+    std::function<Status(int)> visit = [&](int v) -> Status {
+      if (state[v] == 2) return Status::OK();
+      stack.push_back(rep_->versions[v].info.name);
+      if (state[v] == 1) {
+        return Error(migrations_node_, "the migrations form a cycle: " + Join(stack, " -> ") +
+                                            "; every migration is reversible already, so declare each edge once");
+      }
+      state[v] = 1;
+      for (size_t i = 0; i < rep_->migrations.size(); ++i) {
+        if (rep_->migrations[i].from == v) FERRY_RETURN_IF_ERROR(visit(rep_->migrations[i].to));
+      }
+      state[v] = 2;
+      stack.pop_back();
+      return Status::OK();
+    };
+    for (size_t v = 0; v < n; ++v) FERRY_RETURN_IF_ERROR(visit(int(v)));
+    return Status::OK();
+  }
+
+  // Path choice: fewest migrations, then fewest lossy migrations, then the
+  // lexicographically smallest sequence of migration ids. A path may use a
+  // migration only if each of its depends_on appears earlier on the path.
+  // The graph is acyclic (checked above), so enumerating simple paths is
+  // finite; project graphs are small.
+  Status ComputePaths() {
+    size_t n = rep_->versions.size();
+    rep_->paths.assign(n, {});
+    std::map<std::string, size_t> index;
+    for (size_t i = 0; i < rep_->migrations.size(); ++i) index[rep_->migrations[i].info.id] = i;
+    for (size_t v = 0; v < n; ++v) {
+      if (int(v) == rep_->target_index) continue;
+      std::vector<size_t> best;
+      bool found = false;
+      size_t best_lossy = 0;
+      std::vector<size_t> cur;
+      std::string blocked_reason;
+      std::function<void(int)> dfs = [&](int at) {
+        if (at == rep_->target_index) {
+          size_t lossy = 0;
+          for (size_t m : cur) lossy += rep_->migrations[m].info.lossy ? 1 : 0;
+          auto ids = [&](const std::vector<size_t>& p) {
+            std::vector<std::string> s;
+            for (size_t m : p) s.push_back(rep_->migrations[m].info.id);
+            return s;
+          };
+          if (!found || cur.size() < best.size() || (cur.size() == best.size() && lossy < best_lossy) ||
+              (cur.size() == best.size() && lossy == best_lossy && ids(cur) < ids(best))) {
+            best = cur;
+            best_lossy = lossy;
+            found = true;
+          }
+          return;
+        }
+        if (found && cur.size() >= best.size()) return;
+        for (size_t i = 0; i < rep_->migrations.size(); ++i) {
+          const CompiledMigration& m = rep_->migrations[i];
+          if (m.from != at) continue;
+          bool deps_ok = true;
+          for (const std::string& dep : m.info.depends_on) {
+            if (std::find(cur.begin(), cur.end(), index[dep]) == cur.end()) {
+              deps_ok = false;
+              blocked_reason = "migration '" + m.info.id + "' depends on '" + dep + "', which is not on the way";
+            }
+          }
+          if (!deps_ok) continue;
+          cur.push_back(i);
+          dfs(m.to);
+          cur.pop_back();
+        }
+      };
+      dfs(int(v));
+      if (!found) {
+        const CompiledVersion& cv = rep_->versions[v];
+        return Status::ProjectError(name_ + ":" + std::to_string(cv.info.line) + ": the target '" + rep_->target +
+                                    "' cannot be reached from version '" + cv.info.name + "'" +
+                                    (blocked_reason.empty() ? "" : " (" + blocked_reason + ")") +
+                                    "; add a migration from it or remove the version");
+      }
+      rep_->paths[v] = best;
+    }
+    return Status::OK();
+  }
+
+  Result<std::unique_ptr<Project>> Load(std::string_view text) {
+    rep_ = std::make_unique<Project::Rep>();
+    rep_->file = name_;
+    rep_->dir = dir_;
+    rep_->schemas = std::make_unique<SchemaRegistry>();
+    try {
+      root_ = YAML::Load(std::string(text));
+    } catch (const YAML::Exception& e) {
+      return Status::ProjectError(name_ + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
+    }
+    if (!root_.IsMap()) return Error(root_, "the project file must be a mapping with collection, versions, migrations, target");
+    try {
+      FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"collection", "key", "versions", "migrations", "target", "description"}, "the project file"));
+      FERRY_ASSIGN_OR_RETURN(rep_->collection, RequireString(root_, "collection", "the project file"));
+      if (root_["key"]) {
+        FERRY_ASSIGN_OR_RETURN(rep_->key, RequireString(root_, "key", "the project file"));
+      }
+      FERRY_RETURN_IF_ERROR(LoadVersions(root_["versions"]));
+      migrations_node_ = root_["migrations"] ? root_["migrations"] : root_;
+      FERRY_RETURN_IF_ERROR(LoadMigrations(root_["migrations"]));
+      FERRY_ASSIGN_OR_RETURN(rep_->target, RequireString(root_, "target", "the project file"));
+      rep_->target_index = VersionIndex(rep_->target);
+      if (rep_->target_index < 0) {
+        return Error(root_["target"], "target '" + rep_->target + "' is not a declared version" +
+                                          Suggest(rep_->target, VersionNames()) + "; known versions: " + Join(VersionNames()));
+      }
+      FERRY_RETURN_IF_ERROR(ComputePaths());
+    } catch (const YAML::Exception& e) {
+      return Status::ProjectError(name_ + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    for (const auto& v : rep_->versions) rep_->version_infos.push_back(v.info);
+    for (const auto& m : rep_->migrations) rep_->migration_infos.push_back(m.info);
+    return ProjectInternal::Make(std::move(rep_));
+  }
+
+ private:
+  std::string name_;
+  std::string dir_;
+  ProjectLoadOptions options_;
+  std::unique_ptr<Project::Rep> rep_;
+  YAML::Node root_;
+  YAML::Node migrations_node_;
+  std::vector<YAML::Node> migration_nodes_;
+};
+
+}  // namespace
+
+const Value* internal::FieldPath::Resolve(const Value& doc) const {
+  const Value* cur = &doc;
+  for (const std::string& p : parts) {
+    if (!cur->IsObject()) return nullptr;
+    cur = cur->Find(p);
+    if (cur == nullptr) return nullptr;
+  }
+  return cur;
+}
+
+int internal::DetectVersion(const Project::Rep& rep, const Value& doc) {
+  for (size_t i = 0; i < rep.versions.size(); ++i) {
+    const Detector& d = rep.versions[i].detector;
+    bool match = true;
+    for (const FieldPath& p : d.has) {
+      if (p.Resolve(doc) == nullptr) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    for (const FieldPath& p : d.lacks) {
+      if (p.Resolve(doc) != nullptr) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    for (const auto& [p, want] : d.equals) {
+      const Value* v = p.Resolve(doc);
+      if (v == nullptr || !v->Equals(want)) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    for (const auto& [p, type] : d.types) {
+      const Value* v = p.parts.empty() ? &doc : p.Resolve(doc);
+      bool ok = v != nullptr && (type == "integer" ? v->IsNumber() && v->IsIntegral() : JsonTypeName(v->type()) == type);
+      if (!ok) {
+        match = false;
+        break;
+      }
+    }
+    if (!match) continue;
+    if (d.by_schema && !rep.versions[i].schema->IsValid(doc)) continue;
+    return int(i);
+  }
+  return -1;
+}
+
+Project::Project(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+Project::~Project() = default;
+
+Result<std::unique_ptr<Project>> Project::LoadFromString(std::string_view yaml, const std::string& dir,
+                                                         const std::string& name, const ProjectLoadOptions& options) {
+  Loader loader(name, dir, options);
+  return loader.Load(yaml);
+}
+
+Result<std::unique_ptr<Project>> Project::Load(const std::string& path, const ProjectLoadOptions& options) {
+  fs::path p(path);
+  std::error_code ec;
+  if (fs::is_directory(p, ec)) p /= "ferry.yaml";
+  std::ifstream in(p, std::ios::binary);
+  if (!in) {
+    return Status::ProjectError("cannot read project file " + p.string() +
+                                ": not found; pass --project DIR|FILE or run where ferry.yaml is");
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  std::string dir = p.has_parent_path() ? p.parent_path().string() : ".";
+  return LoadFromString(ss.str(), dir, p.string(), options);
+}
+
+const std::string& Project::file() const { return rep_->file; }
+const std::string& Project::collection() const { return rep_->collection; }
+const std::string& Project::key() const { return rep_->key; }
+const std::string& Project::target() const { return rep_->target; }
+const std::vector<VersionInfo>& Project::versions() const { return rep_->version_infos; }
+const std::vector<MigrationInfo>& Project::migrations() const { return rep_->migration_infos; }
+const std::vector<size_t>& Project::PathFrom(std::string_view version) const {
+  static const std::vector<size_t> kEmpty;
+  int i = VersionIndex(version);
+  return i < 0 ? kEmpty : rep_->paths[size_t(i)];
+}
+int Project::VersionIndex(std::string_view version) const {
+  for (size_t i = 0; i < rep_->versions.size(); ++i) {
+    if (rep_->versions[i].info.name == version) return int(i);
+  }
+  return -1;
+}
+
+}  // namespace ferry

@@ -1,0 +1,89 @@
+// Copyright (c) the Ferry authors.
+//
+// The compiled parts of a Project that the engine uses: detectors, schemas
+// and step lists. Only src/engine/ includes this header.
+
+#ifndef FERRY_ENGINE_PROJECT_INTERNAL_H_
+#define FERRY_ENGINE_PROJECT_INTERNAL_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ferry/json.h"
+#include "ferry/project.h"
+#include "ferry/schema.h"
+#include "ferry/transform.h"
+
+namespace ferry {
+
+namespace internal {
+
+// A field reference in a detector: a dot path split once at load time.
+struct FieldPath {
+  std::string text;
+  std::vector<std::string> parts;
+  const Value* Resolve(const Value& doc) const;
+};
+
+// How a version is recognised; every condition given must hold.
+struct Detector {
+  std::vector<FieldPath> has;
+  std::vector<FieldPath> lacks;
+  std::vector<std::pair<FieldPath, Value>> equals;
+  // Type conditions: field (empty path = the record itself) and type name
+  // ("integer" is a number with an integral value).
+  std::vector<std::pair<FieldPath, std::string>> types;
+  bool by_schema = false;
+};
+
+struct CompiledVersion {
+  VersionInfo info;
+  Detector detector;
+  std::shared_ptr<const CompiledSchema> schema;  // may be null (no schema)
+};
+
+struct CompiledMigration {
+  MigrationInfo info;
+  std::shared_ptr<const StepList> steps;
+  int from = -1;  // version indices
+  int to = -1;
+};
+
+}  // namespace internal
+
+struct Project::Rep {
+  std::string file;
+  std::string dir;
+  std::string collection;
+  std::string key = "id";
+  std::string target;
+  int target_index = -1;
+  std::vector<VersionInfo> version_infos;
+  std::vector<MigrationInfo> migration_infos;
+  std::vector<internal::CompiledVersion> versions;
+  std::vector<internal::CompiledMigration> migrations;
+  std::vector<std::vector<size_t>> paths;  // per version: migration indices
+  std::unique_ptr<SchemaRegistry> schemas;
+  Arena arena;  // detector constants
+};
+
+class ProjectInternal {
+ public:
+  static const Project::Rep& Get(const Project& p) { return *p.rep_; }
+  static std::unique_ptr<Project> Make(std::unique_ptr<Project::Rep> rep) {
+    return std::unique_ptr<Project>(new Project(std::move(rep)));
+  }
+};
+
+namespace internal {
+
+// The index of the first version whose detector matches `doc`, or -1.
+int DetectVersion(const Project::Rep& rep, const Value& doc);
+
+}  // namespace internal
+
+}  // namespace ferry
+
+#endif  // FERRY_ENGINE_PROJECT_INTERNAL_H_

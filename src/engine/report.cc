@@ -1,0 +1,192 @@
+// Copyright (c) the Ferry authors.
+//
+// JSON forms of the reports (--json output and --report files).
+
+#include <cstdio>
+
+#include "ferry/json.h"
+#include "ferry/run.h"
+
+namespace ferry {
+
+namespace {
+
+// A minimal streaming JSON object writer for reports.
+class JsonOut {
+ public:
+  JsonOut& Begin() { return Raw("{"); }
+  JsonOut& End() {
+    out_.push_back('}');
+    first_ = false;
+    return *this;
+  }
+  JsonOut& BeginArray() { return Raw("["); }
+  JsonOut& EndArray() {
+    out_.push_back(']');
+    first_ = false;
+    return *this;
+  }
+  JsonOut& Key(std::string_view k) {
+    Comma();
+    WriteJsonString(k, &out_);
+    out_.push_back(':');
+    first_ = true;
+    return *this;
+  }
+  JsonOut& Str(std::string_view s) {
+    Comma();
+    WriteJsonString(s, &out_);
+    return *this;
+  }
+  JsonOut& Num(uint64_t n) {
+    Comma();
+    out_ += std::to_string(n);
+    return *this;
+  }
+  JsonOut& Num(double d) {
+    Comma();
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.3f", d);
+    out_ += buf;
+    return *this;
+  }
+  JsonOut& Bool(bool b) {
+    Comma();
+    out_ += b ? "true" : "false";
+    return *this;
+  }
+  JsonOut& Null() {
+    Comma();
+    out_ += "null";
+    return *this;
+  }
+  JsonOut& Counts(const std::map<std::string, uint64_t>& m) {
+    Begin();
+    for (const auto& [k, v] : m) Key(k).Num(v);
+    return End();
+  }
+  JsonOut& Strings(const std::vector<std::string>& v) {
+    BeginArray();
+    for (const auto& s : v) Str(s);
+    return EndArray();
+  }
+  JsonOut& Examples(const std::map<std::string, std::vector<RejectExample>>& m) {
+    Begin();
+    for (const auto& [code, list] : m) {
+      Key(code).BeginArray();
+      for (const RejectExample& e : list) {
+        Begin();
+        Key("key");
+        if (e.key.empty()) Null();
+        else Str(e.key);
+        Key("record").Num(e.record).Key("pointer").Str(e.pointer).Key("message").Str(e.message).End();
+      }
+      EndArray();
+    }
+    return End();
+  }
+  std::string Take() { return std::move(out_); }
+
+ private:
+  JsonOut& Raw(std::string_view s) {
+    Comma();
+    out_.append(s);
+    first_ = true;
+    return *this;
+  }
+  void Comma() {
+    if (!first_) out_.push_back(',');
+    first_ = false;
+  }
+  std::string out_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+std::string RunReport::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("run_id").Str(run_id).Key("status").Str(status).Key("dry_run").Bool(dry_run);
+  j.Key("source").Str(source).Key("target").Str(target).Key("rejects_file").Str(rejects_file);
+  j.Key("input").Num(input).Key("migrated").Num(migrated).Key("already_at_target").Num(already_at_target);
+  j.Key("rejected").Num(rejected).Key("with_complement").Num(with_complement);
+  j.Key("bytes_in").Num(bytes_in).Key("bytes_out").Num(bytes_out).Key("batches").Num(batches);
+  j.Key("seconds").Num(seconds);
+  j.Key("docs_per_second").Num(seconds > 0 ? double(input) / seconds : 0.0);
+  j.Key("mb_per_second").Num(seconds > 0 ? double(bytes_in) / 1e6 / seconds : 0.0);
+  j.Key("options").Begin();
+  j.Key("threads").Num(uint64_t(threads)).Key("batch_size").Num(uint64_t(batch_size));
+  j.Key("on_error").Str(ErrorPolicyName(on_error));
+  if (!preset.empty()) j.Key("preset").Str(preset);
+  j.End();
+  j.Key("versions").Begin();
+  for (const auto& [name, s] : versions) {
+    j.Key(name).Begin();
+    j.Key("count").Num(s.count).Key("migrated").Num(s.migrated).Key("rejected").Num(s.rejected);
+    j.Key("path").Strings(s.path).Key("lossy").Bool(s.lossy);
+    j.End();
+  }
+  j.End();
+  j.Key("rejects_by_code").Counts(rejects_by_code);
+  j.Key("reject_examples").Examples(reject_examples);
+  if (dry_run || !fields_added.empty() || !fields_removed.empty() || !fields_converted.empty()) {
+    j.Key("changes").Begin();
+    j.Key("fields_added").Counts(fields_added);
+    j.Key("fields_removed").Counts(fields_removed);
+    j.Key("fields_converted").Counts(fields_converted);
+    j.End();
+  }
+  j.Key("warnings").Strings(warnings);
+  j.Key("error").Begin();
+  j.Key("code").Str(ErrorCodeName(final_status.code())).Key("message").Str(final_status.message());
+  j.End();
+  j.End();
+  return j.Take();
+}
+
+std::string AnalyzeReport::ToJson(const Project& project) const {
+  JsonOut j;
+  j.Begin();
+  j.Key("collection").Str(project.collection()).Key("target").Str(project.target());
+  j.Key("records").Num(records).Key("bytes").Num(bytes).Key("already_at_target").Num(already_at_target);
+  j.Key("versions").Begin();
+  for (const auto& [name, n] : versions) {
+    j.Key(name).Begin().Key("count").Num(n);
+    j.Key("share").Num(records ? double(n) / double(records) : 0.0);
+    auto inv = invalid_by_version.find(name);
+    j.Key("invalid").Num(inv == invalid_by_version.end() ? uint64_t(0) : inv->second);
+    j.End();
+  }
+  j.End();
+  j.Key("invalid_by_code").Counts(invalid_by_code);
+  j.Key("invalid_examples").Examples(invalid_examples);
+  j.Key("recommendations").Strings(recommendations);
+  j.Key("seconds").Num(seconds);
+  j.End();
+  return j.Take();
+}
+
+std::string PlanReport::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("records").Num(records).Key("bytes").Num(bytes);
+  j.Key("versions").BeginArray();
+  for (const VersionPlan& v : versions) {
+    j.Begin().Key("version").Str(v.version).Key("records").Num(v.records).Key("lossy").Bool(v.lossy);
+    j.Key("path").BeginArray();
+    for (const Step& s : v.path) {
+      j.Begin().Key("migration").Str(s.migration).Key("from").Str(s.from).Key("to").Str(s.to);
+      j.Key("steps").Strings(s.step_kinds).Key("lossy").Bool(s.lossy).Key("critical").Bool(s.critical).End();
+    }
+    j.EndArray().End();
+  }
+  j.EndArray();
+  j.Key("sample_records").Num(sample_records).Key("sample_seconds").Num(sample_seconds);
+  j.Key("estimated_seconds").Num(estimated_seconds);
+  j.Key("blockers").Strings(blockers).Key("warnings").Strings(warnings);
+  j.End();
+  return j.Take();
+}
+
+}  // namespace ferry

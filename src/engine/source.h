@@ -1,0 +1,73 @@
+// Copyright (c) the Ferry authors.
+//
+// Streaming record readers for files: JSON Lines (one document per line) and
+// JSON array files ([doc, doc, ...]). A reader never holds the whole input:
+// it reads fixed-size chunks and hands out batches of records whose bytes are
+// copied into the batch (with JsonParser::kPadding bytes of padding), so a
+// batch stays valid after the reader moves on.
+
+#ifndef FERRY_ENGINE_SOURCE_H_
+#define FERRY_ENGINE_SOURCE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry::internal {
+
+enum class FileFormat : uint8_t { kJsonLines, kJsonArray };
+
+struct FileSpec {
+  FileFormat format = FileFormat::kJsonLines;
+  std::string path;
+  bool format_from_extension = false;  // no scheme given
+};
+
+// "jsonl:PATH", "ndjson:PATH", "json:PATH" or a plain path. A plain path
+// ending in .json is a JSON array file (readers also accept JSON Lines in a
+// .json file whose first byte is not '['); anything else is JSON Lines.
+Result<FileSpec> ParseFileUri(std::string_view uri);
+
+struct RecordSpan {
+  uint32_t offset = 0;   // into RecordBatchInput::bytes
+  uint32_t length = 0;
+  uint64_t record = 0;   // 1-based record number in the source
+  uint64_t line = 0;     // 1-based line of the record's first byte
+};
+
+struct RecordBatchInput {
+  std::string bytes;  // records back to back, then padding
+  std::vector<RecordSpan> records;
+  uint64_t source_bytes = 0;  // source bytes consumed for these records
+  void Clear() {
+    bytes.clear();
+    records.clear();
+    source_bytes = 0;
+  }
+  std::string_view Record(size_t i) const {
+    return std::string_view(bytes.data() + records[i].offset, records[i].length);
+  }
+};
+
+class RecordReader {
+ public:
+  virtual ~RecordReader() = default;
+  // Opens `spec` for reading. IO_ERROR when the file cannot be opened.
+  static Result<std::unique_ptr<RecordReader>> Open(const FileSpec& spec);
+  // Appends up to `max_records` records to `batch` (cleared first). Sets
+  // *eof when the source is exhausted (the batch may still hold records).
+  // PARSE_ERROR for a broken JSON array structure (not for a broken record:
+  // records are parsed later and rejected one by one).
+  virtual Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) = 0;
+  // Size of the source in bytes (0 when unknown).
+  virtual uint64_t total_bytes() const = 0;
+};
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_ENGINE_SOURCE_H_

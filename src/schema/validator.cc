@@ -1,0 +1,631 @@
+// Copyright (c) the Ferry authors.
+//
+// Evaluation of a compiled schema (program.h) against a Value.
+//
+// One recursive function serves both entry points. With `errors == null`
+// (IsValid, and the trial evaluations inside anyOf/oneOf/not/if/contains)
+// it stops at the first failure and builds nothing. With errors it keeps
+// the JSON Pointer of the current value in one string (tokens are appended
+// on the way down and cut off on the way up) and continues past failures
+// until max_errors are collected.
+
+#include <algorithm>
+#include <cmath>
+#include <regex>
+#include <string>
+
+#include "ferry/schema.h"
+#include "schema/program.h"
+
+namespace ferry {
+namespace internal {
+namespace {
+
+// Evaluation depth (schema nodes entered, summed over the instance path)
+// beyond which a schema is treated as looping forever, e.g.
+// {"allOf": [{"$ref": "#"}]}. Deep enough for any real schema and instance
+// (the parser caps instance depth at 512), shallow enough for the stack.
+constexpr int kMaxEvalDepth = 4000;
+constexpr size_t kPreviewChars = 40;
+
+struct Ctx {
+  std::vector<SchemaError>* errors;  // null: fast mode
+  size_t error_limit;                // stop once errors->size() reaches it
+  std::string* pointer;              // null in fast mode
+  int depth;
+};
+
+bool Eval(const Node& node, const Value& v, Ctx& c);
+
+bool Full(const Ctx& c) { return c.errors->size() >= c.error_limit; }
+
+void AddError(Ctx& c, const char* keyword, std::string message) {
+  c.errors->push_back(SchemaError{*c.pointer, keyword, std::move(message)});
+}
+
+std::string Quote(std::string_view s) {
+  std::string out;
+  WriteJsonString(s, &out);
+  return out;
+}
+
+// Length in Unicode code points of UTF-8 text.
+size_t CodePoints(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char ch : s) n += (ch & 0xC0) != 0x80;
+  return n;
+}
+
+// A short JSON rendering of `v` for messages, cut after kPreviewChars.
+std::string Preview(const Value& v) {
+  std::string json = ToJson(v);
+  if (json.size() <= kPreviewChars) return json;
+  size_t cut = kPreviewChars;
+  while (cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
+  json.resize(cut);
+  json.append("...");
+  return json;
+}
+
+// "string \"4\"", "number 1.5", "null", "object" ...
+std::string Describe(const Value& v) {
+  switch (v.type()) {
+    case JsonType::kNull:
+      return "null";
+    case JsonType::kBool:
+      return v.AsBool() ? "boolean true" : "boolean false";
+    case JsonType::kNumber:
+      return (v.IsIntegral() ? "integer " : "number ") + std::string(v.NumberLiteral());
+    case JsonType::kString:
+      return "string " + Preview(v);
+    case JsonType::kArray:
+      return "array";
+    case JsonType::kObject:
+      return "object";
+  }
+  return "value";
+}
+
+std::string TypeList(uint32_t mask) {
+  static constexpr std::pair<uint32_t, const char*> kNames[] = {
+      {kTypeObject, "object"}, {kTypeArray, "array"},     {kTypeString, "string"}, {kTypeInteger, "integer"},
+      {kTypeNumber, "number"}, {kTypeBoolean, "boolean"}, {kTypeNull, "null"}};
+  std::vector<const char*> names;
+  for (const auto& [bit, name] : kNames) {
+    if (mask & bit) names.push_back(name);
+  }
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out.append(i + 1 == names.size() ? " or " : ", ");
+    out.append(names[i]);
+  }
+  return out;
+}
+
+// "integer": an integral number, as JavaScript's Number.isInteger sees it
+// (the peers' definition): a plain literal too long for a double (1e309 and
+// up) is Infinity there, hence not an integer.
+bool IsInteger(const Value& v) {
+  constexpr size_t kMaxExactLiteral = 300;
+  return v.IsIntegral() && (v.NumberLiteral().size() < kMaxExactLiteral || std::isfinite(v.AsDouble()));
+}
+
+bool TypeMatches(uint32_t mask, const Value& v) {
+  switch (v.type()) {
+    case JsonType::kNull:
+      return mask & kTypeNull;
+    case JsonType::kBool:
+      return mask & kTypeBoolean;
+    case JsonType::kNumber:
+      return (mask & kTypeNumber) || ((mask & kTypeInteger) && IsInteger(v));
+    case JsonType::kString:
+      return mask & kTypeString;
+    case JsonType::kArray:
+      return mask & kTypeArray;
+    case JsonType::kObject:
+      return mask & kTypeObject;
+  }
+  return false;
+}
+
+bool IsMultipleOf(const Value& v, double divisor) {
+  double x = v.AsDouble();
+  if (!std::isfinite(x)) return false;
+  int64_t xi = 0, di = 0;
+  if (divisor == std::floor(divisor) && divisor < 9e18 && v.GetInt64(&xi)) {
+    di = static_cast<int64_t>(divisor);
+    return xi % di == 0;
+  }
+  double q = x / divisor;
+  if (!std::isfinite(q)) {
+    // Overflow: an integral x is a multiple of any divisor 1/k.
+    double k = 1.0 / divisor;
+    return k == std::floor(k) && x == std::floor(x);
+  }
+  // Binary floating point: 0.0075 / 0.0001 is 74.99999999999999.
+  return std::fabs(q - std::nearbyint(q)) < 1e-9;
+}
+
+bool RegexMatches(const std::regex& re, std::string_view s) {
+  return std::regex_search(s.begin(), s.end(), re);
+}
+
+// Runs `fn` with the token `key` appended to the pointer (error mode only).
+template <typename Fn>
+bool WithKey(Ctx& c, std::string_view key, Fn fn) {
+  if (c.pointer == nullptr) return fn();
+  size_t old = c.pointer->size();
+  AppendPointerToken(key, c.pointer);
+  bool ok = fn();
+  c.pointer->resize(old);
+  return ok;
+}
+
+template <typename Fn>
+bool WithIndex(Ctx& c, size_t index, Fn fn) {
+  if (c.pointer == nullptr) return fn();
+  size_t old = c.pointer->size();
+  AppendPointerIndex(index, c.pointer);
+  bool ok = fn();
+  c.pointer->resize(old);
+  return ok;
+}
+
+bool Trial(const Node& node, const Value& v, const Ctx& c) {
+  Ctx fast{nullptr, 0, nullptr, c.depth};
+  return Eval(node, v, fast);
+}
+
+// The first error of `node` on `v`, as "message" or "at \"/p\": message".
+std::string FirstError(const Node& node, const Value& v, const Ctx& c) {
+  std::vector<SchemaError> errors;
+  std::string pointer = *c.pointer;
+  Ctx sub{&errors, 1, &pointer, c.depth};
+  Eval(node, v, sub);
+  if (errors.empty()) return "valid";
+  const SchemaError& e = errors.front();
+  if (e.instance_pointer == *c.pointer) return e.message;
+  return "at " + Quote(e.instance_pointer) + ": " + e.message;
+}
+
+std::string PointerWith(const Ctx& c, std::string_view key) {
+  std::string p = *c.pointer;
+  AppendPointerToken(key, &p);
+  return p;
+}
+
+std::string Alternatives(const std::vector<const Node*>& nodes, const Value& v, const Ctx& c) {
+  std::string out;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    out.append(i == 0 ? " (" : "; ");
+    out.append("#" + std::to_string(i) + ": " + FirstError(*nodes[i], v, c));
+  }
+  out.append(")");
+  return out;
+}
+
+bool IsLastOccurrence(const Value& object, const Member* m) {
+  return object.IndexOf(m->key.AsString()) == m - object.members();
+}
+
+uint64_t DistinctKeys(const Value& object) {
+  uint64_t n = 0;
+  for (const Member* m = object.members(); m != object.members_end(); ++m) n += IsLastOccurrence(object, m);
+  return n;
+}
+
+bool IsDeclaredProperty(const Check& k, std::string_view key) {
+  const Check* props = k.sibling_properties;
+  if (props != nullptr) {
+    if (!k.property_set.empty() && props->properties.size() > 8) {
+      if (k.property_set.count(key) != 0) return true;
+    } else {
+      for (const NamedNode& nn : props->properties) {
+        if (nn.name == key) return true;
+      }
+    }
+  }
+  if (k.sibling_patterns != nullptr) {
+    for (const PatternNode& pn : k.sibling_patterns->patterns) {
+      if (RegexMatches(pn.re, key)) return true;
+    }
+  }
+  return false;
+}
+
+bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
+  const bool report = c.errors != nullptr;
+  switch (k.op) {
+    case Op::kType:
+      if (TypeMatches(k.type_mask, v)) return true;
+      if (report) AddError(c, k.keyword, "expected " + TypeList(k.type_mask) + ", got " + Describe(v));
+      return false;
+
+    case Op::kEnum:
+      for (const Value& e : k.values) {
+        if (v.Equals(e)) return true;
+      }
+      if (report) {
+        std::string list;
+        for (size_t i = 0; i < k.values.size() && i < 10; ++i) {
+          if (i > 0) list.append(", ");
+          list.append(Preview(k.values[i]));
+        }
+        if (k.values.size() > 10) list.append(", ...");
+        AddError(c, k.keyword, Preview(v) + " is not one of the allowed values [" + list + "]");
+      }
+      return false;
+
+    case Op::kConst:
+      if (v.Equals(k.values[0])) return true;
+      if (report) AddError(c, k.keyword, "expected " + Preview(k.values[0]) + ", got " + Preview(v));
+      return false;
+
+    case Op::kMultipleOf:
+      if (!v.IsNumber() || IsMultipleOf(v, k.number)) return true;
+      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not a multiple of " + k.literal);
+      return false;
+
+    case Op::kMaximum:
+      if (!v.IsNumber() || !(v.AsDouble() > k.number)) return true;
+      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is greater than the maximum " + k.literal);
+      return false;
+
+    case Op::kExclusiveMaximum:
+      if (!v.IsNumber() || v.AsDouble() < k.number) return true;
+      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not less than " + k.literal);
+      return false;
+
+    case Op::kMinimum:
+      if (!v.IsNumber() || !(v.AsDouble() < k.number)) return true;
+      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is less than the minimum " + k.literal);
+      return false;
+
+    case Op::kExclusiveMinimum:
+      if (!v.IsNumber() || v.AsDouble() > k.number) return true;
+      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not greater than " + k.literal);
+      return false;
+
+    case Op::kMaxLength: {
+      if (!v.IsString()) return true;
+      size_t n = CodePoints(v.AsString());
+      if (n <= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "string is " + std::to_string(n) + " characters long, more than maxLength " +
+                                   std::to_string(k.count));
+      }
+      return false;
+    }
+
+    case Op::kMinLength: {
+      if (!v.IsString()) return true;
+      size_t n = CodePoints(v.AsString());
+      if (n >= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "string is " + std::to_string(n) + " characters long, fewer than minLength " +
+                                   std::to_string(k.count));
+      }
+      return false;
+    }
+
+    case Op::kPattern:
+      if (!v.IsString() || RegexMatches(*k.re, v.AsString())) return true;
+      if (report) AddError(c, k.keyword, "string " + Preview(v) + " does not match the pattern " + Quote(k.literal));
+      return false;
+
+    case Op::kFormat:
+      if (!v.IsString() || k.format(v.AsString())) return true;
+      if (report) AddError(c, k.keyword, "string " + Preview(v) + " is not a valid " + k.literal);
+      return false;
+
+    case Op::kItems: {
+      if (!v.IsArray()) return true;
+      bool ok = true;
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        if (!WithIndex(c, i, [&] { return Eval(*k.node, v[i], c); })) {
+          ok = false;
+          if (!report || Full(c)) break;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kItemsTuple: {
+      if (!v.IsArray()) return true;
+      bool ok = true;
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        const Node* n = i < k.nodes.size() ? k.nodes[i] : k.node;
+        if (n == nullptr) break;
+        if (i >= k.nodes.size() && n->kind == Node::Kind::kFalse) {
+          if (report) {
+            AddError(c, "additionalItems", "array has " + std::to_string(v.size()) + " items; at most " +
+                                               std::to_string(k.nodes.size()) + " are allowed");
+          }
+          return false;
+        }
+        if (!WithIndex(c, i, [&] { return Eval(*n, v[i], c); })) {
+          ok = false;
+          if (!report || Full(c)) break;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kContains: {
+      if (!v.IsArray()) return true;
+      for (const Value& item : v) {
+        if (Trial(*k.node, item, c)) return true;
+      }
+      if (report) {
+        AddError(c, k.keyword,
+                 v.empty() ? "array is empty; it must contain an item matching the \"contains\" schema"
+                           : "none of the " + std::to_string(v.size()) + " items matches the \"contains\" schema");
+      }
+      return false;
+    }
+
+    case Op::kMaxItems:
+      if (!v.IsArray() || v.size() <= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "array has " + std::to_string(v.size()) + " items, more than maxItems " +
+                                   std::to_string(k.count));
+      }
+      return false;
+
+    case Op::kMinItems:
+      if (!v.IsArray() || v.size() >= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "array has " + std::to_string(v.size()) + " items, fewer than minItems " +
+                                   std::to_string(k.count));
+      }
+      return false;
+
+    case Op::kUniqueItems: {
+      if (!v.IsArray()) return true;
+      for (uint32_t i = 0; i < v.size(); ++i) {
+        for (uint32_t j = i + 1; j < v.size(); ++j) {
+          if (v[i].Equals(v[j])) {
+            if (report) {
+              AddError(c, k.keyword, "items " + std::to_string(i) + " and " + std::to_string(j) +
+                                         " are equal; all items must be unique");
+            }
+            return false;
+          }
+        }
+      }
+      return true;
+    }
+
+    case Op::kMaxProperties: {
+      if (!v.IsObject() || v.size() <= k.count) return true;
+      uint64_t n = DistinctKeys(v);
+      if (n <= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "object has " + std::to_string(n) + " properties, more than maxProperties " +
+                                   std::to_string(k.count));
+      }
+      return false;
+    }
+
+    case Op::kMinProperties: {
+      if (!v.IsObject()) return true;
+      uint64_t n = DistinctKeys(v);
+      if (n >= k.count) return true;
+      if (report) {
+        AddError(c, k.keyword, "object has " + std::to_string(n) + " properties, fewer than minProperties " +
+                                   std::to_string(k.count));
+      }
+      return false;
+    }
+
+    case Op::kRequired: {
+      if (!v.IsObject()) return true;
+      bool ok = true;
+      for (const std::string& name : k.names) {
+        if (v.Find(name) != nullptr) continue;
+        ok = false;
+        if (!report) break;
+        AddError(c, k.keyword, "missing required property " + Quote(name) + " (at " + Quote(PointerWith(c, name)) + ")");
+        if (Full(c)) break;
+      }
+      return ok;
+    }
+
+    case Op::kProperties: {
+      if (!v.IsObject()) return true;
+      bool ok = true;
+      for (const NamedNode& nn : k.properties) {
+        const Value* p = v.Find(nn.name);
+        if (p == nullptr) continue;
+        if (!WithKey(c, nn.name, [&] { return Eval(*nn.node, *p, c); })) {
+          ok = false;
+          if (!report || Full(c)) break;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kPatternProperties: {
+      if (!v.IsObject()) return true;
+      bool ok = true;
+      for (const Member* m = v.members(); m != v.members_end(); ++m) {
+        if (!IsLastOccurrence(v, m)) continue;
+        std::string_view key = m->key.AsString();
+        for (const PatternNode& pn : k.patterns) {
+          if (!RegexMatches(pn.re, key)) continue;
+          if (!WithKey(c, key, [&] { return Eval(*pn.node, m->value, c); })) {
+            ok = false;
+            if (!report || Full(c)) return false;
+          }
+        }
+      }
+      return ok;
+    }
+
+    case Op::kAdditionalProperties: {
+      if (!v.IsObject() || k.node->kind == Node::Kind::kTrue) return true;
+      bool ok = true;
+      for (const Member* m = v.members(); m != v.members_end(); ++m) {
+        std::string_view key = m->key.AsString();
+        if (!IsLastOccurrence(v, m) || IsDeclaredProperty(k, key)) continue;
+        bool item_ok;
+        if (k.node->kind == Node::Kind::kFalse) {
+          item_ok = false;
+          if (report) {
+            WithKey(c, key, [&] {
+              AddError(c, k.keyword, "property " + Quote(key) + " is not allowed (additionalProperties is false)");
+              return false;
+            });
+          }
+        } else {
+          item_ok = WithKey(c, key, [&] { return Eval(*k.node, m->value, c); });
+        }
+        if (!item_ok) {
+          ok = false;
+          if (!report || Full(c)) break;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kDependencies: {
+      if (!v.IsObject()) return true;
+      bool ok = true;
+      for (const Dependency& d : k.dependencies) {
+        if (v.Find(d.property) == nullptr) continue;
+        if (d.node != nullptr) {
+          if (!Eval(*d.node, v, c)) {
+            ok = false;
+            if (!report || Full(c)) return false;
+          }
+          continue;
+        }
+        for (const std::string& name : d.required) {
+          if (v.Find(name) != nullptr) continue;
+          ok = false;
+          if (!report) return false;
+          AddError(c, k.keyword, "property " + Quote(d.property) + " requires property " + Quote(name) + " (at " +
+                                     Quote(PointerWith(c, name)) + ")");
+          if (Full(c)) return false;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kPropertyNames: {
+      if (!v.IsObject()) return true;
+      bool ok = true;
+      for (const Member* m = v.members(); m != v.members_end(); ++m) {
+        if (Trial(*k.node, m->key, c)) continue;
+        ok = false;
+        if (!report) return false;
+        WithKey(c, m->key.AsString(), [&] {
+          AddError(c, k.keyword, "property name " + Preview(m->key) + " is invalid: " + FirstError(*k.node, m->key, c));
+          return false;
+        });
+        if (Full(c)) return false;
+      }
+      return ok;
+    }
+
+    case Op::kIfThenElse: {
+      const Node* branch = Trial(*k.nodes[0], v, c) ? k.nodes[1] : k.nodes[2];
+      return branch == nullptr || Eval(*branch, v, c);
+    }
+
+    case Op::kAllOf: {
+      bool ok = true;
+      for (const Node* n : k.nodes) {
+        if (!Eval(*n, v, c)) {
+          ok = false;
+          if (!report || Full(c)) break;
+        }
+      }
+      return ok;
+    }
+
+    case Op::kAnyOf:
+      for (const Node* n : k.nodes) {
+        if (Trial(*n, v, c)) return true;
+      }
+      if (report) {
+        AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) +
+                                   " alternatives of anyOf" + Alternatives(k.nodes, v, c));
+      }
+      return false;
+
+    case Op::kOneOf: {
+      int first = -1, second = -1;
+      for (size_t i = 0; i < k.nodes.size(); ++i) {
+        if (!Trial(*k.nodes[i], v, c)) continue;
+        if (first < 0) {
+          first = static_cast<int>(i);
+        } else {
+          second = static_cast<int>(i);
+          break;
+        }
+      }
+      if (first >= 0 && second < 0) return true;
+      if (report) {
+        if (first < 0) {
+          AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) +
+                                     " alternatives of oneOf" + Alternatives(k.nodes, v, c));
+        } else {
+          AddError(c, k.keyword, "value matches alternatives #" + std::to_string(first) + " and #" +
+                                     std::to_string(second) + " of oneOf; exactly one must match");
+        }
+      }
+      return false;
+    }
+
+    case Op::kNot:
+      if (!Trial(*k.node, v, c)) return true;
+      if (report) AddError(c, k.keyword, "value must not match the schema in \"not\"");
+      return false;
+
+    case Op::kRef:
+      return Eval(*k.node, v, c);
+  }
+  return true;
+}
+
+bool Eval(const Node& node, const Value& v, Ctx& c) {
+  if (node.kind == Node::Kind::kTrue) return true;
+  if (node.kind == Node::Kind::kFalse) {
+    if (c.errors != nullptr) AddError(c, "false", "no value is allowed here (the schema is false)");
+    return false;
+  }
+  if (++c.depth > kMaxEvalDepth) {
+    --c.depth;
+    if (c.errors != nullptr) AddError(c, "$ref", "schema recursion is too deep (a $ref loop?)");
+    return false;
+  }
+  bool ok = true;
+  for (const Check& k : node.checks) {
+    if (!EvalCheck(k, v, c)) {
+      ok = false;
+      if (c.errors == nullptr || Full(c)) break;
+    }
+  }
+  --c.depth;
+  return ok;
+}
+
+}  // namespace
+}  // namespace internal
+
+bool CompiledSchema::IsValid(const Value& instance) const {
+  internal::Ctx c{nullptr, 0, nullptr, 0};
+  return internal::Eval(*program_->root, instance, c);
+}
+
+bool CompiledSchema::Validate(const Value& instance, std::vector<SchemaError>* errors, size_t max_errors) const {
+  if (errors == nullptr || max_errors == 0) return IsValid(instance);
+  std::string pointer;
+  size_t limit = errors->size() + std::min(max_errors, static_cast<size_t>(-1) - errors->size());
+  internal::Ctx c{errors, limit, &pointer, 0};
+  bool ok = internal::Eval(*program_->root, instance, c);
+  return ok;
+}
+
+}  // namespace ferry
