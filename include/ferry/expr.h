@@ -84,8 +84,10 @@ class Expression {
   // The source text.
   const std::string& text() const;
 
- private:
+  // Internal: the compiled form (src/transform/expr_internal.h).
   struct Impl;
+
+ private:
   explicit Expression(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

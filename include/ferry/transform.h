@@ -172,7 +172,7 @@ class StepContext {
   // Builds a MIGRATION_ERROR for a value at `relative` below the current
   // object (JSON Pointer tokens, e.g. {"weight"}; empty: the current object
   // itself), records it in error() and returns it. The message of the
-  // Status is "<pointer>: <message>".
+  // Status is "<pointer>: <message>" (just "<message>" at the root).
   Status Fail(std::span<const std::string_view> relative, std::string message);
   // Same for a value addressed by one member name (or the current object
   // when `key` is empty).

@@ -6,6 +6,7 @@
 
 #include "cli/cli.h"
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -41,7 +42,7 @@ struct Common {
 struct DataOptions {
   std::string source;
   uint32_t threads = 0;
-  uint32_t batch_size = 0;  // 0 = preset's
+  int64_t batch_size = -1;  // -1 = preset's
 };
 
 std::string Thousands(uint64_t n) {
@@ -95,7 +96,7 @@ int RunAnalyze(const Common& c, const DataOptions& d) {
   RunOptions o;
   o.source = d.source;
   o.threads = d.threads;
-  if (d.batch_size) o.batch_size = d.batch_size;
+  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   ProgressDisplay display(!c.quiet && !c.json);
   o.events = &display;
   o.cancel = &g_cancel;
@@ -134,7 +135,7 @@ int RunValidate(const Common& c, const DataOptions& d, const std::string& versio
   RunOptions o;
   o.source = d.source;
   o.threads = d.threads;
-  if (d.batch_size) o.batch_size = d.batch_size;
+  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   ProgressDisplay display(!c.quiet && !c.json);
   o.events = &display;
   o.cancel = &g_cancel;
@@ -159,7 +160,7 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
   RunOptions o;
   o.source = d.source;
   o.threads = d.threads;
-  if (d.batch_size) o.batch_size = d.batch_size;
+  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   auto policy = ParseErrorPolicy(on_error);
   if (!policy.ok()) return Fail(policy.status());
   o.on_error = policy.value();
@@ -218,7 +219,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   o.target = a.target;
   o.rejects = a.rejects;
   o.threads = d.threads;
-  if (d.batch_size) o.batch_size = d.batch_size;
+  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   if (!a.on_error.empty()) {
     auto policy = ParseErrorPolicy(a.on_error);
     if (!policy.ok()) return Fail(policy.status());
@@ -257,7 +258,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
                   path.empty() ? "(target)" : path.c_str(), v.lossy ? "  lossy" : "");
     }
     if (rep.with_complement) {
-      std::printf("  %s records dropped data on lossy steps (kept as complements)\n",
+      std::printf("  %s records carry a complement (what lossy steps dropped, kept so going back is exact)\n",
                   Thousands(rep.with_complement).c_str());
     }
     if (!rep.rejects_by_code.empty()) {

@@ -21,7 +21,8 @@ std::string FormatEta(double s) {
 
 }  // namespace
 
-ProgressDisplay::ProgressDisplay(bool enabled) : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1) {}
+ProgressDisplay::ProgressDisplay(bool enabled)
+    : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1), last_line_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::OnEvent(const Event& e) {
   if (!enabled_) return;

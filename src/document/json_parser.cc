@@ -7,6 +7,8 @@
 // and escape-free strings are kept byte for byte; their grammar is checked
 // here (simdjson On-Demand does not check a scalar that is never decoded).
 
+#include <bit>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -25,30 +27,62 @@ namespace {
 
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
+// The first '"' or '\\' at or after `p`, eight bytes at a time.
+// REQUIRES: one of them occurs before the end of the padded input; bytes
+// up to 7 past it may be read (they are within JsonParser::kPadding, since
+// stage 1 guarantees that every string we scan is terminated in the text).
+const char* FindQuoteOrBackslash(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHighs = 0x8080808080808080ULL;
+  for (;; p += 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    uint64_t q = w ^ (kOnes * '"');
+    uint64_t b = w ^ (kOnes * '\\');
+    // Bytes equal to 0 in q or b; exact for the lowest such byte, which is
+    // all we need (little-endian: count trailing zero bits).
+    uint64_t hits = ((q - kOnes) & ~q & kHighs) | ((b - kOnes) & ~b & kHighs);
+    if (hits != 0) {
+      if constexpr (std::endian::native == std::endian::little) return p + (std::countr_zero(hits) >> 3);
+      for (;; ++p) {
+        if (*p == '"' || *p == '\\') return p;
+      }
+    }
+  }
+}
+
+// The end of the RFC 8259 number starting at `p`, or null when none starts
+// there. Stops at the first byte that cannot continue the number.
+const char* ScanNumber(const char* p, const char* end) {
+  if (p < end && *p == '-') ++p;
+  if (p >= end) return nullptr;
+  if (*p == '0') {
+    ++p;
+  } else if (*p >= '1' && *p <= '9') {
+    while (p < end && IsDigit(*p)) ++p;
+  } else {
+    return nullptr;
+  }
+  if (p < end && *p == '.') {
+    ++p;
+    if (p >= end || !IsDigit(*p)) return nullptr;
+    while (p < end && IsDigit(*p)) ++p;
+  }
+  if (p < end && (*p == 'e' || *p == 'E')) {
+    ++p;
+    if (p < end && (*p == '+' || *p == '-')) ++p;
+    if (p >= end || !IsDigit(*p)) return nullptr;
+    while (p < end && IsDigit(*p)) ++p;
+  }
+  return p;
+}
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+
 // RFC 8259 number grammar.
 bool IsValidNumber(std::string_view s) {
-  size_t i = 0, n = s.size();
-  if (i < n && s[i] == '-') ++i;
-  if (i >= n) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else if (s[i] >= '1' && s[i] <= '9') {
-    while (i < n && IsDigit(s[i])) ++i;
-  } else {
-    return false;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    if (i >= n || !IsDigit(s[i])) return false;
-    while (i < n && IsDigit(s[i])) ++i;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    if (i >= n || !IsDigit(s[i])) return false;
-    while (i < n && IsDigit(s[i])) ++i;
-  }
-  return i == n;
+  const char* end = s.data() + s.size();
+  return ScanNumber(s.data(), end) == end;
 }
 
 std::string_view TrimTrailingSpace(std::string_view s) {
@@ -66,6 +100,7 @@ struct JsonParser::Impl {
   od::parser parser;
   std::vector<Value> item_stack;
   std::vector<Member> member_stack;
+  std::vector<uint8_t> scratch;  // escaped strings are decoded here
   Arena* arena = nullptr;
   std::string error;
 
@@ -130,6 +165,8 @@ struct JsonParser::Impl {
       if (auto e = v.get_object().get(o)) return Fail(e);
       return BuildObject(o, depth, out);
     }
+    if (t == od::json_type::string) return BuildString(v, out);
+    if (t == od::json_type::number) return BuildNumber(v, out);
     return Scalar(
         t, v.raw_json_token(), [&](std::string_view& s) { return v.get_string().get(s); },
         [&] {
@@ -137,6 +174,48 @@ struct JsonParser::Impl {
           return v.get_raw_json_string().get(ignored);
         },
         out);
+  }
+
+  // A string inside a container. Consumes it (see Scalar), then finds its
+  // end in the text: an escape-free string is a view of the text; an
+  // escaped one is decoded into `scratch` by simdjson (which validates the
+  // escapes) and copied into the arena.
+  bool BuildString(od::value& v, Value* out) {
+    od::raw_json_string rs;
+    if (auto e = v.get_raw_json_string().get(rs)) return Fail(e);
+    const char* body = reinterpret_cast<const char*>(rs.raw());
+    const char* p = FindQuoteOrBackslash(body);
+    if (*p == '"') {
+      *out = Value::StringViewNoEscape(std::string_view(body, size_t(p - body)));
+      return true;
+    }
+    do {
+      p = FindQuoteOrBackslash(p + 2);  // skip the backslash and the byte it escapes
+    } while (*p != '"');
+    scratch.resize(size_t(p - body) + simdjson::SIMDJSON_PADDING);
+    uint8_t* dst = scratch.data();
+    std::string_view decoded;
+    if (auto e = parser.unescape(rs, dst).get(decoded)) return Fail(e);
+    *out = Value::StringView(arena->CopyString(decoded));
+    return true;
+  }
+
+  // A number inside a container: its literal, checked against the grammar
+  // (On-Demand checks only numbers it decodes). Not consumed: On-Demand
+  // skips a number as one token and then checks what follows it.
+  bool BuildNumber(od::value& v, Value* out) {
+    std::string_view raw = v.raw_json_token();  // up to the next token, spaces included
+    const char* end = raw.data() + raw.size();
+    const char* q = ScanNumber(raw.data(), end);
+    if (q != nullptr) {
+      const char* r = q;
+      while (r < end && IsJsonSpace(*r)) ++r;
+      if (r == end) {
+        *out = Value::NumberLiteral(std::string_view(raw.data(), size_t(q - raw.data())));
+        return true;
+      }
+    }
+    return Fail("invalid number '" + std::string(TrimTrailingSpace(raw).substr(0, 40)) + "'");
   }
 
   bool BuildArray(od::array& a, uint32_t depth, Value* out) {
@@ -166,8 +245,7 @@ struct JsonParser::Impl {
       if (auto e = std::move(field_result).get(f)) return Fail(e);
       Member m;
       const char* k = f.key().raw();
-      const char* p = k;
-      while (*p != '"' && *p != '\\') ++p;  // stage 1 guarantees a closing quote
+      const char* p = FindQuoteOrBackslash(k);  // stage 1 guarantees a closing quote
       if (*p == '"') {
         m.key = Value::StringViewNoEscape(std::string_view(k, size_t(p - k)));
       } else {

@@ -1,4 +1,5 @@
 // Copyright (c) the Ferry authors.
+#include <cstdint>
 #include <cstring>
 
 #include "ferry/json.h"
@@ -18,89 +19,167 @@ struct EscapeTable {
 };
 constexpr EscapeTable kEscape;
 
-void WriteEscaped(std::string_view s, std::string* out) {
+// Writing is two passes over the tree: the exact output size first, then
+// the bytes through a raw pointer into the std::string grown once. (Growing
+// it a byte at a time with push_back was the largest cost of writing.)
+
+// Bytes `s` takes escaped, without the quotes.
+size_t EscapedSize(std::string_view s) {
+  size_t n = s.size();
+  for (char ch : s) {
+    unsigned char c = static_cast<unsigned char>(ch);
+    if (!kEscape.needs[c]) continue;
+    bool short_form = c == '"' || c == '\\' || c == '\n' || c == '\r' || c == '\t' || c == '\b' || c == '\f';
+    n += short_form ? 1 : 5;
+  }
+  return n;
+}
+
+size_t StringSize(const Value& v) {
+  if (v.flags() & Value::kStringNeedsNoEscape) return v.AsString().size() + 2;
+  return EscapedSize(v.AsString()) + 2;
+}
+
+size_t JsonSize(const Value& v) {
+  switch (v.type()) {
+    case JsonType::kNull:
+      return 4;
+    case JsonType::kBool:
+      return v.AsBool() ? 4 : 5;
+    case JsonType::kNumber:
+      return v.NumberLiteral().size();
+    case JsonType::kString:
+      return StringSize(v);
+    case JsonType::kArray: {
+      size_t n = v.empty() ? 2 : 1 + v.size();  // brackets and commas
+      for (const Value& item : v) n += JsonSize(item);
+      return n;
+    }
+    case JsonType::kObject: {
+      size_t n = v.empty() ? 2 : 1 + 2 * size_t(v.size());  // braces, colons, commas
+      for (const Member* m = v.members(); m != v.members_end(); ++m) n += StringSize(m->key) + JsonSize(m->value);
+      return n;
+    }
+  }
+  return 0;
+}
+
+// Copies `n` bytes without a call for short spans (most keys and values).
+inline char* Copy(char* dst, const char* src, size_t n) {
+  if (n <= 16) {
+    if (n >= 8) {
+      uint64_t a, b;
+      std::memcpy(&a, src, 8);
+      std::memcpy(&b, src + n - 8, 8);
+      std::memcpy(dst, &a, 8);
+      std::memcpy(dst + n - 8, &b, 8);
+    } else if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, src, 4);
+      std::memcpy(&b, src + n - 4, 4);
+      std::memcpy(dst, &a, 4);
+      std::memcpy(dst + n - 4, &b, 4);
+    } else {
+      for (size_t i = 0; i < n; ++i) dst[i] = src[i];
+    }
+    return dst + n;
+  }
+  std::memcpy(dst, src, n);
+  return dst + n;
+}
+
+char* WriteEscaped(std::string_view s, char* out) {
   const char* p = s.data();
   const char* end = p + s.size();
   const char* run = p;
   for (; p < end; ++p) {
     unsigned char c = static_cast<unsigned char>(*p);
     if (!kEscape.needs[c]) continue;
-    out->append(run, size_t(p - run));
+    out = Copy(out, run, size_t(p - run));
+    *out++ = '\\';
     switch (c) {
-      case '"': out->append("\\\""); break;
-      case '\\': out->append("\\\\"); break;
-      case '\n': out->append("\\n"); break;
-      case '\r': out->append("\\r"); break;
-      case '\t': out->append("\\t"); break;
-      case '\b': out->append("\\b"); break;
-      case '\f': out->append("\\f"); break;
+      case '"': *out++ = '"'; break;
+      case '\\': *out++ = '\\'; break;
+      case '\n': *out++ = 'n'; break;
+      case '\r': *out++ = 'r'; break;
+      case '\t': *out++ = 't'; break;
+      case '\b': *out++ = 'b'; break;
+      case '\f': *out++ = 'f'; break;
       default: {
         static const char kHex[] = "0123456789abcdef";
-        char buf[6] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
-        out->append(buf, 6);
+        *out++ = 'u';
+        *out++ = '0';
+        *out++ = '0';
+        *out++ = kHex[c >> 4];
+        *out++ = kHex[c & 15];
       }
     }
     run = p + 1;
   }
-  out->append(run, size_t(end - run));
+  return Copy(out, run, size_t(end - run));
 }
 
-void WriteString(const Value& v, std::string* out) {
-  out->push_back('"');
+char* WriteString(const Value& v, char* out) {
+  *out++ = '"';
+  std::string_view s = v.AsString();
   if (v.flags() & Value::kStringNeedsNoEscape) {
-    out->append(v.AsString());
+    out = Copy(out, s.data(), s.size());
   } else {
-    WriteEscaped(v.AsString(), out);
+    out = WriteEscaped(s, out);
   }
-  out->push_back('"');
+  *out++ = '"';
+  return out;
+}
+
+char* Write(const Value& v, char* out) {
+  switch (v.type()) {
+    case JsonType::kNull:
+      return Copy(out, "null", 4);
+    case JsonType::kBool:
+      return v.AsBool() ? Copy(out, "true", 4) : Copy(out, "false", 5);
+    case JsonType::kNumber:
+      return Copy(out, v.NumberLiteral().data(), v.NumberLiteral().size());
+    case JsonType::kString:
+      return WriteString(v, out);
+    case JsonType::kArray: {
+      *out++ = '[';
+      for (const Value* item = v.begin(); item != v.end(); ++item) {
+        if (item != v.begin()) *out++ = ',';
+        out = Write(*item, out);
+      }
+      *out++ = ']';
+      return out;
+    }
+    case JsonType::kObject: {
+      *out++ = '{';
+      for (const Member* m = v.members(); m != v.members_end(); ++m) {
+        if (m != v.members()) *out++ = ',';
+        out = WriteString(m->key, out);
+        *out++ = ':';
+        out = Write(m->value, out);
+      }
+      *out++ = '}';
+      return out;
+    }
+  }
+  return out;
 }
 
 }  // namespace
 
 void WriteJsonString(std::string_view s, std::string* out) {
-  out->push_back('"');
-  WriteEscaped(s, out);
-  out->push_back('"');
+  size_t old = out->size();
+  out->resize(old + EscapedSize(s) + 2);
+  char* p = out->data() + old;
+  *p++ = '"';
+  p = WriteEscaped(s, p);
+  *p = '"';
 }
 
 void WriteJson(const Value& v, std::string* out) {
-  switch (v.type()) {
-    case JsonType::kNull:
-      out->append("null", 4);
-      return;
-    case JsonType::kBool:
-      if (v.AsBool()) out->append("true", 4);
-      else out->append("false", 5);
-      return;
-    case JsonType::kNumber:
-      out->append(v.NumberLiteral());
-      return;
-    case JsonType::kString:
-      WriteString(v, out);
-      return;
-    case JsonType::kArray: {
-      out->push_back('[');
-      bool first = true;
-      for (const Value& item : v) {
-        if (!first) out->push_back(',');
-        first = false;
-        WriteJson(item, out);
-      }
-      out->push_back(']');
-      return;
-    }
-    case JsonType::kObject: {
-      out->push_back('{');
-      for (const Member* m = v.members(); m != v.members_end(); ++m) {
-        if (m != v.members()) out->push_back(',');
-        WriteString(m->key, out);
-        out->push_back(':');
-        WriteJson(m->value, out);
-      }
-      out->push_back('}');
-      return;
-    }
-  }
+  size_t old = out->size();
+  out->resize(old + JsonSize(v));
+  Write(v, out->data() + old);
 }
 
 std::string ToJson(const Value& v) {

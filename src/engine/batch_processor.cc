@@ -1,6 +1,7 @@
 // Copyright (c) the Ferry authors.
 #include "engine/batch_processor.h"
 
+#include <cstring>
 #include <set>
 
 namespace ferry::internal {
@@ -124,9 +125,13 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (at_target) {
     ++result->already_at_target;
     if (options_.write_output) {
-      // Unchanged records are written byte for byte.
       if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");
-      if (text.data() != nullptr) result->output.append(text);
+      // Unchanged records are copied byte for byte, unless a multi-line
+      // record (from a pretty-printed JSON array) would break a JSON Lines
+      // file: that one is written compactly.
+      bool raw = text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
+                                            std::memchr(text.data(), '\n', text.size()) == nullptr);
+      if (raw) result->output.append(text);
       else WriteJson(doc, &result->output);
       if (options_.output_format == OutputFormat::kJsonLines) result->output.push_back('\n');
     }
@@ -215,8 +220,10 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
 
   std::string& out = result->rejects;
   out.append("{\"ferry_reject\":1,\"key\":");
-  if (key.empty()) out.append("null");
-  else WriteJsonString(key, &out);
+  // The key as it is in the record (a string or a number), null when absent.
+  const Value* key_value = have_original && original.IsObject() ? original.Find(project_.key) : nullptr;
+  if (key_value != nullptr && (key_value->IsString() || key_value->IsNumber())) WriteJson(*key_value, &out);
+  else out.append("null");
   out.append(",\"record\":");
   out.append(std::to_string(span.record));
   out.append(",\"line\":");

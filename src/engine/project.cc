@@ -344,21 +344,26 @@ class Loader {
     std::vector<int> state(n, 0);
     std::vector<std::string> stack;
     std::function<Status(int)> visit = [&](int v) -> Status {
-      if (state[v] == 2) return Status::OK();
-      stack.push_back(rep_->versions[v].info.name);
-      if (state[v] == 1) {
-        return Error(migrations_node_, "the migrations form a cycle: " + Join(stack, " -> ") +
-                                            "; every migration is reversible already, so declare each edge once");
-      }
       state[v] = 1;
+      stack.push_back(rep_->versions[v].info.name);
       for (size_t i = 0; i < rep_->migrations.size(); ++i) {
-        if (rep_->migrations[i].from == v) FERRY_RETURN_IF_ERROR(visit(rep_->migrations[i].to));
+        const CompiledMigration& m = rep_->migrations[i];
+        if (m.from != v) continue;
+        if (state[m.to] == 1) {
+          // Report at the migration that closes the cycle.
+          stack.push_back(rep_->versions[m.to].info.name);
+          return Error(migration_nodes_[i], "migration '" + m.info.id + "' closes a cycle: " + Join(stack, " -> ") +
+                                                "; every migration is reversible already, so declare each edge once");
+        }
+        if (state[m.to] == 0) FERRY_RETURN_IF_ERROR(visit(m.to));
       }
       state[v] = 2;
       stack.pop_back();
       return Status::OK();
     };
-    for (size_t v = 0; v < n; ++v) FERRY_RETURN_IF_ERROR(visit(int(v)));
+    for (size_t v = 0; v < n; ++v) {
+      if (state[v] == 0) FERRY_RETURN_IF_ERROR(visit(int(v)));
+    }
     return Status::OK();
   }
 
@@ -444,7 +449,6 @@ class Loader {
         FERRY_ASSIGN_OR_RETURN(rep_->key, RequireString(root_, "key", "the project file"));
       }
       FERRY_RETURN_IF_ERROR(LoadVersions(root_["versions"]));
-      migrations_node_ = root_["migrations"] ? root_["migrations"] : root_;
       FERRY_RETURN_IF_ERROR(LoadMigrations(root_["migrations"]));
       FERRY_ASSIGN_OR_RETURN(rep_->target, RequireString(root_, "target", "the project file"));
       rep_->target_index = VersionIndex(rep_->target);
@@ -467,7 +471,6 @@ class Loader {
   ProjectLoadOptions options_;
   std::unique_ptr<Project::Rep> rep_;
   YAML::Node root_;
-  YAML::Node migrations_node_;
   std::vector<YAML::Node> migration_nodes_;
 };
 

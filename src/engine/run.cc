@@ -493,6 +493,11 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
   FERRY_ASSIGN_OR_RETURN(AnalyzeReport a, AnalyzeImpl(project, options, -1));
   uint64_t invalid = 0;
   for (const auto& [code, n] : a.invalid_by_code) invalid += n;
+  auto thousands = [](uint64_t n) {
+    std::string s = std::to_string(n);
+    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+    return s;
+  };
   auto pct = [&](uint64_t n) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.2f%%", a.records ? 100.0 * double(n) / double(a.records) : 0.0);
@@ -504,17 +509,17 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
                                 "': nothing to migrate.");
   }
   if (invalid > 0) {
-    a.recommendations.push_back(std::to_string(invalid) + " records (" + pct(invalid) +
+    a.recommendations.push_back(thousands(invalid) + " records (" + pct(invalid) +
                                 ") would be rejected: run with --on-error skip --rejects rejects.jsonl, fix them, and "
                                 "feed the reject file back as --source.");
   }
   if (a.invalid_by_code.count("UNKNOWN_FORMAT")) {
-    a.recommendations.push_back(std::to_string(a.invalid_by_code["UNKNOWN_FORMAT"]) +
+    a.recommendations.push_back(thousands(a.invalid_by_code["UNKNOWN_FORMAT"]) +
                                 " records match no version: add a version (detector + schema) to " + project.file() +
                                 " if they are a real shape, or fix them.");
   }
   if (a.invalid_by_code.count("PARSE_ERROR")) {
-    a.recommendations.push_back(std::to_string(a.invalid_by_code["PARSE_ERROR"]) +
+    a.recommendations.push_back(thousands(a.invalid_by_code["PARSE_ERROR"]) +
                                 " lines are not valid JSON; they cannot be migrated until fixed.");
   }
   bool any_lossy = false;

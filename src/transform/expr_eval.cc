@@ -144,11 +144,7 @@ class Evaluator {
     const Node& n = impl_.nodes[size_t(id)];
     switch (n.kind) {
       case NodeKind::kLiteral:
-        if (n.literal_kind == internal::LiteralKind::kNumber && n.is_int) {
-          *out = EV::Of(n.literal);  // keeps the literal text; NumberOf() reads it
-        } else {
-          *out = EV::Of(n.literal);
-        }
+        *out = EV::Of(n.literal);  // numbers keep their literal text
         return Status::OK();
       case NodeKind::kPath:
         return EvalPath(n, scope, out);

@@ -68,8 +68,11 @@ class AddStep final : public StepBase {
   Status Forward(Value& doc, StepContext& ctx) const override {
     Value* parent = ResolveParent(doc, field);
     if (parent == nullptr) return FailNoParent(ctx, field, "add");
-    if (parent->IndexOf(field.leaf()) >= 0) {
-      ctx.SaveComplement(Value::Bool(true));  // pre-existing: backward keeps it
+    int64_t i = parent->IndexOf(field.leaf());
+    if (i >= 0) {
+      // Pre-existing: left alone. Backward removes the field only when it
+      // holds the constant, so a note is needed only in that case.
+      if (Identical(parent->members()[i].value, value)) ctx.SaveComplement(Value::Bool(true));
       return Status::OK();
     }
     AppendMember(*parent, field.leaf(), Materialize(value, ctx.arena()), ctx.arena());
@@ -81,7 +84,7 @@ class AddStep final : public StepBase {
     Value* parent = ResolveParent(doc, field);
     if (parent == nullptr) return Status::OK();
     int64_t i = parent->IndexOf(field.leaf());
-    if (i >= 0) parent->EraseMemberAt(size_t(i));
+    if (i >= 0 && Identical(parent->members()[i].value, value)) parent->EraseMemberAt(size_t(i));
     return Status::OK();
   }
 };

@@ -32,9 +32,11 @@ namespace {
 namespace fs = std::filesystem;
 
 // "file / case description / test description" of every required test we
-// are known to fail, with the reason.
-const std::set<std::string> kKnownFailures = {
-};
+// are known to fail, each with its reason, e.g.
+//   "ref.json / some case / some test",  // why
+// Empty: all 927 required draft-07 tests pass. A new failure, or a listed
+// one that starts passing, fails Draft7Required.
+const std::set<std::string> kKnownFailures = {};
 
 std::string SuiteRoot() { return test::SharedDir() + "/conformance/JSON-Schema-Test-Suite"; }
 

@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+// valijson aborts on errors unless told to throw.
+#define VALIJSON_USE_EXCEPTIONS 1
 #include <nlohmann/json.hpp>
 #include <valijson/adapters/nlohmann_json_adapter.hpp>
 #include <valijson/schema.hpp>

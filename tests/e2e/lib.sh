@@ -1,0 +1,24 @@
+# Shared helpers for the end-to-end tests (sourced). Each test runs in its own
+# temporary directory, with $FERRY pointing at the built binary.
+set -euo pipefail
+: "${FERRY:?FERRY must point at the ferry binary}"
+: "${FERRY_SOURCE_DIR:?}"
+SHARED=${FERRY_SHARED_DIR:-$FERRY_SOURCE_DIR/../shared}
+PROJECT=$FERRY_SOURCE_DIR/examples/workouts
+E2E=$FERRY_SOURCE_DIR/tests/e2e
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ferry-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+# expect_exit CODE CMD...: runs CMD, fails unless it exits with CODE.
+expect_exit() {
+  local want=$1; shift
+  set +e; "$@"; local got=$?; set -e
+  [ "$got" = "$want" ] || fail "expected exit $want, got $got: $*"
+}
+# snapshot DIR: prints name, size and checksum of every file under DIR.
+snapshot() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+# Node.js peer (../shared/peers/peers/migrate.mjs): the reference migration.
+peer() { node "$SHARED/peers/peers/migrate.mjs" "$1" "$2" "$3" 2>/dev/null; }
+have_node() { command -v node > /dev/null 2>&1; }
