@@ -53,6 +53,11 @@ struct RunOptions {
   std::string target;
   // Reject file (JSON Lines), "" for none. Ignored by a dry run.
   std::string rejects;
+  // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
+  // per migrated record whose lossy steps dropped something:
+  // {"key":..., "record": N, "migration": ID, "complement": {...}}; with it, the
+  // backward steps restore the record exactly (StepList::ApplyBackward).
+  std::string complements;
   // Records per batch, 1 .. 100,000. Default 50 (preset "recommended").
   uint32_t batch_size = 50;
   // Worker threads; 0 = all cores.
@@ -109,6 +114,7 @@ struct RunReport {
   std::string source;
   std::string target;
   std::string rejects_file;
+  std::string complements_file;
   std::string preset;
   // input == migrated + already_at_target + rejected, always.
   uint64_t input = 0;

@@ -201,6 +201,7 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
 struct RunArgs {
   std::string target;
   std::string rejects;
+  std::string complements;
   std::string preset = "recommended";
   std::string on_error;
   std::string report;
@@ -218,6 +219,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   o.source = d.source;
   o.target = a.target;
   o.rejects = a.rejects;
+  o.complements = a.complements;
   o.threads = d.threads;
   if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   if (!a.on_error.empty()) {
@@ -345,6 +347,8 @@ int Main(int argc, char** argv) {
   RunArgs ra;
   run->add_option("-t,--target", ra.target, "where to write: jsonl:PATH, json:PATH or PATH");
   run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
+  run->add_option("--complements", ra.complements,
+                  "write what lossy steps dropped, per record (JSON Lines), so going back is exact");
   run->add_option("--preset", ra.preset, "safe | recommended | fast")->capture_default_str();
   run->add_option("--on-error", ra.on_error, "stop | skip | collect (default: preset's)");
   run->add_option("--report", ra.report, "write the run's summary as JSON to this file");

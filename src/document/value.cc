@@ -28,7 +28,11 @@ T* AllocateChildren(uint32_t capacity, Arena& arena) {
 // (memcmp with a null pointer is undefined even for length 0).
 bool KeyEquals(const Value& k, std::string_view key) {
   std::string_view s = k.AsString();
-  return s.size() == key.size() && (key.empty() || std::memcmp(s.data(), key.data(), key.size()) == 0);
+  if (s.size() != key.size()) return false;
+  if (key.empty()) return true;
+  // Member names are short and usually differ in their first byte: test it
+  // before paying for a memcmp call.
+  return s[0] == key[0] && std::memcmp(s.data() + 1, key.data() + 1, key.size() - 1) == 0;
 }
 
 bool IsPlainInteger(std::string_view lit) {

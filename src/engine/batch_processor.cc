@@ -44,6 +44,7 @@ void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>
 void BatchResult::Clear(size_t versions) {
   output.clear();
   rejects.clear();
+  complements.clear();
   records = migrated = already_at_target = rejected = with_complement = source_bytes = 0;
   version_count.assign(versions, 0);
   version_migrated.assign(versions, 0);
@@ -144,6 +145,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   }
 
   bool lost = false;
+  record_complements_.clear();
   for (size_t m : project_.paths[size_t(version)]) {
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
@@ -159,7 +161,23 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       Reject(text, span, nullptr, version, p, result);
       return;
     }
-    if (!IsEmptyComplement(complement)) lost = true;
+    if (!IsEmptyComplement(complement)) {
+      lost = true;
+      if (options_.write_complements) {
+        std::string& out = record_complements_;
+        out.append("{\"key\":");
+        const Value* key = doc.IsObject() ? doc.Find(project_.key) : nullptr;
+        if (key != nullptr && (key->IsString() || key->IsNumber())) WriteJson(*key, &out);
+        else out.append("null");
+        out.append(",\"record\":");
+        out.append(std::to_string(span.record));
+        out.append(",\"migration\":");
+        WriteJsonString(mig.info.id, &out);
+        out.append(",\"complement\":");
+        WriteJson(complement, &out);
+        out.append("}\n");
+      }
+    }
   }
   const CompiledVersion& target = project_.versions[size_t(project_.target_index)];
   if (options_.validate_after && target.schema && !target.schema->IsValid(doc)) {
@@ -175,6 +193,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   ++result->migrated;
   ++result->version_migrated[size_t(version)];
   if (lost) ++result->with_complement;
+  if (!record_complements_.empty()) result->complements.append(record_complements_);
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
   if (options_.write_output) {
     if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");

@@ -28,6 +28,7 @@ struct ProcessOptions {
   bool transform = true;         // false: detect + validate only (analyze)
   bool write_output = true;      // serialise accepted records
   bool write_rejects = true;     // serialise reject records
+  bool write_complements = false;  // serialise non-empty complements
   bool collect_changes = false;  // field add/remove/convert statistics
   // Validate every record against this version instead of detecting (-1:
   // detect).
@@ -41,6 +42,7 @@ struct BatchResult {
   std::string output;   // accepted records, each followed by "\n" (JSON Lines)
                         // or preceded by ",\n" (JSON array)
   std::string rejects;  // reject records, JSON Lines
+  std::string complements;  // complements of accepted records, JSON Lines
   uint64_t records = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;
@@ -83,6 +85,7 @@ class BatchProcessor {
   Arena arena_;
   StepContext ctx_;
   std::vector<SchemaError> errors_;
+  std::string record_complements_;  // this record's complement lines until it is accepted
 };
 
 }  // namespace ferry::internal

@@ -340,15 +340,17 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   report.source = options.source;
   report.target = options.dry_run ? "" : options.target;
   report.rejects_file = options.dry_run ? "" : options.rejects;
+  report.complements_file = options.dry_run ? "" : options.complements;
   report.threads = ResolveThreads(options.threads);
   report.batch_size = options.batch_size;
   report.on_error = options.on_error;
 
-  internal::AtomicFile out, rejects;
+  internal::AtomicFile out, rejects, complements;
   const bool array_out = !options.dry_run && out_spec.format == internal::FileFormat::kJsonArray;
   if (!options.dry_run) {
     FERRY_RETURN_IF_ERROR(out.Open(out_spec.path));
     if (!options.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects));
+    if (!options.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Open(options.complements));
   }
 
   Driver driver{rep, options, {}, report.threads};
@@ -356,6 +358,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   driver.process.validate_after = options.validate_after;
   driver.process.write_output = !options.dry_run;
   driver.process.write_rejects = !options.dry_run && !options.rejects.empty();
+  driver.process.write_complements = !options.dry_run && !options.complements.empty();
   driver.process.collect_changes = options.collect_changes || (options.dry_run && !options.skip_change_stats);
   driver.process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
   driver.process.examples_per_code = options.examples_per_code;
@@ -396,6 +399,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       FERRY_RETURN_IF_ERROR(out.Append(bytes));
     }
     if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
+    if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
     progress.Tick(report.input, report.bytes_in);
     return Status::OK();
   });
@@ -415,6 +419,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (array_out) final_status = out.Append(first_output ? "[]\n" : "\n]\n");
     if (final_status.ok()) final_status = out.Commit();
     if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
+    if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
     report.bytes_out = out.bytes_written();
   } else if (!options.dry_run) {
     report.bytes_out = out.bytes_written();

@@ -22,18 +22,24 @@ namespace ferry {
 namespace internal {
 namespace {
 
-// Evaluation depth (schema nodes entered, summed over the instance path)
-// beyond which a schema is treated as looping forever, e.g.
-// {"allOf": [{"$ref": "#"}]}. Deep enough for any real schema and instance
-// (the parser caps instance depth at 512), shallow enough for the stack.
-constexpr int kMaxEvalDepth = 4000;
+// Stack the evaluator may use below its entry point. Schemas that recurse
+// without consuming the document, e.g. {"allOf": [{"$ref": "#"}]}, are cut
+// off there and reported instead of overflowing the stack. Measured in
+// bytes, not levels, so the bound holds whatever the frame size (sanitizer
+// builds have far larger frames). 1 MiB is over 3000 levels in a release
+// build, far more than the 512 levels of nesting the parser allows.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr uintptr_t kMaxStackBytes = 4 << 20;  // ASan frames are ~20x larger
+#else
+constexpr uintptr_t kMaxStackBytes = 1 << 20;
+#endif
 constexpr size_t kPreviewChars = 40;
 
 struct Ctx {
   std::vector<SchemaError>* errors;  // null: fast mode
   size_t error_limit;                // stop once errors->size() reaches it
   std::string* pointer;              // null in fast mode
-  int depth;
+  uintptr_t stack_base;               // frame address at the entry point
 };
 
 bool Eval(const Node& node, const Value& v, Ctx& c);
@@ -52,6 +58,14 @@ inline const Value* FindMember(const Value& object, std::string_view key) {
     }
   }
   return nullptr;
+}
+
+uintptr_t FrameAddress() { return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)); }
+
+// Bytes of stack between the entry point and here (the stack grows down).
+inline uintptr_t StackUsed(const Ctx& c) {
+  uintptr_t here = FrameAddress();
+  return here < c.stack_base ? c.stack_base - here : 0;
 }
 
 bool Full(const Ctx& c) { return c.errors->size() >= c.error_limit; }
@@ -163,7 +177,9 @@ bool IsMultipleOf(const Value& v, double divisor) {
   return std::fabs(q - std::nearbyint(q)) < 1e-9;
 }
 
-bool RegexMatches(const std::regex& re, std::string_view s) {
+// Out of line: std::regex_search puts ~1 KiB of state on the stack, which
+// must not sit in the recursive evaluator's frames.
+[[gnu::noinline]] bool RegexMatches(const std::regex& re, std::string_view s) {
   return std::regex_search(s.begin(), s.end(), re);
 }
 
@@ -189,7 +205,7 @@ bool WithIndex(Ctx& c, size_t index, Fn fn) {
 }
 
 bool Trial(const Node& node, const Value& v, const Ctx& c) {
-  Ctx fast{nullptr, 0, nullptr, c.depth};
+  Ctx fast{nullptr, 0, nullptr, c.stack_base};
   return Eval(node, v, fast);
 }
 
@@ -197,7 +213,7 @@ bool Trial(const Node& node, const Value& v, const Ctx& c) {
 std::string FirstError(const Node& node, const Value& v, const Ctx& c) {
   std::vector<SchemaError> errors;
   std::string pointer = *c.pointer;
-  Ctx sub{&errors, 1, &pointer, c.depth};
+  Ctx sub{&errors, 1, &pointer, c.stack_base};
   Eval(node, v, sub);
   if (errors.empty()) return "valid";
   const SchemaError& e = errors.front();
@@ -250,94 +266,227 @@ bool IsDeclaredProperty(const Check& k, std::string_view key) {
   return false;
 }
 
-bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
-  const bool report = c.errors != nullptr;
+// --- error reporting ----------------------------------------------------------
+// Messages are built out of line (and marked cold) so that the evaluator's
+// stack frames stay small: recursion depth is bounded by stack bytes.
+
+#define FERRY_COLD [[gnu::noinline, gnu::cold]]
+
+std::string EnumList(const Check& k) {
+  constexpr size_t kMaxListed = 10;
+  std::string list;
+  for (size_t i = 0; i < k.values.size() && i < kMaxListed; ++i) {
+    if (i > 0) list.append(", ");
+    list.append(Preview(k.values[i]));
+  }
+  if (k.values.size() > kMaxListed) list.append(", ...");
+  return list;
+}
+
+// Reports the failure of a keyword that looks at `v` alone.
+FERRY_COLD void ReportLeaf(const Check& k, const Value& v, Ctx& c) {
+  std::string m;
+  std::string number = v.IsNumber() ? std::string(v.NumberLiteral()) : std::string();
   switch (k.op) {
     case Op::kType:
-      if (TypeMatches(k.type_mask, v)) return true;
-      if (report) AddError(c, k.keyword, "expected " + TypeList(k.type_mask) + ", got " + Describe(v));
-      return false;
-
+      m = "expected " + TypeList(k.type_mask) + ", got " + Describe(v);
+      break;
     case Op::kEnum:
-      for (const Value& e : k.values) {
-        if (v.Equals(e)) return true;
-      }
-      if (report) {
-        std::string list;
-        for (size_t i = 0; i < k.values.size() && i < 10; ++i) {
-          if (i > 0) list.append(", ");
-          list.append(Preview(k.values[i]));
-        }
-        if (k.values.size() > 10) list.append(", ...");
-        AddError(c, k.keyword, Preview(v) + " is not one of the allowed values [" + list + "]");
-      }
-      return false;
-
+      m = Preview(v) + " is not one of the allowed values [" + EnumList(k) + "]";
+      break;
     case Op::kConst:
-      if (v.Equals(k.values[0])) return true;
-      if (report) AddError(c, k.keyword, "expected " + Preview(k.values[0]) + ", got " + Preview(v));
-      return false;
-
+      m = "expected " + Preview(k.values[0]) + ", got " + Preview(v);
+      break;
     case Op::kMultipleOf:
-      if (!v.IsNumber() || IsMultipleOf(v, k.number)) return true;
-      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not a multiple of " + k.literal);
-      return false;
-
+      m = number + " is not a multiple of " + k.literal;
+      break;
     case Op::kMaximum:
-      if (!v.IsNumber() || !(v.AsDouble() > k.number)) return true;
-      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is greater than the maximum " + k.literal);
-      return false;
-
+      m = number + " is greater than the maximum " + k.literal;
+      break;
     case Op::kExclusiveMaximum:
-      if (!v.IsNumber() || v.AsDouble() < k.number) return true;
-      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not less than " + k.literal);
-      return false;
-
+      m = number + " is not less than " + k.literal;
+      break;
     case Op::kMinimum:
-      if (!v.IsNumber() || !(v.AsDouble() < k.number)) return true;
-      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is less than the minimum " + k.literal);
-      return false;
-
+      m = number + " is less than the minimum " + k.literal;
+      break;
     case Op::kExclusiveMinimum:
-      if (!v.IsNumber() || v.AsDouble() > k.number) return true;
-      if (report) AddError(c, k.keyword, std::string(v.NumberLiteral()) + " is not greater than " + k.literal);
-      return false;
-
-    case Op::kMaxLength: {
-      if (!v.IsString()) return true;
-      size_t n = CodePoints(v.AsString());
-      if (n <= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "string is " + std::to_string(n) + " characters long, more than maxLength " +
-                                   std::to_string(k.count));
-      }
-      return false;
-    }
-
-    case Op::kMinLength: {
-      if (!v.IsString()) return true;
-      size_t n = CodePoints(v.AsString());
-      if (n >= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "string is " + std::to_string(n) + " characters long, fewer than minLength " +
-                                   std::to_string(k.count));
-      }
-      return false;
-    }
-
+      m = number + " is not greater than " + k.literal;
+      break;
+    case Op::kMaxLength:
+      m = "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, more than maxLength " +
+          std::to_string(k.count);
+      break;
+    case Op::kMinLength:
+      m = "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, fewer than minLength " +
+          std::to_string(k.count);
+      break;
     case Op::kPattern:
-      if (!v.IsString() || RegexMatches(*k.re, v.AsString())) return true;
-      if (report) AddError(c, k.keyword, "string " + Preview(v) + " does not match the pattern " + Quote(k.literal));
-      return false;
-
+      m = "string " + Preview(v) + " does not match the pattern " + Quote(k.literal);
+      break;
     case Op::kFormat:
-      if (!v.IsString() || k.format(v.AsString())) return true;
-      if (report) AddError(c, k.keyword, "string " + Preview(v) + " is not a valid " + k.literal);
-      return false;
+      m = "string " + Preview(v) + " is not a valid " + k.literal;
+      break;
+    case Op::kContains:
+      m = v.empty() ? "array is empty; it must contain an item matching the \"contains\" schema"
+                    : "none of the " + std::to_string(v.size()) + " items matches the \"contains\" schema";
+      break;
+    case Op::kMaxItems:
+      m = "array has " + std::to_string(v.size()) + " items, more than maxItems " + std::to_string(k.count);
+      break;
+    case Op::kMinItems:
+      m = "array has " + std::to_string(v.size()) + " items, fewer than minItems " + std::to_string(k.count);
+      break;
+    case Op::kMaxProperties:
+      m = "object has " + std::to_string(DistinctKeys(v)) + " properties, more than maxProperties " +
+          std::to_string(k.count);
+      break;
+    case Op::kMinProperties:
+      m = "object has " + std::to_string(DistinctKeys(v)) + " properties, fewer than minProperties " +
+          std::to_string(k.count);
+      break;
+    case Op::kAnyOf:
+      m = "value matches none of the " + std::to_string(k.nodes.size()) + " alternatives of anyOf" +
+          Alternatives(k.nodes, v, c);
+      break;
+    case Op::kNot:
+      m = "value must not match the schema in \"not\"";
+      break;
+    default:
+      m = "value is invalid";
+      break;
+  }
+  AddError(c, k.keyword, std::move(m));
+}
+
+FERRY_COLD void ReportUniqueItems(const Check& k, uint32_t i, uint32_t j, Ctx& c) {
+  AddError(c, k.keyword,
+           "items " + std::to_string(i) + " and " + std::to_string(j) + " are equal; all items must be unique");
+}
+
+FERRY_COLD void ReportAdditionalItems(size_t size, size_t allowed, Ctx& c) {
+  AddError(c, "additionalItems",
+           "array has " + std::to_string(size) + " items; at most " + std::to_string(allowed) + " are allowed");
+}
+
+FERRY_COLD void ReportRequired(const Check& k, const std::string& name, Ctx& c) {
+  AddError(c, k.keyword, "missing required property " + Quote(name) + " (at " + Quote(PointerWith(c, name)) + ")");
+}
+
+FERRY_COLD void ReportDependency(const Check& k, const Dependency& d, const std::string& name, Ctx& c) {
+  AddError(c, k.keyword, "property " + Quote(d.property) + " requires property " + Quote(name) + " (at " +
+                             Quote(PointerWith(c, name)) + ")");
+}
+
+FERRY_COLD void ReportAdditionalProperty(const Check& k, std::string_view key, Ctx& c) {
+  size_t old = c.pointer->size();
+  AppendPointerToken(key, c.pointer);
+  AddError(c, k.keyword, "property " + Quote(key) + " is not allowed (additionalProperties is false)");
+  c.pointer->resize(old);
+}
+
+FERRY_COLD void ReportPropertyName(const Check& k, const Value& key, Ctx& c) {
+  size_t old = c.pointer->size();
+  AppendPointerToken(key.AsString(), c.pointer);
+  AddError(c, k.keyword, "property name " + Preview(key) + " is invalid: " + FirstError(*k.node, key, c));
+  c.pointer->resize(old);
+}
+
+FERRY_COLD void ReportOneOf(const Check& k, const Value& v, int first, int second, Ctx& c) {
+  if (first < 0) {
+    AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) + " alternatives of oneOf" +
+                               Alternatives(k.nodes, v, c));
+  } else {
+    AddError(c, k.keyword, "value matches alternatives #" + std::to_string(first) + " and #" +
+                               std::to_string(second) + " of oneOf; exactly one must match");
+  }
+}
+
+// --- evaluation -----------------------------------------------------------------
+
+// Returns whether `v` passes keyword `k`; in error mode, records why not.
+bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  switch (k.op) {
+    case Op::kType:
+      ok = TypeMatches(k.type_mask, v);
+      break;
+    case Op::kEnum:
+      ok = false;
+      for (const Value& e : k.values) {
+        if (v.Equals(e)) {
+          ok = true;
+          break;
+        }
+      }
+      break;
+    case Op::kConst:
+      ok = v.Equals(k.values[0]);
+      break;
+    case Op::kMultipleOf:
+      ok = !v.IsNumber() || IsMultipleOf(v, k.number);
+      break;
+    case Op::kMaximum:
+      ok = !v.IsNumber() || !(v.AsDouble() > k.number);
+      break;
+    case Op::kExclusiveMaximum:
+      ok = !v.IsNumber() || v.AsDouble() < k.number;
+      break;
+    case Op::kMinimum:
+      ok = !v.IsNumber() || !(v.AsDouble() < k.number);
+      break;
+    case Op::kExclusiveMinimum:
+      ok = !v.IsNumber() || v.AsDouble() > k.number;
+      break;
+    case Op::kMaxLength:
+      ok = !v.IsString() || CodePoints(v.AsString()) <= k.count;
+      break;
+    case Op::kMinLength:
+      ok = !v.IsString() || CodePoints(v.AsString()) >= k.count;
+      break;
+    case Op::kPattern:
+      ok = !v.IsString() || RegexMatches(*k.re, v.AsString());
+      break;
+    case Op::kFormat:
+      ok = !v.IsString() || k.format(v.AsString());
+      break;
+    case Op::kMaxItems:
+      ok = !v.IsArray() || v.size() <= k.count;
+      break;
+    case Op::kMinItems:
+      ok = !v.IsArray() || v.size() >= k.count;
+      break;
+    case Op::kMaxProperties:
+      ok = !v.IsObject() || v.size() <= k.count || DistinctKeys(v) <= k.count;
+      break;
+    case Op::kMinProperties:
+      ok = !v.IsObject() || DistinctKeys(v) >= k.count;
+      break;
+    case Op::kContains:
+      if (!v.IsArray()) break;
+      ok = false;
+      for (const Value& item : v) {
+        if (Trial(*k.node, item, c)) {
+          ok = true;
+          break;
+        }
+      }
+      break;
+    case Op::kAnyOf:
+      ok = false;
+      for (const Node* n : k.nodes) {
+        if (Trial(*n, v, c)) {
+          ok = true;
+          break;
+        }
+      }
+      break;
+    case Op::kNot:
+      ok = !Trial(*k.node, v, c);
+      break;
 
     case Op::kItems: {
       if (!v.IsArray()) return true;
-      bool ok = true;
       for (uint32_t i = 0; i < v.size(); ++i) {
         if (!WithIndex(c, i, [&] { return Eval(*k.node, v[i], c); })) {
           ok = false;
@@ -349,15 +498,11 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kItemsTuple: {
       if (!v.IsArray()) return true;
-      bool ok = true;
       for (uint32_t i = 0; i < v.size(); ++i) {
         const Node* n = i < k.nodes.size() ? k.nodes[i] : k.node;
         if (n == nullptr) break;
         if (i >= k.nodes.size() && n->kind == Node::Kind::kFalse) {
-          if (report) {
-            AddError(c, "additionalItems", "array has " + std::to_string(v.size()) + " items; at most " +
-                                               std::to_string(k.nodes.size()) + " are allowed");
-          }
+          if (report) ReportAdditionalItems(v.size(), k.nodes.size(), c);
           return false;
         }
         if (!WithIndex(c, i, [&] { return Eval(*n, v[i], c); })) {
@@ -368,44 +513,12 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
       return ok;
     }
 
-    case Op::kContains: {
-      if (!v.IsArray()) return true;
-      for (const Value& item : v) {
-        if (Trial(*k.node, item, c)) return true;
-      }
-      if (report) {
-        AddError(c, k.keyword,
-                 v.empty() ? "array is empty; it must contain an item matching the \"contains\" schema"
-                           : "none of the " + std::to_string(v.size()) + " items matches the \"contains\" schema");
-      }
-      return false;
-    }
-
-    case Op::kMaxItems:
-      if (!v.IsArray() || v.size() <= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "array has " + std::to_string(v.size()) + " items, more than maxItems " +
-                                   std::to_string(k.count));
-      }
-      return false;
-
-    case Op::kMinItems:
-      if (!v.IsArray() || v.size() >= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "array has " + std::to_string(v.size()) + " items, fewer than minItems " +
-                                   std::to_string(k.count));
-      }
-      return false;
-
     case Op::kUniqueItems: {
       if (!v.IsArray()) return true;
       for (uint32_t i = 0; i < v.size(); ++i) {
         for (uint32_t j = i + 1; j < v.size(); ++j) {
           if (v[i].Equals(v[j])) {
-            if (report) {
-              AddError(c, k.keyword, "items " + std::to_string(i) + " and " + std::to_string(j) +
-                                         " are equal; all items must be unique");
-            }
+            if (report) ReportUniqueItems(k, i, j, c);
             return false;
           }
         }
@@ -413,36 +526,13 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
       return true;
     }
 
-    case Op::kMaxProperties: {
-      if (!v.IsObject() || v.size() <= k.count) return true;
-      uint64_t n = DistinctKeys(v);
-      if (n <= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "object has " + std::to_string(n) + " properties, more than maxProperties " +
-                                   std::to_string(k.count));
-      }
-      return false;
-    }
-
-    case Op::kMinProperties: {
-      if (!v.IsObject()) return true;
-      uint64_t n = DistinctKeys(v);
-      if (n >= k.count) return true;
-      if (report) {
-        AddError(c, k.keyword, "object has " + std::to_string(n) + " properties, fewer than minProperties " +
-                                   std::to_string(k.count));
-      }
-      return false;
-    }
-
     case Op::kRequired: {
       if (!v.IsObject()) return true;
-      bool ok = true;
       for (const std::string& name : k.names) {
         if (FindMember(v, name) != nullptr) continue;
         ok = false;
         if (!report) break;
-        AddError(c, k.keyword, "missing required property " + Quote(name) + " (at " + Quote(PointerWith(c, name)) + ")");
+        ReportRequired(k, name, c);
         if (Full(c)) break;
       }
       return ok;
@@ -450,7 +540,6 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kProperties: {
       if (!v.IsObject()) return true;
-      bool ok = true;
       for (const NamedNode& nn : k.properties) {
         const Value* p = FindMember(v, nn.name);
         if (p == nullptr) continue;
@@ -464,7 +553,6 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kPatternProperties: {
       if (!v.IsObject()) return true;
-      bool ok = true;
       for (const Member* m = v.members(); m != v.members_end(); ++m) {
         if (!IsLastOccurrence(v, m)) continue;
         std::string_view key = m->key.AsString();
@@ -481,19 +569,12 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kAdditionalProperties: {
       if (!v.IsObject() || k.node->kind == Node::Kind::kTrue) return true;
-      bool ok = true;
       for (const Member* m = v.members(); m != v.members_end(); ++m) {
         std::string_view key = m->key.AsString();
         if (!IsLastOccurrence(v, m) || IsDeclaredProperty(k, key)) continue;
-        bool item_ok;
+        bool item_ok = false;
         if (k.node->kind == Node::Kind::kFalse) {
-          item_ok = false;
-          if (report) {
-            WithKey(c, key, [&] {
-              AddError(c, k.keyword, "property " + Quote(key) + " is not allowed (additionalProperties is false)");
-              return false;
-            });
-          }
+          if (report) ReportAdditionalProperty(k, key, c);
         } else {
           item_ok = WithKey(c, key, [&] { return Eval(*k.node, m->value, c); });
         }
@@ -507,7 +588,6 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kDependencies: {
       if (!v.IsObject()) return true;
-      bool ok = true;
       for (const Dependency& d : k.dependencies) {
         if (FindMember(v, d.property) == nullptr) continue;
         if (d.node != nullptr) {
@@ -519,10 +599,9 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
         }
         for (const std::string& name : d.required) {
           if (FindMember(v, name) != nullptr) continue;
-          ok = false;
           if (!report) return false;
-          AddError(c, k.keyword, "property " + Quote(d.property) + " requires property " + Quote(name) + " (at " +
-                                     Quote(PointerWith(c, name)) + ")");
+          ok = false;
+          ReportDependency(k, d, name, c);
           if (Full(c)) return false;
         }
       }
@@ -531,15 +610,11 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kPropertyNames: {
       if (!v.IsObject()) return true;
-      bool ok = true;
       for (const Member* m = v.members(); m != v.members_end(); ++m) {
         if (Trial(*k.node, m->key, c)) continue;
-        ok = false;
         if (!report) return false;
-        WithKey(c, m->key.AsString(), [&] {
-          AddError(c, k.keyword, "property name " + Preview(m->key) + " is invalid: " + FirstError(*k.node, m->key, c));
-          return false;
-        });
+        ok = false;
+        ReportPropertyName(k, m->key, c);
         if (Full(c)) return false;
       }
       return ok;
@@ -551,7 +626,6 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
     }
 
     case Op::kAllOf: {
-      bool ok = true;
       for (const Node* n : k.nodes) {
         if (!Eval(*n, v, c)) {
           ok = false;
@@ -561,49 +635,26 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
       return ok;
     }
 
-    case Op::kAnyOf:
-      for (const Node* n : k.nodes) {
-        if (Trial(*n, v, c)) return true;
-      }
-      if (report) {
-        AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) +
-                                   " alternatives of anyOf" + Alternatives(k.nodes, v, c));
-      }
-      return false;
-
     case Op::kOneOf: {
       int first = -1, second = -1;
       for (size_t i = 0; i < k.nodes.size(); ++i) {
         if (!Trial(*k.nodes[i], v, c)) continue;
-        if (first < 0) {
-          first = static_cast<int>(i);
-        } else {
+        if (first >= 0) {
           second = static_cast<int>(i);
           break;
         }
+        first = static_cast<int>(i);
       }
       if (first >= 0 && second < 0) return true;
-      if (report) {
-        if (first < 0) {
-          AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) +
-                                     " alternatives of oneOf" + Alternatives(k.nodes, v, c));
-        } else {
-          AddError(c, k.keyword, "value matches alternatives #" + std::to_string(first) + " and #" +
-                                     std::to_string(second) + " of oneOf; exactly one must match");
-        }
-      }
+      if (report) ReportOneOf(k, v, first, second, c);
       return false;
     }
-
-    case Op::kNot:
-      if (!Trial(*k.node, v, c)) return true;
-      if (report) AddError(c, k.keyword, "value must not match the schema in \"not\"");
-      return false;
 
     case Op::kRef:
       return Eval(*k.node, v, c);
   }
-  return true;
+  if (!ok && report) ReportLeaf(k, v, c);
+  return ok;
 }
 
 bool Eval(const Node& node, const Value& v, Ctx& c) {
@@ -612,8 +663,7 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
     if (c.errors != nullptr) AddError(c, "false", "no value is allowed here (the schema is false)");
     return false;
   }
-  if (++c.depth > kMaxEvalDepth) {
-    --c.depth;
+  if (StackUsed(c) > kMaxStackBytes) {
     if (c.errors != nullptr) AddError(c, "$ref", "schema recursion is too deep (a $ref loop?)");
     return false;
   }
@@ -624,7 +674,6 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
       if (c.errors == nullptr || Full(c)) break;
     }
   }
-  --c.depth;
   return ok;
 }
 
@@ -632,7 +681,7 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
 }  // namespace internal
 
 bool CompiledSchema::IsValid(const Value& instance) const {
-  internal::Ctx c{nullptr, 0, nullptr, 0};
+  internal::Ctx c{nullptr, 0, nullptr, internal::FrameAddress()};
   return internal::Eval(*program_->root, instance, c);
 }
 
@@ -640,7 +689,7 @@ bool CompiledSchema::Validate(const Value& instance, std::vector<SchemaError>* e
   if (errors == nullptr || max_errors == 0) return IsValid(instance);
   std::string pointer;
   size_t limit = errors->size() + std::min(max_errors, static_cast<size_t>(-1) - errors->size());
-  internal::Ctx c{errors, limit, &pointer, 0};
+  internal::Ctx c{errors, limit, &pointer, internal::FrameAddress()};
   bool ok = internal::Eval(*program_->root, instance, c);
   return ok;
 }

@@ -13,12 +13,23 @@ import sys
 from collections import Counter
 
 
+def norm(v):
+    """jq-style number normalisation: 1.0 and 1e2 are the numbers 1 and 100."""
+    if isinstance(v, float) and v.is_integer() and abs(v) < 2**53:
+        return int(v)
+    if isinstance(v, list):
+        return [norm(x) for x in v]
+    if isinstance(v, dict):
+        return {k: norm(x) for k, x in v.items()}
+    return v
+
+
 def canon_lines(path):
     c = Counter()
     with open(path, encoding="utf-8") as f:
         for line in f:
             if line.strip():
-                c[json.dumps(json.loads(line), sort_keys=True, ensure_ascii=False, separators=(",", ":"))] += 1
+                c[json.dumps(norm(json.loads(line)), sort_keys=True, ensure_ascii=False, separators=(",", ":"))] += 1
     return c
 
 

@@ -335,6 +335,19 @@ TEST_F(ValidatorTest, SchemaLoopsWithoutProgressAreBounded) {
   EXPECT_EQ(errors[0].keyword, "$ref");
 }
 
+TEST_F(ValidatorTest, DeepDocumentsWithinTheParserLimitValidate) {
+  // 500 levels (the parser accepts 512), each through items -> $ref.
+  auto s = MustCompile(R"({"type":["array","integer"],"items":{"$ref":"#"}})");
+  ASSERT_NE(s, nullptr);
+  std::string deep = std::string(500, '[') + "1" + std::string(500, ']');
+  EXPECT_TRUE(Errors(*s, deep).empty());
+  std::string bad = std::string(500, '[') + "\"x\"" + std::string(500, ']');
+  std::vector<SchemaError> errors = Errors(*s, bad);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].keyword, "type");
+  EXPECT_EQ(errors[0].instance_pointer.size(), 2u * 500);  // "/0" per array
+}
+
 // --- threads ----------------------------------------------------------------
 
 TEST_F(ValidatorTest, OneCompiledSchemaIsSharedByTwoThreads) {
