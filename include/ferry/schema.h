@@ -60,6 +60,10 @@ struct SchemaError {
   // A sentence for humans, e.g. `expected integer, got string "4"` or
   // `missing required property "id" (at "/id")`. Not a stable format.
   std::string message;
+  // The field that failed: instance_pointer, except for "required" and
+  // "dependencies", where it is the pointer the missing property would have
+  // ("/created_at"). Reject records name this pointer.
+  std::string field_pointer;
 };
 
 // Options for compiling one schema.

@@ -39,6 +39,10 @@ void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>
   }
 }
 
+const std::string& FieldPointer(const SchemaError& e) {
+  return e.field_pointer.empty() ? e.instance_pointer : e.field_pointer;
+}
+
 }  // namespace
 
 void BatchResult::Clear(size_t versions) {
@@ -77,7 +81,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (!parsed.ok()) {
     Problem p;
     p.code = ErrorCode::kParseError;
-    p.errors.push_back({"", "json", "not valid JSON: " + parsed.status().message()});
+    p.errors.push_back({"", "json", "not valid JSON: " + parsed.status().message(), ""});
     Reject(text, span, nullptr, -1, p, result);
     return;
   }
@@ -92,7 +96,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       if (!reparsed.ok()) {
         Problem p;
         p.code = ErrorCode::kParseError;
-        p.errors.push_back({"", "json", "not valid JSON: " + reparsed.status().message()});
+        p.errors.push_back({"", "json", "not valid JSON: " + reparsed.status().message(), ""});
         Reject(raw->AsString(), span, nullptr, -1, p, result);
         return;
       }
@@ -105,7 +109,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (version < 0) {
     Problem p;
     p.code = ErrorCode::kUnknownFormat;
-    p.errors.push_back({"", "detect", "matches no version's detector; add a version to ferry.yaml or fix the record"});
+    p.errors.push_back(
+        {"", "detect", "matches no version's detector; add a version to ferry.yaml or fix the record", ""});
     Reject(text, span, &doc, -1, p, result);
     return;
   }
@@ -156,7 +161,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       p.code = ErrorCode::kMigrationError;
       p.errors.push_back({ctx_.error().pointer, "migration",
                           "migration '" + mig.info.id + "' failed: " +
-                              (ctx_.error().message.empty() ? s.message() : ctx_.error().message)});
+                              (ctx_.error().message.empty() ? s.message() : ctx_.error().message),
+                          ""});
       // Report against the original document, not the half-migrated one.
       Reject(text, span, nullptr, version, p, result);
       return;
@@ -228,11 +234,11 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
 
   auto& examples = result->examples[code];
   if (examples.size() < options_.examples_per_code) {
-    examples.push_back({key, span.record, first ? first->instance_pointer : "", first ? first->message : ""});
+    examples.push_back({key, span.record, first ? FieldPointer(*first) : "", first ? first->message : ""});
   }
   if (!result->has_first_reject) {
     result->has_first_reject = true;
-    result->first_reject = {key, span.record, first ? first->instance_pointer : "", first ? first->message : ""};
+    result->first_reject = {key, span.record, first ? FieldPointer(*first) : "", first ? first->message : ""};
     result->first_reject_code = problem.code;
   }
   if (!options_.write_rejects) return;
@@ -258,14 +264,15 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
     if (i) out.push_back(',');
     out.append("{\"code\":");
     WriteJsonString(code, &out);
+    const std::string& pointer = FieldPointer(e);
     out.append(",\"pointer\":");
-    WriteJsonString(e.instance_pointer, &out);
+    WriteJsonString(pointer, &out);
     out.append(",\"keyword\":");
     WriteJsonString(e.keyword, &out);
     out.append(",\"message\":");
     WriteJsonString(e.message, &out);
     if (have_original) {
-      if (const Value* at = ResolvePointer(original, e.instance_pointer)) {
+      if (const Value* at = ResolvePointer(original, pointer)) {
         out.append(",\"value\":");
         WriteJson(*at, &out);
       }

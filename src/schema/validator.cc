@@ -70,8 +70,9 @@ inline uintptr_t StackUsed(const Ctx& c) {
 
 bool Full(const Ctx& c) { return c.errors->size() >= c.error_limit; }
 
-void AddError(Ctx& c, const char* keyword, std::string message) {
-  c.errors->push_back(SchemaError{*c.pointer, keyword, std::move(message)});
+void AddError(Ctx& c, const char* keyword, std::string message, std::string field_pointer = {}) {
+  std::string field = field_pointer.empty() ? *c.pointer : std::move(field_pointer);
+  c.errors->push_back(SchemaError{*c.pointer, keyword, std::move(message), std::move(field)});
 }
 
 std::string Quote(std::string_view s) {
@@ -369,12 +370,14 @@ FERRY_COLD void ReportAdditionalItems(size_t size, size_t allowed, Ctx& c) {
 }
 
 FERRY_COLD void ReportRequired(const Check& k, const std::string& name, Ctx& c) {
-  AddError(c, k.keyword, "missing required property " + Quote(name) + " (at " + Quote(PointerWith(c, name)) + ")");
+  std::string at = PointerWith(c, name);
+  AddError(c, k.keyword, "missing required property " + Quote(name) + " (at " + Quote(at) + ")", at);
 }
 
 FERRY_COLD void ReportDependency(const Check& k, const Dependency& d, const std::string& name, Ctx& c) {
-  AddError(c, k.keyword, "property " + Quote(d.property) + " requires property " + Quote(name) + " (at " +
-                             Quote(PointerWith(c, name)) + ")");
+  std::string at = PointerWith(c, name);
+  AddError(c, k.keyword, "property " + Quote(d.property) + " requires property " + Quote(name) + " (at " + Quote(at) + ")",
+           at);
 }
 
 FERRY_COLD void ReportAdditionalProperty(const Check& k, std::string_view key, Ctx& c) {

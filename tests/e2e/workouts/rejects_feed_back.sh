@@ -28,7 +28,7 @@ n = 0
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     for line in open(sys.argv[1], encoding="utf-8"):
         r = json.loads(line)
-        if r["errors"][0]["pointer"] == "" and "name" in r["errors"][0]["message"] and isinstance(r["document"], dict) \
+        if r["errors"][0]["pointer"] == "/name" and isinstance(r["document"], dict) \
                 and "name" not in r["document"] and isinstance(r["document"].get("id"), str):
             r["document"]["name"] = "Fixed"
             n += 1
@@ -38,7 +38,7 @@ print(n)
 PY
 fixed=$(python3 -c "
 import json
-print(sum(1 for l in open('rej.jsonl') if json.loads(l)['errors'][0]['pointer']=='' and 'name' in json.loads(l)['errors'][0]['message'] and isinstance(json.loads(l)['document'],dict) and 'name' not in json.loads(l)['document'] and isinstance(json.loads(l)['document'].get('id'),str)))")
+print(sum(1 for l in open('rej.jsonl') if json.loads(l)['errors'][0]['pointer']=='/name' and isinstance(json.loads(l)['document'],dict) and 'name' not in json.loads(l)['document'] and isinstance(json.loads(l)['document'].get('id'),str)))")
 "$FERRY" run -q --project "$PROJECT" --source fixed.jsonl --target refed.jsonl --rejects rej2.jsonl --json > r2.json
 python3 -c "
 import json; r = json.load(open('r2.json'))
