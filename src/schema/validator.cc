@@ -29,7 +29,7 @@ namespace {
 // builds have far larger frames). 1 MiB is over 3000 levels in a release
 // build, far more than the 512 levels of nesting the parser allows.
 #if defined(__SANITIZE_ADDRESS__)
-constexpr uintptr_t kMaxStackBytes = 4 << 20;  // ASan frames are ~20x larger
+constexpr uintptr_t kMaxStackBytes = 6 << 20;  // ASan frames are ~20x larger; 8 MiB stacks
 #else
 constexpr uintptr_t kMaxStackBytes = 1 << 20;
 #endif
