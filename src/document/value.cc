@@ -94,11 +94,25 @@ Value Value::StringView(std::string_view s) {
   v.type_ = JsonType::kString;
   v.str_ = s.data();
   v.size_ = static_cast<uint32_t>(s.size());
+  // Decide once whether the writer must escape this string: strings made by
+  // steps (keys, constants, dates) are written at least once, and the writer
+  // would otherwise scan them twice (size, then bytes) on every write.
+  bool plain = true;
+  for (unsigned char ch : s) {
+    if (ch < 0x20 || ch == '"' || ch == '\\') {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) v.flags_ = kStringNeedsNoEscape;
   return v;
 }
 
 Value Value::StringViewNoEscape(std::string_view s) {
-  Value v = StringView(s);
+  Value v;
+  v.type_ = JsonType::kString;
+  v.str_ = s.data();
+  v.size_ = static_cast<uint32_t>(s.size());
   v.flags_ = kStringNeedsNoEscape;
   return v;
 }
