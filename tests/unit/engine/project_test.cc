@@ -1,4 +1,5 @@
 // Copyright (c) the Ferry authors.
+#include <algorithm>
 #include <filesystem>
 
 #include <yaml-cpp/yaml.h>
@@ -6,6 +7,7 @@
 #include "engine/yaml_value.h"
 #include "ferry/project.h"
 #include "ferry/schema.h"
+#include "ferry/transform.h"
 #include "util/test_util.h"
 
 namespace ferry {
@@ -175,6 +177,19 @@ TEST_F(ProjectTest, BundledProjectFileValidatesAgainstTheProjectFileSchema) {
   // And a typo is caught by the schema too.
   Value bad = test::ParseJson(R"({"collection":"c","versions":{"a":{"detect":{"hass":["x"]}}},"target":"a"})", arena);
   EXPECT_FALSE((*schema)->IsValid(bad));
+}
+
+TEST_F(ProjectTest, ProjectFileSchemaListsExactlyTheStepKinds) {
+  Arena arena;
+  Value schema = test::ParseJson(test::ReadFile(test::SourceDir() + "/docs/ferry.schema.json"), arena);
+  const Value* kinds = ResolvePointer(schema, "/definitions/step/propertyNames/enum");
+  ASSERT_NE(kinds, nullptr);
+  std::vector<std::string> in_schema, in_library;
+  for (const Value& k : *kinds) in_schema.emplace_back(k.AsString());
+  for (const StepKindInfo& k : StepKinds()) in_library.emplace_back(k.name);
+  std::sort(in_schema.begin(), in_schema.end());
+  std::sort(in_library.begin(), in_library.end());
+  EXPECT_EQ(in_schema, in_library);
 }
 
 }  // namespace
