@@ -64,6 +64,18 @@ int Fail(const Status& s) {
 
 Result<std::unique_ptr<Project>> LoadProject(const Common& c) { return Project::Load(c.project); }
 
+// The options every data command shares: source, threads, batch size,
+// progress display and Ctrl-C.
+RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
+  RunOptions o;
+  o.source = d.source;
+  o.threads = d.threads;
+  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
+  o.events = display;
+  o.cancel = &g_cancel;
+  return o;
+}
+
 void AddCommon(CLI::App* app, Common* c) {
   app->add_option("-p,--project", c->project, "ferry.yaml, or the directory holding it")->capture_default_str();
   app->add_flag("--json", c->json, "print the result as JSON on stdout");
@@ -93,13 +105,8 @@ void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
 int RunAnalyze(const Common& c, const DataOptions& d) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
-  RunOptions o;
-  o.source = d.source;
-  o.threads = d.threads;
-  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   ProgressDisplay display(!c.quiet && !c.json);
-  o.events = &display;
-  o.cancel = &g_cancel;
+  RunOptions o = DataRunOptions(d, &display);
   auto r = Analyze(**project, o);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
@@ -132,13 +139,8 @@ int RunAnalyze(const Common& c, const DataOptions& d) {
 int RunValidate(const Common& c, const DataOptions& d, const std::string& version) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
-  RunOptions o;
-  o.source = d.source;
-  o.threads = d.threads;
-  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   ProgressDisplay display(!c.quiet && !c.json);
-  o.events = &display;
-  o.cancel = &g_cancel;
+  RunOptions o = DataRunOptions(d, &display);
   auto r = ValidateRecords(**project, o, version);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
@@ -157,16 +159,11 @@ int RunValidate(const Common& c, const DataOptions& d, const std::string& versio
 int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, uint64_t sample) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
-  RunOptions o;
-  o.source = d.source;
-  o.threads = d.threads;
-  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
+  ProgressDisplay display(!c.quiet && !c.json);
+  RunOptions o = DataRunOptions(d, &display);
   auto policy = ParseErrorPolicy(on_error);
   if (!policy.ok()) return Fail(policy.status());
   o.on_error = policy.value();
-  ProgressDisplay display(!c.quiet && !c.json);
-  o.events = &display;
-  o.cancel = &g_cancel;
   auto r = Plan(**project, o, sample);
   if (!r.ok()) return Fail(r.status());
   const PlanReport& p = r.value();
@@ -213,15 +210,19 @@ struct RunArgs {
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
+  ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o;
   Status s = ApplyPreset(a.preset, &o);
   if (!s.ok()) return Fail(s);
-  o.source = d.source;
+  RunOptions data = DataRunOptions(d, &display);
+  o.source = data.source;
+  o.threads = data.threads;
+  if (d.batch_size >= 0) o.batch_size = data.batch_size;  // overrides the preset's
+  o.events = data.events;
+  o.cancel = data.cancel;
   o.target = a.target;
   o.rejects = a.rejects;
   o.complements = a.complements;
-  o.threads = d.threads;
-  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   if (!a.on_error.empty()) {
     auto policy = ParseErrorPolicy(a.on_error);
     if (!policy.ok()) return Fail(policy.status());
@@ -230,9 +231,6 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   if (a.no_validate_before) o.validate_before = false;
   o.dry_run = a.dry_run;
   o.throttle_ms = a.throttle_ms;
-  ProgressDisplay display(!c.quiet && !c.json);
-  o.events = &display;
-  o.cancel = &g_cancel;
   auto r = Run(**project, o);
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
