@@ -2,11 +2,12 @@
 //
 // The coordinator of a run. One thread (the caller's) reads batches, hands
 // them to worker threads, and writes finished batches strictly in input order
-// (a reorder window of at most 2 x threads + 2 batches, so memory stays flat).
+// (a reorder window of about 8,192 records, at most 256 batches, so memory stays flat).
 // Workers only compute; all I/O happens on the coordinating thread.
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -197,7 +198,14 @@ struct Driver {
   template <typename Consume>
   Status Drive(internal::RecordReader& reader, Progress& progress, bool* cancelled, Consume&& consume) {
     WorkerPool pool(rep, process, threads);
-    const size_t window = size_t(threads) * 2 + 2;
+    // Batches in flight: enough records (~8k) that workers do not starve
+    // while the coordinator waits for the oldest batch (small batches would
+    // otherwise hand off every few hundred microseconds), and never more
+    // than kMaxWindow batches, so memory stays bounded whatever the input.
+    constexpr size_t kRecordsInFlight = 8192;
+    constexpr size_t kMaxWindow = 256;
+    const size_t window = std::min(kMaxWindow, std::max(size_t(threads) * 2 + 2,
+                                                        (kRecordsInFlight + options.batch_size - 1) / options.batch_size));
     std::deque<std::unique_ptr<Task>> inflight;
     std::vector<std::unique_ptr<Task>> free_tasks;
     uint64_t seq = 0, read_records = 0;
