@@ -49,7 +49,6 @@ std::string NewRunId() {
 }
 
 struct Task {
-  uint64_t seq = 0;
   RecordBatchInput input;
   BatchResult result;
   bool done = false;
@@ -208,7 +207,7 @@ struct Driver {
                                                         (kRecordsInFlight + options.batch_size - 1) / options.batch_size));
     std::deque<std::unique_ptr<Task>> inflight;
     std::vector<std::unique_ptr<Task>> free_tasks;
-    uint64_t seq = 0, read_records = 0;
+    uint64_t read_records = 0;
     bool eof = false, stop = false;
     Status status;
     while (!stop) {
@@ -241,7 +240,6 @@ struct Driver {
         }
         if (task->input.records.empty() && task->input.source_bytes == 0) break;
         read_records += task->input.records.size();
-        task->seq = seq++;
         task->done = false;
         pool.Submit(task.get());
         inflight.push_back(std::move(task));
