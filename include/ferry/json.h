@@ -256,6 +256,11 @@ class JsonParser {
 void WriteJson(const Value& v, std::string* out);
 std::string ToJson(const Value& v);
 
+// As WriteJson, with every object's members sorted by key (bytewise; equal
+// keys keep their order): two documents that differ only in member order
+// give the same text. Used for checksums and record hashes.
+void WriteCanonicalJson(const Value& v, std::string* out);
+
 // Appends `s` as a JSON string literal (with quotes) to `out`.
 void WriteJsonString(std::string_view s, std::string* out);
 

@@ -57,6 +57,12 @@ struct MigrationInfo {
   // whether that step is lossy.
   std::vector<std::string> step_kinds;
   std::vector<bool> step_lossy;
+  // The normalised definition (canonical JSON with sorted keys; comments,
+  // layout, key order and `description` do not count) and its SHA-256 in
+  // hex. A migration whose checksum differs from the one recorded when it
+  // was applied is refused (CHECKSUM_MISMATCH) until `ferry repair`.
+  std::string definition;
+  std::string checksum;
   int line = 0;
 };
 

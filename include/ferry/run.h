@@ -44,13 +44,46 @@ enum class ErrorPolicy : uint8_t {
 const char* ErrorPolicyName(ErrorPolicy p);
 Result<ErrorPolicy> ParseErrorPolicy(std::string_view s);
 
+// What a run does when the target already holds a record's key with a
+// different document (not in place).
+enum class ConflictPolicy : uint8_t {
+  kSkip = 0,       // keep the target's document; count the conflict (default)
+  kOverwrite = 1,  // replace it
+  kMerge = 2,      // deep-merge objects; `prefer` decides leaves present in both
+  kFail = 3,       // stop the run (CONFLICT); it stays resumable
+};
+const char* ConflictPolicyName(ConflictPolicy p);
+Result<ConflictPolicy> ParseConflictPolicy(std::string_view s);
+
 struct RunOptions {
-  // Source and target: "jsonl:PATH", "json:PATH" or a plain path (format from
-  // the extension: .json is a JSON array unless its first byte is not '[';
-  // anything else JSON Lines). `target` empty: dry run is required (files are
-  // never migrated in place by overwriting their only copy).
+  // Source and target store URIs (docs/stores.md): "jsonl:PATH", "json:PATH"
+  // or a plain path (format from the extension: .json is a JSON array unless
+  // its first byte is not '['; anything else JSON Lines), "sqlite:PATH#TABLE",
+  // "postgres://USER@HOST:PORT/DB?table=TABLE". `target` empty: a table is
+  // migrated in place; a file needs a target (files are never migrated in
+  // place by overwriting their only copy) or a dry run.
   std::string source;
   std::string target;
+  // Ferry's state (runs, history, checkpoints, leases): an SQLite file path
+  // or a postgres:// URI; "" = the target's PostgreSQL database when the
+  // target is PostgreSQL, else .ferry/state.db in the working directory.
+  std::string state;
+  // Resume this run (it must be unfinished and on the same target). Without
+  // it, an unfinished run on the same target with the same source is resumed
+  // automatically.
+  std::string resume_run;
+  // Abandon an unfinished run on the target and start over.
+  bool restart = false;
+  // Lease time to live; the lease is renewed every third of it. Default 30 s.
+  uint32_t lease_ttl_ms = 30000;
+  // A checkpoint is committed at least this often (and at the end). Default 1 s.
+  uint32_t commit_interval_ms = 1000;
+  // ... and whenever this many records are staged. Default 20,000.
+  uint32_t commit_records = 20000;
+  ConflictPolicy on_conflict = ConflictPolicy::kSkip;
+  bool prefer_source = true;  // kMerge
+  // Retries of transient store errors (connection lost, busy, deadlock).
+  uint32_t retries = 5;
   // Reject file (JSON Lines), "" for none. Ignored by a dry run.
   std::string rejects;
   // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
@@ -116,6 +149,14 @@ struct RunReport {
   std::string rejects_file;
   std::string complements_file;
   std::string preset;
+  // Where the run's state is kept, and whether it continued an earlier,
+  // interrupted run (from `resumed_at` records).
+  std::string state;
+  bool resumed = false;
+  uint64_t resumed_at = 0;
+  bool in_place = false;
+  // Records whose key already held a different document in the target.
+  uint64_t conflicts = 0;
   // input == migrated + already_at_target + rejected, always.
   uint64_t input = 0;
   uint64_t migrated = 0;
@@ -203,7 +244,13 @@ struct PlanReport {
   std::string ToJson() const;
 };
 
-// Counts versions over the source, runs a timed dry-run sample of
+// CHECKSUM_MISMATCH when a migration of `project` was edited after it was
+// applied to the collection (per the state that options.state / target
+// select; nothing is created when there is no state yet).
+Status CheckAppliedMigrations(const Project& project, const RunOptions& options);
+
+// Checks applied migrations (CheckAppliedMigrations), counts versions over
+// the source, runs a timed dry-run sample of
 // `sample` records (default 20,000) and extrapolates the duration.
 Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint64_t sample = 20000);
 

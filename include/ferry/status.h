@@ -38,6 +38,10 @@ enum class ErrorCode : int {
   kInternal = 12,        // INTERNAL: a bug in Ferry; please report it
   kRejected = 13,        // REJECTED: the run finished but records were rejected
                          // under --on-error collect
+  kLocked = 14,          // LOCKED: another run holds the collection's lease
+  kUnavailable = 15,     // UNAVAILABLE: a store stayed unreachable after retries
+                         // (the run stops resumable)
+  kChecksumMismatch = 16,  // CHECKSUM_MISMATCH: an applied migration was edited
 };
 
 // The stable upper-case name of `code`, e.g. "VALIDATION_ERROR".
@@ -85,6 +89,9 @@ class [[nodiscard]] Status {
   static Status Internal(std::string msg) {
     return Status(ErrorCode::kInternal, std::move(msg));
   }
+  static Status Locked(std::string msg) { return Status(ErrorCode::kLocked, std::move(msg)); }
+  static Status Unavailable(std::string msg) { return Status(ErrorCode::kUnavailable, std::move(msg)); }
+  static Status Conflict(std::string msg) { return Status(ErrorCode::kConflict, std::move(msg)); }
   static Status Rejected(std::string msg) {
     return Status(ErrorCode::kRejected, std::move(msg));
   }

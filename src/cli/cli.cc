@@ -17,6 +17,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/progress_display.h"
+#include "cli/state_commands.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
@@ -41,6 +42,7 @@ struct Common {
 
 struct DataOptions {
   std::string source;
+  std::string state;  // --state (default $FERRY_STATE)
   uint32_t threads = 0;
   int64_t batch_size = -1;  // -1 = preset's
 };
@@ -73,6 +75,7 @@ RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
   if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   o.events = display;
   o.cancel = &g_cancel;
+  o.state = d.state;
   return o;
 }
 
@@ -83,7 +86,13 @@ void AddCommon(CLI::App* app, Common* c) {
 }
 
 void AddData(CLI::App* app, DataOptions* d) {
-  app->add_option("-s,--source", d->source, "records to read: jsonl:PATH, json:PATH or PATH")->required();
+  app->add_option("-s,--source", d->source,
+                  "records to read: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T")
+      ->required();
+  app->add_option("--state", d->state,
+                  "Ferry's state: an SQLite file or postgres:// URI (default: $FERRY_STATE, else the target's "
+                  "PostgreSQL, else .ferry/state.db)")
+      ->envname("FERRY_STATE");
   app->add_option("--threads", d->threads, "worker threads (default: all cores)");
   app->add_option("--batch-size", d->batch_size, "records per batch, 1-100000 (default: preset's)");
 }
@@ -156,7 +165,8 @@ int RunValidate(const Common& c, const DataOptions& d, const std::string& versio
   return invalid == 0 ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
-int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, uint64_t sample) {
+int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, uint64_t sample,
+            const std::string& target) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
@@ -164,6 +174,7 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
   auto policy = ParseErrorPolicy(on_error);
   if (!policy.ok()) return Fail(policy.status());
   o.on_error = policy.value();
+  o.target = target;
   auto r = Plan(**project, o, sample);
   if (!r.ok()) return Fail(r.status());
   const PlanReport& p = r.value();
@@ -205,6 +216,13 @@ struct RunArgs {
   bool dry_run = false;
   uint32_t throttle_ms = 0;
   bool no_validate_before = false;
+  std::string resume;
+  bool restart = false;
+  std::string on_conflict = "skip";
+  std::string prefer = "source";
+  double lease_ttl = 30;
+  double commit_interval = 1;
+  uint32_t retries = 5;
 };
 
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
@@ -231,6 +249,23 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   if (a.no_validate_before) o.validate_before = false;
   o.dry_run = a.dry_run;
   o.throttle_ms = a.throttle_ms;
+  o.state = data.state;
+  o.resume_run = a.resume;
+  o.restart = a.restart;
+  auto conflict = ParseConflictPolicy(a.on_conflict);
+  if (!conflict.ok()) return Fail(conflict.status());
+  o.on_conflict = conflict.value();
+  if (a.prefer != "source" && a.prefer != "target") {
+    return Fail(Status::InvalidArgument("--prefer takes source or target"));
+  }
+  o.prefer_source = a.prefer == "source";
+  if (a.lease_ttl < 0.1 || a.lease_ttl > 86400) return Fail(Status::InvalidArgument("--lease-ttl must be 0.1 to 86400 s"));
+  o.lease_ttl_ms = uint32_t(a.lease_ttl * 1000);
+  if (a.commit_interval < 0 || a.commit_interval > 3600) {
+    return Fail(Status::InvalidArgument("--commit-interval must be 0 to 3600 s"));
+  }
+  o.commit_interval_ms = uint32_t(a.commit_interval * 1000);
+  o.retries = a.retries;
   auto r = Run(**project, o);
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
@@ -272,6 +307,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
       for (const auto& [p, n] : rep.fields_converted) std::printf("  ~ %-40s %s\n", p.c_str(), Thousands(n).c_str());
       std::printf("Nothing was written (dry run).\n");
     } else if (rep.final_status.ok() || rep.final_status.code() == ErrorCode::kRejected) {
+      if (rep.resumed) std::printf("Resumed run %s from record %s.\n", rep.run_id.c_str(), Thousands(rep.resumed_at).c_str());
       std::printf("Output: %s%s\n", rep.target.c_str(),
                   rep.rejects_file.empty() ? "" : ("   Rejects: " + rep.rejects_file).c_str());
     }
@@ -338,12 +374,27 @@ int Main(int argc, char** argv) {
   uint64_t sample = 20000;
   plan->add_option("--on-error", plan_on_error, "policy the run will use: stop|skip|collect")->capture_default_str();
   plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str();
+  std::string plan_target;
+  plan->add_option("-t,--target", plan_target, "where the run will write (its applied migrations are checked)");
 
   CLI::App* run = app.add_subcommand("run", "migrate the source to the target version");
   AddCommon(run, &common);
   AddData(run, &data);
   RunArgs ra;
-  run->add_option("-t,--target", ra.target, "where to write: jsonl:PATH, json:PATH or PATH");
+  run->add_option("-t,--target", ra.target,
+                  "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
+                  "(default for a table: the source, in place)");
+  run->add_option("--resume", ra.resume, "resume this unfinished run (default: an unfinished run on the same target "
+                                         "and source is resumed automatically)");
+  run->add_flag("--restart", ra.restart, "abandon an unfinished run on the target and start over");
+  run->add_option("--on-conflict", ra.on_conflict,
+                  "the target holds the key with another document: skip | overwrite | merge | fail")
+      ->capture_default_str();
+  run->add_option("--prefer", ra.prefer, "--on-conflict merge: which side wins a field present in both: source | target")
+      ->capture_default_str();
+  run->add_option("--lease-ttl", ra.lease_ttl, "seconds a lease lives without a heartbeat")->capture_default_str();
+  run->add_option("--commit-interval", ra.commit_interval, "seconds between checkpoints")->capture_default_str();
+  run->add_option("--retries", ra.retries, "retries of transient store errors")->capture_default_str();
   run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
   run->add_option("--complements", ra.complements,
                   "write what lossy steps dropped, per record (JSON Lines), so going back is exact");
@@ -359,6 +410,8 @@ int Main(int argc, char** argv) {
   AddData(validate, &data);
   std::string version;
   validate->add_option("--version", version, "validate all records against this version (no detection)");
+
+  RegisterStateCommands(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -389,7 +442,8 @@ int Main(int argc, char** argv) {
   std::ios::sync_with_stdio(true);
 
   if (analyze->parsed()) return RunAnalyze(common, data);
-  if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample);
+  if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
+  if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (run->parsed()) return RunRun(common, data, ra);
   if (validate->parsed()) return RunValidate(common, data, version);
   if (generate->parsed()) return RunGenerate(dataset, gen, scenario, output, expect_rejects, gen_json);

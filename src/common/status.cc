@@ -30,6 +30,9 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kCancelled, "CANCELLED", 130, 499},
     {ErrorCode::kInternal, "INTERNAL", 70, 500},
     {ErrorCode::kRejected, "REJECTED", 3, 422},
+    {ErrorCode::kLocked, "LOCKED", 75, 423},
+    {ErrorCode::kUnavailable, "UNAVAILABLE", 69, 503},
+    {ErrorCode::kChecksumMismatch, "CHECKSUM_MISMATCH", 78, 409},
 };
 
 const CodeInfo& Info(ErrorCode code) {

@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
+#include <vector>
 
 #include "ferry/json.h"
 
@@ -186,6 +188,35 @@ std::string ToJson(const Value& v) {
   std::string s;
   WriteJson(v, &s);
   return s;
+}
+
+void WriteCanonicalJson(const Value& v, std::string* out) {
+  if (v.IsObject()) {
+    std::vector<const Member*> order;
+    order.reserve(v.size());
+    for (const Member* m = v.members(); m != v.members_end(); ++m) order.push_back(m);
+    std::stable_sort(order.begin(), order.end(),
+                     [](const Member* a, const Member* b) { return a->key.AsString() < b->key.AsString(); });
+    out->push_back('{');
+    for (size_t i = 0; i < order.size(); ++i) {
+      if (i) out->push_back(',');
+      WriteJsonString(order[i]->key.AsString(), out);
+      out->push_back(':');
+      WriteCanonicalJson(order[i]->value, out);
+    }
+    out->push_back('}');
+  } else if (v.IsArray()) {
+    out->push_back('[');
+    bool first = true;
+    for (const Value& item : v) {
+      if (!first) out->push_back(',');
+      first = false;
+      WriteCanonicalJson(item, out);
+    }
+    out->push_back(']');
+  } else {
+    WriteJson(v, out);
+  }
 }
 
 void AppendPointerToken(std::string_view token, std::string* pointer) {

@@ -47,6 +47,9 @@ const std::string& FieldPointer(const SchemaError& e) {
 
 void BatchResult::Clear(size_t versions) {
   output.clear();
+  output_records.clear();
+  keys.clear();
+  end_position.clear();
   rejects.clear();
   complements.clear();
   records = migrated = already_at_target = rejected = with_complement = source_bytes = 0;
@@ -69,13 +72,40 @@ BatchProcessor::BatchProcessor(const Project::Rep& project, const ProcessOptions
 void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result) {
   result->Clear(project_.versions.size());
   result->source_bytes = input.source_bytes;
+  result->end_position = input.end_position;
   arena_.Reset();
   for (size_t i = 0; i < input.records.size(); ++i) {
-    ProcessRecord(input.Record(i), input.records[i], result);
+    ProcessRecord(input.Record(i), input.records[i], input.Key(i), result);
   }
 }
 
-void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, BatchResult* result) {
+void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
+                                 BatchResult* result) {
+  std::string& out = result->output;
+  if (options_.output_format == OutputFormat::kJsonArray) out.append(",\n");
+  size_t start = out.size();
+  if (raw.data() != nullptr) out.append(raw);
+  else WriteJson(doc, &out);
+  if (options_.index_output) {
+    OutputRecord r;
+    r.offset = uint32_t(start);
+    r.length = uint32_t(out.size() - start);
+    r.key_offset = uint32_t(result->keys.size());
+    if (!source_key.empty()) {
+      result->keys.append(source_key);
+    } else {
+      std::string_view k = KeyOf(&doc, project_.key);
+      result->keys.append(k);
+    }
+    r.key_length = uint32_t(result->keys.size() - r.key_offset);
+    r.migrated = migrated;
+    result->output_records.push_back(r);
+  }
+  if (options_.output_format == OutputFormat::kJsonLines) out.push_back('\n');
+}
+
+void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
+                                   BatchResult* result) {
   ++result->records;
   Result<Value> parsed = parser_.ParsePadded(text, arena_);
   if (!parsed.ok()) {
@@ -130,16 +160,13 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   }
   if (at_target) {
     ++result->already_at_target;
-    if (options_.write_output) {
-      if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");
+    if (options_.write_output && !options_.skip_unchanged) {
       // Unchanged records are copied byte for byte, unless a multi-line
       // record (from a pretty-printed JSON array) would break a JSON Lines
       // file: that one is written compactly.
       bool raw = text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
                                             std::memchr(text.data(), '\n', text.size()) == nullptr);
-      if (raw) result->output.append(text);
-      else WriteJson(doc, &result->output);
-      if (options_.output_format == OutputFormat::kJsonLines) result->output.push_back('\n');
+      WriteOutput(doc, raw ? text : std::string_view(), source_key, false, result);
     }
     return;
   }
@@ -201,11 +228,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (lost) ++result->with_complement;
   if (!record_complements_.empty()) result->complements.append(record_complements_);
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
-  if (options_.write_output) {
-    if (options_.output_format == OutputFormat::kJsonArray) result->output.append(",\n");
-    WriteJson(doc, &result->output);
-    if (options_.output_format == OutputFormat::kJsonLines) result->output.push_back('\n');
-  }
+  if (options_.write_output) WriteOutput(doc, std::string_view(), source_key, true, result);
 }
 
 void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version,

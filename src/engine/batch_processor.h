@@ -34,8 +34,22 @@ struct ProcessOptions {
   // detect).
   int force_version = -1;
   OutputFormat output_format = OutputFormat::kJsonLines;
+  // Index every written record (key, span, migrated or not) for database
+  // sinks.
+  bool index_output = false;
+  // Records already at the target version are counted but not written
+  // (migrating a table in place: they are already there).
+  bool skip_unchanged = false;
   uint32_t examples_per_code = 3;
   uint32_t max_errors_per_record = 5;
+};
+
+struct OutputRecord {
+  uint32_t offset = 0;  // into BatchResult::output (JSON text without the newline)
+  uint32_t length = 0;
+  uint32_t key_offset = 0;  // into BatchResult::keys
+  uint32_t key_length = 0;
+  bool migrated = false;
 };
 
 struct BatchResult {
@@ -43,6 +57,12 @@ struct BatchResult {
                         // or preceded by ",\n" (JSON array)
   std::string rejects;  // reject records, JSON Lines
   std::string complements;  // complements of accepted records, JSON Lines
+  // With ProcessOptions::index_output: one entry per written record, and
+  // their keys (the source row's key, else the document's key field).
+  std::vector<OutputRecord> output_records;
+  std::string keys;
+  // The source position after the batch (RecordBatchInput::end_position).
+  std::string end_position;
   uint64_t records = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;
@@ -74,7 +94,10 @@ class BatchProcessor {
     ErrorCode code = ErrorCode::kOk;
     std::vector<SchemaError> errors;  // pointer / keyword / message
   };
-  void ProcessRecord(std::string_view text, const RecordSpan& span, BatchResult* result);
+  void ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key, BatchResult* result);
+  // Appends `doc` (or `raw`, when given) to the output, indexed.
+  void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
+                   BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
   void CollectChanges(std::string_view original, const Value& migrated, BatchResult* result);

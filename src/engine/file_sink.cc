@@ -2,6 +2,7 @@
 #include "engine/file_sink.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -41,16 +42,108 @@ AtomicFile::~AtomicFile() {
   if (fd_ >= 0) Abort(false);
 }
 
-Status AtomicFile::Open(const std::string& path) {
+Status AtomicFile::Open(const std::string& path, const std::string& tag, const uint64_t* resume_length) {
   path_ = path;
-  temp_path_ = DirName(path) + "/." + BaseName(path) + ".ferry-tmp-" + std::to_string(::getpid());
-  fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  temp_path_ = DirName(path) + "/." + BaseName(path) + ".ferry-" + (tag.empty() ? "tmp-" + std::to_string(::getpid()) : tag);
+  written_ = 0;
+  if (resume_length != nullptr) {
+    // The committed prefix is copied into a new file that replaces the old
+    // one, so a stalled process that still holds the old file open (a run
+    // taken over after its lease expired) writes only into an orphan.
+    int old = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+    if (old < 0) {
+      return Status::IoError("cannot reopen " + temp_path_ + " to resume: " + std::strerror(errno) +
+                             "; the run's temporary output is gone, start the run again with --restart");
+    }
+    struct stat st;
+    if (::fstat(old, &st) != 0 || uint64_t(st.st_size) < *resume_length) {
+      ::close(old);
+      return Status::IoError(temp_path_ + " is shorter than its checkpoint (" + std::to_string(*resume_length) +
+                             " bytes); it was changed outside Ferry: start the run again with --restart");
+    }
+    const std::string fresh = temp_path_ + ".resume";
+    fd_ = ::open(fresh.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd_ < 0) {
+      ::close(old);
+      return Status::IoError("cannot create " + fresh + ": " + std::strerror(errno));
+    }
+    uint64_t left = *resume_length;
+    loff_t in_off = 0;
+    while (left > 0) {
+      ssize_t n = ::copy_file_range(old, &in_off, fd_, nullptr, left, 0);
+      if (n <= 0) {
+        if (n < 0 && errno == EINTR) continue;
+        Status s = Status::IoError("cannot copy the committed part of " + temp_path_ + ": " +
+                                   (n < 0 ? std::strerror(errno) : "unexpected end"));
+        ::close(old);
+        ::close(fd_);
+        fd_ = -1;
+        ::unlink(fresh.c_str());
+        return s;
+      }
+      left -= uint64_t(n);
+    }
+    ::close(old);
+    if (::fdatasync(fd_) != 0 || ::rename(fresh.c_str(), temp_path_.c_str()) != 0) {
+      Status s = Status::IoError("cannot replace " + temp_path_ + ": " + std::strerror(errno));
+      ::close(fd_);
+      fd_ = -1;
+      return s;
+    }
+    written_ = *resume_length;
+  } else {
+    fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  }
   if (fd_ < 0) {
     return Status::IoError("cannot create " + temp_path_ + ": " + std::strerror(errno) +
                            " (is the target directory writable?)");
   }
   buffer_.reserve(kBufferSize + 4096);
   return Status::OK();
+}
+
+Status AtomicFile::Sync() {
+  FERRY_RETURN_IF_ERROR(Flush());
+  if (::fdatasync(fd_) != 0) return Status::IoError("cannot sync " + temp_path_ + ": " + std::strerror(errno));
+  return Status::OK();
+}
+
+Status AtomicFile::PublishCopy() {
+  FERRY_RETURN_IF_ERROR(Sync());
+  const std::string copy = temp_path_ + ".copy";
+  int in = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
+  if (in < 0) return Status::IoError("cannot read " + temp_path_ + ": " + std::strerror(errno));
+  int out = ::open(copy.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (out < 0) {
+    ::close(in);
+    return Status::IoError("cannot create " + copy + ": " + std::strerror(errno));
+  }
+  uint64_t left = written_;
+  bool ok = true;
+  while (left > 0) {
+    ssize_t n = ::copy_file_range(in, nullptr, out, nullptr, left, 0);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      ok = false;
+      break;
+    }
+    left -= uint64_t(n);
+  }
+  ok = ok && ::fsync(out) == 0;
+  ::close(in);
+  ::close(out);
+  if (!ok || ::rename(copy.c_str(), path_.c_str()) != 0) {
+    ::unlink(copy.c_str());
+    return Status::IoError("cannot publish " + path_ + ": " + std::strerror(errno));
+  }
+  return SyncDir(DirName(path_));
+}
+
+void AtomicFile::Close() {
+  if (fd_ < 0) return;
+  (void)Flush();
+  ::close(fd_);
+  fd_ = -1;
 }
 
 Status AtomicFile::Append(std::string_view bytes) {

@@ -24,12 +24,22 @@ class AtomicFile {
   AtomicFile& operator=(const AtomicFile&) = delete;
 
   // Creates the temporary file for `path`. IO_ERROR when the directory is
-  // not writable.
-  Status Open(const std::string& path);
+  // not writable. With a `tag` (a run id) the temporary file has a stable
+  // name, ".NAME.ferry-TAG", so that a resumed run finds it again; with
+  // `resume_length`, the existing temporary file is reopened and cut back to
+  // that many bytes (what the last checkpoint covered).
+  Status Open(const std::string& path, const std::string& tag = "", const uint64_t* resume_length = nullptr);
   // Buffered append.
   Status Append(std::string_view bytes);
+  // Flush and fdatasync (the bytes so far survive a crash).
+  Status Sync();
   // Flush, fsync, rename over the target, fsync the directory.
   Status Commit();
+  // Closes the temporary file and keeps it (a resumable run stopped).
+  void Close();
+  // Publishes a copy of what was written so far at the target path
+  // (atomically), keeping the temporary file for a resume.
+  Status PublishCopy();
   // Removes the temporary file; with `keep_as_partial`, renames it to
   // PATH.partial instead (returned by partial_path()).
   void Abort(bool keep_as_partial = false);
@@ -38,6 +48,7 @@ class AtomicFile {
   uint64_t bytes_written() const { return written_; }
   const std::string& path() const { return path_; }
   const std::string& partial_path() const { return partial_path_; }
+  const std::string& temp_path() const { return temp_path_; }
 
  private:
   Status Flush();

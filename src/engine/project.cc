@@ -15,6 +15,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "engine/project_internal.h"
+#include "common/digest.h"
 #include "engine/yaml_value.h"
 
 namespace ferry {
@@ -276,6 +277,7 @@ class Loader {
       YAML::Node steps = m["steps"];
       if (!steps || !steps.IsSequence()) return Error(steps ? steps : YAML::Node(m), where + " needs 'steps', a list of steps");
       FERRY_RETURN_IF_ERROR(CompileMigrationSteps(steps, &cm));
+      FERRY_RETURN_IF_ERROR(Fingerprint(m, &cm.info));
       rep_->migrations.push_back(std::move(cm));
       migration_nodes_.push_back(m);
     }
@@ -291,6 +293,19 @@ class Loader {
     }
     FERRY_RETURN_IF_ERROR(CheckDependsOnCycles());
     return CheckGraphCycles();
+  }
+
+  // The migration's normalised definition (canonical JSON: sorted keys, no
+  // comments or layout; `description` left out, it changes no behaviour)
+  // and its SHA-256, recorded in the history when the migration is applied.
+  Status Fingerprint(const YAML::Node& m, MigrationInfo* info) {
+    Arena scratch;
+    FERRY_ASSIGN_OR_RETURN(Value v, internal::YamlToValue(m, scratch));
+    if (v.IsObject()) v.Remove("description");
+    info->definition.clear();
+    WriteCanonicalJson(v, &info->definition);
+    info->checksum = internal::Sha256Hex(info->definition);
+    return Status::OK();
   }
 
   Status CompileMigrationSteps(const YAML::Node& steps, CompiledMigration* cm) {

@@ -112,6 +112,9 @@ std::string RunReport::ToJson() const {
   j.Key("input").Num(input).Key("migrated").Num(migrated).Key("already_at_target").Num(already_at_target);
   j.Key("rejected").Num(rejected).Key("with_complement").Num(with_complement);
   j.Key("bytes_in").Num(bytes_in).Key("bytes_out").Num(bytes_out).Key("batches").Num(batches);
+  j.Key("in_place").Bool(in_place).Key("conflicts").Num(conflicts);
+  j.Key("resumed").Bool(resumed).Key("resumed_at").Num(resumed_at);
+  if (!state.empty()) j.Key("state").Str(state);
   j.Key("seconds").Num(seconds);
   j.Key("docs_per_second").Num(seconds > 0 ? double(input) / seconds : 0.0);
   j.Key("mb_per_second").Num(seconds > 0 ? double(bytes_in) / 1e6 / seconds : 0.0);

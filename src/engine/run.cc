@@ -5,6 +5,7 @@
 // (a reorder window of about 8,192 records, at most 256 batches, so memory stays flat).
 // Workers only compute; all I/O happens on the coordinating thread.
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 #include <deque>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -21,6 +23,8 @@
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "store/state.h"
+#include "store/store.h"
 #include "ferry/run.h"
 
 namespace ferry {
@@ -320,53 +324,401 @@ Status ApplyPreset(std::string_view preset, RunOptions* o) {
   return Status::OK();
 }
 
-Result<RunReport> Run(const Project& project, const RunOptions& options) {
-  FERRY_RETURN_IF_ERROR(CheckOptions(options));
-  const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::FileSpec in_spec, internal::ParseFileUri(options.source));
-  internal::FileSpec out_spec;
-  if (!options.dry_run) {
-    if (options.target.empty()) {
-      return Status::InvalidArgument(
-          "no target given: pass --target URI (files are not migrated in place), or --dry-run to only report");
-    }
-    FERRY_ASSIGN_OR_RETURN(out_spec, internal::ParseFileUri(options.target));
-    if (SameFile(in_spec.path, out_spec.path)) {
-      return Status::InvalidArgument("target " + out_spec.path + " is the source; write to another file");
-    }
-    if (!options.rejects.empty() && (SameFile(in_spec.path, options.rejects) || options.rejects == out_spec.path)) {
-      return Status::InvalidArgument("the reject file must differ from the source and the target");
+namespace {
+
+// The report's counters as JSON, saved with every checkpoint so that a
+// resumed run reports the whole run.
+std::string CountersJson(const RunReport& r) {
+  std::string out = "{\"input\":" + std::to_string(r.input) + ",\"migrated\":" + std::to_string(r.migrated) +
+                    ",\"already_at_target\":" + std::to_string(r.already_at_target) +
+                    ",\"rejected\":" + std::to_string(r.rejected) +
+                    ",\"with_complement\":" + std::to_string(r.with_complement) +
+                    ",\"bytes_in\":" + std::to_string(r.bytes_in) + ",\"batches\":" + std::to_string(r.batches) +
+                    ",\"conflicts\":" + std::to_string(r.conflicts) + ",\"rejects_by_code\":{";
+  bool first = true;
+  for (const auto& [code, n] : r.rejects_by_code) {
+    if (!first) out.push_back(',');
+    first = false;
+    WriteJsonString(code, &out);
+    out += ":" + std::to_string(n);
+  }
+  out += "},\"versions\":{";
+  first = true;
+  for (const auto& [name, v] : r.versions) {
+    if (!first) out.push_back(',');
+    first = false;
+    WriteJsonString(name, &out);
+    out += ":[" + std::to_string(v.count) + "," + std::to_string(v.migrated) + "," + std::to_string(v.rejected) + "]";
+  }
+  out += "}}";
+  return out;
+}
+
+uint64_t U64(const Value* v) {
+  if (v == nullptr || !v->IsNumber()) return 0;
+  return uint64_t(std::strtoull(std::string(v->NumberLiteral()).c_str(), nullptr, 10));
+}
+
+void RestoreCounters(const std::string& json, RunReport* r) {
+  Arena arena;
+  JsonParser parser;
+  auto parsed = parser.Parse(json, arena);
+  if (!parsed.ok() || !parsed.value().IsObject()) return;
+  const Value& v = parsed.value();
+  r->input = U64(v.Find("input"));
+  r->migrated = U64(v.Find("migrated"));
+  r->already_at_target = U64(v.Find("already_at_target"));
+  r->rejected = U64(v.Find("rejected"));
+  r->with_complement = U64(v.Find("with_complement"));
+  r->bytes_in = U64(v.Find("bytes_in"));
+  r->batches = U64(v.Find("batches"));
+  r->conflicts = U64(v.Find("conflicts"));
+  if (const Value* codes = v.Find("rejects_by_code"); codes != nullptr && codes->IsObject()) {
+    for (const Member* m = codes->members(); m != codes->members_end(); ++m) {
+      r->rejects_by_code[std::string(m->key.AsString())] = U64(&m->value);
     }
   }
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::RecordReader::Open(in_spec));
+  if (const Value* versions = v.Find("versions"); versions != nullptr && versions->IsObject()) {
+    for (const Member* m = versions->members(); m != versions->members_end(); ++m) {
+      if (!m->value.IsArray() || m->value.size() != 3) continue;
+      VersionStats& s = r->versions[std::string(m->key.AsString())];
+      s.count = U64(&m->value[0]);
+      s.migrated = U64(&m->value[1]);
+      s.rejected = U64(&m->value[2]);
+    }
+  }
+}
 
+std::string NewOwnerToken() {
+  std::random_device rd;
+  char buf[48];
+  std::snprintf(buf, sizeof(buf), "%08x%08x-%d", unsigned(rd()), unsigned(rd()), int(::getpid()));
+  return buf;
+}
+
+// Files: size and modification time, so that a resume never continues a
+// file that changed under it. Tables: "" (keys are positions).
+std::string SourceFingerprint(const internal::StoreUri& uri) {
+  if (uri.kind != internal::StoreKind::kFile) return "";
+  struct stat st;
+  if (::stat(uri.file.path.c_str(), &st) != 0) return "";
+  return std::to_string(uint64_t(st.st_size)) + ":" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
+         std::to_string(int64_t(st.st_mtim.tv_nsec));
+}
+
+// Renews the run's lease every third of its time to live on its own
+// connection; `lost` turns true when the lease was taken over.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(std::unique_ptr<internal::StateStore> state, std::string resource, std::string owner, int64_t ttl_ms)
+      : state_(std::move(state)), resource_(std::move(resource)), owner_(std::move(owner)), ttl_ms_(ttl_ms) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~LeaseKeeper() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool lost() const { return lost_.load(); }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(ttl_ms_ / 3, 50)));
+      if (stop_) break;
+      Status s = state_->Heartbeat(resource_, owner_, ttl_ms_);
+      if (s.code() == ErrorCode::kLocked) lost_.store(true);
+    }
+  }
+  std::unique_ptr<internal::StateStore> state_;
+  std::string resource_, owner_;
+  int64_t ttl_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::atomic<bool> lost_{false};
+  std::thread thread_;
+};
+
+internal::SinkOptions::OnConflict ToSinkPolicy(ConflictPolicy p) {
+  switch (p) {
+    case ConflictPolicy::kSkip: return internal::SinkOptions::OnConflict::kSkip;
+    case ConflictPolicy::kOverwrite: return internal::SinkOptions::OnConflict::kOverwrite;
+    case ConflictPolicy::kMerge: return internal::SinkOptions::OnConflict::kMerge;
+    case ConflictPolicy::kFail: return internal::SinkOptions::OnConflict::kFail;
+  }
+  return internal::SinkOptions::OnConflict::kSkip;
+}
+
+void FillPaths(const Project& project, const Project::Rep& rep, RunReport* report) {
+  for (auto& [name, stats] : report->versions) {
+    int v = project.VersionIndex(name);
+    if (v < 0) continue;
+    stats.path.clear();
+    stats.lossy = false;
+    for (size_t m : rep.paths[size_t(v)]) {
+      stats.path.push_back(rep.migrations[m].info.id);
+      stats.lossy = stats.lossy || rep.migrations[m].info.lossy;
+    }
+  }
+}
+
+void SetStatus(RunReport* report, const Status& final_status) {
+  report->final_status = final_status;
+  report->status = final_status.ok() || final_status.code() == ErrorCode::kRejected
+                       ? "completed"
+                       : (final_status.IsCancelled() ? "cancelled" : "failed");
+}
+
+// A dry run: everything but writing; no state, no lease.
+Result<RunReport> DryRun(const Project& project, const RunOptions& options, const internal::StoreUri& in,
+                         const internal::StoreUri* out) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
   RunReport report;
   report.run_id = NewRunId();
-  report.dry_run = options.dry_run;
-  report.source = options.source;
-  report.target = options.dry_run ? "" : options.target;
-  report.rejects_file = options.dry_run ? "" : options.rejects;
-  report.complements_file = options.dry_run ? "" : options.complements;
+  report.dry_run = true;
+  report.source = in.display;
+  report.target = out ? out->display : "";
+  report.in_place = out != nullptr && out->identity == in.identity;
   report.threads = ResolveThreads(options.threads);
   report.batch_size = options.batch_size;
   report.on_error = options.on_error;
-
-  internal::AtomicFile out, rejects, complements;
-  const bool array_out = !options.dry_run && out_spec.format == internal::FileFormat::kJsonArray;
-  if (!options.dry_run) {
-    FERRY_RETURN_IF_ERROR(out.Open(out_spec.path));
-    if (!options.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects));
-    if (!options.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Open(options.complements));
+  Driver driver{rep, options, {}, report.threads};
+  driver.process.validate_before = options.validate_before;
+  driver.process.validate_after = options.validate_after;
+  driver.process.write_output = false;
+  driver.process.write_rejects = false;
+  driver.process.collect_changes = !options.skip_change_stats;
+  driver.process.examples_per_code = options.examples_per_code;
+  Progress progress;
+  progress.sink = options.events;
+  progress.run_id = report.run_id;
+  progress.interval_ms = options.progress_interval_ms;
+  progress.total_bytes = reader->total_bytes();
+  progress.Emit(EventType::kRunStarted, "reading", 0, 0);
+  Status stop_status;
+  bool cancelled = false;
+  auto start = Clock::now();
+  Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
+    ++report.batches;
+    Merge(b, rep, &report, options.examples_per_code);
+    if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
+      const RejectExample& r = b.first_reject;
+      stop_status = Status(b.first_reject_code, "record " + std::to_string(r.record) +
+                                                     (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
+                                                     (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message);
+      return Status::Cancelled("stop");
+    }
+    progress.Tick(report.input, report.bytes_in);
+    return Status::OK();
+  });
+  report.seconds = SecondsSince(start);
+  Status final_status = !io.ok() ? io : !stop_status.ok() ? stop_status
+                                      : cancelled ? Status::Cancelled("interrupted after " + std::to_string(report.input) + " records")
+                                                  : Status::OK();
+  if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
+    final_status = Status::Rejected(std::to_string(report.rejected) + " records would be rejected (--on-error collect)");
   }
+  FillPaths(project, rep, &report);
+  SetStatus(&report, final_status);
+  progress.Emit(final_status.ok() ? EventType::kCompleted : EventType::kFailed, "done", report.input, report.bytes_in,
+                final_status.ok() ? "" : final_status.message(), final_status.code());
+  return report;
+}
+
+}  // namespace
+
+const char* ConflictPolicyName(ConflictPolicy p) {
+  switch (p) {
+    case ConflictPolicy::kSkip: return "skip";
+    case ConflictPolicy::kOverwrite: return "overwrite";
+    case ConflictPolicy::kMerge: return "merge";
+    case ConflictPolicy::kFail: return "fail";
+  }
+  return "skip";
+}
+
+Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
+  if (s == "skip") return ConflictPolicy::kSkip;
+  if (s == "overwrite") return ConflictPolicy::kOverwrite;
+  if (s == "merge") return ConflictPolicy::kMerge;
+  if (s == "fail") return ConflictPolicy::kFail;
+  return Status::InvalidArgument("unknown conflict policy '" + std::string(s) + "'; use skip, overwrite, merge or fail");
+}
+
+Result<RunReport> Run(const Project& project, const RunOptions& options) {
+  FERRY_RETURN_IF_ERROR(CheckOptions(options));
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  std::optional<internal::StoreUri> out;
+  if (!options.target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(out, internal::ParseStoreUri(options.target, rep.collection));
+  } else if (in.is_database()) {
+    out = in;  // in place
+  }
+  if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
+  if (!out) {
+    return Status::InvalidArgument(
+        "no target given: pass --target URI (files are not migrated in place), or --dry-run to only report");
+  }
+  const bool in_place = out->identity == in.identity;
+  if (in_place && !in.is_database()) {
+    return Status::InvalidArgument("target " + out->file.path + " is the source; write to another file");
+  }
+  if (in.kind == internal::StoreKind::kFile && out->kind == internal::StoreKind::kFile && SameFile(in.file.path, out->file.path)) {
+    return Status::InvalidArgument("target " + out->file.path + " is the source; write to another file");
+  }
+  if (!options.rejects.empty() && ((in.kind == internal::StoreKind::kFile && SameFile(in.file.path, options.rejects)) ||
+                                   (out->kind == internal::StoreKind::kFile && options.rejects == out->file.path))) {
+    return Status::InvalidArgument("the reject file must differ from the source and the target");
+  }
+
+  // State: checksums, the unfinished run to resume, the lease.
+  FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(options.state, &*out));
+  FERRY_RETURN_IF_ERROR(state->CheckChecksums(project, rep.collection));
+  std::optional<internal::RunRow> previous;
+  if (!options.resume_run.empty()) {
+    FERRY_ASSIGN_OR_RETURN(previous, state->GetRun(options.resume_run));
+    if (!previous) return Status::NotFound("no run " + options.resume_run + " in " + state->location());
+    if (previous->resource != out->identity) {
+      return Status::InvalidArgument("run " + options.resume_run + " wrote to " + previous->target + ", not " + out->display);
+    }
+    if (previous->status == "completed" || previous->status == "abandoned") {
+      return Status::InvalidArgument("run " + options.resume_run + " is " + previous->status + "; nothing to resume");
+    }
+  } else {
+    FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
+  }
+  const std::string fingerprint = SourceFingerprint(in);
+  if (previous && options.restart) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
+    FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
+    if (out->kind == internal::StoreKind::kFile) {
+      internal::AtomicFile stale;
+      uint64_t zero = 0;
+      if (stale.Open(out->file.path, previous->run_id, &zero).ok()) stale.Abort(false);
+    }
+    previous.reset();
+  }
+  if (previous && (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
+    return Status::Conflict("run " + previous->run_id + " on " + out->display + " (started " + previous->started_at +
+                            " from " + previous->source + ") did not finish" +
+                            (previous->source == in.display ? ", and its source changed since" : "") +
+                            ". Resume it with the same --source, or start over with --restart");
+  }
+
+  RunReport report;
+  report.run_id = previous ? previous->run_id : NewRunId();
+  report.source = in.display;
+  report.target = out->display;
+  report.rejects_file = options.rejects;
+  report.complements_file = options.complements;
+  report.threads = ResolveThreads(options.threads);
+  report.batch_size = options.batch_size;
+  report.on_error = options.on_error;
+  report.in_place = in_place;
+  report.state = state->location();
+
+  const std::string owner = NewOwnerToken();
+  std::string took_over;
+  FERRY_RETURN_IF_ERROR(state->AcquireLease(out->identity, report.run_id, owner, options.lease_ttl_ms, &took_over));
+  if (!took_over.empty()) {
+    report.warnings.push_back(took_over);
+    (void)state->Audit(report.run_id, "lease_taken_over", took_over);
+  }
+  FERRY_ASSIGN_OR_RETURN(auto keeper_state, state->Reopen());
+  LeaseKeeper keeper(std::move(keeper_state), out->identity, owner, options.lease_ttl_ms);
+  struct Release {
+    internal::StateStore* state;
+    std::string resource, owner;
+    ~Release() { (void)state->ReleaseLease(resource, owner); }
+  } release{state.get(), out->identity, owner};
+
+  const bool array_out = out->kind == internal::StoreKind::kFile && out->file.format == internal::FileFormat::kJsonArray;
+  FERRY_ASSIGN_OR_RETURN(auto sink, internal::OpenStoreSink(*out, array_out));
+  internal::SinkOptions sink_options;
+  sink_options.run_id = report.run_id;
+  sink_options.owner = owner;
+  sink_options.version = project.target();
+  sink_options.state = state.get();
+  sink_options.retries = options.retries;
+  sink_options.on_conflict = ToSinkPolicy(options.on_conflict);
+  sink_options.prefer_source = options.prefer_source;
+  sink_options.in_place = in_place;
+
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  std::optional<internal::Checkpoint> from;
+  if (previous) {
+    if (out->kind == internal::StoreKind::kFile) {
+      FERRY_ASSIGN_OR_RETURN(from, state->checkpoints().Load(report.run_id));
+    } else {
+      FERRY_ASSIGN_OR_RETURN(from, sink->LoadCheckpoint(report.run_id));
+    }
+    if (from && from->seq == 0) from.reset();
+  }
+  // File runs keep their checkpoints in the state; other targets keep them
+  // with the data and mirror them here (for `ferry status`).
+  FERRY_RETURN_IF_ERROR(state->checkpoints().Claim(report.run_id, owner));
+  const bool mirror_checkpoints = out->kind == internal::StoreKind::kSqlite;
+  if (from) {
+    FERRY_RETURN_IF_ERROR(reader->Seek(from->position, from->records));
+    RestoreCounters(from->counters, &report);
+    report.resumed = true;
+    report.resumed_at = from->records;
+  }
+  if (previous) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
+                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
+                                           std::to_string(::getpid())));
+  } else {
+    internal::RunRow row;
+    row.run_id = report.run_id;
+    row.resource = out->identity;
+    row.collection = rep.collection;
+    row.source = in.display;
+    row.target = out->display;
+    row.project = rep.file;
+    row.status = "running";
+    row.started_at = internal::NowIso();
+    row.host = internal::HostName();
+    row.pid = ::getpid();
+    row.user = internal::CurrentUser();
+    row.source_fingerprint = fingerprint;
+    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
+                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
+                  "\"}";
+    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
+  }
+  FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
+
+  internal::AtomicFile rejects, complements;
+  if (!options.rejects.empty()) {
+    FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects, report.run_id, from ? &from->rejects_bytes : nullptr));
+  }
+  if (!options.complements.empty()) {
+    FERRY_RETURN_IF_ERROR(
+        complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
+  }
+  const uint64_t resumed_bytes = report.bytes_in;
+  const uint64_t resumed_input = report.input;
 
   Driver driver{rep, options, {}, report.threads};
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
-  driver.process.write_output = !options.dry_run;
-  driver.process.write_rejects = !options.dry_run && !options.rejects.empty();
-  driver.process.write_complements = !options.dry_run && !options.complements.empty();
-  driver.process.collect_changes = options.collect_changes || (options.dry_run && !options.skip_change_stats);
+  driver.process.write_output = true;
+  driver.process.write_rejects = !options.rejects.empty();
+  driver.process.write_complements = !options.complements.empty();
+  driver.process.collect_changes = options.collect_changes;
   driver.process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
+  driver.process.index_output = out->is_database();
+  driver.process.skip_unchanged = in_place;
   driver.process.examples_per_code = options.examples_per_code;
 
   Progress progress;
@@ -374,19 +726,47 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   progress.run_id = report.run_id;
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
-  progress.Emit(EventType::kRunStarted, "reading", 0, 0);
+  progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
 
-  bool first_output = true;
+  internal::Checkpoint cp;
+  cp.run_id = report.run_id;
+  cp.seq = from ? from->seq : 0;
+  cp.position = from ? from->position : "";
+  uint64_t staged = 0;
+  auto last_commit = Clock::now();
+  auto commit = [&]() -> Status {
+    if (keeper.lost()) {
+      return Status::Locked("run " + report.run_id + " lost its lease on " + out->display +
+                            " (another process took it over); stopping without writing more");
+    }
+    if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Sync());
+    if (complements.is_open()) FERRY_RETURN_IF_ERROR(complements.Sync());
+    ++cp.seq;
+    cp.records = report.input;
+    cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
+    cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
+    report.conflicts = sink->conflicts() + (from ? 0 : 0);
+    cp.counters = CountersJson(report);
+    FERRY_RETURN_IF_ERROR(sink->Commit(&cp));
+    if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
+    staged = 0;
+    last_commit = Clock::now();
+    return Status::OK();
+  };
+
   Status stop_status;
   bool cancelled = false;
   auto start = Clock::now();
+  const uint64_t conflicts_before = report.conflicts;
   Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
-    ++report.batches;
     if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
       // Strict: the run fails on the first rejected record; its reject is
-      // recorded, nothing is published.
+      // recorded; nothing after the last checkpoint is committed.
       Merge(b, rep, &report, options.examples_per_code);
-      if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
+      if (rejects.is_open()) {
+        FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
+        (void)rejects.Sync();
+      }
       const RejectExample& r = b.first_reject;
       stop_status = Status(b.first_reject_code, "record " + std::to_string(r.record) +
                                                      (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
@@ -394,22 +774,24 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                                                      "; the run stopped (--on-error stop) and published nothing");
       return Status::Cancelled("stop");
     }
+    ++report.batches;
     Merge(b, rep, &report, options.examples_per_code);
-    if (out.is_open() && !b.output.empty()) {
-      std::string_view bytes = b.output;
-      if (array_out && first_output) {
-        FERRY_RETURN_IF_ERROR(out.Append("[\n"));
-        bytes.remove_prefix(2);  // the first record's ",\n"
-      }
-      first_output = false;
-      FERRY_RETURN_IF_ERROR(out.Append(bytes));
-    }
+    FERRY_RETURN_IF_ERROR(sink->Stage(b));
     if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
     if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
+    cp.position = b.end_position;
+    staged += b.records;
+    if (staged >= options.commit_records ||
+        Clock::now() - last_commit >= std::chrono::milliseconds(options.commit_interval_ms)) {
+      FERRY_RETURN_IF_ERROR(commit());
+    }
+    report.conflicts = conflicts_before + sink->conflicts();
     progress.Tick(report.input, report.bytes_in);
     return Status::OK();
   });
   report.seconds = SecondsSince(start);
+  (void)resumed_bytes;
+  (void)resumed_input;
 
   Status final_status;
   if (!io.ok()) {
@@ -418,43 +800,78 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     final_status = stop_status;
   } else if (cancelled) {
     final_status = Status::Cancelled("interrupted after " + std::to_string(report.input) +
-                                     " records (a batch boundary); nothing was lost");
+                                     " records (a batch boundary); nothing was lost. Run the same command again to "
+                                     "resume run " + report.run_id);
   }
-  if (final_status.ok() && !options.dry_run) {
+  // Whatever was processed cleanly is committed: at the end, and on an
+  // interruption (so a resume continues exactly there).
+  if (final_status.ok() || (cancelled && io.ok() && stop_status.ok())) {
+    Status s = commit();
+    if (!s.ok()) final_status = s;
+  }
+  report.conflicts = conflicts_before + sink->conflicts();
+  if (final_status.ok()) {
     progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
-    if (array_out) final_status = out.Append(first_output ? "[]\n" : "\n]\n");
-    if (final_status.ok()) final_status = out.Commit();
+    // Publish only while the lease is still ours.
+    final_status = state->Heartbeat(out->identity, owner, options.lease_ttl_ms);
+    if (final_status.ok()) final_status = sink->Publish();
     if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
     if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
-    report.bytes_out = out.bytes_written();
-  } else if (!options.dry_run) {
-    report.bytes_out = out.bytes_written();
-    // Cancelled runs keep what they wrote under TARGET.partial; failed runs
-    // keep nothing at the target path.
-    out.Abort(cancelled && io.ok() && stop_status.ok());
-    if (rejects.is_open()) {
-      Status rs = rejects.Commit();  // rejects are evidence: keep them
+  } else {
+    sink->Close();
+    if (rejects.is_open() && !stop_status.ok()) {
+      // The reject that stopped the run is evidence: publish the reject file
+      // (a copy; the run stays resumable).
+      Status rs = rejects.PublishCopy();
       if (!rs.ok()) report.warnings.push_back(rs.ToString());
     }
-    if (!out.partial_path().empty()) {
-      report.warnings.push_back("the records written before the interruption are in " + out.partial_path());
+    rejects.Close();
+    complements.Close();
+    if (final_status.code() != ErrorCode::kLocked) {
+      report.warnings.push_back("run " + report.run_id + " stopped after " + std::to_string(report.input) +
+                                " records; what was committed is kept: run the same command again to resume it");
     }
   }
+  report.bytes_out = sink->bytes_written();
   if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records were rejected (--on-error collect)");
   }
+  if (report.conflicts > 0) {
+    report.warnings.push_back(std::to_string(report.conflicts) + " records met a different document under the same key "
+                              "in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");
+  }
+  FillPaths(project, rep, &report);
+  SetStatus(&report, final_status);
 
-  for (auto& [name, stats] : report.versions) {
-    int v = project.VersionIndex(name);
-    for (size_t m : rep.paths[size_t(v)]) {
-      stats.path.push_back(rep.migrations[m].info.id);
-      stats.lossy = stats.lossy || rep.migrations[m].info.lossy;
+  if (final_status.code() != ErrorCode::kLocked) {
+    Status s = state->FinishRun(report.run_id, report.status, report.ToJson());
+    if (!s.ok()) report.warnings.push_back("could not record the run's end: " + s.ToString());
+    (void)state->Audit(report.run_id, report.status, final_status.ok() ? "" : final_status.ToString());
+    if (report.status == "completed") {
+      // History: each migration applied, with the records that went through it.
+      std::map<size_t, uint64_t> applied;
+      for (const auto& [name, stats] : report.versions) {
+        int v = project.VersionIndex(name);
+        if (v < 0 || stats.migrated == 0) continue;
+        for (size_t m : rep.paths[size_t(v)]) applied[m] += stats.migrated;
+      }
+      for (const auto& [m, records] : applied) {
+        internal::HistoryRow h;
+        h.collection = rep.collection;
+        h.migration_id = rep.migrations[m].info.id;
+        h.checksum = rep.migrations[m].info.checksum;
+        h.definition = rep.migrations[m].info.definition;
+        h.run_id = report.run_id;
+        h.kind = "apply";
+        h.applied_by = internal::CurrentUser();
+        h.duration_ms = int64_t(report.seconds * 1000);
+        h.records = int64_t(records);
+        h.success = true;
+        Status hs = state->AddHistory(h);
+        if (!hs.ok()) report.warnings.push_back("could not record history: " + hs.ToString());
+      }
     }
   }
-  report.final_status = final_status;
-  report.status = final_status.ok() || final_status.code() == ErrorCode::kRejected
-                      ? "completed"
-                      : (final_status.IsCancelled() ? "cancelled" : "failed");
   progress.Emit(final_status.ok() ? EventType::kCompleted : EventType::kFailed, "done", report.input, report.bytes_in,
                 final_status.ok() ? "" : final_status.message(), final_status.code());
   return report;
@@ -463,8 +880,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
 Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& options, int force_version) {
   FERRY_RETURN_IF_ERROR(CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::FileSpec in_spec, internal::ParseFileUri(options.source));
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::RecordReader::Open(in_spec));
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
   Driver driver{rep, options, {}, ResolveThreads(options.threads)};
   driver.process.transform = false;
   driver.process.write_output = false;
@@ -557,7 +974,24 @@ Result<AnalyzeReport> ValidateRecords(const Project& project, const RunOptions& 
   return AnalyzeImpl(project, options, v);
 }
 
+Status CheckAppliedMigrations(const Project& project, const RunOptions& options) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  std::optional<internal::StoreUri> out;
+  if (!options.target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(out, internal::ParseStoreUri(options.target, rep.collection));
+  } else if (!options.source.empty()) {
+    FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+    if (in.is_database()) out = in;
+  }
+  // Only an existing state is consulted: planning creates nothing.
+  const bool pg = out && out->kind == internal::StoreKind::kPostgres;
+  if (options.state.empty() && !pg && !std::filesystem::exists(".ferry/state.db")) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(options.state, out ? &*out : nullptr));
+  return state->CheckChecksums(project, rep.collection);
+}
+
 Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint64_t sample) {
+  FERRY_RETURN_IF_ERROR(CheckAppliedMigrations(project, options));
   FERRY_ASSIGN_OR_RETURN(AnalyzeReport counts, AnalyzeImpl(project, options, -1));
   PlanReport plan;
   plan.records = counts.records;

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "ferry/json.h"
@@ -38,6 +39,17 @@ class ChunkedFile {
 #ifdef POSIX_FADV_SEQUENTIAL
     ::posix_fadvise(fd_, 0, 0, POSIX_FADV_SEQUENTIAL);
 #endif
+    return Status::OK();
+  }
+  Status SeekTo(uint64_t offset) {
+    if (offset > size_) {
+      return Status::IoError(path_ + " is shorter (" + std::to_string(size_) + " bytes) than the checkpoint (byte " +
+                             std::to_string(offset) + "); the source changed, so the run cannot resume");
+    }
+    if (::lseek(fd_, off_t(offset), SEEK_SET) < 0) return Status::IoError("cannot seek in " + path_ + ": " + std::strerror(errno));
+    buf_.clear();
+    pos_ = 0;
+    eof_ = false;
     return Status::OK();
   }
   // Ensures at least one more byte is buffered unless at EOF. Returns false
@@ -116,6 +128,7 @@ class JsonLinesReader : public RecordReader {
       size_t consumed = line.size() + (nl == end ? 0 : 1);
       file_.pos_ += consumed;
       batch->source_bytes += consumed;
+      offset_ += consumed;
       ++line_;
       if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
       size_t first = 0;
@@ -123,12 +136,26 @@ class JsonLinesReader : public RecordReader {
       if (first == line.size()) continue;  // blank lines are not records
       AppendRecord(batch, line, ++record_, line_);
     }
+    batch->end_position = std::to_string(offset_) + ":" + std::to_string(line_);
     Pad(batch);
+    return Status::OK();
+  }
+
+  Status Seek(std::string_view position, uint64_t records) override {
+    uint64_t offset = 0, line = 0;
+    if (std::sscanf(std::string(position).c_str(), "%lu:%lu", &offset, &line) != 2) {
+      return Status::IoError("bad JSON Lines position '" + std::string(position) + "'");
+    }
+    FERRY_RETURN_IF_ERROR(file_.SeekTo(offset));
+    offset_ = offset;
+    line_ = line;
+    record_ = records;
     return Status::OK();
   }
 
  private:
   ChunkedFile file_;
+  uint64_t offset_ = 0;
   uint64_t line_ = 0;
   uint64_t record_ = 0;
 };
@@ -234,7 +261,25 @@ class JsonArrayReader : public RecordReader {
       state_ = State::kDone;
     }
     if (state_ == State::kDone) *eof = true;
+    batch->end_position = std::to_string(offset_) + ":" + std::to_string(line_) + ":" + std::to_string(int(state_));
     Pad(batch);
+    return Status::OK();
+  }
+
+  // Positions are taken at element boundaries (after ',' or ']'), where the
+  // splitter's state is one of kExpectElement, kAfterClose, kDone.
+  Status Seek(std::string_view position, uint64_t records) override {
+    uint64_t offset = 0, line = 0;
+    int state = 0;
+    if (std::sscanf(std::string(position).c_str(), "%lu:%lu:%d", &offset, &line, &state) != 3 ||
+        state < int(State::kBeforeOpen) || state > int(State::kDone) || state == int(State::kInElement)) {
+      return Status::IoError("bad JSON array position '" + std::string(position) + "'");
+    }
+    FERRY_RETURN_IF_ERROR(file_.SeekTo(offset));
+    offset_ = offset;
+    line_ = line;
+    state_ = State(state);
+    record_ = records;
     return Status::OK();
   }
 

@@ -38,16 +38,28 @@ struct RecordSpan {
   uint32_t length = 0;
   uint64_t record = 0;   // 1-based record number in the source
   uint64_t line = 0;     // 1-based line of the record's first byte
+  // The record's key as stored (database rows), into RecordBatchInput::keys;
+  // length 0 when the source has no key column (files).
+  uint32_t key_offset = 0;
+  uint32_t key_length = 0;
 };
 
 struct RecordBatchInput {
   std::string bytes;  // records back to back, then padding
   std::vector<RecordSpan> records;
+  std::string keys;
   uint64_t source_bytes = 0;  // source bytes consumed for these records
+  // The source position after this batch's last record (RecordReader::Seek).
+  std::string end_position;
   void Clear() {
     bytes.clear();
     records.clear();
+    keys.clear();
     source_bytes = 0;
+    end_position.clear();
+  }
+  std::string_view Key(size_t i) const {
+    return std::string_view(keys.data() + records[i].key_offset, records[i].key_length);
   }
   std::string_view Record(size_t i) const {
     return std::string_view(bytes.data() + records[i].offset, records[i].length);
@@ -66,6 +78,12 @@ class RecordReader {
   virtual Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) = 0;
   // Size of the source in bytes (0 when unknown).
   virtual uint64_t total_bytes() const = 0;
+  // Number of records when known cheaply (tables), else 0.
+  virtual uint64_t total_records() const { return 0; }
+  // Restarts after `position` (a batch's end_position); `records` records
+  // came before it (record numbers continue from there). IO_ERROR when the
+  // position does not fit this source.
+  virtual Status Seek(std::string_view position, uint64_t records) = 0;
 };
 
 }  // namespace ferry::internal

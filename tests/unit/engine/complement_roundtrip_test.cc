@@ -33,6 +33,7 @@ TEST(ComplementRoundTripTest, BackwardWithComplementRestoresEveryMigratedRecordE
   RunOptions o;
   o.source = dir + "/in.jsonl";
   o.target = dir + "/out.jsonl";
+  o.state = dir + "/state.db";
   o.rejects = dir + "/rej.jsonl";
   o.complements = dir + "/comp.jsonl";
   o.threads = 2;

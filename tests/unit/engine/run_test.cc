@@ -24,6 +24,7 @@ class RunTest : public ::testing::Test {
     RunOptions o;
     o.source = dir_ + "/in.jsonl";
     o.target = dir_ + "/" + out;
+    o.state = dir_ + "/state.db";
     return o;
   }
   std::string dir_;
@@ -91,7 +92,7 @@ class CancelOnProgress : public EventSink {
   std::atomic<bool>* flag_;
 };
 
-TEST_F(RunTest, CancelStopsAtABatchBoundaryAndKeepsWholeBatchesAsPartial) {
+TEST_F(RunTest, CancelStopsAtABatchBoundaryAndTheSameRunResumesToTheFullOutput) {
   std::atomic<bool> cancel{false};
   CancelOnProgress sink(&cancel);
   RunOptions o = Options("c.jsonl");
@@ -107,11 +108,21 @@ TEST_F(RunTest, CancelStopsAtABatchBoundaryAndKeepsWholeBatchesAsPartial) {
   EXPECT_LT(r->input, 3000u);
   EXPECT_EQ(r->input % 10, 0u);
   EXPECT_FALSE(std::filesystem::exists(o.target));
-  ASSERT_TRUE(std::filesystem::exists(o.target + ".partial"));
+
+  std::atomic<bool> no_cancel{false};
+  o.cancel = &no_cancel;
+  o.events = nullptr;
+  auto resumed = ferry::Run(*project_, o);
+  ASSERT_OK(resumed.status());
+  ASSERT_OK(resumed->final_status);
+  EXPECT_TRUE(resumed->resumed);
+  EXPECT_EQ(resumed->run_id, r->run_id);
+  EXPECT_EQ(resumed->resumed_at, r->input);
+  EXPECT_EQ(resumed->input, 3000u);
+
   RunOptions full = Options("full.jsonl");
   ASSERT_OK(ferry::Run(*project_, full).status());
-  std::string partial = test::ReadFile(o.target + ".partial");
-  EXPECT_EQ(test::ReadFile(full.target).substr(0, partial.size()), partial);
+  EXPECT_EQ(test::ReadFile(full.target), test::ReadFile(o.target));
 }
 
 TEST_F(RunTest, StopPolicyFailsOnFirstRejectAndPublishesNothing) {

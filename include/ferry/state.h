@@ -1,0 +1,100 @@
+// Copyright (c) the Ferry authors.
+//
+// Ferry's state, read-only views and repair: the runs (with their last
+// checkpoint), the history of applied migrations per collection, the leases
+// and the audit log. Runs write this state themselves (ferry/run.h); this
+// header is what `ferry status`, `ferry history` and `ferry repair` use.
+//
+// Where the state is: `state` when given (an SQLite file or a postgres://
+// URI), else the target's PostgreSQL database (schema ferry) when `target`
+// is a postgres:// URI, else .ferry/state.db in the working directory.
+//
+// Thread safety: one State per thread.
+
+#ifndef FERRY_STATE_H_
+#define FERRY_STATE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ferry/project.h"
+#include "ferry/result.h"
+
+namespace ferry {
+
+struct RunRecord {
+  std::string run_id;
+  std::string collection;
+  std::string source;  // passwords redacted
+  std::string target;
+  std::string status;  // running, completed, failed, cancelled, abandoned
+  std::string started_at;
+  std::string finished_at;
+  std::string host;
+  int64_t pid = 0;
+  std::string user;
+  // The last checkpoint: records consumed from the source, and how many
+  // commits.
+  uint64_t checkpoint_records = 0;
+  uint64_t checkpoint_seq = 0;
+  // The final report (RunReport::ToJson), "" while unfinished.
+  std::string report_json;
+  // A lease is held for the run's target right now (by this run).
+  bool lease_held = false;
+  std::string lease_expires_in;  // e.g. "24 s"
+};
+
+struct HistoryEntry {
+  std::string collection;
+  std::string migration_id;
+  std::string checksum;
+  std::string run_id;
+  std::string kind;  // apply, repair
+  std::string applied_by;
+  std::string applied_at;
+  int64_t duration_ms = 0;
+  int64_t records = 0;
+  bool success = true;
+};
+
+struct AuditEntry {
+  std::string at;
+  std::string run_id;
+  std::string event;
+  std::string detail;
+  std::string user;
+};
+
+class State {
+ public:
+  // NOT_FOUND when no state exists there yet (and `create` is false).
+  static Result<std::unique_ptr<State>> Open(const std::string& state, const std::string& target, bool create = false);
+  ~State();
+
+  const std::string& location() const;
+  Result<std::vector<RunRecord>> Runs(uint32_t limit);
+  // NOT_FOUND for an unknown id.
+  Result<RunRecord> GetRun(const std::string& run_id);
+  Result<std::vector<HistoryEntry>> History(const std::string& collection);
+  Result<std::vector<AuditEntry>> Audit(const std::string& run_id, uint32_t limit);
+  // CHECKSUM_MISMATCH naming each edited migration, or OK.
+  Status Check(const Project& project);
+  // Accepts the edited definitions of `project`'s applied migrations, in
+  // the name of `user` (recorded in the history and the audit log). Returns
+  // the migration ids accepted (none when nothing changed).
+  Result<std::vector<std::string>> Repair(const Project& project, const std::string& user);
+  // $FERRY_USER, else the login name.
+  static std::string CurrentUser();
+
+  struct Rep;
+
+ private:
+  explicit State(std::unique_ptr<Rep> rep);
+  std::unique_ptr<Rep> rep_;
+};
+
+}  // namespace ferry
+
+#endif  // FERRY_STATE_H_

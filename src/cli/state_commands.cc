@@ -1,0 +1,192 @@
+// Copyright (c) the Ferry authors.
+#include "cli/state_commands.h"
+
+#include <cstdio>
+#include <memory>
+#include <string>
+
+#include "ferry/json.h"
+#include "ferry/project.h"
+#include "ferry/state.h"
+
+namespace ferry::cli {
+
+namespace {
+
+struct StateArgs {
+  std::string project = ".";
+  std::string state;
+  std::string target;
+  std::string run;
+  uint32_t limit = 20;
+  bool json = false;
+  bool yes = false;
+};
+
+StateArgs g_args;
+CLI::App* g_status = nullptr;
+CLI::App* g_history = nullptr;
+CLI::App* g_repair = nullptr;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s.code());
+}
+
+std::string Str(std::string_view s) {
+  std::string out;
+  WriteJsonString(s, &out);
+  return out;
+}
+
+std::string RunJson(const RunRecord& r) {
+  std::string j = "{\"run_id\":" + Str(r.run_id) + ",\"collection\":" + Str(r.collection) + ",\"source\":" +
+                  Str(r.source) + ",\"target\":" + Str(r.target) + ",\"status\":" + Str(r.status) +
+                  ",\"started_at\":" + Str(r.started_at) + ",\"finished_at\":" + Str(r.finished_at) +
+                  ",\"host\":" + Str(r.host) + ",\"pid\":" + std::to_string(r.pid) + ",\"user\":" + Str(r.user) +
+                  ",\"checkpoint\":{\"records\":" + std::to_string(r.checkpoint_records) +
+                  ",\"commits\":" + std::to_string(r.checkpoint_seq) + "},\"lease_held\":" +
+                  (r.lease_held ? "true" : "false");
+  if (!r.report_json.empty()) j += ",\"report\":" + r.report_json;
+  return j + "}";
+}
+
+void AddStateOptions(CLI::App* app, bool with_project) {
+  if (with_project) {
+    app->add_option("-p,--project", g_args.project, "ferry.yaml, or the directory holding it")->capture_default_str();
+  }
+  app->add_option("--state", g_args.state, "Ferry's state: an SQLite file or postgres:// URI")->envname("FERRY_STATE");
+  app->add_option("-t,--target", g_args.target, "a postgres:// target whose ferry schema holds the state");
+  app->add_flag("--json", g_args.json, "print JSON");
+}
+
+int Status_() {
+  auto state = State::Open(g_args.state, g_args.target);
+  if (!state.ok()) return Fail(state.status());
+  if (!g_args.run.empty()) {
+    auto r = (*state)->GetRun(g_args.run);
+    if (!r.ok()) return Fail(r.status());
+    if (g_args.json) {
+      std::printf("%s\n", RunJson(r.value()).c_str());
+      return 0;
+    }
+    const RunRecord& run = r.value();
+    std::printf("Run %s: %s\n", run.run_id.c_str(), run.status.c_str());
+    std::printf("  collection  %s\n  source      %s\n  target      %s\n", run.collection.c_str(), run.source.c_str(),
+                run.target.c_str());
+    std::printf("  started     %s by %s on %s (pid %lld)\n", run.started_at.c_str(), run.user.c_str(), run.host.c_str(),
+                (long long)run.pid);
+    if (!run.finished_at.empty()) std::printf("  finished    %s\n", run.finished_at.c_str());
+    std::printf("  checkpoint  %llu records committed in %llu commits\n", (unsigned long long)run.checkpoint_records,
+                (unsigned long long)run.checkpoint_seq);
+    if (run.lease_held) std::printf("  lease       held, expires in %s unless renewed\n", run.lease_expires_in.c_str());
+    if (run.status != "completed" && run.status != "abandoned" && !run.lease_held) {
+      std::printf("  resumable   run the same 'ferry run' command again (or --resume %s)\n", run.run_id.c_str());
+    }
+    auto audit = (*state)->Audit(run.run_id, 20);
+    if (audit.ok() && !audit.value().empty()) {
+      std::printf("  events:\n");
+      for (auto it = audit.value().rbegin(); it != audit.value().rend(); ++it) {
+        std::printf("    %s %-10s %s\n", it->at.c_str(), it->event.c_str(), it->detail.c_str());
+      }
+    }
+    return 0;
+  }
+  auto runs = (*state)->Runs(g_args.limit);
+  if (!runs.ok()) return Fail(runs.status());
+  if (g_args.json) {
+    std::string j = "[";
+    for (size_t i = 0; i < runs.value().size(); ++i) j += (i ? "," : "") + RunJson(runs.value()[i]);
+    std::printf("%s]\n", j.c_str());
+    return 0;
+  }
+  std::printf("Runs in %s (newest first):\n", (*state)->location().c_str());
+  if (runs.value().empty()) std::printf("  none\n");
+  for (const RunRecord& r : runs.value()) {
+    std::printf("  %-24s %-10s %-20s %12llu records  %s -> %s\n", r.run_id.c_str(), r.status.c_str(),
+                r.started_at.c_str(), (unsigned long long)r.checkpoint_records, r.source.c_str(), r.target.c_str());
+  }
+  return 0;
+}
+
+int History_() {
+  auto project = Project::Load(g_args.project);
+  std::string collection;
+  if (project.ok()) collection = (*project)->collection();
+  auto state = State::Open(g_args.state, g_args.target);
+  if (!state.ok()) return Fail(state.status());
+  auto rows = (*state)->History(collection);
+  if (!rows.ok()) return Fail(rows.status());
+  if (g_args.json) {
+    std::string j = "[";
+    bool first = true;
+    for (const HistoryEntry& h : rows.value()) {
+      j += std::string(first ? "" : ",") + "{\"collection\":" + Str(h.collection) + ",\"migration\":" +
+           Str(h.migration_id) + ",\"checksum\":" + Str(h.checksum) + ",\"run_id\":" + Str(h.run_id) +
+           ",\"kind\":" + Str(h.kind) + ",\"applied_by\":" + Str(h.applied_by) + ",\"applied_at\":" +
+           Str(h.applied_at) + ",\"duration_ms\":" + std::to_string(h.duration_ms) +
+           ",\"records\":" + std::to_string(h.records) + ",\"success\":" + (h.success ? "true" : "false") + "}";
+      first = false;
+    }
+    std::printf("%s]\n", j.c_str());
+    return 0;
+  }
+  std::printf("History of %s in %s:\n", collection.empty() ? "all collections" : collection.c_str(),
+              (*state)->location().c_str());
+  if (rows.value().empty()) std::printf("  no migration applied yet\n");
+  for (const HistoryEntry& h : rows.value()) {
+    std::printf("  %-20s %-24s %-7s %-12s %10lld records %8.1f s  %s  %s  %s\n", h.applied_at.c_str(),
+                h.migration_id.c_str(), h.kind.c_str(), h.checksum.substr(0, 12).c_str(), (long long)h.records,
+                double(h.duration_ms) / 1000.0, h.applied_by.c_str(), h.run_id.c_str(), h.success ? "ok" : "FAILED");
+  }
+  if (project.ok()) {
+    Status s = (*state)->Check(**project);
+    if (!s.ok()) std::printf("\n%s\n", s.message().c_str());
+  }
+  return 0;
+}
+
+int Repair_() {
+  auto project = Project::Load(g_args.project);
+  if (!project.ok()) return Fail(project.status());
+  auto state = State::Open(g_args.state, g_args.target);
+  if (!state.ok()) return Fail(state.status());
+  Status check = (*state)->Check(**project);
+  if (check.ok()) {
+    std::printf("Nothing to repair: every applied migration of %s matches %s.\n", (*project)->collection().c_str(),
+                (*project)->file().c_str());
+    return 0;
+  }
+  std::printf("%s\n", check.message().c_str());
+  const std::string user = State::CurrentUser();
+  auto repaired = (*state)->Repair(**project, user);
+  if (!repaired.ok()) return Fail(repaired.status());
+  for (const std::string& id : repaired.value()) {
+    std::printf("Accepted the new definition of migration '%s' (recorded as repaired by %s).\n", id.c_str(),
+                user.c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+void RegisterStateCommands(CLI::App& app) {
+  g_status = app.add_subcommand("status", "runs and their state: ferry status [RUN]");
+  AddStateOptions(g_status, false);
+  g_status->add_option("run", g_args.run, "a run id (default: list recent runs)");
+  g_status->add_option("--limit", g_args.limit, "runs to list")->capture_default_str();
+  g_history = app.add_subcommand("history", "migrations applied to the project's collection");
+  AddStateOptions(g_history, true);
+  g_repair = app.add_subcommand("repair", "accept edited definitions of applied migrations (recorded with your name)");
+  AddStateOptions(g_repair, true);
+}
+
+bool RunStateCommand(int* exit_code) {
+  if (g_status != nullptr && g_status->parsed()) *exit_code = Status_();
+  else if (g_history != nullptr && g_history->parsed()) *exit_code = History_();
+  else if (g_repair != nullptr && g_repair->parsed()) *exit_code = Repair_();
+  else return false;
+  return true;
+}
+
+}  // namespace ferry::cli

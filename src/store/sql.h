@@ -1,0 +1,105 @@
+// Copyright (c) the Ferry authors.
+//
+// A small SQL connection interface with two implementations, SQLite
+// (sqlite3) and PostgreSQL (libpq), so that Ferry's state tables (runs,
+// history, checkpoints, leases, audit) are written by one piece of code on
+// either database.
+//
+// Statements use PostgreSQL-style numbered parameters ($1, $2, ...), which
+// SQLite also accepts when each number first appears in ascending order.
+// Values travel as text (NULL as std::nullopt); integer columns read back
+// with ToInt(). Types in shared DDL are BIGINT, TEXT and DOUBLE PRECISION.
+//
+// Errors: IO_ERROR for SQL and data errors; UNAVAILABLE for errors worth a
+// retry (connection lost, server shutting down, serialization failure,
+// deadlock, SQLite busy). IsTransient() tells them apart.
+//
+// Thread safety: a connection is used by one thread at a time.
+
+#ifndef FERRY_STORE_SQL_H_
+#define FERRY_STORE_SQL_H_
+
+#include <algorithm>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry::internal {
+
+using SqlParam = std::optional<std::string>;
+using SqlRow = std::vector<std::optional<std::string>>;
+
+struct SqlRows {
+  std::vector<std::string> columns;
+  std::vector<SqlRow> rows;
+  bool empty() const { return rows.empty(); }
+};
+
+SqlParam SqlInt(int64_t v);
+int64_t ToInt(const std::optional<std::string>& v, int64_t fallback = 0);
+
+class SqlDb {
+ public:
+  enum class Dialect { kSqlite, kPostgres };
+  virtual ~SqlDb() = default;
+  virtual Dialect dialect() const = 0;
+  // Runs one statement (or, without params, a ';'-separated script).
+  virtual Status Exec(std::string_view sql, const std::vector<SqlParam>& params = {}) = 0;
+  // Runs one statement and returns its rows as text.
+  virtual Result<SqlRows> Query(std::string_view sql, const std::vector<SqlParam>& params = {}) = 0;
+  // Rows changed by the last Exec (UPDATE/INSERT/DELETE).
+  virtual int64_t changes() const = 0;
+  // A readable name for messages (never holds a password).
+  virtual const std::string& name() const = 0;
+
+  Status Begin() { return Exec(dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN"); }
+  Status Commit() { return Exec("COMMIT"); }
+  void Rollback() { (void)Exec("ROLLBACK"); }
+};
+
+// True for errors that a retry may cure (UNAVAILABLE).
+bool IsTransient(const Status& s);
+
+// Runs `fn` again on transient errors, at most `retries` more times, with
+// exponential backoff and jitter (100 ms, 200 ms, ... capped at 5 s, each
+// between half and one and a half times that).
+template <typename Fn>
+Status WithRetries(uint32_t retries, Fn&& fn) {
+  Status s;
+  for (uint32_t attempt = 0;; ++attempt) {
+    s = fn();
+    if (s.ok() || !IsTransient(s) || attempt >= retries) return s;
+    uint64_t base = std::min<uint64_t>(5000, uint64_t(100) << std::min<uint32_t>(attempt, 6));
+    uint64_t jitter = uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) % (base + 1);
+    std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter));
+  }
+}
+
+// UTC time as "2026-11-22T03:04:05Z", and milliseconds since the epoch.
+std::string NowIso();
+int64_t NowMs();
+
+struct SqliteOptions {
+  bool create = true;
+  // "FULL" for Ferry's state; "NORMAL" is enough for data in WAL mode
+  // (a process kill never loses a commit; a power loss keeps the database
+  // consistent).
+  std::string synchronous = "FULL";
+  int busy_timeout_ms = 10000;
+};
+
+// Opens (creating the parent directory when asked) an SQLite database in
+// WAL mode.
+Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, const SqliteOptions& options = {});
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_STORE_SQL_H_

@@ -1,0 +1,169 @@
+// Copyright (c) the Ferry authors.
+#include <sqlite3.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <map>
+
+#include "store/sql.h"
+
+namespace ferry::internal {
+
+SqlParam SqlInt(int64_t v) { return std::to_string(v); }
+
+int64_t ToInt(const std::optional<std::string>& v, int64_t fallback) {
+  if (!v || v->empty()) return fallback;
+  try {
+    return std::stoll(*v);
+  } catch (...) {
+    return fallback;
+  }
+}
+
+bool IsTransient(const Status& s) { return s.code() == ErrorCode::kUnavailable; }
+
+std::string NowIso() {
+  auto now = std::chrono::system_clock::now();
+  auto t = std::chrono::system_clock::to_time_t(now);
+  int ms = int(std::chrono::duration_cast<std::chrono::milliseconds>(now.time_since_epoch()).count() % 1000);
+  std::tm tm;
+  gmtime_r(&t, &tm);
+  char buf[32], out[40];
+  std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+  std::snprintf(out, sizeof(out), "%s.%03dZ", buf, ms);
+  return out;
+}
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+namespace {
+
+class SqliteDb : public SqlDb {
+ public:
+  ~SqliteDb() override {
+    for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+    if (db_ != nullptr) sqlite3_close_v2(db_);
+  }
+  Dialect dialect() const override { return Dialect::kSqlite; }
+  const std::string& name() const override { return path_; }
+  int64_t changes() const override { return sqlite3_changes64(db_); }
+
+  Status Open(const std::string& path, const SqliteOptions& options) {
+    path_ = path;
+    if (options.create) {
+      std::error_code ec;
+      auto parent = std::filesystem::path(path).parent_path();
+      if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    }
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+      return Status::IoError("cannot open SQLite database " + path + ": " + msg);
+    }
+    sqlite3_busy_timeout(db_, options.busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);
+    FERRY_RETURN_IF_ERROR(Exec("PRAGMA journal_mode=WAL", {}));
+    FERRY_RETURN_IF_ERROR(Exec("PRAGMA synchronous=" + options.synchronous, {}));
+    return Status::OK();
+  }
+
+  Status Exec(std::string_view sql, const std::vector<SqlParam>& params) override {
+    if (params.empty()) {
+      // A script: run statement by statement.
+      std::string text(sql);
+      const char* tail = text.c_str();
+      while (*tail != '\0') {
+        sqlite3_stmt* stmt = nullptr;
+        const char* next = nullptr;
+        int rc = sqlite3_prepare_v2(db_, tail, -1, &stmt, &next);
+        if (rc != SQLITE_OK) return Error(rc, text);
+        tail = next;
+        if (stmt == nullptr) continue;
+        while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+        }
+        sqlite3_finalize(stmt);
+        if (rc != SQLITE_DONE) return Error(rc, text);
+      }
+      return Status::OK();
+    }
+    FERRY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return Status::OK();
+  }
+
+  Result<SqlRows> Query(std::string_view sql, const std::vector<SqlParam>& params) override {
+    FERRY_ASSIGN_OR_RETURN(sqlite3_stmt * stmt, Prepare(sql, params));
+    SqlRows out;
+    int n = sqlite3_column_count(stmt);
+    for (int i = 0; i < n; ++i) out.columns.emplace_back(sqlite3_column_name(stmt, i));
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      SqlRow row(static_cast<size_t>(n));
+      for (int i = 0; i < n; ++i) {
+        if (sqlite3_column_type(stmt, i) == SQLITE_NULL) continue;
+        const unsigned char* t = sqlite3_column_text(stmt, i);
+        row[size_t(i)] = std::string(reinterpret_cast<const char*>(t), size_t(sqlite3_column_bytes(stmt, i)));
+      }
+      out.rows.push_back(std::move(row));
+    }
+    sqlite3_reset(stmt);
+    if (rc != SQLITE_DONE) return Error(rc, sql);
+    return out;
+  }
+
+ private:
+  Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<SqlParam>& params) {
+    std::string key(sql);
+    sqlite3_stmt* stmt = nullptr;
+    auto it = cache_.find(key);
+    if (it != cache_.end()) {
+      stmt = it->second;
+      sqlite3_reset(stmt);
+      sqlite3_clear_bindings(stmt);
+    } else {
+      int rc = sqlite3_prepare_v2(db_, key.c_str(), int(key.size()), &stmt, nullptr);
+      if (rc != SQLITE_OK) return Error(rc, sql);
+      cache_.emplace(std::move(key), stmt);
+    }
+    for (size_t i = 0; i < params.size(); ++i) {
+      int rc = params[i] ? sqlite3_bind_text(stmt, int(i + 1), params[i]->data(), int(params[i]->size()),
+                                             SQLITE_TRANSIENT)
+                         : sqlite3_bind_null(stmt, int(i + 1));
+      if (rc != SQLITE_OK) return Error(rc, sql);
+    }
+    return stmt;
+  }
+
+  Status Error(int rc, std::string_view sql) {
+    std::string msg = "SQLite " + path_ + ": " + sqlite3_errmsg(db_) + " (in: " + std::string(sql.substr(0, 120)) + ")";
+    int primary = rc & 0xff;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+    if (primary == SQLITE_FULL) return Status::IoError(msg + "; the disk is full: free space and resume the run");
+    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
+      return Status::IoError(msg + "; the database file is damaged");
+    }
+    return Status::IoError(msg);
+  }
+
+  sqlite3* db_ = nullptr;
+  std::string path_;
+  std::map<std::string, sqlite3_stmt*> cache_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, const SqliteOptions& options) {
+  auto db = std::make_unique<SqliteDb>();
+  FERRY_RETURN_IF_ERROR(db->Open(path, options));
+  return std::unique_ptr<SqlDb>(std::move(db));
+}
+
+}  // namespace ferry::internal

@@ -1,0 +1,112 @@
+// Copyright (c) the Ferry authors.
+#include <filesystem>
+
+#include "ferry/state.h"
+#include "store/state.h"
+
+namespace ferry {
+
+struct State::Rep {
+  std::unique_ptr<internal::StateStore> store;
+};
+
+State::State(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
+State::~State() = default;
+
+Result<std::unique_ptr<State>> State::Open(const std::string& state, const std::string& target, bool create) {
+  std::optional<internal::StoreUri> uri;
+  if (!target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(uri, internal::ParseStoreUri(target, "unused"));
+  }
+  const bool pg = uri && uri->kind == internal::StoreKind::kPostgres;
+  if (!create && !pg) {
+    std::string path = state.empty() ? ".ferry/state.db" : state;
+    if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+    const bool remote = path.rfind("postgres://", 0) == 0 || path.rfind("postgresql://", 0) == 0;
+    if (!remote && !std::filesystem::exists(path)) {
+      return Status::NotFound("no Ferry state at " + path +
+                              " (no run has used it yet); pass --state, or run from the directory of the runs");
+    }
+  }
+  auto rep = std::make_unique<Rep>();
+  FERRY_ASSIGN_OR_RETURN(rep->store, internal::OpenStateFor(state, uri ? &*uri : nullptr));
+  return std::unique_ptr<State>(new State(std::move(rep)));
+}
+
+const std::string& State::location() const { return rep_->store->location(); }
+
+std::string State::CurrentUser() { return internal::CurrentUser(); }
+
+namespace {
+
+RunRecord ToRecord(internal::StateStore& store, const internal::RunRow& r) {
+  RunRecord out;
+  out.run_id = r.run_id;
+  out.collection = r.collection;
+  out.source = r.source;
+  out.target = r.target;
+  out.status = r.status;
+  out.started_at = r.started_at;
+  out.finished_at = r.finished_at;
+  out.host = r.host;
+  out.pid = r.pid;
+  out.user = r.user;
+  out.report_json = r.report;
+  auto cp = store.checkpoints().Load(r.run_id);
+  if (cp.ok() && cp.value()) {
+    out.checkpoint_records = cp.value()->records;
+    out.checkpoint_seq = cp.value()->seq;
+  }
+  auto leases = store.ListLeases();
+  if (leases.ok()) {
+    for (const auto& l : leases.value()) {
+      if (l.run_id == r.run_id && l.expires_ms > internal::NowMs()) {
+        out.lease_held = true;
+        out.lease_expires_in = std::to_string((l.expires_ms - internal::NowMs() + 999) / 1000) + " s";
+      }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<RunRecord>> State::Runs(uint32_t limit) {
+  FERRY_ASSIGN_OR_RETURN(auto rows, rep_->store->ListRuns(limit));
+  std::vector<RunRecord> out;
+  for (const auto& r : rows) out.push_back(ToRecord(*rep_->store, r));
+  return out;
+}
+
+Result<RunRecord> State::GetRun(const std::string& run_id) {
+  FERRY_ASSIGN_OR_RETURN(auto row, rep_->store->GetRun(run_id));
+  if (!row) return Status::NotFound("no run '" + run_id + "' in " + location() + "; 'ferry status' lists the runs");
+  return ToRecord(*rep_->store, *row);
+}
+
+Result<std::vector<HistoryEntry>> State::History(const std::string& collection) {
+  FERRY_ASSIGN_OR_RETURN(auto rows, rep_->store->History(collection));
+  std::vector<HistoryEntry> out;
+  for (const auto& h : rows) {
+    out.push_back({h.collection, h.migration_id, h.checksum, h.run_id, h.kind, h.applied_by, h.applied_at,
+                   h.duration_ms, h.records, h.success});
+  }
+  return out;
+}
+
+Result<std::vector<AuditEntry>> State::Audit(const std::string& run_id, uint32_t limit) {
+  FERRY_ASSIGN_OR_RETURN(auto rows, rep_->store->AuditLog(run_id, limit));
+  std::vector<AuditEntry> out;
+  for (const auto& r : rows.rows) {
+    out.push_back({r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""), r[4].value_or("")});
+  }
+  return out;
+}
+
+Status State::Check(const Project& project) { return rep_->store->CheckChecksums(project, project.collection()); }
+
+Result<std::vector<std::string>> State::Repair(const Project& project, const std::string& user) {
+  return rep_->store->Repair(project, project.collection(), user);
+}
+
+}  // namespace ferry

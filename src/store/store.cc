@@ -1,0 +1,435 @@
+// Copyright (c) the Ferry authors.
+//
+// Store URIs, checkpoints, and the file and SQLite stores.
+
+#include "store/store.h"
+
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
+#include "engine/batch_processor.h"
+#include "engine/file_sink.h"
+#include "store/json_merge.h"
+#include "store/sql.h"
+#include "store/state.h"
+
+namespace ferry::internal {
+
+namespace {
+
+bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+
+bool ValidIdentifier(std::string_view s) {
+  if (s.empty() || s.size() > 63) return false;
+  if (!(std::isalpha(static_cast<unsigned char>(s[0])) || s[0] == '_')) return false;
+  for (char c : s) {
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string Absolute(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::absolute(path, ec);
+  return ec ? path : p.lexically_normal().string();
+}
+
+}  // namespace
+
+std::string RedactUri(std::string_view uri) {
+  std::string s(uri);
+  size_t scheme = s.find("://");
+  if (scheme == std::string::npos) return s;
+  size_t at = s.find('@', scheme + 3);
+  size_t slash = s.find('/', scheme + 3);
+  if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+    size_t colon = s.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) s.replace(colon + 1, at - colon - 1, "***");
+  }
+  // password=... in the query string
+  size_t pw = s.find("password=");
+  if (pw != std::string::npos) {
+    size_t end = s.find('&', pw);
+    s.replace(pw + 9, (end == std::string::npos ? s.size() : end) - pw - 9, "***");
+  }
+  return s;
+}
+
+std::string QuoteTable(const std::string& table) {
+  size_t dot = table.find('.');
+  if (dot == std::string::npos) return "\"" + table + "\"";
+  return "\"" + table.substr(0, dot) + "\".\"" + table.substr(dot + 1) + "\"";
+}
+
+Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_table) {
+  StoreUri out;
+  out.display = RedactUri(uri);
+  if (StartsWith(uri, "sqlite:")) {
+    out.kind = StoreKind::kSqlite;
+    std::string rest(uri.substr(7));
+    if (StartsWith(rest, "//")) rest = rest.substr(2);
+    size_t hash = rest.find('#');
+    out.path = rest.substr(0, hash);
+    out.table = hash == std::string::npos ? default_table : rest.substr(hash + 1);
+    if (out.path.empty()) return Status::InvalidArgument("'" + out.display + "': no database file; use sqlite:PATH#TABLE");
+    if (!ValidIdentifier(out.table)) {
+      return Status::InvalidArgument("'" + out.display + "': table name '" + out.table +
+                                     "' must be letters, digits and _ (starting with a letter)");
+    }
+    out.identity = "sqlite:" + Absolute(out.path) + "#" + out.table;
+    return out;
+  }
+  if (StartsWith(uri, "postgres://") || StartsWith(uri, "postgresql://")) {
+    out.kind = StoreKind::kPostgres;
+    std::string s(uri);
+    // Take Ferry's own parameter (table) out of the query string.
+    size_t q = s.find('?');
+    std::string base = s.substr(0, q), query = q == std::string::npos ? "" : s.substr(q + 1), kept;
+    out.table = default_table;
+    size_t i = 0;
+    while (i <= query.size() && !query.empty()) {
+      size_t amp = query.find('&', i);
+      std::string kv = query.substr(i, amp == std::string::npos ? std::string::npos : amp - i);
+      if (StartsWith(kv, "table=")) out.table = kv.substr(6);
+      else if (!kv.empty()) kept += (kept.empty() ? "" : "&") + kv;
+      if (amp == std::string::npos) break;
+      i = amp + 1;
+    }
+    out.conninfo = base + (kept.empty() ? "" : "?" + kept);
+    size_t dot = out.table.find('.');
+    bool ok = dot == std::string::npos ? ValidIdentifier(out.table)
+                                       : ValidIdentifier(out.table.substr(0, dot)) && ValidIdentifier(out.table.substr(dot + 1));
+    if (!ok) {
+      return Status::InvalidArgument("'" + out.display + "': table name '" + out.table +
+                                     "' must be letters, digits and _ (optionally schema.table)");
+    }
+    // Identity: host, port and database without the user and password.
+    std::string rest = base.substr(base.find("://") + 3);
+    size_t at = rest.find('@');
+    if (at != std::string::npos) rest = rest.substr(at + 1);
+    out.identity = "postgres://" + rest + "#" + out.table;
+    return out;
+  }
+  if (uri.find("://") != std::string_view::npos) {
+    return Status::InvalidArgument("unknown store '" + out.display +
+                                   "'; use jsonl:PATH, json:PATH, sqlite:PATH#TABLE or postgres://...?table=T");
+  }
+  out.kind = StoreKind::kFile;
+  FERRY_ASSIGN_OR_RETURN(out.file, ParseFileUri(uri));
+  out.identity = "file:" + Absolute(out.file.path);
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// Checkpoints
+
+Status CheckpointTable::Create() {
+  return db_->Exec("CREATE TABLE IF NOT EXISTS " + table_ +
+                   " (run_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, position TEXT NOT NULL, records BIGINT NOT NULL,"
+                   " output_bytes BIGINT NOT NULL, rejects_bytes BIGINT NOT NULL, complements_bytes BIGINT NOT NULL,"
+                   " counters TEXT NOT NULL, owner TEXT NOT NULL, updated_at TEXT NOT NULL)");
+}
+
+Result<std::optional<Checkpoint>> CheckpointTable::Load(const std::string& run_id) {
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT seq, position, records, output_bytes, rejects_bytes,"
+                                                  " complements_bytes, counters FROM " + table_ +
+                                                  " WHERE run_id = $1", {run_id}));
+  if (rows.empty()) return std::optional<Checkpoint>();
+  const SqlRow& r = rows.rows[0];
+  Checkpoint cp;
+  cp.run_id = run_id;
+  cp.seq = uint64_t(ToInt(r[0]));
+  cp.position = r[1].value_or("");
+  cp.records = uint64_t(ToInt(r[2]));
+  cp.output_bytes = uint64_t(ToInt(r[3]));
+  cp.rejects_bytes = uint64_t(ToInt(r[4]));
+  cp.complements_bytes = uint64_t(ToInt(r[5]));
+  cp.counters = r[6].value_or("{}");
+  return std::optional<Checkpoint>(cp);
+}
+
+Status CheckpointTable::Claim(const std::string& run_id, const std::string& owner) {
+  return db_->Exec("INSERT INTO " + table_ +
+                       " (run_id, seq, position, records, output_bytes, rejects_bytes, complements_bytes, counters,"
+                       " owner, updated_at) VALUES ($1, 0, '', 0, 0, 0, 0, '{}', $2, $3)"
+                       " ON CONFLICT (run_id) DO UPDATE SET owner = excluded.owner, updated_at = excluded.updated_at",
+                   {run_id, owner, NowIso()});
+}
+
+Status CheckpointTable::Save(const Checkpoint& cp, const std::string& owner) {
+  FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE " + table_ +
+                                      " SET seq = $1, position = $2, records = $3, output_bytes = $4, rejects_bytes = $5,"
+                                      " complements_bytes = $6, counters = $7, updated_at = $8"
+                                      " WHERE run_id = $9 AND owner = $10",
+                                  {SqlInt(int64_t(cp.seq)), cp.position, SqlInt(int64_t(cp.records)),
+                                   SqlInt(int64_t(cp.output_bytes)), SqlInt(int64_t(cp.rejects_bytes)),
+                                   SqlInt(int64_t(cp.complements_bytes)), cp.counters, NowIso(), cp.run_id, owner}));
+  if (db_->changes() != 1) {
+    return Status::Locked("run " + cp.run_id + " was taken over by another process (its lease expired); this process " +
+                          "stops without writing more");
+  }
+  return Status::OK();
+}
+
+namespace {
+
+// ---------------------------------------------------------------------------
+// Files
+
+class FileSink : public RecordSink {
+ public:
+  FileSink(StoreUri uri, bool array) : uri_(std::move(uri)), array_(array) {}
+
+  Status Start(const SinkOptions& options, const Checkpoint* from) override {
+    options_ = options;
+    if (options_.state == nullptr) return Status::Internal("a file sink needs the state store");
+    uint64_t len = from ? from->output_bytes : 0;
+    first_ = len == 0;
+    return out_.Open(uri_.file.path, options.run_id, from ? &len : nullptr);
+  }
+  Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) override {
+    return options_.state->checkpoints().Load(run_id);
+  }
+  Status Stage(const BatchResult& b) override {
+    if (b.output.empty()) return Status::OK();
+    std::string_view bytes = b.output;
+    if (array_ && first_) {
+      FERRY_RETURN_IF_ERROR(out_.Append("[\n"));
+      bytes.remove_prefix(2);  // the first record's ",\n"
+    }
+    first_ = false;
+    return out_.Append(bytes);
+  }
+  Status Commit(Checkpoint* cp) override {
+    FERRY_RETURN_IF_ERROR(out_.Sync());
+    cp->output_bytes = out_.bytes_written();
+    SqlDb& db = options_.state->db();
+    return WithRetries(options_.retries, [&] {
+      FERRY_RETURN_IF_ERROR(db.Begin());
+      Status s = options_.state->checkpoints().Save(*cp, options_.owner);
+      if (s.ok()) s = db.Commit();
+      if (!s.ok()) db.Rollback();
+      return s;
+    });
+  }
+  Status Publish() override {
+    if (array_) FERRY_RETURN_IF_ERROR(out_.Append(first_ ? "[]\n" : "\n]\n"));
+    return out_.Commit();
+  }
+  void Close() override { out_.Close(); }
+  void Discard() override { out_.Abort(false); }
+  uint64_t bytes_written() const override { return out_.bytes_written(); }
+
+ private:
+  StoreUri uri_;
+  bool array_;
+  bool first_ = true;
+  SinkOptions options_;
+  AtomicFile out_;
+};
+
+// ---------------------------------------------------------------------------
+// SQLite
+
+Status CreateRecordTable(SqlDb& db, const std::string& table) {
+  return db.Exec("CREATE TABLE IF NOT EXISTS " + QuoteTable(table) +
+                 " (key TEXT PRIMARY KEY, version TEXT, document TEXT NOT NULL, updated_at TEXT)");
+}
+
+class SqliteReader : public RecordReader {
+ public:
+  Status Open(const StoreUri& uri) {
+    uri_ = uri;
+    if (!std::filesystem::exists(uri.path)) return Status::NotFound("SQLite database " + uri.path + " does not exist");
+    SqliteOptions o;
+    o.create = false;
+    FERRY_ASSIGN_OR_RETURN(db_, OpenSqlite(uri.path, o));
+    auto rows = db_->Query("SELECT count(*), coalesce(sum(length(document)), 0) FROM " + QuoteTable(uri.table));
+    if (!rows.ok()) {
+      return Status::NotFound("table '" + uri.table + "' in " + uri.path + " cannot be read (" +
+                              rows.status().message() + "); is the table name right?");
+    }
+    total_records_ = uint64_t(ToInt(rows.value().rows[0][0]));
+    total_bytes_ = uint64_t(ToInt(rows.value().rows[0][1]));
+    return Status::OK();
+  }
+  uint64_t total_bytes() const override { return total_bytes_; }
+  uint64_t total_records() const override { return total_records_; }
+  Status Seek(std::string_view position, uint64_t records) override {
+    started_ = !position.empty();
+    last_key_ = std::string(position);
+    record_ = records;
+    return Status::OK();
+  }
+  Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
+    batch->Clear();
+    std::string sql = "SELECT key, document FROM " + QuoteTable(uri_.table) +
+                      (started_ ? " WHERE key > $1 ORDER BY key LIMIT $2" : " ORDER BY key LIMIT $1");
+    std::vector<SqlParam> params;
+    if (started_) params.push_back(last_key_);
+    params.push_back(SqlInt(max_records));
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(sql, params));
+    for (SqlRow& row : rows.rows) {
+      const std::string& key = row[0].value_or("");
+      const std::string& doc = row[1].value_or("");
+      RecordSpan span;
+      span.offset = uint32_t(batch->bytes.size());
+      span.length = uint32_t(doc.size());
+      span.record = ++record_;
+      span.line = 0;
+      span.key_offset = uint32_t(batch->keys.size());
+      span.key_length = uint32_t(key.size());
+      batch->bytes.append(doc);
+      batch->keys.append(key);
+      batch->records.push_back(span);
+      batch->source_bytes += doc.size();
+      last_key_ = key;
+      started_ = true;
+    }
+    *eof = rows.rows.size() < max_records;
+    batch->end_position = last_key_;
+    batch->bytes.append(JsonParser::kPadding, '\0');
+    return Status::OK();
+  }
+
+ private:
+  StoreUri uri_;
+  std::unique_ptr<SqlDb> db_;
+  uint64_t total_bytes_ = 0, total_records_ = 0, record_ = 0;
+  bool started_ = false;
+  std::string last_key_;
+};
+
+struct StagedRecord {
+  std::string key;
+  std::string document;
+};
+
+class SqliteSink : public RecordSink {
+ public:
+  explicit SqliteSink(StoreUri uri) : uri_(std::move(uri)) {}
+
+  Status Start(const SinkOptions& options, const Checkpoint*) override {
+    options_ = options;
+    SqliteOptions o;
+    o.synchronous = "NORMAL";
+    FERRY_ASSIGN_OR_RETURN(db_, OpenSqlite(uri_.path, o));
+    checkpoints_ = std::make_unique<CheckpointTable>(db_.get(), "ferry_checkpoints");
+    FERRY_RETURN_IF_ERROR(CreateRecordTable(*db_, uri_.table));
+    FERRY_RETURN_IF_ERROR(checkpoints_->Create());
+    FERRY_RETURN_IF_ERROR(checkpoints_->Claim(options.run_id, options.owner));
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT 1 FROM " + QuoteTable(uri_.table) + " LIMIT 1"));
+    check_conflicts_ = !options.in_place && !rows.empty();
+    upsert_ = "INSERT INTO " + QuoteTable(uri_.table) +
+              " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET"
+              " version = excluded.version, document = excluded.document, updated_at = excluded.updated_at";
+    select_ = "SELECT document FROM " + QuoteTable(uri_.table) + " WHERE key = $1";
+    return Status::OK();
+  }
+  Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) override {
+    if (db_ == nullptr) {
+      if (!std::filesystem::exists(uri_.path)) return std::optional<Checkpoint>();
+      SqliteOptions o;
+      o.create = false;
+      FERRY_ASSIGN_OR_RETURN(auto db, OpenSqlite(uri_.path, o));
+      CheckpointTable t(db.get(), "ferry_checkpoints");
+      FERRY_RETURN_IF_ERROR(t.Create());
+      return t.Load(run_id);
+    }
+    return checkpoints_->Load(run_id);
+  }
+  Status Stage(const BatchResult& b) override {
+    for (const OutputRecord& r : b.output_records) {
+      if (r.key_length == 0) continue;  // no key: the engine rejects these before
+      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length)});
+      bytes_ += r.length;
+    }
+    return Status::OK();
+  }
+  Status Commit(Checkpoint* cp) override {
+    Status s = WithRetries(options_.retries, [&] { return CommitOnce(*cp); });
+    if (s.ok()) {
+      staged_.clear();
+      conflicts_ += pending_conflicts_;
+    }
+    return s;
+  }
+  Status Publish() override { return Status::OK(); }
+  void Close() override { db_.reset(); }
+  void Discard() override { db_.reset(); }
+  uint64_t bytes_written() const override { return bytes_; }
+  uint64_t conflicts() const override { return conflicts_; }
+
+ private:
+  Status CommitOnce(const Checkpoint& cp) {
+    pending_conflicts_ = 0;
+    FERRY_RETURN_IF_ERROR(db_->Begin());
+    Status s = WriteStaged(cp);
+    if (s.ok()) s = db_->Commit();
+    if (!s.ok()) db_->Rollback();
+    return s;
+  }
+  Status WriteStaged(const Checkpoint& cp) {
+    const std::string now = NowIso();
+    for (const StagedRecord& r : staged_) {
+      const std::string* doc = &r.document;
+      std::string merged;
+      if (check_conflicts_) {
+        FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {r.key}));
+        if (!rows.empty() && rows.rows[0][0] && *rows.rows[0][0] != r.document) {
+          ++pending_conflicts_;
+          switch (options_.on_conflict) {
+            case SinkOptions::OnConflict::kSkip: continue;
+            case SinkOptions::OnConflict::kFail:
+              return Status::Conflict("key '" + r.key + "' already holds a different document in " + uri_.display +
+                                      "; choose --on-conflict skip, overwrite or merge");
+            case SinkOptions::OnConflict::kMerge: {
+              FERRY_ASSIGN_OR_RETURN(merged, MergeJson(*rows.rows[0][0], r.document, options_.prefer_source));
+              doc = &merged;
+              break;
+            }
+            case SinkOptions::OnConflict::kOverwrite: break;
+          }
+        }
+      }
+      FERRY_RETURN_IF_ERROR(db_->Exec(upsert_, {r.key, options_.version, *doc, now}));
+    }
+    return checkpoints_->Save(cp, options_.owner);
+  }
+
+  StoreUri uri_;
+  SinkOptions options_;
+  std::unique_ptr<SqlDb> db_;
+  std::unique_ptr<CheckpointTable> checkpoints_;
+  std::vector<StagedRecord> staged_;
+  std::string upsert_, select_;
+  bool check_conflicts_ = false;
+  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri) {
+  switch (uri.kind) {
+    case StoreKind::kFile: return RecordReader::Open(uri.file);
+    case StoreKind::kSqlite: {
+      auto r = std::make_unique<SqliteReader>();
+      FERRY_RETURN_IF_ERROR(r->Open(uri));
+      return std::unique_ptr<RecordReader>(std::move(r));
+    }
+    case StoreKind::kPostgres: return OpenPostgresReader(uri);
+  }
+  return Status::Internal("unknown store kind");
+}
+
+Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json_array_output) {
+  switch (uri.kind) {
+    case StoreKind::kFile: return std::unique_ptr<RecordSink>(std::make_unique<FileSink>(uri, json_array_output));
+    case StoreKind::kSqlite: return std::unique_ptr<RecordSink>(std::make_unique<SqliteSink>(uri));
+    case StoreKind::kPostgres: return OpenPostgresSink(uri);
+  }
+  return Status::Internal("unknown store kind");
+}
+
+}  // namespace ferry::internal

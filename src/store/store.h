@@ -1,0 +1,144 @@
+// Copyright (c) the Ferry authors.
+//
+// Stores: where records are read from and written to. A store is named by a
+// URI:
+//   jsonl:PATH | json:PATH | PATH          a file (JSON Lines or a JSON array)
+//   sqlite:PATH[#TABLE]                    a table in an SQLite database (WAL)
+//   postgres://USER:PASS@HOST:PORT/DB?table=TABLE   (also postgresql://)
+// A database table holds one row per record: key (the project's key field,
+// as text, primary key), version, document (the JSON text; jsonb in
+// PostgreSQL) and updated_at. TABLE defaults to the project's collection.
+//
+// Reading: RecordReader (engine/source.h) streams batches in key order (files:
+// file order); every batch carries the source position after its last record,
+// and Seek() restarts from such a position, which is how a run resumes.
+//
+// Writing: a RecordSink stages finished batches and commits them together
+// with the run's checkpoint, atomically: after a kill, LoadCheckpoint()
+// tells exactly which records are in the target, and nothing staged after it
+// is. Files: data is fsynced, then the checkpoint is committed to the state
+// store; on resume the temporary output is truncated back to the
+// checkpoint's length. Databases: rows and checkpoint commit in one
+// transaction, guarded by the run's owner token (fencing), so a process that
+// lost its lease can never commit again.
+
+#ifndef FERRY_STORE_STORE_H_
+#define FERRY_STORE_STORE_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/source.h"
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry::internal {
+
+struct BatchResult;
+class SqlDb;
+
+enum class StoreKind : uint8_t { kFile, kSqlite, kPostgres };
+
+struct StoreUri {
+  StoreKind kind = StoreKind::kFile;
+  FileSpec file;          // kFile
+  std::string path;       // kSqlite: the database file
+  std::string table;      // kSqlite, kPostgres: the collection's table (may be schema.table in PostgreSQL)
+  std::string conninfo;   // kPostgres: libpq URI without Ferry's parameters. Holds the password: never print it.
+  std::string display;    // the URI as given, with any password replaced by "***"
+  std::string identity;   // what a lease locks: "file:/abs/path", "sqlite:/abs/path#table", "postgres://host:port/db#table"
+  bool is_database() const { return kind != StoreKind::kFile; }
+};
+
+// Parses a store URI. `default_table` names the table when the URI has none.
+Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_table);
+
+// `uri` with the password of a postgres:// URI replaced by "***".
+std::string RedactUri(std::string_view uri);
+
+// A table name as a quoted SQL identifier ("a"."b" for schema.table).
+std::string QuoteTable(const std::string& table);
+
+// The checkpoint committed with a batch.
+struct Checkpoint {
+  std::string run_id;
+  uint64_t seq = 0;            // commits so far
+  std::string position;        // source position after the last committed record (RecordReader::Seek)
+  uint64_t records = 0;        // source records consumed
+  uint64_t output_bytes = 0;   // file targets: bytes of the temporary output
+  uint64_t rejects_bytes = 0;  // length of the reject file
+  uint64_t complements_bytes = 0;
+  std::string counters;        // the report's counters so far, JSON
+};
+
+// Checkpoints in a table of `db` (state store: "checkpoints"; an SQLite
+// target: "ferry_checkpoints"; PostgreSQL: "ferry.checkpoints"). The row's
+// owner is the run's fencing token: Save() fails with LOCKED when another
+// process took the run over.
+class CheckpointTable {
+ public:
+  CheckpointTable(SqlDb* db, std::string table) : db_(db), table_(std::move(table)) {}
+  Status Create();
+  Result<std::optional<Checkpoint>> Load(const std::string& run_id);
+  // Makes `owner` the run's owner (a fresh run or a takeover).
+  Status Claim(const std::string& run_id, const std::string& owner);
+  // Inside the caller's transaction.
+  Status Save(const Checkpoint& cp, const std::string& owner);
+
+ private:
+  SqlDb* db_;
+  std::string table_;
+};
+
+class StateStore;
+
+struct SinkOptions {
+  std::string run_id;
+  std::string owner;        // fencing token
+  std::string version;      // the target version (the rows' version column)
+  StateStore* state = nullptr;  // file sinks keep their checkpoints there
+  uint32_t retries = 5;     // transient errors (connection lost, busy, ...)
+  // A conflict: the target holds the key with a different document.
+  enum class OnConflict : uint8_t { kOverwrite, kSkip, kMerge, kFail } on_conflict = OnConflict::kOverwrite;
+  bool prefer_source = true;  // kMerge: which side wins on a leaf present in both
+  bool in_place = false;      // source and target are the same table
+};
+
+class RecordSink {
+ public:
+  virtual ~RecordSink() = default;
+  // Opens the target for `options.run_id`; `from` is the checkpoint to resume
+  // after (null: a fresh run).
+  virtual Status Start(const SinkOptions& options, const Checkpoint* from) = 0;
+  virtual Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) = 0;
+  // Takes a finished batch's accepted records (not yet durable).
+  virtual Status Stage(const BatchResult& batch) = 0;
+  // Makes everything staged durable together with `cp` (cp.output_bytes is
+  // filled in by file sinks).
+  virtual Status Commit(Checkpoint* cp) = 0;
+  // The run completed: publish (files: rename into place).
+  virtual Status Publish() = 0;
+  // The run stopped unfinished: keep what is committed for a resume.
+  virtual void Close() = 0;
+  // The run is abandoned: remove temporary data.
+  virtual void Discard() = 0;
+  virtual uint64_t bytes_written() const = 0;
+  // Records that met a different document under the same key, by outcome.
+  virtual uint64_t conflicts() const { return 0; }
+};
+
+Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri);
+Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json_array_output);
+
+// PostgreSQL (store/postgres.cc).
+Result<std::unique_ptr<RecordReader>> OpenPostgresReader(const StoreUri& uri);
+Result<std::unique_ptr<RecordSink>> OpenPostgresSink(const StoreUri& uri);
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display);
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_STORE_STORE_H_

@@ -1,0 +1,39 @@
+# Helpers for the kill-and-resume tests (sourced after ../lib.sh).
+#
+# kill_until_done ARGS...: runs `ferry run ARGS...` and SIGKILLs it at random
+# moments (uniform 0.05-0.5 s after start), $KILLS times (default 20;
+# FERRY_KILLS overrides), then lets the last attempt finish. Every attempt is
+# the same command: the run notices its unfinished predecessor and resumes.
+# Fails when the run finishes before it was killed $KILLS times, or when an
+# attempt exits non-zero without being killed.
+KILLS=${FERRY_KILLS:-20}
+KILL_SEED=${FERRY_KILL_SEED:-$RANDOM}
+echo "kill seed: $KILL_SEED (FERRY_KILL_SEED=$KILL_SEED reproduces the delays)"
+kill_delays() {
+  python3 -c "
+import random, sys
+r = random.Random(int(sys.argv[1]))
+print(' '.join('%.3f' % r.uniform(0.05, 0.5) for _ in range(int(sys.argv[2]))))" "$KILL_SEED" "$KILLS"
+}
+kill_until_done() {
+  local kills=0 delay pid rc
+  for delay in $(kill_delays); do
+    "$FERRY" run -q "$@" > attempt.out 2> attempt.err &
+    pid=$!
+    sleep "$delay"
+    kill -KILL "$pid" 2> /dev/null || true
+    set +e; wait "$pid" 2> /dev/null; rc=$?; set -e
+    # 137 = killed by SIGKILL; anything else means the attempt ended by itself.
+    [ "$rc" = 137 ] || fail "the run ended by itself (exit $rc) after $kills kills; make it slower: $(cat attempt.err)"
+    kills=$((kills + 1))
+  done
+  set +e
+  "$FERRY" run "$@" > final.out 2> final.err
+  rc=$?
+  set -e
+  [ "$rc" = 0 ] || fail "the final resume failed (exit $rc): $(cat final.err)"
+  echo "killed $kills times, then the run completed"
+}
+# Slow enough that $KILLS random kills land before the end: small batches,
+# a pause between batches, a checkpoint every 50 ms.
+SLOW_RUN=(--batch-size 20 --throttle-ms 8 --commit-interval 0.05)
