@@ -79,6 +79,22 @@ void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result)
   }
 }
 
+bool BatchProcessor::MissingKey(const Value& doc, std::string_view source_key) const {
+  return options_.index_output && source_key.empty() && KeyOf(&doc, project_.key).empty();
+}
+
+BatchProcessor::Problem BatchProcessor::KeyProblem() const {
+  Problem p;
+  p.code = ErrorCode::kValidationError;
+  std::string pointer;
+  AppendPointerToken(project_.key, &pointer);
+  p.errors.push_back({pointer, "key",
+                      "has no key field \"" + project_.key +
+                          "\" (a non-empty string or a number), which a table target needs for the row's key",
+                      ""});
+  return p;
+}
+
 void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
                                  BatchResult* result) {
   std::string& out = result->output;
@@ -158,6 +174,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     Reject(text, span, &doc, version, p, result);
     return;
   }
+  if (at_target && MissingKey(doc, source_key)) {
+    Reject(text, span, &doc, version, KeyProblem(), result);
+    return;
+  }
   if (at_target) {
     ++result->already_at_target;
     if (options_.write_output && !options_.skip_unchanged) {
@@ -221,6 +241,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     for (SchemaError& e : errors_) e.message = "after migration to '" + project_.target + "': " + e.message;
     p.errors = errors_;
     Reject(text, span, nullptr, version, p, result);
+    return;
+  }
+  if (MissingKey(doc, source_key)) {
+    Reject(text, span, nullptr, version, KeyProblem(), result);
     return;
   }
   ++result->migrated;

@@ -95,6 +95,9 @@ class BatchProcessor {
     std::vector<SchemaError> errors;  // pointer / keyword / message
   };
   void ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key, BatchResult* result);
+  // A table target needs a key: the source row's, else the document's.
+  bool MissingKey(const Value& doc, std::string_view source_key) const;
+  Problem KeyProblem() const;
   // Appends `doc` (or `raw`, when given) to the output, indexed.
   void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
                    BatchResult* result);

@@ -341,7 +341,7 @@ class SqliteSink : public RecordSink {
   }
   Status Stage(const BatchResult& b) override {
     for (const OutputRecord& r : b.output_records) {
-      if (r.key_length == 0) continue;  // no key: the engine rejects these before
+      if (r.key_length == 0) return Status::Internal("a record without a key reached the SQLite sink");
       staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length)});
       bytes_ += r.length;
     }
