@@ -5,7 +5,7 @@
 #   source unchanged and no temporary file left behind.
 # group: e2e nosan
 source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/kill_lib.sh"
+source "$(dirname "$0")/../kill_lib.sh"
 "$FERRY" generate workouts --count 20000 --seed 31 --output in.jsonl > /dev/null
 before=$(sha256sum < in.jsonl)
 "$FERRY" run -q --state clean.db --project "$PROJECT" --source in.jsonl --target expected.jsonl \

@@ -5,7 +5,7 @@
 #   file equals an uninterrupted run's.
 # group: e2e nosan
 source "$(dirname "$0")/../lib.sh"
-source "$(dirname "$0")/kill_lib.sh"
+source "$(dirname "$0")/../kill_lib.sh"
 "$FERRY" generate workouts --count 20000 --seed 32 --output in.jsonl > /dev/null
 before=$(sha256sum < in.jsonl)
 "$FERRY" run -q --state clean.db --project "$PROJECT" --source in.jsonl --target expected.jsonl \
