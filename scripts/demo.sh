@@ -24,6 +24,7 @@ $ferry status
 $ferry history --project "$project"
 # verify: every stored record is valid unified-1, and the counts add up
 $ferry validate --project "$project" --source sqlite:workouts.db#workouts --version unified-1
+$ferry verify --project "$project" --source workouts.jsonl --target sqlite:workouts.db#workouts
 set +x
 python3 - report.json workouts.db rejects.jsonl <<'PY'
 import json, sqlite3, sys

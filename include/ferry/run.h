@@ -254,6 +254,34 @@ Status CheckAppliedMigrations(const Project& project, const RunOptions& options)
 // `sample` records (default 20,000) and extrapolates the duration.
 Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint64_t sample = 20000);
 
+// Sync status between a source and a target after a run: every source
+// record is migrated in memory (nothing is written) and compared with the
+// target's document under the same key, by a SHA-256 of its canonical JSON
+// (sorted keys), so a PostgreSQL jsonb column compares equal to the text it
+// was loaded from. Memory: ~100 bytes per key.
+struct VerifyReport {
+  // "in sync" when nothing is missing, different, extra or duplicated.
+  std::string status;
+  uint64_t source_records = 0;
+  uint64_t expected = 0;        // records that belong in the target
+  uint64_t rejected = 0;        // source records the migration rejects (not expected)
+  uint64_t target_records = 0;
+  uint64_t in_sync = 0;
+  uint64_t missing = 0;         // expected, not in the target
+  uint64_t different = 0;       // in both, different documents
+  uint64_t extra = 0;           // in the target, not expected
+  uint64_t duplicates = 0;      // a key more than once in the target
+  std::vector<std::string> missing_keys, different_keys, extra_keys, duplicate_keys;  // the first few
+  double seconds = 0;
+  bool in_sync_status() const { return status == "in sync"; }
+  std::string ToJson() const;
+};
+
+// Compares options.target (default: the source, for a table migrated in
+// place) with what migrating options.source gives. Lists at most `max_keys`
+// keys per kind.
+Result<VerifyReport> Verify(const Project& project, const RunOptions& options, uint32_t max_keys = 20);
+
 }  // namespace ferry
 
 #endif  // FERRY_RUN_H_

@@ -206,6 +206,38 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
   return p.blockers.empty() ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
+int RunVerify(const Common& c, const DataOptions& d, const std::string& target, uint32_t max_keys) {
+  auto project = LoadProject(c);
+  if (!project.ok()) return Fail(project.status());
+  ProgressDisplay display(!c.quiet && !c.json);
+  RunOptions o = DataRunOptions(d, &display);
+  o.target = target;
+  auto r = Verify(**project, o, max_keys);
+  if (!r.ok()) return Fail(r.status());
+  const VerifyReport& v = r.value();
+  if (c.json) {
+    std::printf("%s\n", v.ToJson().c_str());
+  } else {
+    std::printf("Sync status: %s\n", v.status.c_str());
+    std::printf("  source  %s records: %s belong in the target, %s rejected by the migration\n",
+                Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str());
+    std::printf("  target  %s records: %s in sync, %s missing, %s different, %s extra, %s duplicated\n",
+                Thousands(v.target_records).c_str(), Thousands(v.in_sync).c_str(), Thousands(v.missing).c_str(),
+                Thousands(v.different).c_str(), Thousands(v.extra).c_str(), Thousands(v.duplicates).c_str());
+    auto list = [](const char* what, const std::vector<std::string>& keys, uint64_t n) {
+      if (n == 0) return;
+      std::string all;
+      for (const auto& k : keys) all += (all.empty() ? "" : ", ") + k;
+      std::printf("  %s: %s%s\n", what, all.c_str(), n > keys.size() ? ", ..." : "");
+    };
+    list("missing", v.missing_keys, v.missing);
+    list("different", v.different_keys, v.different);
+    list("extra", v.extra_keys, v.extra);
+    list("duplicated", v.duplicate_keys, v.duplicates);
+  }
+  return v.in_sync_status() ? 0 : ExitCodeFor(ErrorCode::kConflict);
+}
+
 struct RunArgs {
   std::string target;
   std::string rejects;
@@ -405,6 +437,15 @@ int Main(int argc, char** argv) {
   run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
   run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
 
+  CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "
+                                                  "(in sync / missing / different, with keys)");
+  AddCommon(verify, &common);
+  AddData(verify, &data);
+  std::string verify_target;
+  uint32_t verify_keys = 20;
+  verify->add_option("-t,--target", verify_target, "the store the source was migrated into (default: the source table)");
+  verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str();
+
   CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
   AddCommon(validate, &common);
   AddData(validate, &data);
@@ -446,6 +487,7 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (run->parsed()) return RunRun(common, data, ra);
   if (validate->parsed()) return RunValidate(common, data, version);
+  if (verify->parsed()) return RunVerify(common, data, verify_target, verify_keys);
   if (generate->parsed()) return RunGenerate(dataset, gen, scenario, output, expect_rejects, gen_json);
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }

@@ -1,0 +1,194 @@
+// Copyright (c) the Ferry authors.
+//
+// Sync status: source (migrated in memory) against target, key by key.
+
+#include <array>
+#include <cstring>
+#include <optional>
+#include <unordered_map>
+
+#include "common/digest.h"
+#include "engine/driver.h"
+#include "ferry/json.h"
+#include "ferry/run.h"
+#include "store/store.h"
+
+namespace ferry {
+
+namespace {
+
+using Digest = std::array<char, 16>;
+
+// First 16 bytes (as hex, 32 chars -> 16 bytes raw) of the SHA-256 of the
+// document's canonical JSON.
+std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::string_view text) {
+  auto v = parser.Parse(text, arena);
+  if (!v.ok()) return std::nullopt;
+  std::string canonical;
+  WriteCanonicalJson(v.value(), &canonical);
+  std::string hex = internal::Sha256Hex(canonical);
+  Digest d;
+  for (size_t i = 0; i < d.size(); ++i) d[i] = char(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  return d;
+}
+
+std::string KeyOfDocument(JsonParser& parser, Arena& arena, std::string_view text, const std::string& key) {
+  auto v = parser.Parse(text, arena);
+  if (!v.ok() || !v.value().IsObject()) return "";
+  const Value* k = v.value().Find(key);
+  if (k == nullptr) return "";
+  if (k->IsString()) return std::string(k->AsString());
+  if (k->IsNumber()) return std::string(k->NumberLiteral());
+  return "";
+}
+
+void Note(std::vector<std::string>* keys, const std::string& key, uint32_t max) {
+  if (keys->size() < max) keys->push_back(key);
+}
+
+}  // namespace
+
+Result<VerifyReport> Verify(const Project& project, const RunOptions& options, uint32_t max_keys) {
+  FERRY_RETURN_IF_ERROR(internal::CheckOptions(options));
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  internal::StoreUri out = in;
+  if (!options.target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(out, internal::ParseStoreUri(options.target, rep.collection));
+  } else if (!in.is_database()) {
+    return Status::InvalidArgument("verify needs --target (the store the source was migrated into)");
+  }
+  const bool in_place = out.identity == in.identity;
+  auto start = internal::Clock::now();
+  VerifyReport report;
+
+  // 1. What the target should hold: the source, migrated in memory.
+  std::unordered_map<std::string, Digest> expected;
+  std::unordered_map<std::string, bool> rejected_keys;  // in place: rows left as they were
+  {
+    FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+    internal::Driver driver{rep, options, {}, internal::ResolveThreads(options.threads)};
+    driver.process.write_output = true;
+    driver.process.write_rejects = in_place;
+    driver.process.index_output = true;
+    driver.process.validate_before = options.validate_before;
+    driver.process.validate_after = options.validate_after;
+    internal::Progress progress;
+    progress.sink = options.events;
+    progress.run_id = "verify";
+    progress.total_bytes = reader->total_bytes();
+    JsonParser parser;
+    Arena arena;
+    bool cancelled = false;
+    RunReport acc;
+    Status s = driver.Drive(*reader, progress, &cancelled, [&](const internal::BatchResult& b) -> Status {
+      internal::Merge(b, rep, &acc, 0);
+      for (const internal::OutputRecord& r : b.output_records) {
+        arena.Reset();
+        std::string key = b.keys.substr(r.key_offset, r.key_length);
+        auto d = CanonicalDigest(parser, arena, std::string_view(b.output).substr(r.offset, r.length));
+        if (d) expected[key] = *d;
+      }
+      if (in_place && !b.rejects.empty()) {
+        // Reject lines carry the key as JSON (the document's key field).
+        size_t pos = 0;
+        while (pos < b.rejects.size()) {
+          size_t nl = b.rejects.find('\n', pos);
+          std::string_view line(b.rejects.data() + pos, (nl == std::string::npos ? b.rejects.size() : nl) - pos);
+          arena.Reset();
+          auto v = parser.Parse(line, arena);
+          if (v.ok() && v.value().IsObject()) {
+            const Value* k = v.value().Find("key");
+            if (k != nullptr && k->IsString()) rejected_keys[std::string(k->AsString())] = true;
+            else if (k != nullptr && k->IsNumber()) rejected_keys[std::string(k->NumberLiteral())] = true;
+          }
+          if (nl == std::string::npos) break;
+          pos = nl + 1;
+        }
+      }
+      progress.Tick(acc.input, acc.bytes_in);
+      return Status::OK();
+    });
+    FERRY_RETURN_IF_ERROR(s);
+    if (cancelled) return Status::Cancelled("interrupted");
+    report.source_records = acc.input;
+    report.rejected = acc.rejected;
+    report.expected = expected.size();
+  }
+
+  // 2. What the target holds.
+  {
+    FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(out));
+    std::unordered_map<std::string, bool> seen;
+    JsonParser parser;
+    Arena arena;
+    internal::RecordBatchInput batch;
+    bool eof = false;
+    while (!eof) {
+      if (options.cancel != nullptr && options.cancel->load()) return Status::Cancelled("interrupted");
+      FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
+      for (size_t i = 0; i < batch.records.size(); ++i) {
+        ++report.target_records;
+        arena.Reset();
+        std::string_view text = batch.Record(i);
+        std::string key(batch.Key(i));
+        if (key.empty()) key = KeyOfDocument(parser, arena, text, rep.key);
+        if (!seen.emplace(key, true).second) {
+          ++report.duplicates;
+          Note(&report.duplicate_keys, key, max_keys);
+          continue;
+        }
+        auto it = expected.find(key);
+        if (it == expected.end()) {
+          if (in_place && rejected_keys.count(key)) continue;  // left as it was
+          ++report.extra;
+          Note(&report.extra_keys, key, max_keys);
+          continue;
+        }
+        arena.Reset();
+        auto d = CanonicalDigest(parser, arena, text);
+        if (d && *d == it->second) {
+          ++report.in_sync;
+        } else {
+          ++report.different;
+          Note(&report.different_keys, key, max_keys);
+        }
+      }
+    }
+    for (const auto& [key, digest] : expected) {
+      if (!seen.count(key)) {
+        ++report.missing;
+        Note(&report.missing_keys, key, max_keys);
+      }
+    }
+    std::sort(report.missing_keys.begin(), report.missing_keys.end());
+  }
+  report.status = report.missing == 0 && report.different == 0 && report.extra == 0 && report.duplicates == 0
+                      ? "in sync"
+                      : "out of sync";
+  report.seconds = internal::SecondsSince(start);
+  return report;
+}
+
+std::string VerifyReport::ToJson() const {
+  auto keys = [](const std::vector<std::string>& v) {
+    std::string out = "[";
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (i) out.push_back(',');
+      WriteJsonString(v[i], &out);
+    }
+    return out + "]";
+  };
+  std::string j = "{\"status\":";
+  WriteJsonString(status, &j);
+  j += ",\"source_records\":" + std::to_string(source_records) + ",\"expected\":" + std::to_string(expected) +
+       ",\"rejected\":" + std::to_string(rejected) + ",\"target_records\":" + std::to_string(target_records) +
+       ",\"in_sync\":" + std::to_string(in_sync) + ",\"missing\":" + std::to_string(missing) +
+       ",\"different\":" + std::to_string(different) + ",\"extra\":" + std::to_string(extra) +
+       ",\"duplicates\":" + std::to_string(duplicates) + ",\"missing_keys\":" + keys(missing_keys) +
+       ",\"different_keys\":" + keys(different_keys) + ",\"extra_keys\":" + keys(extra_keys) +
+       ",\"duplicate_keys\":" + keys(duplicate_keys) + ",\"seconds\":" + std::to_string(seconds) + "}";
+  return j;
+}
+
+}  // namespace ferry
