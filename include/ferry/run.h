@@ -197,6 +197,14 @@ struct RunReport {
 Result<RunReport> Run(const Project& project, const RunOptions& options);
 
 struct AnalyzeReport {
+  // The target the conflicts were counted against ("" when none was given).
+  std::string target;
+  // Records whose key already holds a different document in the target.
+  uint64_t conflicts = 0;
+  // Whether a run would change anything (records not at the target version).
+  bool migration_needed = false;
+  // The preset analyze recommends: safe, recommended or fast.
+  std::string recommended_preset;
   uint64_t records = 0;
   uint64_t bytes = 0;
   uint64_t already_at_target = 0;
@@ -210,7 +218,8 @@ struct AnalyzeReport {
 };
 
 // Reads the whole source: detects and validates every record (nothing is
-// transformed or written).
+// written). With options.target naming an existing table, every record is
+// also migrated in memory and compared with the target (conflicts).
 Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options);
 
 // Validates every record against its detected version's schema, or against

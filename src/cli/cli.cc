@@ -111,11 +111,12 @@ void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
   }
 }
 
-int RunAnalyze(const Common& c, const DataOptions& d) {
+int RunAnalyze(const Common& c, const DataOptions& d, const std::string& target) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o = DataRunOptions(d, &display);
+  o.target = target;
   auto r = Analyze(**project, o);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
@@ -136,6 +137,8 @@ int RunAnalyze(const Common& c, const DataOptions& d) {
                 v.name == (*project)->target() ? "  (target)" : "");
   }
   std::printf("\n  already at target: %s\n", Thousands(a.already_at_target).c_str());
+  std::printf("  migration needed:  %s\n", a.migration_needed ? "yes" : "no");
+  if (!a.target.empty()) std::printf("  conflicts with %s: %s\n", a.target.c_str(), Thousands(a.conflicts).c_str());
   if (!a.invalid_by_code.empty()) {
     std::printf("\nInvalid records by code:\n");
     PrintRejectExamples(a.invalid_by_code, a.invalid_examples);
@@ -328,6 +331,10 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
       std::printf("  %s records carry a complement (what lossy steps dropped, kept so going back is exact)\n",
                   Thousands(rep.with_complement).c_str());
     }
+    if (rep.conflicts > 0) {
+      std::printf("  conflicts: %s (the target held a different document under the same key)\n",
+                  Thousands(rep.conflicts).c_str());
+    }
     if (!rep.rejects_by_code.empty()) {
       std::printf("Rejected by code:\n");
       PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);
@@ -398,6 +405,8 @@ int Main(int argc, char** argv) {
   CLI::App* analyze = app.add_subcommand("analyze", "what is there: versions with counts, invalid records by code, advice");
   AddCommon(analyze, &common);
   AddData(analyze, &data);
+  std::string analyze_target;
+  analyze->add_option("-t,--target", analyze_target, "also count conflicts with the records already in this store");
 
   CLI::App* plan = app.add_subcommand("plan", "per version: path, steps, lossy or not, estimated duration, blockers");
   AddCommon(plan, &common);
@@ -482,7 +491,7 @@ int Main(int argc, char** argv) {
   std::signal(SIGTERM, OnSigint);
   std::ios::sync_with_stdio(true);
 
-  if (analyze->parsed()) return RunAnalyze(common, data);
+  if (analyze->parsed()) return RunAnalyze(common, data, analyze_target);
   if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
   if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (run->parsed()) return RunRun(common, data, ra);

@@ -249,7 +249,12 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   Driver driver{rep, options, {}, report.threads};
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
-  driver.process.write_output = false;
+  std::unique_ptr<internal::ConflictProbe> probe;
+  if (out != nullptr && !report.in_place) {
+    FERRY_ASSIGN_OR_RETURN(probe, internal::OpenConflictProbe(*out));
+  }
+  driver.process.write_output = probe != nullptr;
+  driver.process.index_output = probe != nullptr;
   driver.process.write_rejects = false;
   driver.process.collect_changes = !options.skip_change_stats;
   driver.process.examples_per_code = options.examples_per_code;
@@ -265,6 +270,10 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
     ++report.batches;
     Merge(b, rep, &report, options.examples_per_code);
+    if (probe) {
+      FERRY_ASSIGN_OR_RETURN(uint64_t n, probe->Count(b));
+      report.conflicts += n;
+    }
     if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
       const RejectExample& r = b.first_reject;
       stop_status = Status(b.first_reject_code, "record " + std::to_string(r.record) +
@@ -281,6 +290,10 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
                                                   : Status::OK();
   if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records would be rejected (--on-error collect)");
+  }
+  if (report.conflicts > 0) {
+    report.warnings.push_back(std::to_string(report.conflicts) + " records would meet a different document under the "
+                              "same key in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");
   }
   FillPaths(project, rep, &report);
   SetStatus(&report, final_status);
@@ -640,9 +653,19 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   const Project::Rep& rep = ProjectInternal::Get(project);
   FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  std::unique_ptr<internal::ConflictProbe> probe;
+  std::string target_display;
+  if (!options.target.empty() && force_version < 0) {
+    FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(options.target, rep.collection));
+    target_display = out.display;
+    if (out.identity != in.identity) {
+      FERRY_ASSIGN_OR_RETURN(probe, internal::OpenConflictProbe(out));
+    }
+  }
   Driver driver{rep, options, {}, ResolveThreads(options.threads)};
-  driver.process.transform = false;
-  driver.process.write_output = false;
+  driver.process.transform = probe != nullptr;
+  driver.process.write_output = probe != nullptr;
+  driver.process.index_output = probe != nullptr;
   driver.process.write_rejects = false;
   driver.process.validate_before = true;
   driver.process.force_version = force_version;
@@ -654,14 +677,21 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   RunReport acc;
   bool cancelled = false;
   auto start = Clock::now();
+  uint64_t conflicts = 0;
   Status s = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
     Merge(b, rep, &acc, options.examples_per_code);
+    if (probe) {
+      FERRY_ASSIGN_OR_RETURN(uint64_t n, probe->Count(b));
+      conflicts += n;
+    }
     progress.Tick(acc.input, acc.bytes_in);
     return Status::OK();
   });
   FERRY_RETURN_IF_ERROR(s);
   if (cancelled) return Status::Cancelled("interrupted");
   AnalyzeReport a;
+  a.target = target_display;
+  a.conflicts = conflicts;
   a.seconds = SecondsSince(start);
   a.records = acc.input;
   a.bytes = acc.bytes_in;
@@ -680,16 +710,49 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
   uint64_t invalid = 0;
   for (const auto& [code, n] : a.invalid_by_code) invalid += n;
   auto thousands = [](uint64_t n) {
-    std::string s = std::to_string(n);
-    for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+    const std::string digits = std::to_string(n);
+    std::string s;
+    for (size_t i = 0; i < digits.size(); ++i) {
+      if (i > 0 && (digits.size() - i) % 3 == 0) s.push_back(',');
+      s.push_back(digits[i]);
+    }
     return s;
+  };
+  auto mb = [](uint64_t bytes) {
+    char buf[32];
+    std::snprintf(buf, sizeof(buf), "%.1f MB in all", double(bytes) / 1e6);
+    return std::string(buf);
   };
   auto pct = [&](uint64_t n) {
     char buf[32];
     std::snprintf(buf, sizeof(buf), "%.2f%%", a.records ? 100.0 * double(n) / double(a.records) : 0.0);
     return std::string(buf);
   };
+  a.migration_needed = a.already_at_target < a.records;
+  {
+    // Preset: strict when the data is clean and small enough to fix by hand,
+    // fast for large clean sources, recommended otherwise.
+    uint64_t bad = 0;
+    for (const auto& [code, n] : a.invalid_by_code) bad += n;
+    if (bad == 0 && a.records >= 1000000) a.recommended_preset = "fast";
+    else if (bad == 0) a.recommended_preset = "safe";
+    else a.recommended_preset = "recommended";
+  }
   if (a.records == 0) a.recommendations.push_back("The source holds no records; check the path and format.");
+  if (a.records > 0 && a.migration_needed) {
+    a.recommendations.push_back("A migration is needed: " + thousands(a.records - a.already_at_target) + " of " +
+                                thousands(a.records) + " records (" + mb(a.bytes) + ") are not at '" + project.target() + "'. Recommended preset: " +
+                                a.recommended_preset +
+                                (a.recommended_preset == "safe"
+                                     ? " (every record is valid: stop at the first surprise)"
+                                     : a.recommended_preset == "fast" ? " (large and clean: bigger batches, validate after only)"
+                                                                      : " (skip and collect the invalid records in a reject file)") +
+                                ".");
+  }
+  if (a.conflicts > 0) {
+    a.recommendations.push_back(thousands(a.conflicts) + " records would meet a different document under the same key in " +
+                                a.target + ": choose --on-conflict skip (default), overwrite, merge or fail.");
+  }
   if (a.already_at_target == a.records && a.records > 0) {
     a.recommendations.push_back("Every record is already at the target version '" + project.target() +
                                 "': nothing to migrate.");

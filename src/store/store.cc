@@ -408,7 +408,42 @@ class SqliteSink : public RecordSink {
   uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
 };
 
+class SqliteConflictProbe : public ConflictProbe {
+ public:
+  Status Open(const StoreUri& uri) {
+    SqliteOptions o;
+    o.create = false;
+    FERRY_ASSIGN_OR_RETURN(db_, OpenSqlite(uri.path, o));
+    select_ = "SELECT document FROM " + QuoteTable(uri.table) + " WHERE key = $1";
+    return db_->Query("SELECT 1 FROM " + QuoteTable(uri.table) + " LIMIT 1").status();
+  }
+  Result<uint64_t> Count(const BatchResult& b) override {
+    uint64_t n = 0;
+    for (const OutputRecord& r : b.output_records) {
+      FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {b.keys.substr(r.key_offset, r.key_length)}));
+      if (!rows.empty() && rows.rows[0][0] && *rows.rows[0][0] != std::string_view(b.output).substr(r.offset, r.length)) {
+        ++n;
+      }
+    }
+    return n;
+  }
+
+ private:
+  std::unique_ptr<SqlDb> db_;
+  std::string select_;
+};
+
 }  // namespace
+
+Result<std::unique_ptr<ConflictProbe>> OpenConflictProbe(const StoreUri& target) {
+  if (target.kind == StoreKind::kPostgres) return OpenPostgresConflictProbe(target);
+  if (target.kind != StoreKind::kSqlite || !std::filesystem::exists(target.path)) {
+    return std::unique_ptr<ConflictProbe>();
+  }
+  auto probe = std::make_unique<SqliteConflictProbe>();
+  if (!probe->Open(target).ok()) return std::unique_ptr<ConflictProbe>();  // no such table yet
+  return std::unique_ptr<ConflictProbe>(std::move(probe));
+}
 
 Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri) {
   switch (uri.kind) {

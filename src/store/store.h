@@ -131,6 +131,18 @@ class RecordSink {
   virtual uint64_t conflicts() const { return 0; }
 };
 
+// Read-only: counts the records of a finished batch whose key already holds a
+// different document in the target (what a run would meet as conflicts).
+class ConflictProbe {
+ public:
+  virtual ~ConflictProbe() = default;
+  virtual Result<uint64_t> Count(const BatchResult& batch) = 0;
+};
+// Null when the target cannot hold conflicts (a file, or a database or
+// table that does not exist yet).
+Result<std::unique_ptr<ConflictProbe>> OpenConflictProbe(const StoreUri& target);
+Result<std::unique_ptr<ConflictProbe>> OpenPostgresConflictProbe(const StoreUri& target);
+
 Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri);
 Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json_array_output);
 

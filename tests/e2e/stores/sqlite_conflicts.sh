@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # name: stores/sqlite_conflicts
-# description: a target that already holds some keys with other documents: skip (the default) keeps
+# description: analyze and a dry run count the conflicts with a target that already holds some keys with
+#   other documents; then skip (the default) keeps
 #   them, overwrite replaces them, merge deep-merges them (prefer source or target), fail stops with
 #   CONFLICT (exit 75); conflicts are counted in the report; equal documents are not conflicts.
 # group: e2e
@@ -42,6 +43,15 @@ r = json.load(open(db + ".json"))
 assert r["conflicts"] == 3, r["conflicts"]
 PY
 }
+# Analyze and a dry run count the conflicts before anything changes.
+prepare probe.db
+"$FERRY" analyze -q --json --project "$PROJECT" --source in.jsonl --target sqlite:probe.db > analyze.json
+"$FERRY" run -q --dry-run --json --project "$PROJECT" --source in.jsonl --target sqlite:probe.db > dry.json
+python3 -c "
+import json
+a, d = json.load(open('analyze.json')), json.load(open('dry.json'))
+assert a['conflicts'] == 3, a
+assert d['conflicts'] == 3, d"
 for policy in skip overwrite merge-source merge-target; do
   prepare "$policy.db"
   case $policy in

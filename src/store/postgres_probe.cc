@@ -1,0 +1,64 @@
+// Copyright (c) the Ferry authors.
+//
+// Conflict counting against a PostgreSQL table (read only): one query per
+// batch, with the batch's keys and documents passed as two text arrays.
+
+#include "engine/batch_processor.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace ferry::internal {
+
+namespace {
+
+// A PostgreSQL array literal of text elements: {"a","b\"c"}.
+void AppendArrayElement(std::string_view s, std::string* out) {
+  if (out->size() > 1) out->push_back(',');
+  out->push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+class PostgresConflictProbe : public ConflictProbe {
+ public:
+  Status Open(const StoreUri& uri) {
+    FERRY_ASSIGN_OR_RETURN(db_, OpenPostgres(uri.conninfo, uri.display));
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT to_regclass($1) IS NOT NULL", {QuoteTable(uri.table)}));
+    exists_ = !rows.empty() && rows.rows[0][0] && (*rows.rows[0][0] == "t" || *rows.rows[0][0] == "true");
+    query_ = "SELECT count(*) FROM " + QuoteTable(uri.table) +
+             " t JOIN unnest($1::text[], $2::text[]) AS u(key, doc) ON t.key = u.key WHERE t.document <> u.doc::jsonb";
+    return Status::OK();
+  }
+  bool exists() const { return exists_; }
+  Result<uint64_t> Count(const BatchResult& b) override {
+    if (b.output_records.empty()) return uint64_t(0);
+    std::string keys = "{", docs = "{";
+    for (const OutputRecord& r : b.output_records) {
+      AppendArrayElement(std::string_view(b.keys).substr(r.key_offset, r.key_length), &keys);
+      AppendArrayElement(std::string_view(b.output).substr(r.offset, r.length), &docs);
+    }
+    keys.push_back('}');
+    docs.push_back('}');
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(query_, {keys, docs}));
+    return uint64_t(rows.empty() ? 0 : ToInt(rows.rows[0][0]));
+  }
+
+ private:
+  std::unique_ptr<SqlDb> db_;
+  std::string query_;
+  bool exists_ = false;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<ConflictProbe>> OpenPostgresConflictProbe(const StoreUri& target) {
+  auto probe = std::make_unique<PostgresConflictProbe>();
+  FERRY_RETURN_IF_ERROR(probe->Open(target));
+  if (!probe->exists()) return std::unique_ptr<ConflictProbe>();
+  return std::unique_ptr<ConflictProbe>(std::move(probe));
+}
+
+}  // namespace ferry::internal
