@@ -51,6 +51,10 @@ struct MigrationInfo {
   std::string to;
   std::vector<std::string> depends_on;
   bool critical = false;
+  // `on_failure: skip` (only for non-critical migrations): a record this
+  // migration fails on goes on without it (unchanged by it) instead of
+  // being rejected; the target schema still decides. Counted per migration.
+  bool skip_on_failure = false;
   // True when any step may drop data (its complement is then kept).
   bool lossy = false;
   // One entry per top-level step: the step's kind ("rename", "map" ...), and

@@ -181,6 +181,9 @@ struct RunReport {
   std::map<std::string, uint64_t> fields_added;
   std::map<std::string, uint64_t> fields_removed;
   std::map<std::string, uint64_t> fields_converted;
+  // Per `on_failure: skip` migration: records it failed on that went on
+  // without it.
+  std::map<std::string, uint64_t> skipped_migrations;
   std::vector<std::string> warnings;
   // The status that ended the run (OK when completed).
   Status final_status;

@@ -335,6 +335,10 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
       std::printf("  conflicts: %s (the target held a different document under the same key)\n",
                   Thousands(rep.conflicts).c_str());
     }
+    for (const auto& [m, n] : rep.skipped_migrations) {
+      std::printf("  %s records went on without migration '%s' (it failed on them; on_failure: skip)\n",
+                  Thousands(n).c_str(), m.c_str());
+    }
     if (!rep.rejects_by_code.empty()) {
       std::printf("Rejected by code:\n");
       PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);

@@ -61,6 +61,7 @@ void BatchResult::Clear(size_t versions) {
   fields_added.clear();
   fields_removed.clear();
   fields_converted.clear();
+  skipped_migrations.clear();
   has_first_reject = false;
   first_reject = RejectExample();
   first_reject_code = ErrorCode::kOk;
@@ -202,7 +203,16 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
     ctx_.Reset(arena_);
+    Value before;
+    if (mig.info.skip_on_failure) before = doc.DeepCopy(arena_);
     Status s = mig.steps->ApplyForward(doc, ctx_, &complement);
+    if (!s.ok() && mig.info.skip_on_failure) {
+      // A non-critical migration configured to be skipped: the record goes
+      // on as it was before it.
+      doc = before;
+      ++result->skipped_migrations[mig.info.id];
+      continue;
+    }
     if (!s.ok()) {
       Problem p;
       p.code = ErrorCode::kMigrationError;

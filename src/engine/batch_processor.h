@@ -77,6 +77,8 @@ struct BatchResult {
   std::map<std::string, uint64_t> fields_added;
   std::map<std::string, uint64_t> fields_removed;
   std::map<std::string, uint64_t> fields_converted;
+  // Records that went on without a failed `on_failure: skip` migration.
+  std::map<std::string, uint64_t> skipped_migrations;
   // The first rejected record (for the stop policy).
   bool has_first_reject = false;
   RejectExample first_reject;

@@ -178,6 +178,7 @@ inline void Merge(const BatchResult& b, const Project::Rep& rep, RunReport* r, u
   for (const auto& [p, n] : b.fields_added) r->fields_added[p] += n;
   for (const auto& [p, n] : b.fields_removed) r->fields_removed[p] += n;
   for (const auto& [p, n] : b.fields_converted) r->fields_converted[p] += n;
+  for (const auto& [m, n] : b.skipped_migrations) r->skipped_migrations[m] += n;
 }
 
 inline bool SameFile(const std::string& a, const std::string& b) {

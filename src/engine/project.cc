@@ -246,7 +246,7 @@ class Loader {
     std::set<std::string> ids;
     for (const auto& m : node) {
       if (!m.IsMap()) return Error(m, "each migration must be a mapping { id, from, to, steps }");
-      FERRY_RETURN_IF_ERROR(CheckKeys(m, {"id", "from", "to", "steps", "depends_on", "critical", "description"}, "a migration"));
+      FERRY_RETURN_IF_ERROR(CheckKeys(m, {"id", "from", "to", "steps", "depends_on", "critical", "on_failure", "description"}, "a migration"));
       CompiledMigration cm;
       cm.info.line = internal::YamlLine(m);
       FERRY_ASSIGN_OR_RETURN(cm.info.id, RequireString(m, "id", "a migration"));
@@ -268,6 +268,16 @@ class Loader {
       if (YAML::Node c = m["critical"]) {
         if (!c.IsScalar() || (c.Scalar() != "true" && c.Scalar() != "false")) return Error(c, where + ": 'critical' takes true or false");
         cm.info.critical = c.Scalar() == "true";
+      }
+      if (YAML::Node f = m["on_failure"]) {
+        if (!f.IsScalar() || (f.Scalar() != "reject" && f.Scalar() != "skip")) {
+          return Error(f, where + ": 'on_failure' takes reject (the default) or skip");
+        }
+        cm.info.skip_on_failure = f.Scalar() == "skip";
+        if (cm.info.skip_on_failure && cm.info.critical) {
+          return Error(f, where + " is critical: a critical migration cannot be skipped on failure; drop "
+                                  "'critical: true' or use 'on_failure: reject'");
+        }
       }
       if (YAML::Node deps = m["depends_on"]) {
         if (deps.IsScalar()) cm.info.depends_on.push_back(deps.Scalar());

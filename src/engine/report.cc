@@ -133,6 +133,7 @@ std::string RunReport::ToJson() const {
   j.End();
   j.Key("rejects_by_code").Counts(rejects_by_code);
   j.Key("reject_examples").Examples(reject_examples);
+  j.Key("skipped_migrations").Counts(skipped_migrations);
   if (dry_run || !fields_added.empty() || !fields_removed.empty() || !fields_converted.empty()) {
     j.Key("changes").Begin();
     j.Key("fields_added").Counts(fields_added);
