@@ -34,7 +34,9 @@
 // or object size), lower, upper, trim (ASCII), coalesce(a, b, ...) (first
 // value neither missing nor null), exists(path), concat(a, b, ...) (null
 // and missing append nothing), type(x) ("null", "boolean", "number",
-// "string", "array", "object" or "missing").
+// "string", "array", "object" or "missing"), starts_with(s, prefix) (false
+// when either is missing or null), byte_len(s) (length of the UTF-8 text in
+// bytes).
 //
 // Errors: Compile() returns PROJECT_ERROR "column N: ..." (1-based);
 // evaluation type errors (e.g. `"a" * 2`, division by zero) return

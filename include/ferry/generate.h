@@ -1,8 +1,9 @@
 // Copyright (c) the Ferry authors.
 //
-// Test-data generators behind `ferry generate`. Today: the workouts example
+// Test-data generators behind `ferry generate`: the workouts example
 // (docs: ../shared/examples/workouts/SPEC.md, section 4), the four legacy
-// workout shapes of the Physical Trainer migration plus their unified-1 form.
+// workout shapes of the Physical Trainer migration plus their unified-1 form;
+// and local-storage (below), browser localStorage exported per user.
 //
 // A generator writes JSON Lines: compact UTF-8 (no \u escapes for non-ASCII),
 // one document per line, each line ending in "\n". The bytes depend only on
@@ -111,6 +112,93 @@ Status GenerateWorkouts(const GenerateOptions& options,
                         const std::string& out_path,
                         const std::string& expect_rejects_path,
                         GenerateStats* stats);
+
+// ---------------------------------------------------------------------------
+// local-storage: a web app's browser localStorage, exported per user, one
+// item per line (examples/local-storage-to-postgres/README.md). Users
+// (u000001, ...; ids with gaps) have 5-40 items each: `settings`,
+// `journal:<date>`, `cache:recent-searches`, `cache:favorites`,
+// `draft:<name>-<n>` and a few other keys; the value is the JSON text the app
+// stored, as a string. About 10% of the users were exported by the older
+// exporter, in the export-v1 shape:
+//
+//   export-v2: {"id":"u000123/settings","userId":"u000123","storageKey":"settings",
+//               "value":"{\"theme\":\"dark\",...}","exportedAt":"2026-03-14T09:12:44Z"}
+//   export-v1: {"key":"settings","val":"{...}","user":"u000123","exported_at":"2025-11-02 18:40:12"}
+//
+// About 2% of the valid values are not compact JSON text (indented by
+// JSON.stringify(v, null, 2), or written with ", " separators and \u escapes by
+// a sync service): a migration keeps their original string as a complement.
+//
+// Bytes depend only on the options (same PRNG as the workouts generator).
+// Thread safety as for GenerateWorkouts.
+
+// What a local-storage run produces.
+enum class LocalStorageScenario : uint8_t {
+  // (all-valid) Every value is JSON text a migration accepts.
+  kAllValid = 0,
+  // (mixed, the default) As all-valid, plus about 0.5% corrupt values
+  // (truncated JSON text, bare words such as `undefined`, empty strings),
+  // 0.2% oversized values (cached feeds longer than
+  // kLocalStorageMaxValueLength characters), and 0.5% of the settings with a
+  // theme the app no longer knows ("high-contrast").
+  kMixed = 1,
+};
+
+// The command-line name of `scenario`: "all-valid" or "mixed".
+std::string_view LocalStorageScenarioName(LocalStorageScenario scenario);
+
+// Parses "all-valid" or "mixed" (exact). Errors: INVALID_ARGUMENT naming the
+// bad value and the valid ones.
+Result<LocalStorageScenario> ParseLocalStorageScenario(std::string_view name);
+
+// The longest value (in characters) the export schemas accept.
+inline constexpr size_t kLocalStorageMaxValueLength = 100000;
+
+struct LocalStorageOptions {
+  // Number of items (lines) to write. Default: 0 (an empty file).
+  uint64_t count = 0;
+  // PRNG seed; any value. Default: 0.
+  uint64_t seed = 0;
+  // Default: kMixed.
+  LocalStorageScenario scenario = LocalStorageScenario::kMixed;
+};
+
+// What a run wrote. Counts are items (lines) unless said otherwise.
+struct LocalStorageStats {
+  uint64_t items = 0;   // lines written
+  uint64_t users = 0;   // distinct users
+  uint64_t legacy = 0;  // items in the export-v1 shape (valid or not)
+  // Valid items by the kind a migration gives them.
+  uint64_t settings = 0;
+  uint64_t journal = 0;
+  uint64_t list = 0;
+  uint64_t draft = 0;
+  uint64_t other = 0;
+  // Valid items whose value is not compact JSON text (see above).
+  uint64_t non_compact = 0;
+  // Items a migration must reject: the value is not JSON text
+  // (MIGRATION_ERROR at /value); it is too long (VALIDATION_ERROR at /value,
+  // /val in export-v1); settings with an unknown theme (VALIDATION_ERROR at
+  // /data/theme after migration).
+  uint64_t corrupt = 0;
+  uint64_t oversized = 0;
+  uint64_t bad_theme = 0;
+  uint64_t bytes = 0;             // bytes written to the output
+  uint64_t expected_rejects = 0;  // == corrupt + oversized + bad_theme
+};
+
+// Writes `options.count` items to `out_path` (created or truncated). When
+// `expect_rejects_path` is non-empty, also writes there one line per item a
+// migration must reject, in input order:
+// {"id":"<userId>/<storageKey>","record":<1-based line>,"code":"MIGRATION_ERROR","pointer":"/value"}
+// (export-v1 items have no id member; theirs is computed the same way).
+// `stats` may be null; when given it is overwritten (also on failure).
+// O(1) memory regardless of count. Errors: IO_ERROR naming the path.
+Status GenerateLocalStorage(const LocalStorageOptions& options,
+                            const std::string& out_path,
+                            const std::string& expect_rejects_path,
+                            LocalStorageStats* stats);
 
 }  // namespace ferry
 

@@ -363,9 +363,43 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   return 0;
 }
 
+int RunGenerateLocalStorage(const GenerateOptions& g, const std::string& scenario, const std::string& output,
+                            const std::string& expect_rejects, bool json) {
+  LocalStorageOptions opts;
+  opts.count = g.count;
+  opts.seed = g.seed;
+  auto sc = ParseLocalStorageScenario(scenario);
+  if (!sc.ok()) return Fail(sc.status());
+  opts.scenario = sc.value();
+  LocalStorageStats st;
+  Status s = GenerateLocalStorage(opts, output == "-" ? "/dev/stdout" : output, expect_rejects, &st);
+  if (!s.ok()) return Fail(s);
+  if (output == "-") return 0;
+  auto n = [](uint64_t v) { return (unsigned long long)v; };
+  if (json) {
+    std::printf("{\"items\":%llu,\"bytes\":%llu,\"users\":%llu,\"legacy\":%llu,\"settings\":%llu,\"journal\":%llu,"
+                "\"list\":%llu,\"draft\":%llu,\"other\":%llu,\"non_compact\":%llu,\"corrupt\":%llu,"
+                "\"oversized\":%llu,\"bad_theme\":%llu,\"expected_rejects\":%llu}\n",
+                n(st.items), n(st.bytes), n(st.users), n(st.legacy), n(st.settings), n(st.journal), n(st.list),
+                n(st.draft), n(st.other), n(st.non_compact), n(st.corrupt), n(st.oversized), n(st.bad_theme),
+                n(st.expected_rejects));
+  } else {
+    std::printf("Wrote %s localStorage items of %s users (%s) to %s: export-v1 %s; settings %s, journal %s, "
+                "list %s, draft %s, other %s; corrupt %s, oversized %s, unknown theme %s\n",
+                Thousands(st.items).c_str(), Thousands(st.users).c_str(), Mb(st.bytes).c_str(), output.c_str(),
+                Thousands(st.legacy).c_str(), Thousands(st.settings).c_str(), Thousands(st.journal).c_str(),
+                Thousands(st.list).c_str(), Thousands(st.draft).c_str(), Thousands(st.other).c_str(),
+                Thousands(st.corrupt).c_str(), Thousands(st.oversized).c_str(), Thousands(st.bad_theme).c_str());
+  }
+  return 0;
+}
+
 int RunGenerate(const std::string& dataset, const GenerateOptions& g, const std::string& scenario,
                 const std::string& output, const std::string& expect_rejects, bool json) {
-  if (dataset != "workouts") return Fail(Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts"));
+  if (dataset == "local-storage") return RunGenerateLocalStorage(g, scenario, output, expect_rejects, json);
+  if (dataset != "workouts") {
+    return Fail(Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts, local-storage"));
+  }
   GenerateOptions opts = g;
   auto sc = ParseWorkoutsScenario(scenario);
   if (!sc.ok()) return Fail(sc.status());
@@ -476,10 +510,12 @@ int Main(int argc, char** argv) {
   std::string output = "-";
   std::string expect_rejects;
   bool gen_json = false;
-  generate->add_option("dataset", dataset, "data set: workouts")->required();
-  generate->add_option("-n,--count", gen.count, "documents")->capture_default_str();
+  generate->add_option("dataset", dataset, "data set: workouts | local-storage")->required();
+  generate->add_option("-n,--count", gen.count, "documents (local-storage: items)")->capture_default_str();
   generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")->capture_default_str();
-  generate->add_option("--scenario", scenario, "all-valid | mixed | malformed | large | already-migrated")
+  generate
+      ->add_option("--scenario", scenario,
+                   "workouts: all-valid | mixed | malformed | large | already-migrated; local-storage: all-valid | mixed")
       ->capture_default_str();
   generate->add_option("-o,--output", output, "output file (- for stdout)")->capture_default_str();
   generate->add_option("--expect-rejects", expect_rejects, "also write the ids a migration must reject");

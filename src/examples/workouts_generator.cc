@@ -12,16 +12,12 @@
 // the random stream is our own, so the bytes differ from the Python
 // generator's while the distributions agree.
 
-#include <fcntl.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <charconv>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "examples/generator_util.h"
 #include "ferry/generate.h"
 #include "ferry/json.h"
 
@@ -29,68 +25,11 @@ namespace ferry {
 
 namespace {
 
-// ---------------------------------------------------------------------------
-// PRNG: xoshiro256** seeded by splitmix64. Both are fully specified integer
-// algorithms, so the stream is the same on every platform.
-
-class Rng {
- public:
-  explicit Rng(uint64_t seed) {
-    uint64_t x = seed;
-    for (uint64_t& word : s_) word = SplitMix64(&x);
-  }
-
-  uint64_t Next() {
-    const uint64_t result = Rotl(s_[1] * 5, 7) * 9;
-    const uint64_t t = s_[1] << 17;
-    s_[2] ^= s_[0];
-    s_[3] ^= s_[1];
-    s_[1] ^= s_[2];
-    s_[0] ^= s_[3];
-    s_[2] ^= t;
-    s_[3] = Rotl(s_[3], 45);
-    return result;
-  }
-
-  // Uniform in [0, n), unbiased (Lemire's multiply-and-reject on 32 bits).
-  // REQUIRES: n > 0
-  uint32_t Below(uint32_t n) {
-    uint64_t m = uint64_t(uint32_t(Next() >> 32)) * n;
-    uint32_t low = uint32_t(m);
-    if (low < n) {
-      const uint32_t threshold = (0u - n) % n;
-      while (low < threshold) {
-        m = uint64_t(uint32_t(Next() >> 32)) * n;
-        low = uint32_t(m);
-      }
-    }
-    return uint32_t(m >> 32);
-  }
-
-  // Uniform in [lo, hi]. REQUIRES: lo <= hi, hi - lo < 2^32 - 1
-  int64_t Range(int64_t lo, int64_t hi) {
-    return lo + int64_t(Below(uint32_t(hi - lo + 1)));
-  }
-
-  // True with probability percent / 100.
-  bool Percent(uint32_t percent) { return Below(100) < percent; }
-
-  template <typename T, size_t N>
-  const T& Pick(const T (&table)[N]) {
-    return table[Below(uint32_t(N))];
-  }
-
- private:
-  static uint64_t Rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-  static uint64_t SplitMix64(uint64_t* x) {
-    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-
-  uint64_t s_[4];
-};
+using internal::AppendInt;
+using internal::AppendPadded;
+using internal::AppendTimestamp;
+using internal::BufferedFile;
+using internal::Rng;
 
 // ---------------------------------------------------------------------------
 // Vocabulary (gen_workouts.py). Names include non-ASCII text and a quote.
@@ -430,20 +369,6 @@ class Drawer {
 // ---------------------------------------------------------------------------
 // Serialisation.
 
-void AppendInt(int64_t v, std::string* out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  out->append(buf, size_t(r.ptr - buf));
-}
-
-// Appends `v` with at least `width` digits (zero-padded). REQUIRES: v >= 0
-void AppendPadded(uint64_t v, int width, std::string* out) {
-  char buf[24];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  const int digits = int(r.ptr - buf);
-  if (digits < width) out->append(size_t(width - digits), '0');
-  out->append(buf, size_t(digits));
-}
 
 // Weight in kg from half-kg units: an integer literal when whole, else "x.5".
 void AppendWeight(int halves, std::string* out) {
@@ -451,43 +376,6 @@ void AppendWeight(int halves, std::string* out) {
   if (halves % 2 != 0) out->append(".5");
 }
 
-// UTC calendar date of a day count since 1970-01-01 (Howard Hinnant's
-// civil_from_days).
-void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = int64_t(yoe) + era * 400 + (*m <= 2);
-}
-
-// "YYYY-MM-DD" + sep + "HH:MM:SS" + (iso ? "Z" : ""), quoted.
-// REQUIRES: epoch >= 0 (our range is 2016-2023).
-void AppendTimestamp(int64_t epoch, bool iso, std::string* out) {
-  constexpr int64_t kSecondsPerDay = 86400;
-  int64_t y;
-  unsigned mo, d;
-  CivilFromDays(epoch / kSecondsPerDay, &y, &mo, &d);
-  const int64_t secs = epoch % kSecondsPerDay;
-  out->push_back('"');
-  AppendPadded(uint64_t(y), 4, out);
-  out->push_back('-');
-  AppendPadded(mo, 2, out);
-  out->push_back('-');
-  AppendPadded(d, 2, out);
-  out->push_back(iso ? 'T' : ' ');
-  AppendPadded(uint64_t(secs / 3600), 2, out);
-  out->push_back(':');
-  AppendPadded(uint64_t(secs / 60 % 60), 2, out);
-  out->push_back(':');
-  AppendPadded(uint64_t(secs % 60), 2, out);
-  if (iso) out->push_back('Z');
-  out->push_back('"');
-}
 
 class Writer {
  public:
@@ -865,70 +753,6 @@ class Writer {
   const Literals& lit_;
 };
 
-// ---------------------------------------------------------------------------
-// Output: a file written through a large buffer.
-
-class BufferedFile {
- public:
-  static constexpr size_t kBufferSize = size_t(1) << 20;
-
-  BufferedFile() = default;
-  ~BufferedFile() {
-    if (fd_ >= 0) ::close(fd_);
-  }
-  BufferedFile(const BufferedFile&) = delete;
-  BufferedFile& operator=(const BufferedFile&) = delete;
-
-  Status Open(const std::string& path) {
-    path_ = path;
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd_ < 0) return Error("cannot open");
-    buf_.reserve(kBufferSize + 64 * 1024);
-    return Status::OK();
-  }
-
-  // The caller appends here, then calls MaybeFlush().
-  std::string* buffer() { return &buf_; }
-
-  Status MaybeFlush() { return buf_.size() >= kBufferSize ? Flush() : Status::OK(); }
-
-  Status Close() {
-    Status s = Flush();
-    const int fd = fd_;
-    fd_ = -1;
-    if (::close(fd) != 0 && s.ok()) s = Error("cannot close");
-    return s;
-  }
-
-  uint64_t bytes() const { return written_ + buf_.size(); }
-
- private:
-  Status Flush() {
-    const char* p = buf_.data();
-    size_t left = buf_.size();
-    while (left > 0) {
-      const ssize_t n = ::write(fd_, p, left);
-      if (n < 0) {
-        if (errno == EINTR) continue;
-        return Error("cannot write");
-      }
-      p += n;
-      left -= size_t(n);
-    }
-    written_ += buf_.size();
-    buf_.clear();
-    return Status::OK();
-  }
-
-  Status Error(const char* what) const {
-    return Status::IoError(std::string(what) + " " + path_ + ": " + std::strerror(errno));
-  }
-
-  std::string path_;
-  int fd_ = -1;
-  std::string buf_;
-  uint64_t written_ = 0;
-};
 
 // Which legacy shape a defect needs (gen_workouts.py draws the rest from the
 // normal mix).

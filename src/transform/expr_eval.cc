@@ -667,6 +667,32 @@ class Evaluator {
         *out = EV::Of(Value::StringView(TypeName(x)));
         return Status::OK();
       }
+      case Func::kStartsWith: {
+        EV x, prefix;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &prefix));
+        if (IsNullish(x) || IsNullish(prefix)) {
+          *out = EV::Of(Value::Bool(false));
+          return Status::OK();
+        }
+        if (!IsString(x) || !IsString(prefix)) {
+          return Error(n, "starts_with() expects strings, got " + std::string(TypeName(x)) + " and " +
+                              std::string(TypeName(prefix)));
+        }
+        *out = EV::Of(Value::Bool(x.v.AsString().starts_with(prefix.v.AsString())));
+        return Status::OK();
+      }
+      case Func::kByteLen: {
+        EV x;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        if (IsNullish(x)) {
+          *out = EV::Of(Value::Null());
+          return Status::OK();
+        }
+        if (!IsString(x)) return Error(n, "byte_len() expects a string, got " + std::string(TypeName(x)));
+        *out = EV::Int(int64_t(x.v.AsString().size()));
+        return Status::OK();
+      }
     }
     return Status::Internal("bad function");
   }

@@ -306,6 +306,8 @@ const KindEntry kKinds[] = {
      NewDatetimeStep, ""},
     {{"to_string", "{field}", "number -> string with the same characters"}, NewToStringStep, "field"},
     {{"to_number", "{field}", "numeric string -> number with the same characters"}, NewToNumberStep, "field"},
+    {{"parse_json", "{field}", "string holding JSON text -> the value it encodes (back: compact JSON text)"},
+     NewParseJsonStep, "field"},
     {{"set", "{field, expr}", "set a field to the value of an expression"}, NewSetStep, ""},
     {{"keep", "{fields}", "drop every member not listed (lossy)"}, NewKeepStep, "fields"},
     {{"when", "{if, then, else?}", "apply one of two step lists depending on an expression"}, NewWhenStep, ""},

@@ -172,6 +172,7 @@ Result<std::unique_ptr<Step>> NewUpperStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewDatetimeStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewToStringStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewToNumberStep(SpecReader& spec, CompileEnv& env);
+Result<std::unique_ptr<Step>> NewParseJsonStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewSetStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewKeepStep(SpecReader& spec, CompileEnv& env);
 Result<std::unique_ptr<Step>> NewWhenStep(SpecReader& spec, CompileEnv& env);

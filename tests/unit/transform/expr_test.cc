@@ -114,6 +114,23 @@ TEST(ExprTest, StringFunctions) {
   EXPECT_EQ(Eval("s + n").substr(0, 5), "ERROR");
 }
 
+TEST(ExprTest, PrefixAndByteLength) {
+  EXPECT_EQ(Eval("starts_with(s, 'H')"), "true");
+  EXPECT_EQ(Eval("starts_with(s, 'Hi!')"), "false");
+  EXPECT_EQ(Eval("starts_with(s, '')"), "true");
+  EXPECT_EQ(Eval("starts_with('journal:2026-03-14', 'journal:')"), "true");
+  EXPECT_EQ(Eval("starts_with(n, 'x')"), "false");
+  EXPECT_EQ(Eval("starts_with(missing, 'x')"), "false");
+  EXPECT_EQ(Eval("starts_with(a, 'x')"),
+            "ERROR expression 'starts_with(a, 'x')': column 1: starts_with() expects strings, got number and string");
+  EXPECT_EQ(Eval("starts_with(s)"), "COMPILE column 1: starts_with() takes 2 arguments, got 1");
+  EXPECT_EQ(Eval("byte_len('h\xc3\xa9')"), "3");
+  EXPECT_EQ(Eval("len('h\xc3\xa9')"), "2");
+  EXPECT_EQ(Eval("byte_len('')"), "0");
+  EXPECT_EQ(Eval("byte_len(n)"), "null");
+  EXPECT_EQ(Eval("byte_len(e)"), "ERROR expression 'byte_len(e)': column 1: byte_len() expects a string, got array");
+}
+
 TEST(ExprTest, RuntimeErrorsAreMigrationErrors) {
   auto compiled = Expression::Compile("a / (b - 3)");
   ASSERT_TRUE(compiled.ok());

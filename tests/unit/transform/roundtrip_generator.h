@@ -54,7 +54,9 @@ inline const std::vector<std::string>& Scalars() {
       "1567509936", "-86400", "1.5e9", "253402300800", "\"\"", "\"a\"", "\"MiXed Case\"", "\"  padded \"",
       "\"12\"", "\"1.50\"", "\"-0\"", "\"12a\"", "\"2019-09-03 11:05:36\"", "\"2020-02-30 00:00:00\"",
       "\"2021-06-01T10:00:00Z\"", "\"x y\"", "\"\\u00e9\\u65e5\\ud83d\\ude00\"", "\"tab\\t\\\"q\\\"\"",
-      "\"exercise\"", "\"work\"", "\"kg\""};
+      "\"exercise\"", "\"work\"", "\"kg\"",
+      // JSON text in strings (parse_json): compact, spaced with \u escapes, a scalar.
+      R"J("{\"a\":[1,2.50,null],\"s\":\"\u00e9\"}")J", R"J("[1, {\"b\" : \"\\u00e9\"}]")J", "\"true\""};
   return s;
 }
 
@@ -144,7 +146,7 @@ inline std::string KeyList(Chooser& c) {
 inline const std::vector<std::string>& StepKindNames() {
   static const std::vector<std::string> k = {"add", "remove", "rename", "hoist", "plunge", "wrap", "head",
                                              "in", "map", "convert", "keys", "trim", "lower", "upper", "datetime",
-                                             "to_string", "to_number", "set", "keep", "when"};
+                                             "to_string", "to_number", "parse_json", "set", "keep", "when"};
   return k;
 }
 
@@ -203,6 +205,8 @@ inline std::string GenStep(Chooser& c, const std::string& kind, int depth) {
       p += "}";
     }
   } else if (kind == "head" || kind == "trim" || kind == "lower" || kind == "upper" || kind == "to_string") {
+    p = "{\"field\":" + Q(c.Below(4) == 0 ? "$" : Field(c)) + "}";
+  } else if (kind == "parse_json") {
     p = "{\"field\":" + Q(c.Below(4) == 0 ? "$" : Field(c)) + "}";
   } else if (kind == "to_number") {
     p = "{\"field\":" + Q(Field(c)) + "}";

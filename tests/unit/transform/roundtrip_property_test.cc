@@ -112,6 +112,8 @@ const Lossless kLossless[] = {
      [](test::Chooser& c) { return WithMembers(c, "\"N\":" + c.Pick<std::string>({"0", "-0", "1.50", "1e2"})); }},
     {"to_number", R"J([{"to_number": "N"}])J",
      [](test::Chooser& c) { return WithMembers(c, "\"N\":" + c.Pick<std::string>({"\"0\"", "\"-0\"", "\"1.5E3\""})); }},
+    {"parse_json", R"J([{"parse_json": "J"}])J",
+     [](test::Chooser& c) { return WithMembers(c, "\"J\":" + test::Q(Canonical(Value1(c)))); }},
     {"set", R"J([{"set": {"field": "NEW", "expr": "count(xs) + 1"}}])J", [](test::Chooser& c) { return test::GenDoc(c); }},
     {"convert", R"J([{"convert": {"field": "U", "mapping": {"kg": "KG", "lb": "LB"}}}])J",
      [](test::Chooser& c) { return WithMembers(c, "\"U\":" + c.Pick<std::string>({"\"kg\"", "\"lb\""})); }},

@@ -196,6 +196,81 @@ TEST(NumberStringStepTest, SameCharactersBothWays) {
   ExpectError(R"([{"to_number": "n"}])", R"({"n":"12a"})", "/n", "to_number: \"12a\" is not a number");
 }
 
+TEST(ParseJsonStepTest, CompactTextBecomesTheValueAndComesBackWithoutComplement) {
+  Expect(R"([{"parse_json": {"field": "value"}}])",
+         R"({"id":"u1/settings","value":"{\"theme\":\"dark\",\"fontSize\":16,\"n\":[1.50,-0,1e2,null,true]}"})",
+         R"({"id":"u1/settings","value":{"theme":"dark","fontSize":16,"n":[1.50,-0,1e2,null,true]}})");
+  // Every kind of JSON text, non-ASCII raw and the escapes JSON requires.
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"\"Zürich \\\"Ost\\\"\\n😀\""})", R"({"v":"Zürich \"Ost\"\n😀"})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"280"})", R"({"v":280})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"null"})", R"({"v":null})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"[]"})", R"({"v":[]})");
+  // Member order and duplicate keys are kept as parsed.
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"{\"b\":1,\"a\":2,\"b\":3}"})", R"({"v":{"b":1,"a":2,"b":3}})");
+  // Nested paths, `$` inside map, an absent field.
+  Expect(R"([{"parse_json": "a.b"}])", R"({"a":{"b":"{\"x\":1}"}})", R"({"a":{"b":{"x":1}}})");
+  Expect(R"([{"map": {"field": "xs", "steps": [{"parse_json": "$"}]}}])", R"({"xs":["1","[2]","\"3\""]})",
+         R"({"xs":[1,[2],"3"]})");
+  Expect(R"([{"parse_json": "v"}])", R"({"w":"{"})", R"({"w":"{"})");
+}
+
+TEST(ParseJsonStepTest, OtherSpellingsKeepTheOriginalString) {
+  // Indentation, Python's separators, \u escapes, surrounding whitespace.
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"{\n  \"a\": 1\n}"})", R"({"v":{"a":1}})",
+         R"({"0":"{\n  \"a\": 1\n}"})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"{\"a\": [1, 2]}"})", R"({"v":{"a":[1,2]}})", R"({"0":"{\"a\": [1, 2]}"})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"[\"\\u00e9\\/\"]"})", R"({"v":["é/"]})", R"({"0":"[\"\\u00e9\\/\"]"})");
+  Expect(R"([{"parse_json": "v"}])", R"({"v":" 1 "})", R"({"v":1})", R"({"0":" 1 "})");
+  // Only the steps that lost something have an entry.
+  Expect(R"([{"parse_json": "a"}, {"parse_json": "b"}])", R"({"a":"[1]","b":"[ 2 ]"})", R"({"a":[1],"b":[2]})",
+         R"({"1":"[ 2 ]"})");
+}
+
+TEST(ParseJsonStepTest, InvalidTextIsAMigrationErrorAtTheField) {
+  const char* steps = R"([{"parse_json": {"field": "value"}}])";
+  ExpectError(steps, R"({"value":"{\"theme\":\"da"})", "/value", "not valid JSON text: ");
+  ExpectError(steps, R"({"value":""})", "/value", "not valid JSON text: the string is empty");
+  ExpectError(steps, R"({"value":"undefined"})", "/value", "in \"undefined\"");
+  ExpectError(steps, R"({"value":"[object Object]"})", "/value", "not valid JSON text");
+  ExpectError(steps, R"({"value":"[1] 2"})", "/value", "not valid JSON text");
+  ExpectError(steps, R"({"value":"{\"a\":1}}"})", "/value", "not valid JSON text");
+  ExpectError(steps, R"({"value":"NaN"})", "/value", "not valid JSON text");
+  ExpectError(steps, R"({"value":42})", "/value", "not valid JSON text: expected a string holding JSON text, got number");
+  ExpectError(steps, R"({"value":null})", "/value", "got null");
+  ExpectError(R"([{"map": {"field": "xs", "steps": [{"parse_json": "v"}]}}])", R"({"xs":[{"v":"1"},{"v":"tru"}]})",
+              "/xs/1/v", "not valid JSON text");
+  // Long texts are quoted in part, cut at a character boundary.
+  std::string long_text = "[\\\"" + std::string(37, 'x') + "é" + std::string(100, 'y');
+  ExpectError(steps, "{\"value\":\"" + long_text + "\"}", "/value",
+              "in \"[\\\"" + std::string(37, 'x') + "...\"");
+}
+
+TEST(ParseJsonStepTest, ErrorMessageStartsWithThePointer) {
+  auto list = MustCompile(R"([{"parse_json": "value"}])");
+  ASSERT_NE(list, nullptr);
+  Arena arena;
+  Value doc = test::ParseJson(R"({"value":"{\"a\":"})", arena);
+  Value comp;
+  Status s = list->ApplyForward(doc, arena, &comp);
+  EXPECT_EQ(s.code(), ErrorCode::kMigrationError);
+  EXPECT_EQ(s.message().rfind("/value: not valid JSON text: ", 0), 0u) << s.message();
+}
+
+TEST(ParseJsonStepTest, BackwardWritesCompactTextAndChecksTheComplement) {
+  auto list = MustCompile(R"([{"parse_json": "v"}])");
+  ASSERT_NE(list, nullptr);
+  ASSERT_FALSE(list->lossy());
+  Arena arena;
+  Value doc = test::ParseJson(R"({"v":{"a":[1, "é\"", {}]}})", arena);
+  ASSERT_OK(list->ApplyBackward(doc, Value(), arena));
+  EXPECT_EQ(ToJson(doc), R"({"v":"{\"a\":[1,\"é\\\"\",{}]}"})");
+  Value bad = test::ParseJson(R"({"0":[1]})", arena);
+  EXPECT_EQ(list->ApplyBackward(doc, bad, arena).code(), ErrorCode::kRollbackError);
+  EXPECT_EQ(test::CompileError(R"([{"parse_json": {}}])"), "steps[0].parse_json: missing \"field\"");
+  EXPECT_EQ(test::CompileError(R"([{"parse_json": {"field": "v", "strict": true}}])"),
+            "steps[0].parse_json: unknown parameter \"strict\"");
+}
+
 TEST(SetStepTest, ComputedFieldAndOverwrittenValue) {
   Expect(R"([{"set": {"field": "total", "expr": "sum(xs.n) * 2"}}])", R"({"xs":[{"n":1},{"n":2.5}]})",
          R"({"xs":[{"n":1},{"n":2.5}],"total":7})");
@@ -283,7 +358,7 @@ TEST(CompileStepsTest, KindsAreListed) {
   for (const StepKindInfo& k : StepKinds()) names.push_back(k.name);
   for (std::string_view want : {"add", "remove", "rename", "hoist", "plunge", "wrap", "head", "in", "map",
                                 "convert", "keys", "trim", "lower", "upper", "datetime", "to_string", "to_number",
-                                "set", "keep", "when", "call"}) {
+                                "parse_json", "set", "keep", "when", "call"}) {
     EXPECT_NE(std::find(names.begin(), names.end(), want), names.end()) << want;
   }
 }
