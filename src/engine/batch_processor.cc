@@ -49,6 +49,7 @@ void BatchResult::Clear(size_t versions) {
   output.clear();
   output_records.clear();
   keys.clear();
+  rejected_keys.clear();
   end_position.clear();
   rejects.clear();
   complements.clear();
@@ -124,6 +125,7 @@ void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::st
 void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
                                    BatchResult* result) {
   ++result->records;
+  source_key_ = source_key;
   Result<Value> parsed = parser_.ParsePadded(text, arena_);
   if (!parsed.ok()) {
     Problem p;
@@ -269,6 +271,7 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
                             const Problem& problem, BatchResult* result) {
   ++result->rejected;
   if (version >= 0) ++result->version_rejected[size_t(version)];
+  if (options_.index_output && !source_key_.empty()) result->rejected_keys.emplace_back(source_key_);
   std::string code(ErrorCodeName(problem.code));
   ++result->rejects_by_code[code];
 

@@ -61,6 +61,8 @@ struct BatchResult {
   // their keys (the source row's key, else the document's key field).
   std::vector<OutputRecord> output_records;
   std::string keys;
+  // With index_output: the source row keys of rejected records (tables only).
+  std::vector<std::string> rejected_keys;
   // The source position after the batch (RecordBatchInput::end_position).
   std::string end_position;
   uint64_t records = 0;
@@ -113,7 +115,8 @@ class BatchProcessor {
   Arena arena_;
   StepContext ctx_;
   std::vector<SchemaError> errors_;
-  std::string record_complements_;  // this record's complement lines until it is accepted
+  std::string record_complements_;
+  std::string_view source_key_;  // the current record's source row key  // this record's complement lines until it is accepted
 };
 
 }  // namespace ferry::internal

@@ -24,6 +24,7 @@
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "store/sql.h"
 #include "store/state.h"
 #include "store/store.h"
 #include "ferry/run.h"
@@ -407,7 +408,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   struct Release {
     internal::StateStore* state;
     std::string resource, owner;
-    ~Release() { (void)state->ReleaseLease(resource, owner); }
+    ~Release() {
+      (void)internal::WithRetries(2, [&] { return state->ReleaseLease(resource, owner); });
+    }
   } release{state.get(), out->identity, owner};
 
   const bool array_out = out->kind == internal::StoreKind::kFile && out->file.format == internal::FileFormat::kJsonArray;
@@ -584,7 +587,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   if (final_status.ok()) {
     progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
     // Publish only while the lease is still ours.
-    final_status = state->Heartbeat(out->identity, owner, options.lease_ttl_ms);
+    final_status = internal::WithRetries(options.retries, [&] {
+      return state->Heartbeat(out->identity, owner, options.lease_ttl_ms);
+    });
     if (final_status.ok()) final_status = sink->Publish();
     if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
     if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
@@ -615,7 +620,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   SetStatus(&report, final_status);
 
   if (final_status.code() != ErrorCode::kLocked) {
-    Status s = state->FinishRun(report.run_id, report.status, report.ToJson());
+    const std::string report_json = report.ToJson();
+    Status s = internal::WithRetries(options.retries, [&] {
+      return state->FinishRun(report.run_id, report.status, report_json);
+    });
     if (!s.ok()) report.warnings.push_back("could not record the run's end: " + s.ToString());
     (void)state->Audit(report.run_id, report.status, final_status.ok() ? "" : final_status.ToString());
     if (report.status == "completed") {
@@ -638,7 +646,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         h.duration_ms = int64_t(report.seconds * 1000);
         h.records = int64_t(records);
         h.success = true;
-        Status hs = state->AddHistory(h);
+        Status hs = internal::WithRetries(options.retries, [&] { return state->AddHistory(h); });
         if (!hs.ok()) report.warnings.push_back("could not record history: " + hs.ToString());
       }
     }
@@ -663,7 +671,10 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
     }
   }
   Driver driver{rep, options, {}, ResolveThreads(options.threads)};
-  driver.process.transform = probe != nullptr;
+  // Analyze migrates every record in memory (nothing is written), so that
+  // what only the steps or the target schema find (MIGRATION_ERROR, invalid
+  // after migration) is counted too; validate only validates.
+  driver.process.transform = force_version < 0;
   driver.process.write_output = probe != nullptr;
   driver.process.index_output = probe != nullptr;
   driver.process.write_rejects = false;

@@ -69,7 +69,6 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
     FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
     internal::Driver driver{rep, options, {}, internal::ResolveThreads(options.threads)};
     driver.process.write_output = true;
-    driver.process.write_rejects = in_place;
     driver.process.index_output = true;
     driver.process.validate_before = options.validate_before;
     driver.process.validate_after = options.validate_after;
@@ -89,22 +88,8 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
         auto d = CanonicalDigest(parser, arena, std::string_view(b.output).substr(r.offset, r.length));
         if (d) expected[key] = *d;
       }
-      if (in_place && !b.rejects.empty()) {
-        // Reject lines carry the key as JSON (the document's key field).
-        size_t pos = 0;
-        while (pos < b.rejects.size()) {
-          size_t nl = b.rejects.find('\n', pos);
-          std::string_view line(b.rejects.data() + pos, (nl == std::string::npos ? b.rejects.size() : nl) - pos);
-          arena.Reset();
-          auto v = parser.Parse(line, arena);
-          if (v.ok() && v.value().IsObject()) {
-            const Value* k = v.value().Find("key");
-            if (k != nullptr && k->IsString()) rejected_keys[std::string(k->AsString())] = true;
-            else if (k != nullptr && k->IsNumber()) rejected_keys[std::string(k->NumberLiteral())] = true;
-          }
-          if (nl == std::string::npos) break;
-          pos = nl + 1;
-        }
+      if (in_place) {
+        for (const std::string& k : b.rejected_keys) rejected_keys[k] = true;
       }
       progress.Tick(acc.input, acc.bytes_in);
       return Status::OK();

@@ -22,3 +22,14 @@ snapshot() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum);
 # Node.js peer (../shared/peers/peers/migrate.mjs): the reference migration.
 peer() { node "$SHARED/peers/peers/migrate.mjs" "$1" "$2" "$3" 2>/dev/null; }
 have_node() { command -v node > /dev/null 2>&1; }
+# PostgreSQL (tests whose "# group:" line says postgres run with the ctest
+# fixture that starts a throwaway cluster; its URI is in $FERRY_PG_URI_FILE).
+# pg_database NAME: creates a fresh database NAME_<pid> there; prints its URI.
+pg_database() {
+  [ -s "${FERRY_PG_URI_FILE:-}" ] || fail "no PostgreSQL test cluster (FERRY_PG_URI_FILE=${FERRY_PG_URI_FILE:-unset})"
+  local base name
+  base=$(cat "$FERRY_PG_URI_FILE")
+  name="$1_$$"
+  psql "$base" -Xq -v ON_ERROR_STOP=1 -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $name" -c "CREATE DATABASE $name" > /dev/null
+  echo "${base%/*}/$name"
+}

@@ -26,13 +26,16 @@ gen = json.load(open("gen.json"))
 assert gen["items"] == 20000, gen
 assert gen["corrupt"] > 0 and gen["oversized"] > 0 and gen["legacy"] > 0 and gen["non_compact"] > 0, gen
 
-# analyze: both source versions, and the oversized values (a schema check) by code.
+# analyze: both source versions; it migrates in memory, so it counts every reject the run will make.
 a = json.load(open("analyze.json"))
 assert a["records"] == 20000, a
 assert set(a["versions"]) == {"export-v1", "export-v2"}, a["versions"]
 assert a["versions"]["export-v1"]["count"] == gen["legacy"], (a["versions"], gen)
 assert a["versions"]["export-v2"]["count"] == 20000 - gen["legacy"], a["versions"]
-assert a["invalid_by_code"] == {"VALIDATION_ERROR": gen["oversized"]}, (a["invalid_by_code"], gen)
+r0 = json.load(open("report.json"))
+assert a["invalid_by_code"] == r0["rejects_by_code"], (a["invalid_by_code"], r0["rejects_by_code"])
+assert a["invalid_by_code"]["MIGRATION_ERROR"] == gen["corrupt"], (a["invalid_by_code"], gen)
+assert a["migration_needed"] and a["recommended_preset"] == "recommended", a
 
 # plan: both paths lossless.
 p = json.load(open("plan.json"))
