@@ -47,7 +47,7 @@ run() {  # name n cmd
   echo "-- $name" >&2
   rows+=("$(timeit "$name" "$RUNS" "$bytes" "$n" "$cmd")")
 }
-P="--project $ROOT/examples/workouts"
+P="--project $ROOT/examples/workouts --state $DATA/state.db"
 for n in "$N_SMALL" "$N"; do
   f="$DATA/w$n.jsonl"; o="$DATA/out"
   run "ferry_recommended_$n" "$n" "$FERRY run -q $P --source $f --target $o/ferry_$n.jsonl --rejects $o/ferry_$n.rej.jsonl"
