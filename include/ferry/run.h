@@ -25,6 +25,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -51,6 +52,19 @@ enum class ConflictPolicy : uint8_t {
   kOverwrite = 1,  // replace it
   kMerge = 2,      // deep-merge objects; `prefer` decides leaves present in both
   kFail = 3,       // stop the run (CONFLICT); it stays resumable
+  kAsk = 4,        // ask RunOptions::ask for each conflict
+};
+
+// What `ask` is shown, and what it answers.
+struct ConflictQuestion {
+  std::string key;
+  std::string target_document;  // JSON text in the target now
+  std::string source_document;  // JSON text the run would write
+};
+enum class ConflictAnswer : uint8_t {
+  kSkip, kOverwrite, kMerge,
+  kSkipAll, kOverwriteAll, kMergeAll,  // the same for every later conflict of the run
+  kAbort,                              // stop the run (CANCELLED; resumable)
 };
 const char* ConflictPolicyName(ConflictPolicy p);
 Result<ConflictPolicy> ParseConflictPolicy(std::string_view s);
@@ -82,6 +96,9 @@ struct RunOptions {
   uint32_t commit_records = 20000;
   ConflictPolicy on_conflict = ConflictPolicy::kSkip;
   bool prefer_source = true;  // kMerge
+  // kAsk: called on the coordinating thread for each conflict (before the
+  // batch is written). Required for kAsk.
+  std::function<ConflictAnswer(const ConflictQuestion&)> ask;
   // Retries of transient store errors (connection lost, busy, deadlock).
   uint32_t retries = 5;
   // Reject file (JSON Lines), "" for none. Ignored by a dry run.

@@ -6,6 +6,8 @@
 
 #include "cli/cli.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -241,6 +243,27 @@ int RunVerify(const Common& c, const DataOptions& d, const std::string& target, 
   return v.in_sync_status() ? 0 : ExitCodeFor(ErrorCode::kConflict);
 }
 
+// --on-conflict ask: one question per conflict on the terminal.
+ConflictAnswer AskOnTerminal(const ConflictQuestion& q) {
+  auto clip = [](const std::string& s) { return s.size() > 300 ? s.substr(0, 300) + "..." : s; };
+  for (;;) {
+    std::fprintf(stderr,
+                 "\nConflict: key %s already holds a different document in the target.\n  target: %s\n  source: %s\n"
+                 "[s]kip, [o]verwrite, [m]erge (S, O, M: the same for all the rest), [a]bort? ",
+                 q.key.c_str(), clip(q.target_document).c_str(), clip(q.source_document).c_str());
+    std::fflush(stderr);
+    std::string line;
+    if (!std::getline(std::cin, line)) return ConflictAnswer::kAbort;
+    if (line == "s") return ConflictAnswer::kSkip;
+    if (line == "o") return ConflictAnswer::kOverwrite;
+    if (line == "m") return ConflictAnswer::kMerge;
+    if (line == "S") return ConflictAnswer::kSkipAll;
+    if (line == "O") return ConflictAnswer::kOverwriteAll;
+    if (line == "M") return ConflictAnswer::kMergeAll;
+    if (line == "a") return ConflictAnswer::kAbort;
+  }
+}
+
 struct RunArgs {
   std::string target;
   std::string rejects;
@@ -290,6 +313,13 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   auto conflict = ParseConflictPolicy(a.on_conflict);
   if (!conflict.ok()) return Fail(conflict.status());
   o.on_conflict = conflict.value();
+  if (o.on_conflict == ConflictPolicy::kAsk) {
+    if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
+      return Fail(Status::InvalidArgument(
+          "--on-conflict ask needs a terminal to ask on; choose skip, overwrite, merge or fail"));
+    }
+    o.ask = AskOnTerminal;
+  }
   if (a.prefer != "source" && a.prefer != "target") {
     return Fail(Status::InvalidArgument("--prefer takes source or target"));
   }
@@ -467,7 +497,7 @@ int Main(int argc, char** argv) {
                                          "and source is resumed automatically)");
   run->add_flag("--restart", ra.restart, "abandon an unfinished run on the target and start over");
   run->add_option("--on-conflict", ra.on_conflict,
-                  "the target holds the key with another document: skip | overwrite | merge | fail")
+                  "the target holds the key with another document: skip | overwrite | merge | fail | ask")
       ->capture_default_str();
   run->add_option("--prefer", ra.prefer, "--on-conflict merge: which side wins a field present in both: source | target")
       ->capture_default_str();

@@ -24,6 +24,7 @@
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "store/json_merge.h"
 #include "store/sql.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -209,6 +210,7 @@ internal::SinkOptions::OnConflict ToSinkPolicy(ConflictPolicy p) {
     case ConflictPolicy::kOverwrite: return internal::SinkOptions::OnConflict::kOverwrite;
     case ConflictPolicy::kMerge: return internal::SinkOptions::OnConflict::kMerge;
     case ConflictPolicy::kFail: return internal::SinkOptions::OnConflict::kFail;
+    case ConflictPolicy::kAsk: return internal::SinkOptions::OnConflict::kOverwrite;  // decided before staging
   }
   return internal::SinkOptions::OnConflict::kSkip;
 }
@@ -231,6 +233,58 @@ void SetStatus(RunReport* report, const Status& final_status) {
   report->status = final_status.ok() || final_status.code() == ErrorCode::kRejected
                        ? "completed"
                        : (final_status.IsCancelled() ? "cancelled" : "failed");
+}
+
+// `ask`: puts each conflict of the batch to options.ask (an "... all" answer
+// sticks for the rest of the run) and returns the batch to stage: skipped
+// records left out, merged ones replaced. Sets *abort when asked to stop.
+Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<internal::FoundConflict>& found,
+                                     const RunOptions& options, std::optional<ConflictAnswer>* sticky, bool* abort) {
+  std::vector<int> action(b.output_records.size(), 0);  // 0 write, 1 skip, 2 merge
+  std::vector<std::string> merged(b.output_records.size());
+  for (const internal::FoundConflict& c : found) {
+    const internal::OutputRecord& r = b.output_records[c.record];
+    ConflictAnswer a;
+    if (sticky->has_value()) {
+      a = **sticky;
+    } else {
+      ConflictQuestion q{b.keys.substr(r.key_offset, r.key_length), c.target_document,
+                         b.output.substr(r.offset, r.length)};
+      a = options.ask(q);
+      if (a == ConflictAnswer::kSkipAll || a == ConflictAnswer::kOverwriteAll || a == ConflictAnswer::kMergeAll) {
+        *sticky = a;
+      }
+    }
+    switch (a) {
+      case ConflictAnswer::kAbort: *abort = true; return b;
+      case ConflictAnswer::kSkip:
+      case ConflictAnswer::kSkipAll: action[c.record] = 1; break;
+      case ConflictAnswer::kMerge:
+      case ConflictAnswer::kMergeAll: {
+        FERRY_ASSIGN_OR_RETURN(merged[c.record], internal::MergeJson(c.target_document, b.output.substr(r.offset, r.length),
+                                                                      options.prefer_source));
+        action[c.record] = 2;
+        break;
+      }
+      case ConflictAnswer::kOverwrite:
+      case ConflictAnswer::kOverwriteAll: break;
+    }
+  }
+  BatchResult out;
+  for (size_t i = 0; i < b.output_records.size(); ++i) {
+    if (action[i] == 1) continue;
+    internal::OutputRecord r = b.output_records[i];
+    std::string_view doc = action[i] == 2 ? std::string_view(merged[i]) : std::string_view(b.output).substr(r.offset, r.length);
+    std::string_view key = std::string_view(b.keys).substr(r.key_offset, r.key_length);
+    r.offset = uint32_t(out.output.size());
+    r.length = uint32_t(doc.size());
+    out.output.append(doc);
+    out.output.push_back('\n');
+    r.key_offset = uint32_t(out.keys.size());
+    out.keys.append(key);
+    out.output_records.push_back(r);
+  }
+  return out;
 }
 
 // A dry run: everything but writing; no state, no lease.
@@ -311,6 +365,7 @@ const char* ConflictPolicyName(ConflictPolicy p) {
     case ConflictPolicy::kOverwrite: return "overwrite";
     case ConflictPolicy::kMerge: return "merge";
     case ConflictPolicy::kFail: return "fail";
+    case ConflictPolicy::kAsk: return "ask";
   }
   return "skip";
 }
@@ -320,7 +375,9 @@ Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
   if (s == "overwrite") return ConflictPolicy::kOverwrite;
   if (s == "merge") return ConflictPolicy::kMerge;
   if (s == "fail") return ConflictPolicy::kFail;
-  return Status::InvalidArgument("unknown conflict policy '" + std::string(s) + "'; use skip, overwrite, merge or fail");
+  if (s == "ask") return ConflictPolicy::kAsk;
+  return Status::InvalidArgument("unknown conflict policy '" + std::string(s) +
+                                 "'; use skip, overwrite, merge, fail or ask");
 }
 
 Result<RunReport> Run(const Project& project, const RunOptions& options) {
@@ -426,6 +483,15 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   sink_options.in_place = in_place;
 
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  std::unique_ptr<internal::ConflictProbe> ask_probe;
+  std::optional<ConflictAnswer> sticky_answer;
+  uint64_t asked_conflicts = 0;
+  if (options.on_conflict == ConflictPolicy::kAsk) {
+    if (!options.ask) return Status::InvalidArgument("--on-conflict ask needs someone to ask (a terminal)");
+    if (!in_place && out->is_database()) {
+      FERRY_ASSIGN_OR_RETURN(ask_probe, internal::OpenConflictProbe(*out));
+    }
+  }
   std::optional<internal::Checkpoint> from;
   if (previous) {
     if (out->kind == internal::StoreKind::kFile) {
@@ -502,6 +568,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   progress.total_bytes = reader->total_bytes();
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
 
+  const uint64_t conflicts_before = report.conflicts;  // from the checkpoint, when resuming
   internal::Checkpoint cp;
   cp.run_id = report.run_id;
   cp.seq = from ? from->seq : 0;
@@ -519,7 +586,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     cp.records = report.input;
     cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
     cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
-    report.conflicts = sink->conflicts() + (from ? 0 : 0);
+    report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
     cp.counters = CountersJson(report);
     FERRY_RETURN_IF_ERROR(sink->Commit(&cp));
     if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
@@ -531,7 +598,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   Status stop_status;
   bool cancelled = false;
   auto start = Clock::now();
-  const uint64_t conflicts_before = report.conflicts;
   Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
     if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
       // Strict: the run fails on the first rejected record; its reject is
@@ -548,9 +614,25 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                                                      "; the run stopped (--on-error stop) and published nothing");
       return Status::Cancelled("stop");
     }
+    // --on-conflict ask: the answers decide what is staged.
+    const BatchResult* to_stage = &b;
+    BatchResult resolved;
+    if (ask_probe) {
+      FERRY_ASSIGN_OR_RETURN(auto found, ask_probe->Find(b));
+      if (!found.empty()) {
+        bool abort = false;
+        FERRY_ASSIGN_OR_RETURN(resolved, ResolveConflicts(b, found, options, &sticky_answer, &abort));
+        if (abort) {
+          cancelled = true;
+          return Status::Cancelled("conflict: stopped when asked");
+        }
+        asked_conflicts += found.size();
+        to_stage = &resolved;
+      }
+    }
     ++report.batches;
     Merge(b, rep, &report, options.examples_per_code);
-    FERRY_RETURN_IF_ERROR(sink->Stage(b));
+    FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
     if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
     if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
     cp.position = b.end_position;
@@ -559,7 +641,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         Clock::now() - last_commit >= std::chrono::milliseconds(options.commit_interval_ms)) {
       FERRY_RETURN_IF_ERROR(commit());
     }
-    report.conflicts = conflicts_before + sink->conflicts();
+    report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
     progress.Tick(report.input, report.bytes_in);
     return Status::OK();
   });
@@ -583,7 +665,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     Status s = commit();
     if (!s.ok()) final_status = s;
   }
-  report.conflicts = conflicts_before + sink->conflicts();
+  report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
   if (final_status.ok()) {
     progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
     // Publish only while the lease is still ours.

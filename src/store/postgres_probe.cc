@@ -28,13 +28,15 @@ class PostgresConflictProbe : public ConflictProbe {
     FERRY_ASSIGN_OR_RETURN(db_, OpenPostgres(uri.conninfo, uri.display));
     FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT to_regclass($1) IS NOT NULL", {QuoteTable(uri.table)}));
     exists_ = !rows.empty() && rows.rows[0][0] && (*rows.rows[0][0] == "t" || *rows.rows[0][0] == "true");
-    query_ = "SELECT count(*) FROM " + QuoteTable(uri.table) +
-             " t JOIN unnest($1::text[], $2::text[]) AS u(key, doc) ON t.key = u.key WHERE t.document <> u.doc::jsonb";
+    query_ = "SELECT u.ord, t.document::text FROM " + QuoteTable(uri.table) +
+             " t JOIN unnest($1::text[], $2::text[]) WITH ORDINALITY AS u(key, doc, ord) ON t.key = u.key"
+             " WHERE t.document <> u.doc::jsonb ORDER BY u.ord";
     return Status::OK();
   }
   bool exists() const { return exists_; }
-  Result<uint64_t> Count(const BatchResult& b) override {
-    if (b.output_records.empty()) return uint64_t(0);
+  Result<std::vector<FoundConflict>> Find(const BatchResult& b) override {
+    std::vector<FoundConflict> out;
+    if (b.output_records.empty()) return out;
     std::string keys = "{", docs = "{";
     for (const OutputRecord& r : b.output_records) {
       AppendArrayElement(std::string_view(b.keys).substr(r.key_offset, r.key_length), &keys);
@@ -43,7 +45,8 @@ class PostgresConflictProbe : public ConflictProbe {
     keys.push_back('}');
     docs.push_back('}');
     FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(query_, {keys, docs}));
-    return uint64_t(rows.empty() ? 0 : ToInt(rows.rows[0][0]));
+    for (const SqlRow& row : rows.rows) out.push_back({size_t(ToInt(row[0]) - 1), row[1].value_or("")});
+    return out;
   }
 
  private:

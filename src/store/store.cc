@@ -417,15 +417,16 @@ class SqliteConflictProbe : public ConflictProbe {
     select_ = "SELECT document FROM " + QuoteTable(uri.table) + " WHERE key = $1";
     return db_->Query("SELECT 1 FROM " + QuoteTable(uri.table) + " LIMIT 1").status();
   }
-  Result<uint64_t> Count(const BatchResult& b) override {
-    uint64_t n = 0;
-    for (const OutputRecord& r : b.output_records) {
+  Result<std::vector<FoundConflict>> Find(const BatchResult& b) override {
+    std::vector<FoundConflict> out;
+    for (size_t i = 0; i < b.output_records.size(); ++i) {
+      const OutputRecord& r = b.output_records[i];
       FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {b.keys.substr(r.key_offset, r.key_length)}));
       if (!rows.empty() && rows.rows[0][0] && *rows.rows[0][0] != std::string_view(b.output).substr(r.offset, r.length)) {
-        ++n;
+        out.push_back({i, *rows.rows[0][0]});
       }
     }
-    return n;
+    return out;
   }
 
  private:

@@ -131,12 +131,20 @@ class RecordSink {
   virtual uint64_t conflicts() const { return 0; }
 };
 
-// Read-only: counts the records of a finished batch whose key already holds a
+// Read-only: finds the records of a finished batch whose key already holds a
 // different document in the target (what a run would meet as conflicts).
+struct FoundConflict {
+  size_t record = 0;            // index into BatchResult::output_records
+  std::string target_document;  // what the target holds (JSON text)
+};
 class ConflictProbe {
  public:
   virtual ~ConflictProbe() = default;
-  virtual Result<uint64_t> Count(const BatchResult& batch) = 0;
+  virtual Result<std::vector<FoundConflict>> Find(const BatchResult& batch) = 0;
+  Result<uint64_t> Count(const BatchResult& batch) {
+    FERRY_ASSIGN_OR_RETURN(auto found, Find(batch));
+    return uint64_t(found.size());
+  }
 };
 // Null when the target cannot hold conflicts (a file, or a database or
 // table that does not exist yet).

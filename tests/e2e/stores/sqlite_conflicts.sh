@@ -3,7 +3,8 @@
 # description: analyze and a dry run count the conflicts with a target that already holds some keys with
 #   other documents; then skip (the default) keeps
 #   them, overwrite replaces them, merge deep-merges them (prefer source or target), fail stops with
-#   CONFLICT (exit 75); conflicts are counted in the report; equal documents are not conflicts.
+#   CONFLICT (exit 75), ask asks on a terminal (refused without one); conflicts are counted in the
+#   report; equal documents are not conflicts.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 "$FERRY" generate workouts --count 400 --seed 52 --scenario all-valid --output in.jsonl > /dev/null
@@ -63,6 +64,25 @@ for policy in skip overwrite merge-source merge-target; do
     > "$policy.db.json" || fail "$policy run failed"
   check "$policy.db" "$policy" || fail "policy $policy"
 done
+# ask: refused without a terminal; on a terminal (script(1) gives one) the answers decide:
+# skip the first conflict, overwrite the second, merge the rest (M = merge all).
+prepare ask.db
+expect_exit 2 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target sqlite:ask.db --on-conflict ask \
+  < /dev/null 2> ask.err
+grep -q "needs a terminal" ask.err || fail "ask without a terminal: $(cat ask.err)"
+printf 's\no\nM\n' | script -qec "$FERRY run -q --project $PROJECT --source in.jsonl --target sqlite:ask.db \
+  --on-conflict ask --json > ask.db.json" /dev/null > ask.tty
+[ "$(grep -c 'Conflict: key' ask.tty)" = 3 ] || fail "expected 3 questions: $(cat ask.tty)"
+python3 - <<'PY'
+import json, sqlite3
+exp = [json.loads(l) for l in open("expected.jsonl")]
+rows = {k: json.loads(d) for k, d in sqlite3.connect("ask.db").execute("SELECT key, document FROM workouts")}
+a, b, c = exp[0], exp[1], exp[2]
+assert rows[a["id"]] == {"id": a["id"], "name": "KEEP", "extra": 1}, rows[a["id"]]   # skipped
+assert rows[b["id"]] == b, rows[b["id"]]                                            # overwritten
+assert rows[c["id"]] == {**c, "extra": 1}, rows[c["id"]]                            # merged
+assert json.load(open("ask.db.json"))["conflicts"] == 3
+PY
 prepare fail.db
 expect_exit 75 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target sqlite:fail.db --on-conflict fail \
   > /dev/null 2> fail.err
