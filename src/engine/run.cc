@@ -708,8 +708,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     });
     if (!s.ok()) report.warnings.push_back("could not record the run's end: " + s.ToString());
     (void)state->Audit(report.run_id, report.status, final_status.ok() ? "" : final_status.ToString());
-    if (report.status == "completed") {
-      // History: each migration applied, with the records that went through it.
+    if (report.status == "completed" || report.status == "failed") {
+      // History: each migration applied, with the records that went through
+      // it; a failed run's rows say success = false (and do not make an
+      // edited definition acceptable).
       std::map<size_t, uint64_t> applied;
       for (const auto& [name, stats] : report.versions) {
         int v = project.VersionIndex(name);
@@ -727,7 +729,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         h.applied_by = internal::CurrentUser();
         h.duration_ms = int64_t(report.seconds * 1000);
         h.records = int64_t(records);
-        h.success = true;
+        h.success = report.status == "completed";
         Status hs = internal::WithRetries(options.retries, [&] { return state->AddHistory(h); });
         if (!hs.ok()) report.warnings.push_back("could not record history: " + hs.ToString());
       }

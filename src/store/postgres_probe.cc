@@ -26,6 +26,8 @@ class PostgresConflictProbe : public ConflictProbe {
  public:
   Status Open(const StoreUri& uri) {
     FERRY_ASSIGN_OR_RETURN(db_, OpenPostgres(uri.conninfo, uri.display));
+    // Look keys up through the primary key rather than scan the target.
+    FERRY_RETURN_IF_ERROR(db_->Exec("SET enable_hashjoin = off; SET enable_mergejoin = off"));
     FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT to_regclass($1) IS NOT NULL", {QuoteTable(uri.table)}));
     exists_ = !rows.empty() && rows.rows[0][0] && (*rows.rows[0][0] == "t" || *rows.rows[0][0] == "true");
     query_ = "SELECT u.ord, t.document::text FROM " + QuoteTable(uri.table) +
