@@ -52,18 +52,23 @@ run() {  # name runs bytes cmd
 rows=$(wc -l < "$rows_file")
 bytes=$(stat -c %s "$rows_file")
 legacy_bytes=$(stat -c %s "$legacy")
-F="$FERRY run -q --project $ROOT/examples/workouts"
-reset_ferry="psql -Xq -c 'DROP TABLE IF EXISTS ferry_workouts' -c 'DROP SCHEMA IF EXISTS ferry CASCADE'"
+# Each Ferry load starts from nothing (no table, no ferry schema), like the peers' TRUNCATE. The
+# timer runs `exec CMD`, so a compound command goes into a script.
+cat > "$DATA/ferry_load.sh" << EOT
+#!/bin/sh
+set -e
+psql -Xq -c 'DROP TABLE IF EXISTS ferry_workouts' -c 'DROP SCHEMA IF EXISTS ferry CASCADE' 2> /dev/null
+exec "$FERRY" run -q --project "$ROOT/examples/workouts" --target '$db?table=ferry_workouts' "\$@"
+EOT
 
 run "psql_copy_1_session" "$RUNS" "$bytes" "sh $SHARED/peers/pg/load_copy.sh $rows_file"
 echo "psql \\copy table: $(table_summary workouts id doc)" >&2
 run "psql_copy_2_sessions" "$RUNS" "$bytes" "sh $SHARED/peers/pg/load_copy_par.sh $rows_file 2"
 run "pgloader" "$PGLOADER_RUNS" "$bytes" "sh $SHARED/peers/pg/load_pgloader.sh $rows_file"
 echo "pgloader table: $(table_summary workouts id doc)" >&2
-run "ferry_load" "$RUNS" "$bytes" "$reset_ferry && $F --source $rows_file --target '$db?table=ferry_workouts'"
+run "ferry_load" "$RUNS" "$bytes" "sh $DATA/ferry_load.sh --source $rows_file"
 echo "ferry table: $(table_summary ferry_workouts key document)" >&2
-run "ferry_migrate_and_load" "$RUNS" "$legacy_bytes" \
-  "$reset_ferry && $F --source $legacy --target '$db?table=ferry_workouts' --rejects $DATA/out/pg.rej.jsonl"
+run "ferry_migrate_and_load" "$RUNS" "$legacy_bytes" "sh $DATA/ferry_load.sh --source $legacy --rejects $DATA/out/pg.rej.jsonl"
 echo "ferry table (migrate+load): $(table_summary ferry_workouts key document)" >&2
 "$FERRY" verify -q --project examples/workouts --source "$legacy" --target "$db?table=ferry_workouts" >&2
 
