@@ -110,6 +110,14 @@ std::string CountersJson(const RunReport& r) {
     WriteJsonString(name, &out);
     out += ":[" + std::to_string(v.count) + "," + std::to_string(v.migrated) + "," + std::to_string(v.rejected) + "]";
   }
+  out += "},\"skipped_migrations\":{";
+  first = true;
+  for (const auto& [id, n] : r.skipped_migrations) {
+    if (!first) out.push_back(',');
+    first = false;
+    WriteJsonString(id, &out);
+    out += ":" + std::to_string(n);
+  }
   out += "}}";
   return out;
 }
@@ -136,6 +144,11 @@ void RestoreCounters(const std::string& json, RunReport* r) {
   if (const Value* codes = v.Find("rejects_by_code"); codes != nullptr && codes->IsObject()) {
     for (const Member* m = codes->members(); m != codes->members_end(); ++m) {
       r->rejects_by_code[std::string(m->key.AsString())] = U64(&m->value);
+    }
+  }
+  if (const Value* skipped = v.Find("skipped_migrations"); skipped != nullptr && skipped->IsObject()) {
+    for (const Member* m = skipped->members(); m != skipped->members_end(); ++m) {
+      r->skipped_migrations[std::string(m->key.AsString())] = U64(&m->value);
     }
   }
   if (const Value* versions = v.Find("versions"); versions != nullptr && versions->IsObject()) {
