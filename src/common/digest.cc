@@ -5,13 +5,18 @@
 
 namespace ferry::internal {
 
-std::string Sha256Hex(std::string_view data) {
-  unsigned char md[EVP_MAX_MD_SIZE];
+std::array<unsigned char, 32> Sha256(std::string_view data) {
+  std::array<unsigned char, 32> md{};
   unsigned int len = 0;
-  EVP_Digest(data.data(), data.size(), md, &len, EVP_sha256(), nullptr);
+  EVP_Digest(data.data(), data.size(), md.data(), &len, EVP_sha256(), nullptr);
+  return md;
+}
+
+std::string Sha256Hex(std::string_view data) {
+  const std::array<unsigned char, 32> md = Sha256(data);
   static const char* kHex = "0123456789abcdef";
-  std::string out(size_t(len) * 2, '0');
-  for (unsigned i = 0; i < len; ++i) {
+  std::string out(md.size() * 2, '0');
+  for (size_t i = 0; i < md.size(); ++i) {
     out[2 * i] = kHex[md[i] >> 4];
     out[2 * i + 1] = kHex[md[i] & 15];
   }

@@ -44,10 +44,6 @@ using internal::RecordBatchInput;
 using internal::ResolveThreads;
 using internal::SecondsSince;
 
-namespace {
-
-}  // namespace
-
 const char* ErrorPolicyName(ErrorPolicy p) {
   switch (p) {
     case ErrorPolicy::kStop: return "stop";
@@ -300,6 +296,15 @@ Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<int
   return out;
 }
 
+// What stops a run under --on-error stop: the batch's first reject, with its
+// record, key, JSON Pointer and message.
+Status FirstRejectStatus(const BatchResult& b, const std::string& suffix) {
+  const RejectExample& r = b.first_reject;
+  return Status(b.first_reject_code, "record " + std::to_string(r.record) +
+                                         (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
+                                         (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message + suffix);
+}
+
 // A dry run: everything but writing; no state, no lease.
 Result<RunReport> DryRun(const Project& project, const RunOptions& options, const internal::StoreUri& in,
                          const internal::StoreUri* out) {
@@ -343,10 +348,7 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
       report.conflicts += n;
     }
     if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
-      const RejectExample& r = b.first_reject;
-      stop_status = Status(b.first_reject_code, "record " + std::to_string(r.record) +
-                                                     (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
-                                                     (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message);
+      stop_status = FirstRejectStatus(b, "");
       return Status::Cancelled("stop");
     }
     progress.Tick(report.input, report.bytes_in);
@@ -620,11 +622,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
         (void)rejects.Sync();
       }
-      const RejectExample& r = b.first_reject;
-      stop_status = Status(b.first_reject_code, "record " + std::to_string(r.record) +
-                                                     (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
-                                                     (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message +
-                                                     "; the run stopped (--on-error stop) and published nothing");
+      stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop) and published nothing");
       return Status::Cancelled("stop");
     }
     // --on-conflict ask: the answers decide what is staged.

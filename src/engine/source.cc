@@ -87,16 +87,6 @@ class ChunkedFile {
   int fd_ = -1;
 };
 
-void AppendRecord(RecordBatchInput* batch, std::string_view bytes, uint64_t record, uint64_t line) {
-  RecordSpan span;
-  span.offset = static_cast<uint32_t>(batch->bytes.size());
-  span.length = static_cast<uint32_t>(bytes.size());
-  span.record = record;
-  span.line = line;
-  batch->bytes.append(bytes);
-  batch->records.push_back(span);
-}
-
 void Pad(RecordBatchInput* batch) { batch->bytes.append(JsonParser::kPadding, '\0'); }
 
 class JsonLinesReader : public RecordReader {
@@ -134,7 +124,7 @@ class JsonLinesReader : public RecordReader {
       size_t first = 0;
       while (first < line.size() && IsSpace(line[first])) ++first;
       if (first == line.size()) continue;  // blank lines are not records
-      AppendRecord(batch, line, ++record_, line_);
+      batch->Append(line, ++record_, line_);
     }
     batch->end_position = std::to_string(offset_) + ":" + std::to_string(line_);
     Pad(batch);
@@ -222,7 +212,7 @@ class JsonArrayReader : public RecordReader {
           }
           if (depth_ == 0 && (c == ',' || c == ']')) {
             while (!element_.empty() && IsSpace(element_.back())) element_.pop_back();
-            AppendRecord(batch, element_, ++record_, element_line_);
+            batch->Append(element_, ++record_, element_line_);
             state_ = c == ',' ? State::kExpectElement : State::kAfterClose;
             break;
           }

@@ -58,6 +58,20 @@ struct RecordBatchInput {
     source_bytes = 0;
     end_position.clear();
   }
+  // Appends one record (and its source key, for table rows); the caller pads
+  // the batch with JsonParser::kPadding bytes when it is complete.
+  void Append(std::string_view record_bytes, uint64_t record, uint64_t line, std::string_view key = {}) {
+    RecordSpan span;
+    span.offset = static_cast<uint32_t>(bytes.size());
+    span.length = static_cast<uint32_t>(record_bytes.size());
+    span.record = record;
+    span.line = line;
+    span.key_offset = static_cast<uint32_t>(keys.size());
+    span.key_length = static_cast<uint32_t>(key.size());
+    bytes.append(record_bytes);
+    keys.append(key);
+    records.push_back(span);
+  }
   std::string_view Key(size_t i) const {
     return std::string_view(keys.data() + records[i].key_offset, records[i].key_length);
   }

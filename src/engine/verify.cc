@@ -19,16 +19,15 @@ namespace {
 
 using Digest = std::array<char, 16>;
 
-// First 16 bytes (as hex, 32 chars -> 16 bytes raw) of the SHA-256 of the
-// document's canonical JSON.
+// The first 16 bytes of the SHA-256 of the document's canonical JSON.
 std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::string_view text) {
   auto v = parser.Parse(text, arena);
   if (!v.ok()) return std::nullopt;
   std::string canonical;
   WriteCanonicalJson(v.value(), &canonical);
-  std::string hex = internal::Sha256Hex(canonical);
+  const auto full = internal::Sha256(canonical);
   Digest d;
-  for (size_t i = 0; i < d.size(); ++i) d[i] = char(std::stoi(hex.substr(2 * i, 2), nullptr, 16));
+  std::memcpy(d.data(), full.data(), d.size());
   return d;
 }
 

@@ -273,16 +273,7 @@ class SqliteReader : public RecordReader {
     for (SqlRow& row : rows.rows) {
       const std::string& key = row[0].value_or("");
       const std::string& doc = row[1].value_or("");
-      RecordSpan span;
-      span.offset = uint32_t(batch->bytes.size());
-      span.length = uint32_t(doc.size());
-      span.record = ++record_;
-      span.line = 0;
-      span.key_offset = uint32_t(batch->keys.size());
-      span.key_length = uint32_t(key.size());
-      batch->bytes.append(doc);
-      batch->keys.append(key);
-      batch->records.push_back(span);
+      batch->Append(doc, ++record_, 0, key);
       batch->source_bytes += doc.size();
       last_key_ = key;
       started_ = true;
