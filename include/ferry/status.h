@@ -42,6 +42,10 @@ enum class ErrorCode : int {
   kUnavailable = 15,     // UNAVAILABLE: a store stayed unreachable after retries
                          // (the run stops resumable)
   kChecksumMismatch = 16,  // CHECKSUM_MISMATCH: an applied migration was edited
+  kIntegrityError = 17,    // INTEGRITY_ERROR: stored data failed its checksum or
+                           // authentication (corrupt, truncated, reordered, tampered)
+  kWrongKey = 18,          // WRONG_KEY: the passphrase or key file does not open
+                           // this encrypted file or backup
 };
 
 // The stable upper-case name of `code`, e.g. "VALIDATION_ERROR".
@@ -73,6 +77,12 @@ class [[nodiscard]] Status {
   }
   static Status MigrationError(std::string msg) {
     return Status(ErrorCode::kMigrationError, std::move(msg));
+  }
+  static Status IntegrityError(std::string msg) {
+    return Status(ErrorCode::kIntegrityError, std::move(msg));
+  }
+  static Status WrongKey(std::string msg) {
+    return Status(ErrorCode::kWrongKey, std::move(msg));
   }
   static Status IoError(std::string msg) {
     return Status(ErrorCode::kIoError, std::move(msg));

@@ -33,6 +33,8 @@ constexpr CodeInfo kCodes[] = {
     {ErrorCode::kLocked, "LOCKED", 75, 423},
     {ErrorCode::kUnavailable, "UNAVAILABLE", 69, 503},
     {ErrorCode::kChecksumMismatch, "CHECKSUM_MISMATCH", 78, 409},
+    {ErrorCode::kIntegrityError, "INTEGRITY_ERROR", 65, 422},
+    {ErrorCode::kWrongKey, "WRONG_KEY", 77, 403},
 };
 
 const CodeInfo& Info(ErrorCode code) {
