@@ -26,10 +26,12 @@ enum class EventType : uint8_t {
   kError = 4,
   kCompleted = 5,
   kFailed = 6,
+  kRollbackStarted = 7,
+  kRollbackCompleted = 8,
 };
 
 // "run_started", "stage_changed", "progress", "warning", "error",
-// "completed", "failed".
+// "completed", "failed", "rollback_started", "rollback_completed".
 const char* EventTypeName(EventType t);
 
 struct Event {

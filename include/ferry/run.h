@@ -108,6 +108,23 @@ struct RunOptions {
   // {"key":..., "record": N, "migration": ID, "complement": {...}}; with it, the
   // backward steps restore the record exactly (StepList::ApplyBackward).
   std::string complements;
+  // Table targets: before each batch of changes commits, the records it
+  // changes are backed up (their stored text, chunked, zstd-compressed,
+  // SHA-256 per chunk; docs/backup.md), so `ferry rollback` restores them
+  // byte for byte. On in the presets safe and recommended, off in fast.
+  // Without it a rollback journal is still kept (per record: the SHA-256
+  // written and the complements of lossy steps), enough to go back through
+  // the backward steps.
+  bool backup = true;
+  // Where backups live; "" = beside the state (.ferry/backups).
+  std::string backup_dir;
+  // Encrypt the backup (AES-256-GCM per chunk): a passphrase (Argon2id) or
+  // a key file. Neither: not encrypted.
+  std::string backup_passphrase;
+  std::string backup_key_file;
+  // Preserve the original: the backup is pinned (never pruned) until the
+  // user deletes it.
+  bool preserve_original = false;
   // Records per batch, 1 .. 100,000. Default 50 (preset "recommended").
   uint32_t batch_size = 50;
   // Worker threads; 0 = all cores.
@@ -172,6 +189,10 @@ struct RunReport {
   bool resumed = false;
   uint64_t resumed_at = 0;
   bool in_place = false;
+  // The run's backup or journal id ("" for file targets), and the records in it.
+  std::string backup_id;
+  uint64_t backup_records = 0;
+  bool backup_has_originals = false;
   // Records whose key already held a different document in the target.
   uint64_t conflicts = 0;
   // input == migrated + already_at_target + rejected, always.

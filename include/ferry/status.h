@@ -102,6 +102,7 @@ class [[nodiscard]] Status {
   static Status Locked(std::string msg) { return Status(ErrorCode::kLocked, std::move(msg)); }
   static Status Unavailable(std::string msg) { return Status(ErrorCode::kUnavailable, std::move(msg)); }
   static Status Conflict(std::string msg) { return Status(ErrorCode::kConflict, std::move(msg)); }
+  static Status RollbackError(std::string msg) { return Status(ErrorCode::kRollbackError, std::move(msg)); }
   static Status Rejected(std::string msg) {
     return Status(ErrorCode::kRejected, std::move(msg));
   }

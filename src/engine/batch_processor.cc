@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
 #include "engine/batch_processor.h"
 
+#include "common/digest.h"
+
 #include <cstring>
 #include <set>
 
@@ -53,6 +55,7 @@ void BatchResult::Clear(size_t versions) {
   end_position.clear();
   rejects.clear();
   complements.clear();
+  journal.clear();
   records = migrated = already_at_target = rejected = with_complement = source_bytes = 0;
   version_count.assign(versions, 0);
   version_migrated.assign(versions, 0);
@@ -120,6 +123,33 @@ void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::st
     result->output_records.push_back(r);
   }
   if (options_.output_format == OutputFormat::kJsonLines) out.push_back('\n');
+}
+
+std::string BatchProcessor::CanonicalSha(const Value& doc) {
+  canonical_.clear();
+  WriteCanonicalJson(doc, &canonical_);
+  return Sha256Hex(canonical_);
+}
+
+void BatchProcessor::AppendJournal(const Value& doc, int version, const std::string& original_sha,
+                                   std::string_view source_key, std::string_view text, BatchResult* result) {
+  std::string& j = result->journal;
+  j.append("{\"k\":");
+  if (!source_key.empty()) WriteJsonString(source_key, &j);
+  else WriteJsonString(KeyOf(&doc, project_.key), &j);
+  j.append(",\"a\":\"").append(CanonicalSha(doc)).push_back('"');
+  if (options_.journal_source_is_before) {
+    j.append(",\"v\":");
+    WriteJsonString(project_.versions[size_t(version)].info.name, &j);
+    j.append(",\"o\":\"").append(original_sha).push_back('"');
+    if (options_.journal_before_images && text.data() != nullptr) {
+      j.append(",\"b\":");
+      WriteJsonString(text, &j);
+    }
+  }
+  if (!journal_complements_.empty()) j.append(",\"c\":{").append(journal_complements_).push_back('}');
+  if (!journal_skipped_.empty()) j.append(",\"s\":[").append(journal_skipped_).push_back(']');
+  j.append("}\n");
 }
 
 void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
@@ -190,6 +220,12 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       bool raw = text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
                                             std::memchr(text.data(), '\n', text.size()) == nullptr);
       WriteOutput(doc, raw ? text : std::string_view(), source_key, false, result);
+      if (options_.write_journal) {
+        journal_complements_.clear();
+        journal_skipped_.clear();
+        AppendJournal(doc, version, options_.journal_source_is_before ? CanonicalSha(doc) : std::string(), source_key,
+                      std::string_view(), result);
+      }
     }
     return;
   }
@@ -201,6 +237,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
 
   bool lost = false;
   record_complements_.clear();
+  journal_complements_.clear();
+  journal_skipped_.clear();
+  std::string original_sha;
+  if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc);
   for (size_t m : project_.paths[size_t(version)]) {
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
@@ -213,6 +253,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       // on as it was before it.
       doc = before;
       ++result->skipped_migrations[mig.info.id];
+      if (options_.write_journal) {
+        if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
+        WriteJsonString(mig.info.id, &journal_skipped_);
+      }
       continue;
     }
     if (!s.ok()) {
@@ -228,6 +272,12 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     }
     if (!IsEmptyComplement(complement)) {
       lost = true;
+      if (options_.write_journal) {
+        if (!journal_complements_.empty()) journal_complements_.push_back(',');
+        WriteJsonString(mig.info.id, &journal_complements_);
+        journal_complements_.push_back(':');
+        WriteJson(complement, &journal_complements_);
+      }
       if (options_.write_complements) {
         std::string& out = record_complements_;
         out.append("{\"key\":");
@@ -264,7 +314,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (lost) ++result->with_complement;
   if (!record_complements_.empty()) result->complements.append(record_complements_);
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
-  if (options_.write_output) WriteOutput(doc, std::string_view(), source_key, true, result);
+  if (options_.write_output) {
+    WriteOutput(doc, std::string_view(), source_key, true, result);
+    if (options_.write_journal) AppendJournal(doc, version, original_sha, source_key, text, result);
+  }
 }
 
 void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version,

@@ -42,6 +42,15 @@ struct ProcessOptions {
   bool skip_unchanged = false;
   uint32_t examples_per_code = 3;
   uint32_t max_errors_per_record = 5;
+  // The rollback journal (safety/backup.h): one entry per written record
+  // with its key, the SHA-256 of what is written ("a") and the complements
+  // of the migrations applied ("c"; "s": migrations skipped on failure).
+  bool write_journal = false;
+  // The source record is what the target held before (in place): the entry
+  // also gets the version ("v") and canonical SHA-256 ("o") before, and with
+  // journal_before_images the source text itself ("b").
+  bool journal_source_is_before = false;
+  bool journal_before_images = false;
 };
 
 struct OutputRecord {
@@ -57,6 +66,9 @@ struct BatchResult {
                         // or preceded by ",\n" (JSON array)
   std::string rejects;  // reject records, JSON Lines
   std::string complements;  // complements of accepted records, JSON Lines
+  // With ProcessOptions::write_journal: one entry per written record (in
+  // the order of output_records), JSON Lines.
+  std::string journal;
   // With ProcessOptions::index_output: one entry per written record, and
   // their keys (the source row's key, else the document's key field).
   std::vector<OutputRecord> output_records;
@@ -107,6 +119,10 @@ class BatchProcessor {
                    BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
+  std::string CanonicalSha(const Value& doc);
+  // Appends this record's journal entry (ProcessOptions::write_journal).
+  void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
+                     std::string_view text, BatchResult* result);
   void CollectChanges(std::string_view original, const Value& migrated, BatchResult* result);
 
   const Project::Rep& project_;
@@ -116,6 +132,9 @@ class BatchProcessor {
   StepContext ctx_;
   std::vector<SchemaError> errors_;
   std::string record_complements_;
+  std::string journal_complements_;  // this record's "c" members
+  std::string journal_skipped_;      // this record's "s" items
+  std::string canonical_;            // scratch
   std::string_view source_key_;  // the current record's source row key  // this record's complement lines until it is accepted
 };
 

@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "ferry/json.h"
+#include "ferry/rollback.h"
 #include "ferry/run.h"
 
 namespace ferry {
@@ -86,6 +87,12 @@ class JsonOut {
     return End();
   }
   std::string Take() { return std::move(out_); }
+  // A complete JSON value, as text.
+  JsonOut& Json(std::string_view json) {
+    Comma();
+    out_.append(json);
+    return *this;
+  }
 
  private:
   JsonOut& Raw(std::string_view s) {
@@ -113,6 +120,7 @@ std::string RunReport::ToJson() const {
   j.Key("rejected").Num(rejected).Key("with_complement").Num(with_complement);
   j.Key("bytes_in").Num(bytes_in).Key("bytes_out").Num(bytes_out).Key("batches").Num(batches);
   j.Key("in_place").Bool(in_place).Key("conflicts").Num(conflicts);
+  j.Key("backup").Str(backup_id).Key("backup_records").Num(backup_records).Key("backup_has_originals").Bool(backup_has_originals);
   j.Key("resumed").Bool(resumed).Key("resumed_at").Num(resumed_at);
   if (!state.empty()) j.Key("state").Str(state);
   j.Key("seconds").Num(seconds);
@@ -191,6 +199,32 @@ std::string PlanReport::ToJson() const {
   j.Key("sample_records").Num(sample_records).Key("sample_seconds").Num(sample_seconds);
   j.Key("estimated_seconds").Num(estimated_seconds);
   j.Key("blockers").Strings(blockers).Key("warnings").Strings(warnings);
+  j.End();
+  return j.Take();
+}
+
+std::string RollbackImpact::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("run_id").Str(run_id).Key("target").Str(target).Key("to_version").Str(to_version);
+  j.Key("backup").Str(backup_id).Key("has_originals").Bool(has_originals).Key("encrypted").Bool(encrypted);
+  j.Key("records").Num(records).Key("unchanged").Num(unchanged).Key("via_backup").Num(via_backup);
+  j.Key("via_complements").Num(via_complements).Key("via_backward_steps").Num(via_backward_steps);
+  j.Key("deletions").Num(deletions).Key("conflicts").Num(conflicts).Key("not_restorable").Num(not_restorable);
+  j.Key("to_change").Num(to_change());
+  j.Key("versions").Counts(versions);
+  j.Key("conflict_keys").Strings(conflict_keys);
+  j.Key("not_restorable_keys").Strings(not_restorable_keys);
+  j.End();
+  return j.Take();
+}
+
+std::string RollbackReport::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("rollback_run_id").Str(rollback_run_id).Key("status").Str(status).Key("resumed").Bool(resumed);
+  j.Key("restored").Num(restored).Key("deleted").Num(deleted).Key("seconds").Num(seconds);
+  j.Key("impact").Json(impact.ToJson());
   j.End();
   return j.Take();
 }

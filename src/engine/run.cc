@@ -19,12 +19,15 @@
 #include <random>
 #include <thread>
 
+#include "common/digest.h"
 #include "engine/batch_processor.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "safety/backup.h"
 #include "store/json_merge.h"
+#include "store/keyed_table.h"
 #include "store/sql.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -62,15 +65,18 @@ Result<ErrorPolicy> ParseErrorPolicy(std::string_view s) {
 
 Status ApplyPreset(std::string_view preset, RunOptions* o) {
   if (preset == "safe") {
+    o->backup = true;
     o->batch_size = 10;
     o->validate_before = o->validate_after = true;
     o->on_error = ErrorPolicy::kStop;
   } else if (preset == "recommended") {
+    o->backup = true;
     o->batch_size = 50;
     o->validate_before = o->validate_after = true;
     o->on_error = ErrorPolicy::kSkip;
   } else if (preset == "fast") {
     o->batch_size = 500;
+    o->backup = false;
     o->validate_before = false;
     o->validate_after = true;
     o->on_error = ErrorPolicy::kSkip;
@@ -177,42 +183,6 @@ std::string SourceFingerprint(const internal::StoreUri& uri) {
 
 // Renews the run's lease every third of its time to live on its own
 // connection; `lost` turns true when the lease was taken over.
-class LeaseKeeper {
- public:
-  LeaseKeeper(std::unique_ptr<internal::StateStore> state, std::string resource, std::string owner, int64_t ttl_ms)
-      : state_(std::move(state)), resource_(std::move(resource)), owner_(std::move(owner)), ttl_ms_(ttl_ms) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~LeaseKeeper() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  bool lost() const { return lost_.load(); }
-
- private:
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(ttl_ms_ / 3, 50)));
-      if (stop_) break;
-      Status s = state_->Heartbeat(resource_, owner_, ttl_ms_);
-      if (s.code() == ErrorCode::kLocked) lost_.store(true);
-    }
-  }
-  std::unique_ptr<internal::StateStore> state_;
-  std::string resource_, owner_;
-  int64_t ttl_ms_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::atomic<bool> lost_{false};
-  std::thread thread_;
-};
-
 internal::SinkOptions::OnConflict ToSinkPolicy(ConflictPolicy p) {
   switch (p) {
     case ConflictPolicy::kSkip: return internal::SinkOptions::OnConflict::kSkip;
@@ -395,6 +365,51 @@ Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
                                  "'; use skip, overwrite, merge, fail or ask");
 }
 
+// A store-to-table run's journal entries get what the target held before
+// each record ("v", "o" and, with the backup, "b"), or "o":"" when it held
+// nothing.
+Status AppendTargetJournal(const BatchResult& b, internal::KeyedTable* table, bool before_images, JsonParser* parser,
+                           Arena* arena, std::string* out, std::map<std::string, uint64_t>* versions,
+                           uint64_t* entries) {
+  std::vector<std::string> keys;
+  keys.reserve(b.output_records.size());
+  for (const internal::OutputRecord& r : b.output_records) keys.emplace_back(b.keys.substr(r.key_offset, r.key_length));
+  FERRY_ASSIGN_OR_RETURN(auto rows, table->Get(keys));
+  size_t pos = 0, i = 0;
+  std::string canonical;
+  while (pos < b.journal.size()) {
+    size_t end = b.journal.find('\n', pos);
+    if (end == std::string::npos || i >= rows.size()) {
+      return Status::Internal("the run's journal does not match its output records");
+    }
+    out->push_back('{');
+    if (rows[i]) {
+      out->append("\"v\":");
+      WriteJsonString(rows[i]->version, out);
+      arena->Reset();
+      auto doc = parser->Parse(rows[i]->document, *arena);
+      canonical.clear();
+      if (doc.ok()) WriteCanonicalJson(doc.value(), &canonical);
+      else canonical = rows[i]->document;
+      out->append(",\"o\":\"").append(internal::Sha256Hex(canonical)).append("\",");
+      if (before_images) {
+        out->append("\"b\":");
+        WriteJsonString(rows[i]->document, out);
+        out->push_back(',');
+      }
+      ++(*versions)[rows[i]->version];
+    } else {
+      out->append("\"o\":\"\",");
+      ++(*versions)[""];
+    }
+    out->append(b.journal, pos + 1, end + 1 - (pos + 1));
+    ++*entries;
+    ++i;
+    pos = end + 1;
+  }
+  return Status::OK();
+}
+
 Result<RunReport> Run(const Project& project, const RunOptions& options) {
   FERRY_RETURN_IF_ERROR(CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
@@ -476,7 +491,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     (void)state->Audit(report.run_id, "lease_taken_over", took_over);
   }
   FERRY_ASSIGN_OR_RETURN(auto keeper_state, state->Reopen());
-  LeaseKeeper keeper(std::move(keeper_state), out->identity, owner, options.lease_ttl_ms);
+  internal::LeaseKeeper keeper(std::move(keeper_state), out->identity, owner, options.lease_ttl_ms);
   struct Release {
     internal::StateStore* state;
     std::string resource, owner;
@@ -553,6 +568,40 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   }
   FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
 
+  // Table targets keep the run's rollback journal, with the records'
+  // texts before when the backup is on (safety/backup.h). Each chunk is
+  // durable before the changes it covers commit.
+  std::unique_ptr<internal::BackupWriter> journal;
+  std::unique_ptr<internal::KeyedTable> target_before;  // store to table: the target's rows before
+  if (out->is_database()) {
+    const internal::KeyOptions key{options.backup_passphrase, options.backup_key_file};
+    FERRY_ASSIGN_OR_RETURN(auto existing, internal::FindRunBackup(state.get(), report.run_id));
+    if (existing && existing->status != "complete") {
+      FERRY_ASSIGN_OR_RETURN(journal,
+                             internal::BackupWriter::Resume(state.get(), existing->id, from ? from->seq : 0, key));
+    } else if (!existing) {
+      internal::BackupManifest h;
+      h.id = report.run_id;
+      h.kind = "run";
+      h.run_id = report.run_id;
+      h.collection = rep.collection;
+      h.store = out->display;
+      h.identity = out->identity;
+      h.before_images = options.backup;
+      h.pinned = options.preserve_original;
+      const std::string dir = options.backup_dir.empty() ? internal::DefaultBackupDir(*state) : options.backup_dir;
+      FERRY_ASSIGN_OR_RETURN(journal, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
+    }
+    if (journal && !in_place) {
+      FERRY_ASSIGN_OR_RETURN(target_before, internal::KeyedTable::Open(*out, false));
+    }
+  }
+  std::string pending_journal;
+  uint64_t pending_entries = 0;
+  std::map<std::string, uint64_t> pending_versions;
+  JsonParser before_parser;
+  Arena before_arena;
+
   internal::AtomicFile rejects, complements;
   if (!options.rejects.empty()) {
     FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects, report.run_id, from ? &from->rejects_bytes : nullptr));
@@ -575,6 +624,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   driver.process.index_output = out->is_database();
   driver.process.skip_unchanged = in_place;
   driver.process.examples_per_code = options.examples_per_code;
+  driver.process.write_journal = journal != nullptr;
+  driver.process.journal_source_is_before = in_place;
+  driver.process.journal_before_images = options.backup;
 
   Progress progress;
   progress.sink = options.events;
@@ -598,6 +650,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Sync());
     if (complements.is_open()) FERRY_RETURN_IF_ERROR(complements.Sync());
     ++cp.seq;
+    if (journal && pending_entries > 0) {
+      // Write-ahead: the journal chunk is durable before the changes commit.
+      FERRY_RETURN_IF_ERROR(journal->AddChunk(cp.seq, pending_journal, pending_entries, pending_versions));
+      pending_journal.clear();
+      pending_entries = 0;
+      pending_versions.clear();
+    }
     cp.records = report.input;
     cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
     cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
@@ -643,6 +702,19 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
     ++report.batches;
     Merge(b, rep, &report, options.examples_per_code);
+    if (journal && !b.journal.empty()) {
+      if (target_before) {
+        FERRY_RETURN_IF_ERROR(AppendTargetJournal(b, target_before.get(), options.backup, &before_parser,
+                                                  &before_arena, &pending_journal, &pending_versions,
+                                                  &pending_entries));
+      } else {
+        pending_journal.append(b.journal);
+        pending_entries += uint64_t(std::count(b.journal.begin(), b.journal.end(), '\n'));
+        for (size_t v = 0; v < b.version_migrated.size(); ++v) {
+          if (b.version_migrated[v] > 0) pending_versions[rep.versions[v].info.name] += b.version_migrated[v];
+        }
+      }
+    }
     FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
     if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
     if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
@@ -686,6 +758,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (final_status.ok()) final_status = sink->Publish();
     if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
     if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
+    if (final_status.ok() && journal) {
+      Status js = journal->Finish();
+      if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
+    }
   } else {
     sink->Close();
     if (rejects.is_open() && !stop_status.ok()) {
@@ -702,6 +778,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
   }
   report.bytes_out = sink->bytes_written();
+  if (journal) {
+    report.backup_id = journal->manifest().id;
+    report.backup_records = journal->manifest().records;
+    report.backup_has_originals = journal->manifest().before_images;
+  }
   if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records were rejected (--on-error collect)");
   }

@@ -11,17 +11,6 @@ namespace ferry::internal {
 
 namespace {
 
-// A PostgreSQL array literal of text elements: {"a","b\"c"}.
-void AppendArrayElement(std::string_view s, std::string* out) {
-  if (out->size() > 1) out->push_back(',');
-  out->push_back('"');
-  for (char c : s) {
-    if (c == '"' || c == '\\') out->push_back('\\');
-    out->push_back(c);
-  }
-  out->push_back('"');
-}
-
 class PostgresConflictProbe : public ConflictProbe {
  public:
   Status Open(const StoreUri& uri) {

@@ -85,6 +85,19 @@ Status WithRetries(uint32_t retries, Fn&& fn) {
 
 // UTC time as "2026-11-22T03:04:05Z", and milliseconds since the epoch.
 std::string NowIso();
+
+// Appends `s` as an element of a PostgreSQL text array literal being built
+// in *out, which starts with "{" (the caller closes it with "}"):
+// {"a","b\"c"}.
+inline void AppendArrayElement(std::string_view s, std::string* out) {
+  if (out->size() > 1) out->push_back(',');
+  out->push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') out->push_back('\\');
+    out->push_back(c);
+  }
+  out->push_back('"');
+}
 int64_t NowMs();
 
 struct SqliteOptions {

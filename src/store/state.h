@@ -19,7 +19,11 @@
 #ifndef FERRY_STORE_STATE_H_
 #define FERRY_STORE_STATE_H_
 
+#include <atomic>
+#include <condition_variable>
 #include <cstdint>
+#include <mutex>
+#include <thread>
 #include <memory>
 #include <optional>
 #include <string>
@@ -87,6 +91,11 @@ class StateStore {
   CheckpointTable& checkpoints() { return *checkpoints_; }
   // Where the state lives, for messages.
   const std::string& location() const { return display_; }
+  // The SQLite state file ("" in PostgreSQL).
+  std::string sqlite_path() const { return db_->dialect() == SqlDb::Dialect::kSqlite ? path_ : std::string(); }
+  // A state table's name as SQL ("ferry.NAME" in PostgreSQL), for modules
+  // that keep their own tables here (safety/backup.cc).
+  std::string Table(const std::string& name) const { return T(name); }
 
   // Runs.
   Status InsertRun(const RunRow& run);
@@ -134,6 +143,45 @@ class StateStore {
   std::string prefix_;   // "" (SQLite) or "ferry." (PostgreSQL)
   std::string path_;     // SQLite file, or the PostgreSQL conninfo
   std::string display_;
+};
+
+// Renews a lease every third of its time to live on a thread of its own,
+// with its own connection to the state; lost() turns true when another
+// process took the lease over.
+class LeaseKeeper {
+ public:
+  LeaseKeeper(std::unique_ptr<StateStore> state, std::string resource, std::string owner, int64_t ttl_ms)
+      : state_(std::move(state)), resource_(std::move(resource)), owner_(std::move(owner)), ttl_ms_(ttl_ms) {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  ~LeaseKeeper() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+  bool lost() const { return lost_.load(); }
+
+ private:
+  void Loop() {
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stop_) {
+      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(ttl_ms_ / 3, 50)));
+      if (stop_) break;
+      Status s = state_->Heartbeat(resource_, owner_, ttl_ms_);
+      if (s.code() == ErrorCode::kLocked) lost_.store(true);
+    }
+  }
+  std::unique_ptr<StateStore> state_;
+  std::string resource_, owner_;
+  int64_t ttl_ms_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::atomic<bool> lost_{false};
+  std::thread thread_;
 };
 
 // The user running Ferry ($FERRY_USER, else the login name), and this host.

@@ -1,0 +1,610 @@
+// Copyright (c) the Ferry authors.
+//
+// Backups and rollback journals (backup.h): chunk files, the manifest, the
+// index in the state store, verification and retention.
+
+#include "safety/backup.h"
+
+#include <fcntl.h>
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <set>
+
+#include "common/digest.h"
+#include "ferry/json.h"
+#include "store/sql.h"
+#include "store/state.h"
+
+namespace ferry::internal {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string Hex(const uint8_t* p, size_t n) {
+  static const char* kDigits = "0123456789abcdef";
+  std::string s;
+  for (size_t i = 0; i < n; ++i) {
+    s.push_back(kDigits[p[i] >> 4]);
+    s.push_back(kDigits[p[i] & 15]);
+  }
+  return s;
+}
+
+bool FromHex(std::string_view hex, uint8_t* out, size_t n) {
+  if (hex.size() != 2 * n) return false;
+  auto nib = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < n; ++i) {
+    int hi = nib(hex[2 * i]), lo = nib(hex[2 * i + 1]);
+    if (hi < 0 || lo < 0) return false;
+    out[i] = uint8_t(hi * 16 + lo);
+  }
+  return true;
+}
+
+std::string ChunkFileName(uint64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "chunk-%06llu.fbk", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+// The whole's digest: SHA-256 over the chunks' digests (raw) in order.
+std::string WholeDigest(const std::vector<BackupChunk>& chunks) {
+  std::string raw;
+  for (const BackupChunk& c : chunks) {
+    uint8_t d[32];
+    if (FromHex(c.sha256, d, 32)) raw.append(reinterpret_cast<const char*>(d), 32);
+  }
+  return Sha256Hex(raw);
+}
+
+std::string Mac(const Key& key, std::string_view manifest_without_mac) {
+  uint8_t out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), key.data(), int(key.size()), reinterpret_cast<const uint8_t*>(manifest_without_mac.data()),
+       manifest_without_mac.size(), out, &len);
+  return Hex(out, len);
+}
+
+std::string Context(const std::string& id) { return "ferry-backup:" + id; }
+
+Status WriteFileDurably(const std::string& path, std::string_view data) {
+  const std::string tmp = path + ".tmp";
+  FERRY_ASSIGN_OR_RETURN(auto sink, NewFileSink(tmp));
+  FERRY_RETURN_IF_ERROR(sink->Write(data));
+  FERRY_RETURN_IF_ERROR(sink->Finish());
+  std::error_code ec;
+  fs::rename(tmp, path, ec);
+  if (ec) return Status::IoError("cannot rename " + tmp + ": " + ec.message());
+  const int dfd = ::open(fs::path(path).parent_path().c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dfd >= 0) {
+    (void)::fsync(dfd);
+    ::close(dfd);
+  }
+  return Status::OK();
+}
+
+Status CreateTables(StateStore* state) {
+  SqlDb& db = state->db();
+  return db.Exec("CREATE TABLE IF NOT EXISTS " + state->Table("backups") +
+                 " (id TEXT PRIMARY KEY, kind TEXT NOT NULL, run_id TEXT, collection TEXT, created_at TEXT, "
+                 "status TEXT NOT NULL, pinned INTEGER NOT NULL DEFAULT 0, manifest TEXT NOT NULL);"
+                 "CREATE TABLE IF NOT EXISTS " +
+                 state->Table("backup_chunks") +
+                 " (backup_id TEXT NOT NULL, seq BIGINT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL, "
+                 "records BIGINT NOT NULL, bytes BIGINT NOT NULL, versions TEXT NOT NULL, PRIMARY KEY (backup_id, seq))");
+}
+
+std::string VersionsJson(const std::map<std::string, uint64_t>& versions) {
+  std::string s = "{";
+  for (const auto& [k, v] : versions) {
+    if (s.size() > 1) s.push_back(',');
+    WriteJsonString(k, &s);
+    s.push_back(':');
+    s.append(std::to_string(v));
+  }
+  s.push_back('}');
+  return s;
+}
+
+uint64_t U64(const Value* v) {
+  int64_t n = 0;
+  return v != nullptr && v->IsNumber() && v->GetInt64(&n) && n >= 0 ? uint64_t(n) : 0;
+}
+std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
+
+void ParseVersions(const Value* v, std::map<std::string, uint64_t>* out) {
+  if (v == nullptr || !v->IsObject()) return;
+  for (const Member* m = v->members(); m != v->members_end(); ++m) (*out)[std::string(m->key.AsString())] += U64(&m->value);
+}
+
+// Loads the index row and chunk rows of `id`.
+Result<std::optional<BackupManifest>> LoadIndexed(StateStore* state, const std::string& id) {
+  FERRY_RETURN_IF_ERROR(CreateTables(state));
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows, state->db().Query("SELECT manifest, status, pinned FROM " +
+                                                             state->Table("backups") + " WHERE id = $1",
+                                                         {id}));
+  if (rows.empty()) return std::optional<BackupManifest>();
+  FERRY_ASSIGN_OR_RETURN(BackupManifest m, ParseManifest(rows.rows[0][0].value_or("")));
+  m.status = rows.rows[0][1].value_or("");
+  m.pinned = ToInt(rows.rows[0][2]) != 0;
+  if (m.status != "complete") {
+    // While writing, the chunk rows are the truth.
+    FERRY_ASSIGN_OR_RETURN(SqlRows c, state->db().Query("SELECT seq, file, sha256, records, bytes, versions FROM " +
+                                                            state->Table("backup_chunks") +
+                                                            " WHERE backup_id = $1 ORDER BY seq",
+                                                        {id}));
+    m.chunks.clear();
+    m.records = m.bytes = 0;
+    m.versions.clear();
+    JsonParser parser;
+    Arena arena;
+    for (const SqlRow& r : c.rows) {
+      BackupChunk ch;
+      ch.seq = uint64_t(ToInt(r[0]));
+      ch.file = r[1].value_or("");
+      ch.sha256 = r[2].value_or("");
+      ch.records = uint64_t(ToInt(r[3]));
+      ch.bytes = uint64_t(ToInt(r[4]));
+      m.records += ch.records;
+      m.bytes += ch.bytes;
+      auto v = parser.Parse(r[5].value_or("{}"), arena);
+      if (v.ok()) ParseVersions(&v.value(), &m.versions);
+      m.chunks.push_back(std::move(ch));
+    }
+  }
+  return std::optional<BackupManifest>(std::move(m));
+}
+
+Result<std::optional<Key>> KeyFor(const BackupManifest& m, const KeyOptions& key, bool required) {
+  if (!m.encrypted) return std::optional<Key>();
+  if (!key.given()) {
+    if (!required) return std::optional<Key>();
+    return Status::InvalidArgument("backup " + m.id +
+                                   " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
+  }
+  if (m.key_kind == "key-file" && key.key_file.empty()) {
+    return Status::WrongKey("backup " + m.id + " was encrypted with a key file, not a passphrase: pass --key-file");
+  }
+  if (m.key_kind == "passphrase" && key.passphrase.empty()) {
+    return Status::WrongKey("backup " + m.id + " was encrypted with a passphrase, not a key file: pass --passphrase-file");
+  }
+  FERRY_ASSIGN_OR_RETURN(Key k, ResolveKey(key, m.kdf));
+  const auto check = KeyCheck(k);
+  if (Hex(check.data(), check.size()) != m.key_check) {
+    return Status::WrongKey("the " + std::string(key.key_file.empty() ? "passphrase" : "key file") +
+                            " does not open backup " + m.id + " (its key check differs); pass the one it was written with");
+  }
+  return std::optional<Key>(k);
+}
+
+std::string ManifestMacInput(BackupManifest m) {
+  m.mac.clear();
+  m.status = "complete";
+  m.pinned = false;
+  m.dir.clear();
+  return m.ToJson();
+}
+
+}  // namespace
+
+std::string BackupManifest::ToJson() const {
+  // Keys in sorted order (a stable text to authenticate).
+  std::string s = "{\"before_images\":";
+  s.append(before_images ? "true" : "false");
+  s.append(",\"bytes\":").append(std::to_string(bytes));
+  s.append(",\"chunks\":[");
+  for (size_t i = 0; i < chunks.size(); ++i) {
+    const BackupChunk& c = chunks[i];
+    if (i) s.push_back(',');
+    s.append("{\"bytes\":").append(std::to_string(c.bytes)).append(",\"file\":");
+    WriteJsonString(c.file, &s);
+    s.append(",\"records\":").append(std::to_string(c.records));
+    s.append(",\"seq\":").append(std::to_string(c.seq)).append(",\"sha256\":");
+    WriteJsonString(c.sha256, &s);
+    s.push_back('}');
+  }
+  s.append("],\"collection\":");
+  WriteJsonString(collection, &s);
+  s.append(",\"created_at\":");
+  WriteJsonString(created_at, &s);
+  s.append(",\"dir\":");
+  WriteJsonString(dir, &s);
+  s.append(",\"encrypted\":").append(encrypted ? "true" : "false");
+  s.append(",\"format\":\"ferry-backup-1\",\"id\":");
+  WriteJsonString(id, &s);
+  if (encrypted) {
+    s.append(",\"kdf\":{\"memlimit\":").append(std::to_string(kdf.memlimit));
+    s.append(",\"opslimit\":").append(std::to_string(kdf.opslimit));
+    s.append(",\"salt\":\"").append(Hex(kdf.salt.data(), kdf.salt.size())).append("\"}");
+    s.append(",\"key_check\":");
+    WriteJsonString(key_check, &s);
+    s.append(",\"key_kind\":");
+    WriteJsonString(key_kind, &s);
+  }
+  s.append(",\"identity\":");
+  WriteJsonString(identity, &s);
+  s.append(",\"kind\":");
+  WriteJsonString(kind, &s);
+  if (!mac.empty()) {
+    s.append(",\"mac\":");
+    WriteJsonString(mac, &s);
+  }
+  s.append(",\"parent\":");
+  WriteJsonString(parent, &s);
+  s.append(",\"pinned\":").append(pinned ? "true" : "false");
+  s.append(",\"records\":").append(std::to_string(records));
+  s.append(",\"run_id\":");
+  WriteJsonString(run_id, &s);
+  s.append(",\"sha256\":");
+  WriteJsonString(sha256, &s);
+  s.append(",\"status\":");
+  WriteJsonString(status, &s);
+  s.append(",\"store\":");
+  WriteJsonString(store, &s);
+  s.append(",\"versions\":").append(VersionsJson(versions));
+  s.push_back('}');
+  return s;
+}
+
+Result<BackupManifest> ParseManifest(std::string_view json) {
+  JsonParser parser;
+  Arena arena;
+  auto parsed = parser.Parse(json, arena);
+  if (!parsed.ok() || !parsed.value().IsObject()) {
+    return Status::IntegrityError("a backup manifest is not valid JSON: " + parsed.status().message());
+  }
+  const Value& v = parsed.value();
+  BackupManifest m;
+  m.id = Str(v.Find("id"));
+  m.kind = Str(v.Find("kind"));
+  m.run_id = Str(v.Find("run_id"));
+  m.parent = Str(v.Find("parent"));
+  m.collection = Str(v.Find("collection"));
+  m.store = Str(v.Find("store"));
+  m.identity = Str(v.Find("identity"));
+  m.created_at = Str(v.Find("created_at"));
+  m.status = Str(v.Find("status"));
+  m.dir = Str(v.Find("dir"));
+  const Value* b = v.Find("before_images");
+  m.before_images = b == nullptr || (b->IsBool() && b->AsBool());
+  const Value* p = v.Find("pinned");
+  m.pinned = p != nullptr && p->IsBool() && p->AsBool();
+  const Value* e = v.Find("encrypted");
+  m.encrypted = e != nullptr && e->IsBool() && e->AsBool();
+  if (const Value* k = v.Find("kdf"); k != nullptr && k->IsObject()) {
+    m.kdf.memlimit = U64(k->Find("memlimit"));
+    m.kdf.opslimit = U64(k->Find("opslimit"));
+    if (!FromHex(Str(k->Find("salt")), m.kdf.salt.data(), m.kdf.salt.size())) {
+      return Status::IntegrityError("backup " + m.id + ": its manifest's salt is damaged");
+    }
+  }
+  m.key_kind = Str(v.Find("key_kind"));
+  m.key_check = Str(v.Find("key_check"));
+  m.records = U64(v.Find("records"));
+  m.bytes = U64(v.Find("bytes"));
+  ParseVersions(v.Find("versions"), &m.versions);
+  if (const Value* cs = v.Find("chunks"); cs != nullptr && cs->IsArray()) {
+    for (const Value& c : *cs) {
+      BackupChunk ch;
+      ch.seq = U64(c.Find("seq"));
+      ch.file = Str(c.Find("file"));
+      ch.sha256 = Str(c.Find("sha256"));
+      ch.records = U64(c.Find("records"));
+      ch.bytes = U64(c.Find("bytes"));
+      m.chunks.push_back(std::move(ch));
+    }
+  }
+  m.sha256 = Str(v.Find("sha256"));
+  m.mac = Str(v.Find("mac"));
+  return m;
+}
+
+std::string DefaultBackupDir(const StateStore& state) {
+  const std::string db = state.sqlite_path();
+  if (!db.empty()) {
+    fs::path parent = fs::path(db).parent_path();
+    return (parent.empty() ? fs::path("backups") : parent / "backups").string();
+  }
+  return ".ferry/backups";
+}
+
+// ---------------------------------------------------------------- writer
+
+Result<std::unique_ptr<BackupWriter>> BackupWriter::Create(StateStore* state, const std::string& root,
+                                                           BackupManifest header, const KeyOptions& key) {
+  FERRY_RETURN_IF_ERROR(CreateTables(state));
+  auto w = std::unique_ptr<BackupWriter>(new BackupWriter());
+  w->state_ = state;
+  w->m_ = std::move(header);
+  w->m_.status = "writing";
+  w->m_.created_at = NowIso();
+  std::error_code ec;
+  fs::create_directories(fs::path(root) / w->m_.id, ec);
+  if (ec) return Status::IoError("cannot create backup directory " + root + "/" + w->m_.id + ": " + ec.message());
+  w->m_.dir = fs::absolute(fs::path(root) / w->m_.id).lexically_normal().string();
+  if (key.given()) {
+    w->m_.encrypted = true;
+    w->m_.key_kind = key.key_file.empty() ? "passphrase" : "key-file";
+    if (key.key_file.empty()) w->m_.kdf = NewKdfParams();
+    FERRY_ASSIGN_OR_RETURN(Key k, ResolveKey(key, w->m_.kdf));
+    const auto check = KeyCheck(k);
+    w->m_.key_check = Hex(check.data(), check.size());
+    w->key_ = k;
+  }
+  FERRY_RETURN_IF_ERROR(state->db().Exec(
+      "INSERT INTO " + state->Table("backups") +
+          " (id, kind, run_id, collection, created_at, status, pinned, manifest) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+      {w->m_.id, w->m_.kind, w->m_.run_id, w->m_.collection, w->m_.created_at, w->m_.status,
+       std::string(w->m_.pinned ? "1" : "0"), w->m_.ToJson()}));
+  return w;
+}
+
+Result<std::unique_ptr<BackupWriter>> BackupWriter::Resume(StateStore* state, const std::string& id,
+                                                           uint64_t committed_seq, const KeyOptions& key) {
+  FERRY_ASSIGN_OR_RETURN(auto found, LoadIndexed(state, id));
+  if (!found) return Status::NotFound("no backup " + id + " in " + state->location());
+  auto w = std::unique_ptr<BackupWriter>(new BackupWriter());
+  w->state_ = state;
+  w->m_ = std::move(*found);
+  if (w->m_.status == "complete") return Status::InvalidArgument("backup " + id + " is complete");
+  FERRY_ASSIGN_OR_RETURN(w->key_, KeyFor(w->m_, key, true));
+  // Chunks written after the last commit of the run are not covered by it.
+  std::vector<BackupChunk> keep;
+  for (BackupChunk& c : w->m_.chunks) {
+    if (c.seq <= committed_seq) {
+      keep.push_back(c);
+    } else {
+      std::error_code ec;
+      fs::remove(fs::path(w->m_.dir) / c.file, ec);
+    }
+  }
+  FERRY_RETURN_IF_ERROR(state->db().Exec("DELETE FROM " + state->Table("backup_chunks") +
+                                             " WHERE backup_id = $1 AND seq > $2",
+                                         {id, std::to_string(committed_seq)}));
+  FERRY_ASSIGN_OR_RETURN(auto reloaded, LoadIndexed(state, id));
+  w->m_ = std::move(*reloaded);
+  return w;
+}
+
+Status BackupWriter::AddChunk(uint64_t seq, std::string_view entries, uint64_t records,
+                              const std::map<std::string, uint64_t>& versions) {
+  FERRY_ASSIGN_OR_RETURN(std::string data, CompressBuffer(Compression::kZstd, entries, 3));
+  if (key_) {
+    FERRY_ASSIGN_OR_RETURN(data, SealChunk(*key_, Context(m_.id), seq, false, data));
+  }
+  BackupChunk c;
+  c.seq = seq;
+  c.file = ChunkFileName(seq);
+  c.sha256 = Sha256Hex(data);
+  c.records = records;
+  c.bytes = data.size();
+  FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / c.file).string(), data));
+  FERRY_RETURN_IF_ERROR(WithRetries(5, [&] {
+    return state_->db().Exec("INSERT INTO " + state_->Table("backup_chunks") +
+                                 " (backup_id, seq, file, sha256, records, bytes, versions) VALUES ($1, $2, $3, $4, $5, "
+                                 "$6, $7) ON CONFLICT (backup_id, seq) DO UPDATE SET file = excluded.file, sha256 = "
+                                 "excluded.sha256, records = excluded.records, bytes = excluded.bytes, versions = "
+                                 "excluded.versions",
+                             {m_.id, std::to_string(seq), c.file, c.sha256, std::to_string(records),
+                              std::to_string(c.bytes), VersionsJson(versions)});
+  }));
+  m_.records += records;
+  m_.bytes += c.bytes;
+  for (const auto& [v, n] : versions) m_.versions[v] += n;
+  m_.chunks.push_back(std::move(c));
+  return Status::OK();
+}
+
+Status BackupWriter::Finish() {
+  m_.sha256 = WholeDigest(m_.chunks);
+  m_.status = "complete";
+  if (key_) m_.mac = Mac(*key_, ManifestMacInput(m_));
+  FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / "manifest.json").string(), m_.ToJson()));
+  return WithRetries(5, [&] {
+    return state_->db().Exec("UPDATE " + state_->Table("backups") + " SET status = 'complete', manifest = $2 WHERE id = $1",
+                             {m_.id, m_.ToJson()});
+  });
+}
+
+// ---------------------------------------------------------------- reader
+
+Result<std::unique_ptr<BackupReader>> BackupReader::Open(StateStore* state, const std::string& id,
+                                                         const KeyOptions& key) {
+  FERRY_ASSIGN_OR_RETURN(auto found, LoadIndexed(state, id));
+  if (!found) return Status::NotFound("no backup " + id + " in " + state->location() + " (see `ferry backup list`)");
+  auto r = std::unique_ptr<BackupReader>(new BackupReader());
+  r->m_ = std::move(*found);
+  FERRY_ASSIGN_OR_RETURN(r->key_, KeyFor(r->m_, key, false));
+  return r;
+}
+
+Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
+  BackupVerifyReport rep;
+  if (m_.status == "complete") {
+    // The manifest on disk must agree with the index.
+    auto text = NewFileSource((fs::path(m_.dir) / "manifest.json").string());
+    if (!text.ok()) return Status::IntegrityError("backup " + m_.id + ": manifest.json is missing in " + m_.dir);
+    FERRY_ASSIGN_OR_RETURN(std::string body, ReadAll(text.value().get(), size_t(64) << 20));
+    auto disk = ParseManifest(body);
+    if (!disk.ok()) return Status::IntegrityError("backup " + m_.id + ": manifest.json is damaged");
+    BackupManifest a = disk.value(), b = m_;
+    a.pinned = b.pinned = false;
+    if (a.ToJson() != b.ToJson()) {
+      return Status::IntegrityError("backup " + m_.id + ": manifest.json differs from the state's index");
+    }
+    if (WholeDigest(m_.chunks) != m_.sha256) {
+      return Status::IntegrityError("backup " + m_.id + ": the whole's SHA-256 does not match its chunks");
+    }
+    if (key_ && Mac(*key_, ManifestMacInput(m_)) != m_.mac) {
+      return Status::IntegrityError("backup " + m_.id + ": the manifest's HMAC does not match (it was edited)");
+    }
+  }
+  for (size_t i = 0; i < m_.chunks.size(); ++i) {
+    if (decode) {
+      FERRY_ASSIGN_OR_RETURN(std::string entries, ReadChunk(i));
+      JsonParser parser;
+      Arena arena;
+      size_t pos = 0;
+      uint64_t n = 0;
+      while (pos < entries.size()) {
+        size_t end = entries.find('\n', pos);
+        if (end == std::string::npos) end = entries.size();
+        auto v = parser.Parse(std::string_view(entries).substr(pos, end - pos), arena);
+        if (!v.ok() || !v.value().IsObject() || v.value().Find("k") == nullptr) {
+          return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(m_.chunks[i].seq) +
+                                        " holds an entry that is not valid");
+        }
+        ++n;
+        arena.Reset();
+        pos = end + 1;
+      }
+      if (n != m_.chunks[i].records) {
+        return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(m_.chunks[i].seq) + " holds " +
+                                      std::to_string(n) + " entries, its index says " +
+                                      std::to_string(m_.chunks[i].records));
+      }
+      rep.decoded = true;
+    } else {
+      const BackupChunk& c = m_.chunks[i];
+      auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
+      if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
+      FERRY_ASSIGN_OR_RETURN(std::string data, ReadAll(src.value().get()));
+      if (Sha256Hex(data) != c.sha256 || data.size() != c.bytes) {
+        return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " (" + c.file +
+                                      ") does not match its SHA-256: the file is corrupt or truncated");
+      }
+    }
+    rep.records += m_.chunks[i].records;
+    rep.bytes += m_.chunks[i].bytes;
+    ++rep.chunks;
+  }
+  return rep;
+}
+
+Result<std::string> BackupReader::ReadChunk(size_t i) {
+  const BackupChunk& c = m_.chunks.at(i);
+  auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
+  if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
+  FERRY_ASSIGN_OR_RETURN(std::string data, ReadAll(src.value().get()));
+  if (Sha256Hex(data) != c.sha256 || data.size() != c.bytes) {
+    return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " (" + c.file +
+                                  ") does not match its SHA-256: the file is corrupt or truncated");
+  }
+  if (m_.encrypted) {
+    if (!key_) {
+      return Status::InvalidArgument("backup " + m_.id +
+                                     " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
+    }
+    FERRY_ASSIGN_OR_RETURN(data, OpenChunk(*key_, Context(m_.id), c.seq, false, data));
+  }
+  auto plain = DecompressBuffer(Compression::kZstd, data, size_t(1) << 32);
+  if (!plain.ok()) {
+    return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) +
+                                  " does not decompress: " + plain.status().message());
+  }
+  return std::move(plain).value();
+}
+
+// ----------------------------------------------------------------- index
+
+Result<std::vector<BackupManifest>> ListBackups(StateStore* state, bool include_journals) {
+  FERRY_RETURN_IF_ERROR(CreateTables(state));
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows,
+                         state->db().Query("SELECT id FROM " + state->Table("backups") + " ORDER BY created_at, id"));
+  std::vector<BackupManifest> out;
+  for (const SqlRow& r : rows.rows) {
+    FERRY_ASSIGN_OR_RETURN(auto m, LoadIndexed(state, r[0].value_or("")));
+    if (!m) continue;
+    if (!include_journals && !m->before_images) continue;
+    out.push_back(std::move(*m));
+  }
+  return out;
+}
+
+Result<std::optional<BackupManifest>> FindBackup(StateStore* state, const std::string& id) {
+  return LoadIndexed(state, id);
+}
+
+Result<std::optional<BackupManifest>> FindRunBackup(StateStore* state, const std::string& run_id) {
+  FERRY_RETURN_IF_ERROR(CreateTables(state));
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows, state->db().Query("SELECT id FROM " + state->Table("backups") +
+                                                             " WHERE run_id = $1 AND kind = 'run'",
+                                                         {run_id}));
+  if (rows.empty()) return std::optional<BackupManifest>();
+  return LoadIndexed(state, rows.rows[0][0].value_or(""));
+}
+
+Status DeleteBackup(StateStore* state, const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(auto m, LoadIndexed(state, id));
+  if (!m) return Status::NotFound("no backup " + id + " in " + state->location());
+  FERRY_RETURN_IF_ERROR(state->db().Begin());
+  Status s = state->db().Exec("DELETE FROM " + state->Table("backup_chunks") + " WHERE backup_id = $1", {id});
+  if (s.ok()) s = state->db().Exec("DELETE FROM " + state->Table("backups") + " WHERE id = $1", {id});
+  if (s.ok()) s = state->db().Commit();
+  if (!s.ok()) {
+    state->db().Rollback();
+    return s;
+  }
+  // The index goes first: a crash leaves unreferenced files, never a
+  // referenced backup with missing files.
+  std::error_code ec;
+  if (!m->dir.empty()) fs::remove_all(m->dir, ec);
+  (void)state->Audit(m->run_id, "backup_deleted", id);
+  return Status::OK();
+}
+
+Result<std::vector<std::string>> PruneBackups(StateStore* state, const PruneOptions& options) {
+  FERRY_ASSIGN_OR_RETURN(auto all, ListBackups(state, false));
+  std::vector<const BackupManifest*> complete;
+  for (const BackupManifest& m : all) {
+    if (m.status == "complete") complete.push_back(&m);
+  }
+  std::sort(complete.begin(), complete.end(), [](const BackupManifest* a, const BackupManifest* b) {
+    return a->created_at != b->created_at ? a->created_at > b->created_at : a->id > b->id;
+  });
+  const auto now = std::chrono::system_clock::now();
+  auto age_days = [&](const std::string& iso) -> double {
+    std::tm tm{};
+    if (::strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return 0;
+    const auto t = std::chrono::system_clock::from_time_t(::timegm(&tm));
+    return std::chrono::duration<double>(now - t).count() / 86400.0;
+  };
+  std::set<std::string> keep;
+  for (size_t i = 0; i < complete.size(); ++i) {
+    const BackupManifest* m = complete[i];
+    const bool within_count = i < options.keep;
+    const bool within_age = age_days(m->created_at) <= double(options.max_age_days);
+    if (m->pinned || (within_count && within_age)) keep.insert(m->id);
+  }
+  // An incremental backup needs its parents.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (const BackupManifest* m : complete) {
+      if (keep.count(m->id) && !m->parent.empty() && !keep.count(m->parent)) {
+        keep.insert(m->parent);
+        changed = true;
+      }
+    }
+  }
+  std::vector<std::string> pruned;
+  for (const BackupManifest* m : complete) {
+    if (keep.count(m->id)) continue;
+    pruned.push_back(m->id);
+    if (!options.dry_run) FERRY_RETURN_IF_ERROR(DeleteBackup(state, m->id));
+  }
+  return pruned;
+}
+
+}  // namespace ferry::internal

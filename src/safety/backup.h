@@ -1,0 +1,167 @@
+// Copyright (c) the Ferry authors.
+//
+// Backups and rollback journals: immutable, checksummed, compressed and
+// optionally encrypted sets of records, kept in a directory per backup
+// (default .ferry/backups/ID/) and indexed in the state store.
+//
+// A backup is a sequence of chunks plus a manifest:
+//   chunk-NNNNNN.fbk   JSON Lines entries, zstd-compressed, then (when
+//                      encrypted) sealed with AES-256-GCM, the backup id and
+//                      the chunk index bound in as associated data
+//   manifest.json      id, kind, run, collection, store, versions, counts,
+//                      created, parent, the chunks (file, SHA-256, records,
+//                      bytes) and the SHA-256 of the whole (over the chunks'
+//                      digests in order); an HMAC under the key when encrypted
+// The state store's `backups` and `backup_chunks` tables hold the same index,
+// written chunk by chunk, so a backup being written by a run that is killed
+// is resumed exactly (chunks past the run's last checkpoint are dropped).
+//
+// One entry per record (JSON, one line):
+//   {"k": KEY,                     the record's key
+//    "v": VERSION,                 its version before (absent: it did not exist)
+//    "o": SHA,                     SHA-256 of its canonical JSON before ("" : did not exist)
+//    "a": SHA,                     run journals: SHA-256 of the canonical JSON the run wrote
+//    "b": "TEXT",                  the record's stored text before, byte for byte
+//                                  (backups; absent in a journal without before-images)
+//    "m": [{"id": MIGRATION, "c": COMPLEMENT}, ...]   run journals: the migrations
+//                                  applied, in order, with what each dropped
+//    "d": true}                    incremental backups: the key was deleted
+//
+// Kinds: "run" (the records a run changed, written before each change
+// commits: before-images when the run's backup is on, else only the journal:
+// hashes and complements), "full" (every record of a store) and
+// "incremental" (the records changed or deleted since its parent).
+//
+// Errors: INTEGRITY_ERROR (a chunk's SHA-256, the whole's, the manifest's
+// HMAC or a chunk's authentication fails; a chunk is missing), WRONG_KEY,
+// IO_ERROR, NOT_FOUND.
+
+#ifndef FERRY_SAFETY_BACKUP_H_
+#define FERRY_SAFETY_BACKUP_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "codec/codec.h"
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry::internal {
+
+class StateStore;
+
+struct BackupChunk {
+  uint64_t seq = 0;      // 1-based chunk index (the run's commit number for run backups)
+  std::string file;      // chunk-NNNNNN.fbk
+  std::string sha256;    // of the file's bytes, hex
+  uint64_t records = 0;
+  uint64_t bytes = 0;    // the file's size
+};
+
+struct BackupManifest {
+  std::string id;
+  std::string kind;            // run, full, incremental
+  std::string run_id;          // kind run
+  std::string parent;          // kind incremental
+  std::string collection;
+  std::string store;           // the store it holds records of (display form)
+  std::string identity;        // that store's identity (what leases lock)
+  std::string created_at;
+  std::string status;          // writing, complete
+  bool before_images = true;   // false: a run journal without the records' texts
+  bool pinned = false;         // preserve-original: never pruned
+  bool encrypted = false;
+  KdfParams kdf;               // when encrypted with a passphrase
+  std::string key_kind;        // "", passphrase, key-file
+  std::string key_check;       // hex
+  std::string dir;             // where its files are
+  uint64_t records = 0;
+  uint64_t bytes = 0;
+  std::map<std::string, uint64_t> versions;  // records by version before
+  std::vector<BackupChunk> chunks;
+  std::string sha256;          // of the whole (when complete)
+  std::string mac;             // HMAC-SHA-256 of the manifest under the key (encrypted)
+  std::string ToJson() const;  // manifest.json (sorted keys)
+};
+Result<BackupManifest> ParseManifest(std::string_view json);
+
+// The default directory of backups beside a state store: the state file's
+// directory + "/backups" (SQLite), else .ferry/backups in the working
+// directory.
+std::string DefaultBackupDir(const StateStore& state);
+
+class BackupWriter {
+ public:
+  // Starts backup `header.id` in `root`/ID (created). `key` given: encrypted.
+  static Result<std::unique_ptr<BackupWriter>> Create(StateStore* state, const std::string& root,
+                                                      BackupManifest header, const KeyOptions& key);
+  // Continues an unfinished backup; chunks with seq > `committed_seq` are
+  // dropped (their records are written again).
+  static Result<std::unique_ptr<BackupWriter>> Resume(StateStore* state, const std::string& id,
+                                                      uint64_t committed_seq, const KeyOptions& key);
+  // Writes one chunk of entries (JSON Lines), durable when this returns.
+  // `versions`: records per version in it.
+  Status AddChunk(uint64_t seq, std::string_view entries, uint64_t records,
+                  const std::map<std::string, uint64_t>& versions);
+  // Seals the manifest (status complete).
+  Status Finish();
+  const BackupManifest& manifest() const { return m_; }
+  uint64_t next_seq() const { return m_.chunks.empty() ? 1 : m_.chunks.back().seq + 1; }
+
+ private:
+  BackupWriter() = default;
+  Status SaveIndex();
+  StateStore* state_ = nullptr;
+  BackupManifest m_;
+  std::optional<Key> key_;
+};
+
+struct BackupVerifyReport {
+  uint64_t chunks = 0, records = 0, bytes = 0;
+  bool decoded = false;  // entries were decrypted, decompressed and parsed
+};
+
+class BackupReader {
+ public:
+  // Opens a backup by id from the state's index; `key` needed to decode an
+  // encrypted backup (Verify without decode works without it).
+  static Result<std::unique_ptr<BackupReader>> Open(StateStore* state, const std::string& id, const KeyOptions& key);
+  const BackupManifest& manifest() const { return m_; }
+  // Checks every chunk's SHA-256, the whole's and the HMAC; with `decode`,
+  // also opens every chunk and parses every entry.
+  Result<BackupVerifyReport> Verify(bool decode);
+  // Chunk `i` (0-based) verified and decoded: its JSON Lines entries.
+  Result<std::string> ReadChunk(size_t i);
+
+ private:
+  BackupReader() = default;
+  BackupManifest m_;
+  std::optional<Key> key_;
+};
+
+// The index.
+Result<std::vector<BackupManifest>> ListBackups(StateStore* state, bool include_journals);
+Result<std::optional<BackupManifest>> FindBackup(StateStore* state, const std::string& id);
+// The run backup (or journal) of `run_id`.
+Result<std::optional<BackupManifest>> FindRunBackup(StateStore* state, const std::string& run_id);
+Status DeleteBackup(StateStore* state, const std::string& id);
+
+struct PruneOptions {
+  uint32_t keep = 5;          // the newest N complete backups are kept
+  int64_t max_age_days = 7;   // backups older than this are pruned...
+  bool dry_run = false;
+};
+// A backup is pruned when it is older than max_age_days or not among the
+// newest `keep`; pinned backups, run journals and the parents of kept
+// incrementals are kept. Returns the ids pruned (or that would be).
+Result<std::vector<std::string>> PruneBackups(StateStore* state, const PruneOptions& options);
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_SAFETY_BACKUP_H_

@@ -1,0 +1,629 @@
+// Copyright (c) the Ferry authors.
+//
+// Rollback (ferry/rollback.h): reads a run's journal, decides for every
+// record how it goes back (or why it cannot), and writes it back in
+// checkpointed transactions on the target table.
+
+#include "ferry/rollback.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <optional>
+#include <set>
+
+#include "common/digest.h"
+#include "engine/driver.h"
+#include "engine/project_internal.h"
+#include "ferry/json.h"
+#include "ferry/transform.h"
+#include "safety/backup.h"
+#include "store/keyed_table.h"
+#include "store/sql.h"
+#include "store/state.h"
+#include "store/store.h"
+
+namespace ferry {
+namespace {
+
+using internal::BackupManifest;
+using internal::BackupReader;
+using internal::KeyedTable;
+using internal::StateStore;
+using internal::StoreUri;
+
+enum class Action : uint8_t { kUnchanged, kBackup, kComplements, kBackward, kDelete, kConflict, kNotRestorable };
+
+struct Decision {
+  Action action = Action::kUnchanged;
+  std::string version;   // what the row's version column becomes
+  std::string document;  // what the row becomes (kBackup, kComplements, kBackward)
+};
+
+std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
+
+// Everything a rollback needs, opened once.
+struct Context {
+  const Project::Rep* rep = nullptr;
+  const Project* project = nullptr;
+  RollbackOptions options;
+  std::unique_ptr<StateStore> state;
+  StoreUri target;
+  internal::RunRow run;
+  std::unique_ptr<BackupReader> backup;
+  std::unique_ptr<KeyedTable> table;
+  std::set<std::string> keys;        // options.keys
+  std::set<uint64_t> batches;        // options.batches
+  JsonParser parser;
+  Arena arena;
+  std::string canonical;
+
+  std::string CanonicalSha(std::string_view text) {
+    auto v = parser.Parse(text, arena);
+    canonical.clear();
+    if (v.ok()) WriteCanonicalJson(v.value(), &canonical);
+    else canonical.assign(text);
+    return internal::Sha256Hex(canonical);
+  }
+
+  // Undoes, on `doc`, the migrations of `path` from index `from` to its end
+  // (last first), with the entry's complements ("c") and skipping the
+  // migrations it skipped ("s"). *used_complement: a non-empty one was used.
+  Status Backward(const std::vector<size_t>& path, size_t from, const Value& entry, Value& doc,
+                  bool* used_complement) {
+    const Value* c = entry.Find("c");
+    const Value* s = entry.Find("s");
+    StepContext ctx(arena);
+    for (size_t i = path.size(); i-- > from;) {
+      const internal::CompiledMigration& mig = rep->migrations[path[i]];
+      bool skipped = false;
+      if (s != nullptr && s->IsArray()) {
+        for (const Value& id : *s) skipped = skipped || (id.IsString() && id.AsString() == mig.info.id);
+      }
+      if (skipped) continue;
+      Value complement;
+      if (c != nullptr && c->IsObject()) {
+        if (const Value* found = c->Find(mig.info.id)) {
+          complement = found->DeepCopy(arena);
+          if (!IsEmptyComplement(complement)) *used_complement = true;
+        }
+      }
+      ctx.Reset(arena);
+      FERRY_RETURN_IF_ERROR(mig.steps->ApplyBackward(doc, complement, ctx));
+    }
+    return Status::OK();
+  }
+
+  // How the record of journal `entry` goes back, given the row it has now.
+  Decision Decide(const Value& entry, const std::optional<KeyedTable::Row>& row) {
+    Decision d;
+    const std::string o = Str(entry.Find("o"));
+    const std::string a = Str(entry.Find("a"));
+    const std::string v = Str(entry.Find("v"));
+    const std::string now = row ? CanonicalSha(row->document) : std::string();
+    const std::string& to = options.to_version;
+    const bool to_original = to.empty() || to == v;
+    if (to_original && now == o) return d;  // already as before
+    if (!row || now != a) {
+      d.action = Action::kConflict;
+      return d;
+    }
+    if (o.empty()) {
+      // The run created the row.
+      if (to_original) {
+        d.action = Action::kDelete;
+      } else {
+        d.action = Action::kNotRestorable;
+      }
+      return d;
+    }
+    const Value* b = entry.Find("b");
+    if (to_original && b != nullptr && b->IsString()) {
+      d.action = Action::kBackup;
+      d.version = v;
+      d.document.assign(b->AsString());
+      return d;
+    }
+    // Through the backward steps.
+    const int vi = project->VersionIndex(v);
+    if (vi < 0) {
+      d.action = Action::kNotRestorable;
+      return d;
+    }
+    const std::vector<size_t>& path = rep->paths[size_t(vi)];
+    size_t from = 0;
+    if (!to_original) {
+      from = path.size();
+      for (size_t i = 0; i < path.size(); ++i) {
+        if (rep->migrations[path[i]].info.from == to) from = i;
+      }
+      if (from == path.size()) {
+        d.action = Action::kNotRestorable;  // the record never was at `to`
+        return d;
+      }
+    }
+    auto doc = parser.Parse(row->document, arena);
+    if (!doc.ok()) {
+      d.action = Action::kNotRestorable;
+      return d;
+    }
+    Value value = doc.value().DeepCopy(arena);
+    bool used_complement = false;
+    if (!Backward(path, from, entry, value, &used_complement).ok()) {
+      d.action = Action::kNotRestorable;
+      return d;
+    }
+    canonical.clear();
+    WriteCanonicalJson(value, &canonical);
+    if (to_original && internal::Sha256Hex(canonical) != o) {
+      // The backward steps do not give back what was there (an edited
+      // migration, or a lossy step without its complement).
+      d.action = Action::kNotRestorable;
+      return d;
+    }
+    d.action = used_complement ? Action::kComplements : Action::kBackward;
+    d.version = to_original ? v : to;
+    WriteJson(value, &d.document);
+    return d;
+  }
+};
+
+void Count(const Decision& d, const std::string& key, uint32_t max_listed, RollbackImpact* impact) {
+  ++impact->records;
+  switch (d.action) {
+    case Action::kUnchanged: ++impact->unchanged; return;
+    case Action::kBackup: ++impact->via_backup; break;
+    case Action::kComplements: ++impact->via_complements; break;
+    case Action::kBackward: ++impact->via_backward_steps; break;
+    case Action::kDelete: ++impact->deletions; break;
+    case Action::kConflict:
+      ++impact->conflicts;
+      if (impact->conflict_keys.size() < max_listed) impact->conflict_keys.push_back(key);
+      return;
+    case Action::kNotRestorable:
+      ++impact->not_restorable;
+      if (impact->not_restorable_keys.size() < max_listed) impact->not_restorable_keys.push_back(key);
+      return;
+  }
+  ++impact->versions[d.action == Action::kDelete ? "(removed)" : d.version];
+}
+
+// A position in the journal: chunk index and entry index within it.
+struct Position {
+  size_t chunk = 0;
+  size_t entry = 0;
+  std::string ToString() const { return std::to_string(chunk) + ":" + std::to_string(entry); }
+  static Position Parse(const std::string& s) {
+    Position p;
+    const size_t colon = s.find(':');
+    if (colon != std::string::npos) {
+      p.chunk = size_t(std::strtoull(s.c_str(), nullptr, 10));
+      p.entry = size_t(std::strtoull(s.c_str() + colon + 1, nullptr, 10));
+    }
+    return p;
+  }
+};
+
+// One group of entries read from the journal, with their rows now.
+struct Group {
+  std::vector<std::string> lines;  // entry texts
+  std::vector<std::string> keys;
+  Position end;                    // the position after the group
+};
+
+// Reads the journal from `from` in groups of up to `size` selected entries;
+// calls fn(group) for each.
+template <typename Fn>
+Status ScanJournal(Context& c, Position from, size_t size, Fn&& fn) {
+  const BackupManifest& m = c.backup->manifest();
+  Group g;
+  for (size_t ci = from.chunk; ci < m.chunks.size(); ++ci) {
+    if (!c.batches.empty() && !c.batches.count(m.chunks[ci].seq)) continue;
+    FERRY_ASSIGN_OR_RETURN(std::string entries, c.backup->ReadChunk(ci));
+    size_t pos = 0, index = 0;
+    while (pos < entries.size()) {
+      size_t end = entries.find('\n', pos);
+      if (end == std::string::npos) end = entries.size();
+      const size_t this_index = index++;
+      std::string_view line(entries.data() + pos, end - pos);
+      pos = end + 1;
+      if (ci == from.chunk && this_index < from.entry) continue;
+      c.arena.Reset();
+      auto v = c.parser.Parse(line, c.arena);
+      if (!v.ok() || !v.value().IsObject()) {
+        return Status::IntegrityError("backup " + m.id + ": chunk " + std::to_string(m.chunks[ci].seq) +
+                                      " holds an entry that is not valid");
+      }
+      std::string key = Str(v.value().Find("k"));
+      if (!c.keys.empty() && !c.keys.count(key)) continue;
+      g.lines.emplace_back(line);
+      g.keys.push_back(std::move(key));
+      g.end = Position{ci, this_index + 1};
+      if (g.lines.size() >= size) {
+        FERRY_RETURN_IF_ERROR(fn(g));
+        g = Group();
+      }
+    }
+  }
+  if (!g.lines.empty()) FERRY_RETURN_IF_ERROR(fn(g));
+  return Status::OK();
+}
+
+// Decides every entry of `g` against the rows it has now.
+Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g) {
+  FERRY_ASSIGN_OR_RETURN(auto rows, c.table->Get(g.keys));
+  std::vector<Decision> out;
+  out.reserve(g.lines.size());
+  for (size_t i = 0; i < g.lines.size(); ++i) {
+    c.arena.Reset();
+    auto entry = c.parser.Parse(g.lines[i], c.arena);
+    if (!entry.ok()) return Status::IntegrityError("a journal entry is not valid JSON");
+    Value e = entry.value().DeepCopy(c.arena);
+    out.push_back(c.Decide(e, rows[i]));
+  }
+  return out;
+}
+
+bool IsRollbackOf(const internal::RunRow& r, const std::string& run_id, const std::string& to_version) {
+  std::string want = "{\"rollback_of\":\"" + run_id + "\",\"to_version\":";
+  std::string quoted;
+  WriteJsonString(to_version, &quoted);
+  return r.options == want + quoted + "}";
+}
+
+// Opens the state, the run, its journal and the target table.
+Result<std::unique_ptr<Context>> OpenContext(const Project& project, const RollbackOptions& options) {
+  auto c = std::make_unique<Context>();
+  c->project = &project;
+  c->rep = &ProjectInternal::Get(project);
+  c->options = options;
+  c->keys.insert(options.keys.begin(), options.keys.end());
+  c->batches.insert(options.batches.begin(), options.batches.end());
+  std::optional<StoreUri> target;
+  if (!options.target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(target, internal::ParseStoreUri(options.target, c->rep->collection));
+  }
+  FERRY_ASSIGN_OR_RETURN(c->state, internal::OpenStateFor(options.state, target ? &*target : nullptr));
+  std::optional<internal::RunRow> run;
+  if (!options.run_id.empty()) {
+    FERRY_ASSIGN_OR_RETURN(run, c->state->GetRun(options.run_id));
+    if (!run) return Status::NotFound("no run " + options.run_id + " in " + c->state->location());
+  } else {
+    // The newest run that changed a table and was not rolled back.
+    FERRY_ASSIGN_OR_RETURN(auto runs, c->state->ListRuns(1000));
+    for (const internal::RunRow& r : runs) {
+      if (target && r.resource != target->identity) continue;
+      if (r.options.find("\"rollback_of\"") != std::string::npos || r.status == "rolled_back" ||
+          r.status == "abandoned") {
+        continue;
+      }
+      FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c->state.get(), r.run_id));
+      if (!journal) continue;
+      run = r;
+      break;
+    }
+    if (!run) {
+      return Status::NotFound("no run to roll back in " + c->state->location() +
+                              (target ? " on " + target->display : std::string()) + " (see `ferry rollback --list`)");
+    }
+  }
+  c->run = *run;
+  if (run->collection != c->rep->collection) {
+    return Status::InvalidArgument("run " + run->run_id + " migrated collection '" + run->collection +
+                                   "', not this project's '" + c->rep->collection + "'");
+  }
+  if (run->status == "running") {
+    // Its lease tells whether it is alive; Rollback() takes the lease.
+  }
+  if (target) {
+    if (target->identity != run->resource) {
+      return Status::InvalidArgument("run " + run->run_id + " wrote to " + run->target + ", not " + target->display);
+    }
+    c->target = *target;
+  } else {
+    if (run->target.find("***") != std::string::npos) {
+      return Status::InvalidArgument("run " + run->run_id + "'s target had a password, which Ferry does not keep: " +
+                                     "pass --target with the URI");
+    }
+    FERRY_ASSIGN_OR_RETURN(c->target, internal::ParseStoreUri(run->target, c->rep->collection));
+  }
+  if (!c->target.is_database()) {
+    return Status::RollbackError("run " + run->run_id + " wrote the file " + c->target.display +
+                                 "; a file run never changes its source, so there is nothing to roll back: remove "
+                                 "the output file");
+  }
+  FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c->state.get(), run->run_id));
+  if (!journal) {
+    return Status::RollbackError("run " + run->run_id + " has no rollback journal (it was written by a Ferry "
+                                 "without one, or its backup was deleted or pruned)");
+  }
+  const internal::KeyOptions key{options.passphrase, options.key_file};
+  FERRY_ASSIGN_OR_RETURN(c->backup, BackupReader::Open(c->state.get(), journal->id, key));
+  if (c->backup->manifest().encrypted && !key.given()) {
+    return Status::InvalidArgument("the backup of run " + run->run_id +
+                                   " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
+  }
+  if (!options.to_version.empty() && project.VersionIndex(options.to_version) < 0) {
+    return Status::InvalidArgument("--to " + options.to_version + ": no such version in " + c->rep->file);
+  }
+  FERRY_ASSIGN_OR_RETURN(c->table, KeyedTable::Open(c->target, true));
+  return c;
+}
+
+RollbackImpact NewImpact(const Context& c) {
+  RollbackImpact impact;
+  impact.run_id = c.run.run_id;
+  impact.target = c.target.display;
+  impact.to_version = c.options.to_version;
+  impact.backup_id = c.backup->manifest().id;
+  impact.has_originals = c.backup->manifest().before_images;
+  impact.encrypted = c.backup->manifest().encrypted;
+  return impact;
+}
+
+// The unfinished rollback of this run (same --to), if any.
+Result<std::optional<internal::RunRow>> FindUnfinishedRollback(Context& c) {
+  FERRY_ASSIGN_OR_RETURN(auto runs, c.state->ListRuns(1000));
+  for (const internal::RunRow& r : runs) {
+    if (r.resource == c.target.identity && IsRollbackOf(r, c.run.run_id, c.options.to_version) &&
+        r.status != "completed" && r.status != "abandoned") {
+      return std::optional<internal::RunRow>(r);
+    }
+  }
+  return std::optional<internal::RunRow>();
+}
+
+}  // namespace
+
+Result<RollbackImpact> AnalyzeRollback(const Project& project, const RollbackOptions& options) {
+  FERRY_ASSIGN_OR_RETURN(auto c, OpenContext(project, options));
+  RollbackImpact impact = NewImpact(*c);
+  // A rollback of this run that was interrupted continues where it stopped.
+  Position from;
+  FERRY_ASSIGN_OR_RETURN(auto unfinished, FindUnfinishedRollback(*c));
+  if (unfinished) {
+    FERRY_ASSIGN_OR_RETURN(auto cp, c->table->checkpoints().Load(unfinished->run_id));
+    if (cp && cp->seq > 0) from = Position::Parse(cp->position);
+  }
+  FERRY_RETURN_IF_ERROR(ScanJournal(*c, from, 1000, [&](const Group& g) -> Status {
+    FERRY_ASSIGN_OR_RETURN(auto decisions, DecideGroup(*c, g));
+    for (size_t i = 0; i < decisions.size(); ++i) Count(decisions[i], g.keys[i], options.max_listed, &impact);
+    return Status::OK();
+  }));
+  return impact;
+}
+
+Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& options) {
+  FERRY_ASSIGN_OR_RETURN(auto c, OpenContext(project, options));
+  FERRY_RETURN_IF_ERROR(c->state->CheckChecksums(project, c->rep->collection));
+  RollbackReport report;
+  report.impact = NewImpact(*c);
+
+  FERRY_ASSIGN_OR_RETURN(auto unfinished, FindUnfinishedRollback(*c));
+  report.rollback_run_id = unfinished ? unfinished->run_id : internal::NewRunId();
+  report.resumed = unfinished.has_value();
+  const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+  std::string took_over;
+  FERRY_RETURN_IF_ERROR(
+      c->state->AcquireLease(c->target.identity, report.rollback_run_id, owner, options.lease_ttl_ms, &took_over));
+  struct Release {
+    StateStore* state;
+    std::string resource, owner;
+    ~Release() { (void)internal::WithRetries(2, [&] { return state->ReleaseLease(resource, owner); }); }
+  } release{c->state.get(), c->target.identity, owner};
+  FERRY_ASSIGN_OR_RETURN(auto keeper_state, c->state->Reopen());
+  internal::LeaseKeeper keeper(std::move(keeper_state), c->target.identity, owner, options.lease_ttl_ms);
+
+  std::string to_quoted;
+  WriteJsonString(options.to_version, &to_quoted);
+  if (!unfinished) {
+    internal::RunRow row;
+    row.run_id = report.rollback_run_id;
+    row.resource = c->target.identity;
+    row.collection = c->rep->collection;
+    row.source = "rollback of " + c->run.run_id;
+    row.target = c->target.display;
+    row.project = c->rep->file;
+    row.status = "running";
+    row.started_at = internal::NowIso();
+    row.host = internal::HostName();
+    row.pid = ::getpid();
+    row.user = internal::CurrentUser();
+    row.options = "{\"rollback_of\":\"" + c->run.run_id + "\",\"to_version\":" + to_quoted + "}";
+    FERRY_RETURN_IF_ERROR(c->state->InsertRun(row));
+    FERRY_RETURN_IF_ERROR(c->state->Audit(report.rollback_run_id, "rollback_started",
+                                          "run " + c->run.run_id + " on " + c->target.display +
+                                              (options.to_version.empty() ? "" : " to " + options.to_version)));
+  } else {
+    FERRY_RETURN_IF_ERROR(c->state->SetRunStatus(report.rollback_run_id, "running"));
+    FERRY_RETURN_IF_ERROR(c->state->Audit(report.rollback_run_id, "resumed", "by pid " + std::to_string(::getpid())));
+  }
+  internal::CheckpointTable& checkpoints = c->table->checkpoints();
+  FERRY_RETURN_IF_ERROR(checkpoints.Claim(report.rollback_run_id, owner));
+  internal::Checkpoint cp;
+  cp.run_id = report.rollback_run_id;
+  Position from;
+  if (unfinished) {
+    FERRY_ASSIGN_OR_RETURN(auto saved, checkpoints.Load(report.rollback_run_id));
+    if (saved && saved->seq > 0) {
+      cp = *saved;
+      from = Position::Parse(saved->position);
+      // The counters so far.
+      JsonParser p;
+      Arena a;
+      auto v = p.Parse(saved->counters, a);
+      if (v.ok() && v.value().IsObject()) {
+        auto num = [&](const char* k) {
+          int64_t n = 0;
+          const Value* x = v.value().Find(k);
+          return x != nullptr && x->GetInt64(&n) ? uint64_t(n) : uint64_t(0);
+        };
+        RollbackImpact& i = report.impact;
+        i.records = num("records");
+        i.unchanged = num("unchanged");
+        i.via_backup = num("via_backup");
+        i.via_complements = num("via_complements");
+        i.via_backward_steps = num("via_backward_steps");
+        i.deletions = num("deletions");
+        i.conflicts = num("conflicts");
+        i.not_restorable = num("not_restorable");
+        report.restored = num("restored");
+        report.deleted = num("deleted");
+      }
+    }
+  }
+
+  internal::Progress progress;
+  progress.sink = options.events;
+  progress.run_id = report.rollback_run_id;
+  progress.interval_ms = options.progress_interval_ms;
+  progress.total_bytes = c->backup->manifest().records;
+  progress.Emit(EventType::kRollbackStarted, report.resumed ? "resuming rollback" : "rolling back",
+                report.impact.records, report.impact.records);
+
+  const auto start = std::chrono::steady_clock::now();
+  bool cancelled = false;
+  Status st = ScanJournal(*c, from, std::max<uint32_t>(options.commit_records, 1), [&](const Group& g) -> Status {
+    if (options.cancel != nullptr && options.cancel->load()) {
+      cancelled = true;
+      return Status::Cancelled("interrupted");
+    }
+    if (keeper.lost()) {
+      return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
+    }
+    return internal::WithRetries(options.retries, [&]() -> Status {
+      FERRY_ASSIGN_OR_RETURN(auto decisions, DecideGroup(*c, g));
+      RollbackImpact impact = report.impact;
+      uint64_t restored = report.restored, deleted = report.deleted;
+      internal::SqlDb& db = c->table->db();
+      FERRY_RETURN_IF_ERROR(db.Begin());
+      Status s;
+      for (size_t i = 0; i < decisions.size() && s.ok(); ++i) {
+        const Decision& d = decisions[i];
+        Count(d, g.keys[i], options.max_listed, &impact);
+        if (d.action == Action::kDelete) {
+          s = c->table->Delete(g.keys[i]);
+          ++deleted;
+        } else if (d.action == Action::kBackup || d.action == Action::kComplements || d.action == Action::kBackward) {
+          s = c->table->Put(g.keys[i], d.version, d.document);
+          ++restored;
+        }
+      }
+      internal::Checkpoint next = cp;
+      ++next.seq;
+      next.position = g.end.ToString();
+      next.records = impact.records;
+      next.counters = "{\"records\":" + std::to_string(impact.records) + ",\"unchanged\":" +
+                      std::to_string(impact.unchanged) + ",\"via_backup\":" + std::to_string(impact.via_backup) +
+                      ",\"via_complements\":" + std::to_string(impact.via_complements) +
+                      ",\"via_backward_steps\":" + std::to_string(impact.via_backward_steps) +
+                      ",\"deletions\":" + std::to_string(impact.deletions) +
+                      ",\"conflicts\":" + std::to_string(impact.conflicts) +
+                      ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
+                      ",\"restored\":" + std::to_string(restored) + ",\"deleted\":" + std::to_string(deleted) + "}";
+      if (s.ok()) s = checkpoints.Save(next, owner);
+      if (s.ok()) s = db.Commit();
+      if (!s.ok()) {
+        db.Rollback();
+        return s;
+      }
+      cp = next;
+      report.impact = std::move(impact);
+      report.restored = restored;
+      report.deleted = deleted;
+      progress.Tick(report.impact.records, report.impact.records);
+      return Status::OK();
+    });
+  });
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  Status final_status = st;
+  if (cancelled) {
+    final_status = Status::Cancelled("rollback " + report.rollback_run_id + " interrupted after " +
+                                     std::to_string(report.impact.records) +
+                                     " records; nothing was lost. Run the same command again to resume it");
+  }
+  report.status = final_status.ok() ? "completed" : (cancelled ? "cancelled" : "failed");
+  const std::string json = report.ToJson();
+  if (final_status.code() != ErrorCode::kLocked) {
+    (void)internal::WithRetries(options.retries, [&] {
+      return c->state->FinishRun(report.rollback_run_id, report.status, json);
+    });
+    (void)c->state->Audit(report.rollback_run_id, final_status.ok() ? "rollback_completed" : report.status,
+                          final_status.ok() ? std::to_string(report.restored) + " restored, " +
+                                                  std::to_string(report.deleted) + " removed, " +
+                                                  std::to_string(report.impact.conflicts) + " conflicts"
+                                            : final_status.ToString());
+  }
+  if (final_status.ok()) {
+    // The run is rolled back: it is not resumed any more.
+    (void)c->state->SetRunStatus(c->run.run_id, "rolled_back");
+    (void)c->state->Audit(c->run.run_id, "rolled_back", "by " + report.rollback_run_id);
+    std::map<size_t, uint64_t> undone;
+    const BackupManifest& m = c->backup->manifest();
+    for (const auto& [version, n] : m.versions) {
+      const int vi = project.VersionIndex(version);
+      if (vi < 0) continue;
+      for (size_t mi : c->rep->paths[size_t(vi)]) undone[mi] += n;
+    }
+    for (const auto& [mi, n] : undone) {
+      internal::HistoryRow h;
+      h.collection = c->rep->collection;
+      h.migration_id = c->rep->migrations[mi].info.id;
+      h.checksum = c->rep->migrations[mi].info.checksum;
+      h.definition = c->rep->migrations[mi].info.definition;
+      h.run_id = report.rollback_run_id;
+      h.kind = "rollback";
+      h.applied_by = internal::CurrentUser();
+      h.duration_ms = int64_t(report.seconds * 1000);
+      h.records = int64_t(n);
+      h.success = true;
+      (void)internal::WithRetries(options.retries, [&] { return c->state->AddHistory(h); });
+    }
+  }
+  progress.Emit(final_status.ok() ? EventType::kRollbackCompleted : EventType::kFailed, "done", report.impact.records,
+                report.impact.records, final_status.ok() ? "" : final_status.message(), final_status.code());
+  if (!final_status.ok()) return final_status;
+  return report;
+}
+
+Result<std::vector<RollbackPoint>> ListRollbackPoints(const std::string& state_option, const std::string& target) {
+  std::optional<StoreUri> uri;
+  if (!target.empty()) {
+    FERRY_ASSIGN_OR_RETURN(uri, internal::ParseStoreUri(target, ""));
+  }
+  FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(state_option, uri ? &*uri : nullptr));
+  FERRY_ASSIGN_OR_RETURN(auto runs, state->ListRuns(1000));
+  std::map<std::string, std::string> rolled_back_by;
+  for (const internal::RunRow& r : runs) {
+    const size_t at = r.options.find("\"rollback_of\":\"");
+    if (at != std::string::npos && r.status == "completed") {
+      const size_t b = at + 15;
+      rolled_back_by.emplace(r.options.substr(b, r.options.find('"', b) - b), r.run_id);
+    }
+  }
+  std::vector<RollbackPoint> out;
+  for (const internal::RunRow& r : runs) {
+    if (uri && r.resource != uri->identity) continue;
+    FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(state.get(), r.run_id));
+    if (!journal) continue;
+    RollbackPoint p;
+    p.run_id = r.run_id;
+    p.target = r.target;
+    p.status = r.status;
+    p.started_at = r.started_at;
+    p.finished_at = r.finished_at;
+    p.records = journal->records;
+    p.batches = journal->chunks.size();
+    p.has_originals = journal->before_images;
+    p.encrypted = journal->encrypted;
+    p.backup_status = journal->status;
+    auto it = rolled_back_by.find(r.run_id);
+    if (it != rolled_back_by.end()) p.rolled_back_by = it->second;
+    out.push_back(std::move(p));
+  }
+  return out;
+}
+
+}  // namespace ferry

@@ -1,0 +1,56 @@
+// Copyright (c) the Ferry authors.
+//
+// Row access by key to a store's table (SQLite or PostgreSQL): what rollback
+// and restore read and write, and what a run's backup reads before a
+// store-to-table run changes a row. Rows are those of store.h: key,
+// version, document, updated_at.
+//
+// Thread safety: one KeyedTable per thread.
+
+#ifndef FERRY_STORE_KEYED_TABLE_H_
+#define FERRY_STORE_KEYED_TABLE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ferry/result.h"
+#include "store/sql.h"
+#include "store/store.h"
+
+namespace ferry::internal {
+
+class KeyedTable {
+ public:
+  struct Row {
+    std::string version;
+    std::string document;  // as stored (jsonb is PostgreSQL's text form)
+  };
+  // Opens the table of `uri` (a database store). A missing table (or
+  // database file) is NOT_FOUND with `must_exist`, else it reads as empty
+  // (and db() must not be used).
+  static Result<std::unique_ptr<KeyedTable>> Open(const StoreUri& uri, bool must_exist);
+  bool exists() const { return exists_; }
+
+  // The rows of `keys`, in order (nullopt: no such row).
+  Result<std::vector<std::optional<Row>>> Get(const std::vector<std::string>& keys);
+  // Inside a transaction of db().
+  Status Put(const std::string& key, const std::string& version, const std::string& document);
+  Status Delete(const std::string& key);
+
+  SqlDb& db() { return *db_; }
+  // The table's checkpoints (ferry_checkpoints / ferry.checkpoints).
+  CheckpointTable& checkpoints() { return *checkpoints_; }
+
+ private:
+  KeyedTable() = default;
+  std::unique_ptr<SqlDb> db_;
+  std::unique_ptr<CheckpointTable> checkpoints_;
+  std::string table_;  // quoted
+  bool exists_ = false;
+};
+
+}  // namespace ferry::internal
+
+#endif  // FERRY_STORE_KEYED_TABLE_H_
