@@ -12,12 +12,19 @@
 //   header  "FERRYENC" (8) | version u8 = 1 | key kind u8 (1 passphrase, 2 key file)
 //           | opslimit u64 | memlimit u64 | salt (16) | key check (16) | chunk size u32
 //   chunks  length u32 | nonce (12) | ciphertext | tag (16)     ... repeated
+// `length` counts the ciphertext only (= its plaintext bytes). Every chunk but
+// the last holds exactly `chunk size` bytes; the last holds fewer (possibly
+// none, when the data is a whole number of chunks), which is how a reader
+// knows it is the last. The salt is random for every stream, key files
+// included (their opslimit and memlimit are 0), so no two headers are alike.
 // Each chunk is sealed with AAD = SHA-256(header) | chunk index u64 | final u8,
-// so a flipped bit, a chunk moved, dropped or repeated, a stream cut after any
-// chunk, or a header edited is INTEGRITY_ERROR naming the chunk, and a wrong
-// passphrase or key file is WRONG_KEY (the key check does not match) -- never
-// garbage data. The last chunk (possibly empty) carries final = 1; data after it
-// is INTEGRITY_ERROR too.
+// so a flipped bit, a chunk moved, dropped or repeated (within a stream or
+// from another one), a stream cut after any chunk, or a header edited is
+// INTEGRITY_ERROR naming the chunk, and a wrong passphrase or key file is
+// WRONG_KEY (the key check does not match) -- never garbage data. The last
+// chunk carries final = 1; data after it is INTEGRITY_ERROR too. Readers
+// refuse chunk sizes over 64 MiB and Argon2id limits beyond opslimit 16 or
+// memlimit 1 GiB (INTEGRITY_ERROR) before allocating or deriving anything.
 //
 // Errors: IO_ERROR (the file system), PARSE_ERROR (corrupt compressed data),
 // INTEGRITY_ERROR, WRONG_KEY, INVALID_ARGUMENT (bad options, an encrypted input
@@ -84,7 +91,9 @@ Compression CompressionFromPath(std::string_view path);
 // magic number: kNone (callers fall back to CompressionFromPath()).
 Compression DetectCompression(std::string_view head);
 
-// `level` 0 = the library's default.
+// `level` 0 = the library's default (brotli's is 11, its slowest); out of the
+// library's range is INVALID_ARGUMENT. Decompressors accept concatenated gzip
+// members and zstd frames; bytes after a brotli stream are PARSE_ERROR.
 Result<std::unique_ptr<ByteSink>> NewCompressor(Compression c, std::unique_ptr<ByteSink> next, int level = 0);
 Result<std::unique_ptr<ByteSource>> NewDecompressor(Compression c, std::unique_ptr<ByteSource> in);
 Result<std::string> CompressBuffer(Compression c, std::string_view data, int level = 0);
@@ -118,6 +127,7 @@ struct KdfParams {
 KdfParams NewKdfParams();
 Result<Key> DeriveKey(std::string_view passphrase, const KdfParams& params);
 // Resolves `options` to a key: the key file, or the passphrase with `params`.
+// INVALID_ARGUMENT when neither or both are given.
 Result<Key> ResolveKey(const KeyOptions& options, const KdfParams& params);
 // 16 bytes that identify the key without revealing it (HMAC-SHA-256 of a
 // fixed label, truncated): stored beside ciphertext so that a wrong key is
@@ -140,9 +150,14 @@ Result<std::string> OpenChunk(const Key& key, std::string_view context, uint64_t
 // True when `head` starts with the encrypted stream's magic.
 bool IsEncrypted(std::string_view head);
 // Encrypts everything written into the stream format above. `chunk_size`
-// bytes of plaintext per chunk (default 1 MiB).
+// bytes of plaintext per chunk (default 1 MiB; 1 byte to 64 MiB). Writes the
+// header at once. INVALID_ARGUMENT when `key` gives neither or both sources.
 Result<std::unique_ptr<ByteSink>> NewEncryptor(const KeyOptions& key, std::unique_ptr<ByteSink> next,
                                                size_t chunk_size = size_t(1) << 20);
+// Reads the header and checks the key at once (WRONG_KEY also when the data
+// was sealed with the other kind of key, the message saying which option to
+// pass); chunks are read, authenticated and only then handed out, one at a
+// time.
 Result<std::unique_ptr<ByteSource>> NewDecryptor(const KeyOptions& key, std::unique_ptr<ByteSource> in);
 
 // ----------------------------------------------------------------- layered
@@ -152,7 +167,9 @@ Result<std::unique_ptr<ByteSink>> NewEncodingSink(std::unique_ptr<ByteSink> next
                                                   const KeyOptions& key, int level = 0);
 // Reading a file: decrypts when it is encrypted (INVALID_ARGUMENT "PATH is
 // encrypted: pass --passphrase-file or --key-file" without a key), then
-// decompresses by magic bytes, else by the extension (brotli).
+// decompresses by magic bytes, else by the extension (brotli). A name that
+// promises gzip or zstd (.gz, .zst) over data without that magic is
+// PARSE_ERROR. An unencrypted file is read as is even when a key is given.
 Result<std::unique_ptr<ByteSource>> OpenDecodedFile(const std::string& path, const KeyOptions& key);
 
 }  // namespace ferry::internal
