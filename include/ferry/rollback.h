@@ -65,7 +65,8 @@ struct RollbackOptions {
   std::string key_file;
   uint32_t retries = 5;
   uint32_t lease_ttl_ms = 30000;
-  uint32_t commit_records = 2000;  // rows per transaction
+  uint32_t commit_records = 2000;  // rows per transaction (and checkpoint)
+  uint32_t throttle_ms = 0;        // pause between transactions
   const std::atomic<bool>* cancel = nullptr;
   EventSink* events = nullptr;
   uint32_t progress_interval_ms = 250;

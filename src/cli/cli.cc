@@ -19,6 +19,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/progress_display.h"
+#include "cli/safety_commands.h"
 #include "cli/state_commands.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
@@ -281,6 +282,12 @@ struct RunArgs {
   double lease_ttl = 30;
   double commit_interval = 1;
   uint32_t retries = 5;
+  bool no_backup = false;
+  bool backup = false;
+  std::string backup_dir;
+  std::string backup_passphrase_file;
+  std::string backup_key_file;
+  bool preserve_original = false;
 };
 
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
@@ -299,6 +306,17 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   o.target = a.target;
   o.rejects = a.rejects;
   o.complements = a.complements;
+  if (a.no_backup) o.backup = false;
+  if (a.backup) o.backup = true;
+  o.backup_dir = a.backup_dir;
+  o.backup_key_file = a.backup_key_file;
+  if (a.backup_key_file.empty()) {
+    auto passphrase = ReadPassphrase(a.backup_passphrase_file, "FERRY_BACKUP_PASSPHRASE");
+    if (!passphrase.ok()) return Fail(passphrase.status());
+    o.backup_passphrase = passphrase.value();
+  }
+  o.preserve_original = a.preserve_original;
+  if (o.preserve_original) o.backup = true;
   if (!a.on_error.empty()) {
     auto policy = ParseErrorPolicy(a.on_error);
     if (!policy.ok()) return Fail(policy.status());
@@ -513,6 +531,16 @@ int Main(int argc, char** argv) {
   run->add_flag("--dry-run", ra.dry_run, "do everything but write; report what would change");
   run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
   run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
+  run->add_flag("--no-backup", ra.no_backup,
+                "table targets: keep only the rollback journal (hashes and complements), not the records' originals "
+                "(default: backup on, except in preset fast)");
+  run->add_flag("--backup", ra.backup, "table targets: back up the records the run changes (also in preset fast)");
+  run->add_option("--backup-dir", ra.backup_dir, "where backups live (default: beside the state, .ferry/backups)");
+  run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
+                  "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
+  run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file");
+  run->add_flag("--preserve-original", ra.preserve_original,
+                "keep the backup of the originals until you delete it (never pruned)");
 
   CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "
                                                   "(in sync / missing / different, with keys)");
@@ -530,6 +558,7 @@ int Main(int argc, char** argv) {
   validate->add_option("--version", version, "validate all records against this version (no detection)");
 
   RegisterStateCommands(app);
+  RegisterSafetyCommands(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -564,6 +593,7 @@ int Main(int argc, char** argv) {
   if (analyze->parsed()) return RunAnalyze(common, data, analyze_target);
   if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
   if (int rc = 0; RunStateCommand(&rc)) return rc;
+  if (int rc = 0; RunSafetyCommand(&rc)) return rc;
   if (run->parsed()) return RunRun(common, data, ra);
   if (validate->parsed()) return RunValidate(common, data, version);
   if (verify->parsed()) return RunVerify(common, data, verify_target, verify_keys);

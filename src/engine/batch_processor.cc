@@ -1,16 +1,13 @@
 // Copyright (c) the Ferry authors.
 #include "engine/batch_processor.h"
 
-#include "common/digest.h"
-
 #include <cstring>
 #include <set>
 
+#include "common/digest.h"
+
 namespace ferry::internal {
 
-namespace {
-
-// The record's key as text ("" when absent or not a string/number).
 std::string_view KeyOf(const Value* doc, const std::string& key) {
   if (doc == nullptr || !doc->IsObject()) return {};
   const Value* k = doc->Find(key);
@@ -19,6 +16,8 @@ std::string_view KeyOf(const Value* doc, const std::string& key) {
   if (k->IsNumber()) return k->NumberLiteral();
   return {};
 }
+
+namespace {
 
 // Pointer patterns with their JSON type, array indices as "*".
 void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>* out) {

@@ -81,6 +81,8 @@ namespace internal {
 
 // The index of the first version whose detector matches `doc`, or -1.
 int DetectVersion(const Project::Rep& rep, const Value& doc);
+// The record's key field as text ("" when absent or not a string/number).
+std::string_view KeyOf(const Value* doc, const std::string& key);
 
 }  // namespace internal
 

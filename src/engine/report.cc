@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "ferry/json.h"
+#include "ferry/backup.h"
 #include "ferry/rollback.h"
 #include "ferry/run.h"
 
@@ -225,6 +226,26 @@ std::string RollbackReport::ToJson() const {
   j.Key("rollback_run_id").Str(rollback_run_id).Key("status").Str(status).Key("resumed").Bool(resumed);
   j.Key("restored").Num(restored).Key("deleted").Num(deleted).Key("seconds").Num(seconds);
   j.Key("impact").Json(impact.ToJson());
+  j.End();
+  return j.Take();
+}
+
+std::string BackupInfo::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("id").Str(id).Key("kind").Str(kind).Key("run_id").Str(run_id).Key("parent").Str(parent);
+  j.Key("collection").Str(collection).Key("store").Str(store).Key("created_at").Str(created_at);
+  j.Key("status").Str(status).Key("pinned").Bool(pinned).Key("encrypted").Bool(encrypted);
+  j.Key("has_originals").Bool(has_originals).Key("records").Num(records).Key("bytes").Num(bytes);
+  j.Key("chunks").Num(chunks).Key("versions").Counts(versions).Key("sha256").Str(sha256).Key("dir").Str(dir);
+  j.End();
+  return j.Take();
+}
+
+std::string RestoreReport::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("backup").Str(backup_id).Key("target").Str(target).Key("written").Num(written).Key("deleted").Num(deleted);
   j.End();
   return j.Take();
 }

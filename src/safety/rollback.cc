@@ -12,6 +12,7 @@
 #include <chrono>
 #include <optional>
 #include <set>
+#include <thread>
 
 #include "common/digest.h"
 #include "engine/driver.h"
@@ -489,6 +490,7 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
       cancelled = true;
       return Status::Cancelled("interrupted");
     }
+ if (options.throttle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.throttle_ms));
     if (keeper.lost()) {
       return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
     }

@@ -5,7 +5,8 @@
 # FERRY_KILLS overrides), then lets the last attempt finish. Every attempt is
 # the same command: the run notices its unfinished predecessor and resumes.
 # Fails when the run finishes before it was killed $KILLS times, or when an
-# attempt exits non-zero without being killed.
+# attempt exits non-zero without being killed. KILL_COMMAND (default "run")
+# names the ferry subcommand, e.g. KILL_COMMAND=rollback.
 KILLS=${FERRY_KILLS:-20}
 KILL_SEED=${FERRY_KILL_SEED:-$RANDOM}
 echo "kill seed: $KILL_SEED (FERRY_KILL_SEED=$KILL_SEED reproduces the delays)"
@@ -18,7 +19,7 @@ print(' '.join('%.3f' % r.uniform(0.05, 0.5) for _ in range(int(sys.argv[2]))))"
 kill_until_done() {
   local kills=0 delay pid rc
   for delay in $(kill_delays); do
-    "$FERRY" run -q "$@" > attempt.out 2> attempt.err &
+    "$FERRY" "${KILL_COMMAND:-run}" -q "$@" > attempt.out 2> attempt.err &
     pid=$!
     sleep "$delay"
     kill -KILL "$pid" 2> /dev/null || true
@@ -28,11 +29,11 @@ kill_until_done() {
     kills=$((kills + 1))
   done
   set +e
-  "$FERRY" run "$@" > final.out 2> final.err
+  "$FERRY" "${KILL_COMMAND:-run}" "$@" > final.out 2> final.err
   rc=$?
   set -e
   [ "$rc" = 0 ] || fail "the final resume failed (exit $rc): $(cat final.err)"
-  echo "killed $kills times, then the run completed"
+  echo "killed $kills times, then the ${KILL_COMMAND:-run} completed"
 }
 # Slow enough that $KILLS random kills land before the end: small batches,
 # a pause between batches, a checkpoint every 50 ms.

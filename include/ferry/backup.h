@@ -1,0 +1,86 @@
+// Copyright (c) the Ferry authors.
+//
+// Backups (docs/backup.md): immutable, checksummed, zstd-compressed and
+// optionally encrypted copies of records, in chunks with a manifest,
+// indexed in Ferry's state.
+//
+//   run          made by a run into a table: the records it changed, as they
+//                were, written ahead of each commit (ferry/rollback.h uses it)
+//   full         every record of a store (CreateBackup)
+//   incremental  the records added, changed or deleted since the newest
+//                backup of the same store (its parent)
+//
+// Retention: PruneBackups() deletes the backups that are older than
+// max_age_days or not among the newest `keep` (defaults 7 days, 5), except
+// pinned ones (preserve-original) and the parents of kept incrementals. A
+// run's journal without the records' texts is not a backup and is never
+// pruned; deleting a run's backup removes its rollback point.
+
+#ifndef FERRY_BACKUP_H_
+#define FERRY_BACKUP_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "ferry/project.h"
+#include "ferry/result.h"
+#include "ferry/status.h"
+
+namespace ferry {
+
+struct BackupOptions {
+  std::string state;       // as RunOptions::state
+  std::string dir;         // where backups live; "" = beside the state
+  std::string passphrase;  // encryption (Argon2id) ...
+  std::string key_file;    // ... or a key file
+};
+
+struct BackupInfo {
+  std::string id, kind, run_id, parent, collection, store, created_at, status, dir, sha256;
+  bool pinned = false;
+  bool encrypted = false;
+  bool has_originals = true;
+  uint64_t records = 0, bytes = 0, chunks = 0;
+  std::map<std::string, uint64_t> versions;
+  std::string ToJson() const;
+};
+
+// Newest last. `include_journals`: also runs' journals without originals.
+Result<std::vector<BackupInfo>> ListBackups(const BackupOptions& options, bool include_journals);
+
+// Checks every chunk's SHA-256, the whole's and the manifest; `decode` (needs
+// the key when encrypted) also decrypts, decompresses and parses every
+// entry. INTEGRITY_ERROR / WRONG_KEY name what failed.
+Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string& id, bool decode);
+
+// A full backup of `source` (a store URI), or an incremental one on top of
+// the newest backup of the same store. `pinned`: never pruned.
+Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
+                                bool incremental, bool pinned);
+
+struct RestoreReport {
+  std::string backup_id;
+  std::string target;
+  uint64_t written = 0;
+  uint64_t deleted = 0;
+  std::string ToJson() const;
+};
+// Writes the backup's records into `target` unconditionally (a table:
+// upsert by key, and the records a run created or an incremental deleted are
+// removed; a file: a new JSON Lines file with the records' texts). An
+// incremental backup is restored with its parents. Unlike a rollback, it
+// does not check what changed since: use it to rebuild a store.
+Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
+                                    const std::string& target);
+
+Status DeleteBackup(const BackupOptions& options, const std::string& id);
+
+// Returns the ids deleted (with dry_run: that would be).
+Result<std::vector<std::string>> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days,
+                                              bool dry_run);
+
+}  // namespace ferry
+
+#endif  // FERRY_BACKUP_H_

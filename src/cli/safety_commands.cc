@@ -1,0 +1,410 @@
+// Copyright (c) the Ferry authors.
+//
+// `ferry rollback` and `ferry backup create|list|verify|restore|delete|prune`
+// (include/ferry/rollback.h, include/ferry/backup.h).
+
+#include "cli/safety_commands.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "cli/progress_display.h"
+#include "ferry/backup.h"
+#include "ferry/project.h"
+#include "ferry/rollback.h"
+
+namespace ferry::cli {
+
+namespace {
+
+std::atomic<bool> g_cancel{false};
+extern "C" void OnInterrupt(int) {
+  if (g_cancel.load()) std::_Exit(130);
+  g_cancel.store(true);
+}
+
+struct Args {
+  std::string project = ".";
+  std::string state;
+  std::string target;
+  std::string source;
+  std::string dir;
+  std::string passphrase_file;
+  std::string key_file;
+  bool json = false;
+  bool quiet = false;
+  // rollback
+  std::string run;
+  std::string to;
+  std::vector<std::string> keys;
+  std::string keys_file;
+  std::vector<uint64_t> batches;
+  bool yes = false;
+  bool list = false;
+  bool dry_run = false;
+  uint32_t commit_records = 2000;
+  uint32_t throttle_ms = 0;
+  // backup
+  std::string id;
+  bool incremental = false;
+  bool pin = false;
+  bool decode = false;
+  bool all = false;
+  uint32_t keep = 5;
+  int64_t max_age_days = 7;
+};
+
+Args g;
+CLI::App* g_rollback = nullptr;
+CLI::App* g_backup = nullptr;
+CLI::App *g_create = nullptr, *g_list = nullptr, *g_verify = nullptr, *g_restore = nullptr, *g_delete = nullptr,
+         *g_prune = nullptr;
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s.code());
+}
+
+std::string Thousands(uint64_t n) {
+  std::string s = std::to_string(n);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+}  // namespace
+
+Result<std::string> ReadPassphrase(const std::string& file, const char* env) {
+  if (!file.empty()) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) return Status::IoError("cannot read the passphrase file " + file);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    std::string p = ss.str();
+    while (!p.empty() && (p.back() == '\n' || p.back() == '\r')) p.pop_back();
+    if (p.empty()) return Status::InvalidArgument("the passphrase file " + file + " is empty");
+    return p;
+  }
+  const char* e = std::getenv(env);
+  return std::string(e != nullptr ? e : "");
+}
+
+namespace {
+
+Result<BackupOptions> Options() {
+  BackupOptions o;
+  o.state = g.state;
+  o.dir = g.dir;
+  FERRY_ASSIGN_OR_RETURN(o.passphrase, ReadPassphrase(g.passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
+  o.key_file = g.key_file;
+  if (!o.key_file.empty()) o.passphrase.clear();
+  return o;
+}
+
+void AddStateOptions(CLI::App* app) {
+  app->add_option("-p,--project", g.project, "ferry.yaml, or the directory holding it")->capture_default_str();
+  app->add_option("--state", g.state, "Ferry's state: an SQLite file or postgres:// URI")->envname("FERRY_STATE");
+  app->add_flag("--json", g.json, "print JSON");
+}
+
+void AddKeyOptions(CLI::App* app) {
+  app->add_option("--passphrase-file", g.passphrase_file,
+                  "file holding the backup's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
+  app->add_option("--key-file", g.key_file, "file holding the backup's 256-bit key (32 bytes raw, hex or base64)");
+}
+
+void PrintImpact(const RollbackImpact& i) {
+  std::printf("Rollback of run %s on %s%s\n", i.run_id.c_str(), i.target.c_str(),
+              i.to_version.empty() ? "" : (" to version " + i.to_version).c_str());
+  std::printf("  journal     %s (%s%s)\n", i.backup_id.c_str(),
+              i.has_originals ? "with the records' originals" : "hashes and complements only",
+              i.encrypted ? ", encrypted" : "");
+  std::printf("  records     %s in the run's journal\n", Thousands(i.records).c_str());
+  std::printf("  restore     %s records\n", Thousands(i.to_change()).c_str());
+  if (i.via_backup) std::printf("    %12s from the backup (byte for byte)\n", Thousands(i.via_backup).c_str());
+  if (i.via_complements) {
+    std::printf("    %12s through the backward steps with their complements\n", Thousands(i.via_complements).c_str());
+  }
+  if (i.via_backward_steps) {
+    std::printf("    %12s through the backward steps (lossless)\n", Thousands(i.via_backward_steps).c_str());
+  }
+  if (i.deletions) std::printf("    %12s removed (the run created them)\n", Thousands(i.deletions).c_str());
+  for (const auto& [v, n] : i.versions) std::printf("      %-24s %s\n", v.c_str(), Thousands(n).c_str());
+  std::printf("  unchanged   %s (already as before the run)\n", Thousands(i.unchanged).c_str());
+  if (i.conflicts) {
+    std::printf("  CONFLICTS   %s changed after the run: left as they are, not overwritten\n",
+                Thousands(i.conflicts).c_str());
+    for (const std::string& k : i.conflict_keys) std::printf("      %s\n", k.c_str());
+  }
+  if (i.not_restorable) {
+    std::printf("  cannot      %s cannot be restored as asked%s\n", Thousands(i.not_restorable).c_str(),
+                i.to_version.empty() ? "" : " (they never were at that version)");
+    for (const std::string& k : i.not_restorable_keys) std::printf("      %s\n", k.c_str());
+  }
+}
+
+int Rollback_() {
+  if (g.list) {
+    auto points = ListRollbackPoints(g.state, g.target);
+    if (!points.ok()) return Fail(points.status());
+    if (g.json) {
+      std::string j = "[";
+      for (size_t i = 0; i < points.value().size(); ++i) {
+        const RollbackPoint& p = points.value()[i];
+        if (i) j += ",";
+        std::string t;
+        auto s = [&](const std::string& v) {
+          std::string o = "\"";
+          for (char c : v) {
+            if (c == '"' || c == '\\') o += '\\';
+            o += c;
+          }
+          return o + "\"";
+        };
+        j += "{\"run_id\":" + s(p.run_id) + ",\"target\":" + s(p.target) + ",\"status\":" + s(p.status) +
+             ",\"started_at\":" + s(p.started_at) + ",\"finished_at\":" + s(p.finished_at) +
+             ",\"records\":" + std::to_string(p.records) + ",\"batches\":" + std::to_string(p.batches) +
+             ",\"has_originals\":" + (p.has_originals ? "true" : "false") +
+             ",\"encrypted\":" + (p.encrypted ? "true" : "false") + ",\"rolled_back_by\":" + s(p.rolled_back_by) +
+             ",\"backup_status\":" + s(p.backup_status) + "}";
+      }
+      std::printf("%s]\n", j.c_str());
+      return 0;
+    }
+    std::printf("Rollback points (newest first):\n");
+    if (points.value().empty()) std::printf("  none\n");
+    for (const RollbackPoint& p : points.value()) {
+      std::printf("  %-24s %-11s %-24s %10s records %5llu batches  %s%s  %s\n", p.run_id.c_str(), p.status.c_str(),
+                  p.started_at.c_str(), Thousands(p.records).c_str(), (unsigned long long)p.batches,
+                  p.has_originals ? "backup" : "journal", p.encrypted ? " (encrypted)" : "",
+                  p.rolled_back_by.empty() ? p.target.c_str() : ("rolled back by " + p.rolled_back_by).c_str());
+    }
+    return 0;
+  }
+  auto project = Project::Load(g.project);
+  if (!project.ok()) return Fail(project.status());
+  RollbackOptions o;
+  o.run_id = g.run;
+  o.target = g.target;
+  o.state = g.state;
+  o.to_version = g.to;
+  o.keys = g.keys;
+  if (!g.keys_file.empty()) {
+    std::ifstream in(g.keys_file);
+    if (!in) return Fail(Status::IoError("cannot read " + g.keys_file));
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) o.keys.push_back(line);
+    }
+  }
+  o.batches = g.batches;
+  o.commit_records = std::max<uint32_t>(g.commit_records, 1);
+  o.throttle_ms = g.throttle_ms;
+  auto key = Options();
+  if (!key.ok()) return Fail(key.status());
+  o.passphrase = key.value().passphrase;
+  o.key_file = key.value().key_file;
+
+  // The impact first; nothing changes before it is shown and confirmed.
+  auto impact = AnalyzeRollback(**project, o);
+  if (!impact.ok()) return Fail(impact.status());
+  if (g.json && (g.dry_run || !g.yes)) {
+    std::printf("%s\n", impact.value().ToJson().c_str());
+  } else if (!g.json) {
+    PrintImpact(impact.value());
+  }
+  if (g.dry_run) return 0;
+  if (impact.value().to_change() == 0) {
+    if (!g.json) std::printf("Nothing to roll back.\n");
+    if (!g.yes) return 0;
+  }
+  if (!g.yes) {
+    if (!isatty(STDIN_FILENO)) {
+      return Fail(Status::InvalidArgument("nothing was changed: confirm the rollback with --yes (stdin is not a terminal)"));
+    }
+    std::fprintf(stderr, "Roll back %s records? Type 'yes' to proceed: ", Thousands(impact.value().to_change()).c_str());
+    std::string answer;
+    if (!std::getline(std::cin, answer) || answer != "yes") {
+      std::fprintf(stderr, "Nothing was changed.\n");
+      return ExitCodeFor(ErrorCode::kCancelled);
+    }
+  }
+  ProgressDisplay display(!g.json && !g.quiet);
+  o.events = &display;
+  o.cancel = &g_cancel;
+  std::signal(SIGINT, OnInterrupt);
+  std::signal(SIGTERM, OnInterrupt);
+  auto report = Rollback(**project, o);
+  if (!report.ok()) return Fail(report.status());
+  const RollbackReport& r = report.value();
+  if (g.json) {
+    std::printf("%s\n", r.ToJson().c_str());
+  } else {
+    std::printf("Rolled back run %s (rollback run %s%s): %s records restored, %s removed, %s unchanged, %s conflicts "
+                "left as they are, in %.1f s\n",
+                r.impact.run_id.c_str(), r.rollback_run_id.c_str(), r.resumed ? ", resumed" : "",
+                Thousands(r.restored).c_str(), Thousands(r.deleted).c_str(), Thousands(r.impact.unchanged).c_str(),
+                Thousands(r.impact.conflicts).c_str(), r.seconds);
+  }
+  return r.impact.conflicts > 0 || r.impact.not_restorable > 0 ? ExitCodeFor(ErrorCode::kConflict) : 0;
+}
+
+void PrintBackup(const BackupInfo& b) {
+  std::printf("  %-30s %-11s %-9s %-24s %10s records %10s bytes %4llu chunks%s%s  %s\n", b.id.c_str(), b.kind.c_str(),
+              b.status.c_str(), b.created_at.c_str(), Thousands(b.records).c_str(), Thousands(b.bytes).c_str(),
+              (unsigned long long)b.chunks, b.encrypted ? " encrypted" : "", b.pinned ? " pinned" : "",
+              b.store.c_str());
+}
+
+int Backup_() {
+  auto options = Options();
+  if (!options.ok()) return Fail(options.status());
+  if (g_create->parsed()) {
+    auto project = Project::Load(g.project);
+    if (!project.ok()) return Fail(project.status());
+    auto b = CreateBackup(**project, options.value(), g.source, g.incremental, g.pin);
+    if (!b.ok()) return Fail(b.status());
+    if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
+    else std::printf("Backup %s: %s records of %s, %s bytes in %llu chunks (SHA-256 %s)\n", b.value().id.c_str(),
+                     Thousands(b.value().records).c_str(), b.value().store.c_str(), Thousands(b.value().bytes).c_str(),
+                     (unsigned long long)b.value().chunks, b.value().sha256.c_str());
+    return 0;
+  }
+  if (g_list->parsed()) {
+    auto list = ListBackups(options.value(), g.all);
+    if (!list.ok()) return Fail(list.status());
+    if (g.json) {
+      std::string j = "[";
+      for (size_t i = 0; i < list.value().size(); ++i) j += (i ? "," : "") + list.value()[i].ToJson();
+      std::printf("%s]\n", j.c_str());
+      return 0;
+    }
+    std::printf("Backups (oldest first):\n");
+    if (list.value().empty()) std::printf("  none\n");
+    for (const BackupInfo& b : list.value()) PrintBackup(b);
+    return 0;
+  }
+  if (g_verify->parsed()) {
+    auto b = VerifyBackup(options.value(), g.id, g.decode || !options.value().passphrase.empty() ||
+                                                     !options.value().key_file.empty());
+    if (!b.ok()) return Fail(b.status());
+    if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
+    else std::printf("Backup %s is intact: %llu chunks, %s records, SHA-256 %s\n", b.value().id.c_str(),
+                     (unsigned long long)b.value().chunks, Thousands(b.value().records).c_str(),
+                     b.value().sha256.c_str());
+    return 0;
+  }
+  if (g_restore->parsed()) {
+    auto project = Project::Load(g.project);
+    if (!project.ok()) return Fail(project.status());
+    if (!g.yes) {
+      return Fail(Status::InvalidArgument("restore overwrites " + g.target +
+                                          " with the backup's records: confirm with --yes (nothing was changed)"));
+    }
+    auto r = RestoreBackup(**project, options.value(), g.id, g.target);
+    if (!r.ok()) return Fail(r.status());
+    if (g.json) std::printf("%s\n", r.value().ToJson().c_str());
+    else std::printf("Restored backup %s into %s: %s records written, %s removed\n", g.id.c_str(),
+                     r.value().target.c_str(), Thousands(r.value().written).c_str(),
+                     Thousands(r.value().deleted).c_str());
+    return 0;
+  }
+  if (g_delete->parsed()) {
+    Status s = DeleteBackup(options.value(), g.id);
+    if (!s.ok()) return Fail(s);
+    if (!g.json) std::printf("Deleted backup %s\n", g.id.c_str());
+    return 0;
+  }
+  if (g_prune->parsed()) {
+    auto pruned = PruneBackups(options.value(), g.keep, g.max_age_days, g.dry_run);
+    if (!pruned.ok()) return Fail(pruned.status());
+    if (g.json) {
+      std::string j = "[";
+      for (size_t i = 0; i < pruned.value().size(); ++i) j += std::string(i ? "," : "") + "\"" + pruned.value()[i] + "\"";
+      std::printf("%s]\n", j.c_str());
+      return 0;
+    }
+    std::printf("%s %zu backups (keep %u, at most %lld days old)\n", g.dry_run ? "Would prune" : "Pruned",
+                pruned.value().size(), g.keep, (long long)g.max_age_days);
+    for (const std::string& id : pruned.value()) std::printf("  %s\n", id.c_str());
+    return 0;
+  }
+  return ExitCodeFor(ErrorCode::kInvalidArgument);
+}
+
+}  // namespace
+
+void RegisterSafetyCommands(CLI::App& app) {
+  g_rollback = app.add_subcommand(
+      "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
+  AddStateOptions(g_rollback);
+  AddKeyOptions(g_rollback);
+  g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
+  g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
+  g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
+  g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
+  g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
+  g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
+      ->delimiter(',');
+  g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
+  g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
+  g_rollback->add_flag("--list", g.list, "list the rollback points");
+  g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
+  g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
+      ->capture_default_str();
+  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds");
+
+  g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
+  g_backup->require_subcommand(1);
+  g_create = g_backup->add_subcommand("create", "back up every record of a store (or only what changed: --incremental)");
+  AddStateOptions(g_create);
+  AddKeyOptions(g_create);
+  g_create->add_option("-s,--source", g.source, "the store to back up")->required();
+  g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
+  g_create->add_flag("--pin", g.pin, "never prune this backup");
+  g_list = g_backup->add_subcommand("list", "list backups");
+  AddStateOptions(g_list);
+  g_list->add_flag("--all", g.all, "also the runs' journals without originals");
+  g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
+  AddStateOptions(g_verify);
+  AddKeyOptions(g_verify);
+  g_verify->add_option("id", g.id, "the backup")->required();
+  g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
+  g_restore = g_backup->add_subcommand("restore", "write a backup's records into a store");
+  AddStateOptions(g_restore);
+  AddKeyOptions(g_restore);
+  g_restore->add_option("id", g.id, "the backup")->required();
+  g_restore->add_option("-t,--target", g.target, "the store to write (a table, or a new file)")->required();
+  g_restore->add_flag("-y,--yes", g.yes, "confirm");
+  g_delete = g_backup->add_subcommand("delete", "delete a backup");
+  AddStateOptions(g_delete);
+  g_delete->add_option("id", g.id, "the backup")->required();
+  g_prune = g_backup->add_subcommand("prune", "delete backups beyond the retention (pinned ones are kept)");
+  AddStateOptions(g_prune);
+  g_prune->add_option("--keep", g.keep, "keep the newest N")->capture_default_str();
+  g_prune->add_option("--max-age-days", g.max_age_days, "delete backups older than this")->capture_default_str();
+  g_prune->add_flag("--dry-run", g.dry_run, "only list what would be deleted");
+}
+
+bool RunSafetyCommand(int* exit_code) {
+  if (g_rollback != nullptr && g_rollback->parsed()) {
+    *exit_code = Rollback_();
+    return true;
+  }
+  if (g_backup != nullptr && g_backup->parsed()) {
+    *exit_code = Backup_();
+    return true;
+  }
+  return false;
+}
+
+}  // namespace ferry::cli

@@ -1,0 +1,333 @@
+// Copyright (c) the Ferry authors.
+//
+// The public backup API (ferry/backup.h) over safety/backup.h: list,
+// verify, create (full and incremental backups of a store), restore,
+// delete and prune.
+
+#include "ferry/backup.h"
+
+#include <filesystem>
+#include <optional>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "common/digest.h"
+#include "engine/driver.h"
+#include "engine/file_sink.h"
+#include "engine/project_internal.h"
+#include "engine/source.h"
+#include "ferry/json.h"
+#include "safety/backup.h"
+#include "store/keyed_table.h"
+#include "store/sql.h"
+#include "store/state.h"
+#include "store/store.h"
+
+namespace ferry {
+namespace {
+
+using internal::BackupManifest;
+
+BackupInfo Info(const BackupManifest& m) {
+  BackupInfo i;
+  i.id = m.id;
+  i.kind = m.kind;
+  i.run_id = m.run_id;
+  i.parent = m.parent;
+  i.collection = m.collection;
+  i.store = m.store;
+  i.created_at = m.created_at;
+  i.status = m.status;
+  i.dir = m.dir;
+  i.sha256 = m.sha256;
+  i.pinned = m.pinned;
+  i.encrypted = m.encrypted;
+  i.has_originals = m.before_images;
+  i.records = m.records;
+  i.bytes = m.bytes;
+  i.chunks = m.chunks.size();
+  i.versions = m.versions;
+  return i;
+}
+
+Result<std::unique_ptr<internal::StateStore>> OpenState(const BackupOptions& o, const internal::StoreUri* uri) {
+  return internal::OpenStateFor(o.state, uri);
+}
+
+internal::KeyOptions KeyOf(const BackupOptions& o) { return internal::KeyOptions{o.passphrase, o.key_file}; }
+
+std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
+
+// Calls fn(entry) for every entry of backup `id`, oldest chunk first.
+template <typename Fn>
+Status ForEachEntry(internal::StateStore* state, const std::string& id, const internal::KeyOptions& key, Fn&& fn) {
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, id, key));
+  JsonParser parser;
+  Arena arena;
+  for (size_t i = 0; i < reader->manifest().chunks.size(); ++i) {
+    FERRY_ASSIGN_OR_RETURN(std::string entries, reader->ReadChunk(i));
+    size_t pos = 0;
+    while (pos < entries.size()) {
+      size_t end = entries.find('\n', pos);
+      if (end == std::string::npos) end = entries.size();
+      arena.Reset();
+      auto v = parser.Parse(std::string_view(entries).substr(pos, end - pos), arena);
+      pos = end + 1;
+      if (!v.ok() || !v.value().IsObject()) return Status::IntegrityError("backup " + id + " holds an invalid entry");
+      FERRY_RETURN_IF_ERROR(fn(v.value()));
+    }
+  }
+  return Status::OK();
+}
+
+// The chain of an incremental backup: the full backup first, `id` last.
+Result<std::vector<BackupManifest>> Chain(internal::StateStore* state, const std::string& id) {
+  std::vector<BackupManifest> chain;
+  std::string next = id;
+  while (!next.empty()) {
+    FERRY_ASSIGN_OR_RETURN(auto m, internal::FindBackup(state, next));
+    if (!m) return Status::IntegrityError("backup " + next + " (a parent of " + id + ") is missing");
+    if (chain.size() > 10000) return Status::IntegrityError("backup " + id + ": its parents form a cycle");
+    next = m->parent;
+    chain.insert(chain.begin(), std::move(*m));
+  }
+  return chain;
+}
+
+}  // namespace
+
+Result<std::vector<BackupInfo>> ListBackups(const BackupOptions& options, bool include_journals) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+  FERRY_ASSIGN_OR_RETURN(auto all, internal::ListBackups(state.get(), include_journals));
+  std::vector<BackupInfo> out;
+  for (const BackupManifest& m : all) out.push_back(Info(m));
+  return out;
+}
+
+Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string& id, bool decode) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), id, KeyOf(options)));
+  FERRY_RETURN_IF_ERROR(reader->Verify(false).status());
+  if (decode) FERRY_RETURN_IF_ERROR(reader->Verify(true).status());
+  return Info(reader->manifest());
+}
+
+Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
+                                bool incremental, bool pinned) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &in));
+  const internal::KeyOptions key = KeyOf(options);
+
+  // Incremental: what the newest backup of this store (with its parents) holds.
+  std::string parent;
+  std::unordered_map<std::string, std::string> known;  // key -> SHA-256 of its canonical JSON
+  if (incremental) {
+    FERRY_ASSIGN_OR_RETURN(auto all, internal::ListBackups(state.get(), false));
+    for (const BackupManifest& m : all) {
+      if (m.identity == in.identity && m.status == "complete" && (m.kind == "full" || m.kind == "incremental")) {
+        parent = m.id;  // newest last
+      }
+    }
+    if (parent.empty()) {
+      return Status::NotFound("no full backup of " + in.display + " to build on: create one without --incremental");
+    }
+    FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), parent));
+    for (const BackupManifest& m : chain) {
+      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+        const std::string k = Str(e.Find("k"));
+        if (const Value* d = e.Find("d"); d != nullptr && d->IsBool() && d->AsBool()) {
+          known.erase(k);
+        } else {
+          known[k] = Str(e.Find("o"));
+        }
+        return Status::OK();
+      }));
+    }
+  }
+
+  BackupManifest h;
+  h.id = "b-" + internal::NewRunId();
+  h.kind = incremental ? "incremental" : "full";
+  h.parent = parent;
+  h.collection = rep.collection;
+  h.store = in.display;
+  h.identity = in.identity;
+  h.before_images = true;
+  h.pinned = pinned;
+  const std::string dir = options.dir.empty() ? internal::DefaultBackupDir(*state) : options.dir;
+  FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
+
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  internal::RecordBatchInput batch;
+  JsonParser parser;
+  Arena arena;
+  std::string entries, canonical;
+  uint64_t count = 0;
+  std::map<std::string, uint64_t> versions;
+  std::unordered_set<std::string> seen;
+  uint64_t seq = 0;
+  auto flush = [&]() -> Status {
+    if (count == 0) return Status::OK();
+    FERRY_RETURN_IF_ERROR(writer->AddChunk(++seq, entries, count, versions));
+    entries.clear();
+    versions.clear();
+    count = 0;
+    return Status::OK();
+  };
+  for (bool eof = false; !eof;) {
+    FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      const std::string_view text = batch.Record(i);
+      arena.Reset();
+      auto doc = parser.Parse(text, arena);
+      std::string k(batch.Key(i));
+      int version = -1;
+      canonical.clear();
+      if (doc.ok()) {
+        if (k.empty()) k = std::string(internal::KeyOf(&doc.value(), rep.key));
+        version = internal::DetectVersion(rep, doc.value());
+        WriteCanonicalJson(doc.value(), &canonical);
+      } else {
+        canonical.assign(text);
+      }
+      if (k.empty()) k = "#" + std::to_string(batch.records[i].record);  // a file record without a key: its number
+      const std::string sha = internal::Sha256Hex(canonical);
+      if (incremental) {
+        seen.insert(k);
+        auto it = known.find(k);
+        if (it != known.end() && it->second == sha) continue;
+      }
+      const std::string vname = version >= 0 ? rep.versions[size_t(version)].info.name : std::string();
+      entries.append("{\"k\":");
+      WriteJsonString(k, &entries);
+      entries.append(",\"v\":");
+      WriteJsonString(vname, &entries);
+      entries.append(",\"o\":\"").append(sha).append("\",\"b\":");
+      WriteJsonString(text, &entries);
+      entries.append("}\n");
+      ++versions[vname];
+      if (++count >= 5000) FERRY_RETURN_IF_ERROR(flush());
+    }
+  }
+  if (incremental) {
+    for (const auto& [k, sha] : known) {
+      if (seen.count(k)) continue;
+      entries.append("{\"k\":");
+      WriteJsonString(k, &entries);
+      entries.append(",\"o\":\"\",\"d\":true}\n");
+      ++versions["(deleted)"];
+      if (++count >= 5000) FERRY_RETURN_IF_ERROR(flush());
+    }
+  }
+  FERRY_RETURN_IF_ERROR(flush());
+  FERRY_RETURN_IF_ERROR(writer->Finish());
+  (void)state->Audit("", "backup_created", writer->manifest().id + " of " + in.display);
+  return Info(writer->manifest());
+}
+
+Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
+                                    const std::string& target) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(target, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
+  const internal::KeyOptions key = KeyOf(options);
+  FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), id));
+  for (const BackupManifest& m : chain) {
+    if (!m.before_images) {
+      return Status::RollbackError("backup " + m.id + " is a run's journal without the records' texts: use " +
+                                   "`ferry rollback " + m.run_id + "`");
+    }
+    // Never restore from a damaged backup.
+    FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), m.id, key));
+    FERRY_RETURN_IF_ERROR(reader->Verify(false).status());
+  }
+  RestoreReport report;
+  report.backup_id = id;
+  report.target = out.display;
+  const bool is_run = chain.back().kind == "run";
+
+  if (out.is_database()) {
+    FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::Open(out, true));
+    internal::SqlDb& db = table->db();
+    uint64_t in_txn = 0;
+    FERRY_RETURN_IF_ERROR(db.Begin());
+    for (const BackupManifest& m : chain) {
+      Status s = ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+        const std::string k = Str(e.Find("k"));
+        const Value* d = e.Find("d");
+        const bool deleted = (d != nullptr && d->IsBool() && d->AsBool()) || (is_run && Str(e.Find("o")).empty());
+        if (deleted) {
+          FERRY_RETURN_IF_ERROR(table->Delete(k));
+          ++report.deleted;
+        } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
+          FERRY_RETURN_IF_ERROR(table->Put(k, Str(e.Find("v")), std::string(b->AsString())));
+          ++report.written;
+        }
+        if (++in_txn >= 5000) {
+          FERRY_RETURN_IF_ERROR(db.Commit());
+          FERRY_RETURN_IF_ERROR(db.Begin());
+          in_txn = 0;
+        }
+        return Status::OK();
+      });
+      if (!s.ok()) {
+        db.Rollback();
+        return s;
+      }
+    }
+    FERRY_RETURN_IF_ERROR(db.Commit());
+  } else {
+    // A file: the records in the order they were first backed up (a full
+    // backup of a file keeps the file's order), one per line.
+    std::vector<std::optional<std::string>> records;
+    std::unordered_map<std::string, size_t> index;
+    for (const BackupManifest& m : chain) {
+      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+        const std::string k = Str(e.Find("k"));
+        const Value* d = e.Find("d");
+        auto [it, fresh] = index.emplace(k, records.size());
+        if (fresh) records.emplace_back();
+        if (d != nullptr && d->IsBool() && d->AsBool()) {
+          records[it->second].reset();
+        } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
+          records[it->second] = std::string(b->AsString());
+        }
+        return Status::OK();
+      }));
+    }
+    if (std::filesystem::exists(out.file.path)) {
+      return Status::InvalidArgument(out.file.path + " exists; restore into a new file");
+    }
+    FERRY_ASSIGN_OR_RETURN(auto sink, internal::NewFileSink(out.file.path + ".ferry-restore"));
+    for (const auto& text : records) {
+      if (!text) continue;
+      FERRY_RETURN_IF_ERROR(sink->Write(*text));
+      FERRY_RETURN_IF_ERROR(sink->Write("\n"));
+      ++report.written;
+    }
+    FERRY_RETURN_IF_ERROR(sink->Finish());
+    std::error_code ec;
+    std::filesystem::rename(out.file.path + ".ferry-restore", out.file.path, ec);
+    if (ec) return Status::IoError("cannot rename into " + out.file.path + ": " + ec.message());
+  }
+  (void)state->Audit(chain.back().run_id, "backup_restored", id + " into " + out.display);
+  return report;
+}
+
+Status DeleteBackup(const BackupOptions& options, const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+  return internal::DeleteBackup(state.get(), id);
+}
+
+Result<std::vector<std::string>> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days,
+                                              bool dry_run) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+  internal::PruneOptions p;
+  p.keep = keep;
+  p.max_age_days = max_age_days;
+  p.dry_run = dry_run;
+  return internal::PruneBackups(state.get(), p);
+}
+
+}  // namespace ferry
