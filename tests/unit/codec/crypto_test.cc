@@ -373,6 +373,26 @@ TEST_F(CryptoTest, PlaintextIsNeverHandedOutBeforeItsChunkIsAuthenticated) {
   EXPECT_NE(n.status().message().find("chunk 0 failed authentication"), std::string::npos) << n.status().message();
 }
 
+TEST_F(CryptoTest, ReadingOnAfterAnErrorRepeatsTheError) {
+  const std::string stream = Encrypt(KeyFile(), RandomBytes(64 * 2 + 5, 11), 64);
+  const std::vector<size_t> at = ChunkOffsets(stream);
+  ASSERT_EQ(at.size(), 3u);
+  // Chunk 0 twice: after refusing the copy, the real chunk 1 must not be
+  // accepted as if nothing had happened.
+  const std::string bad = stream.substr(0, at[1]) + stream.substr(at[0], at[1] - at[0]) + stream.substr(at[1]);
+  auto source = NewDecryptor(KeyFile(), NewStringSource(bad));
+  ASSERT_OK(source.status());
+  char buf[64];
+  auto n = (*source)->Read(buf, sizeof buf);
+  ASSERT_OK(n.status());
+  EXPECT_EQ(n.value(), 64u);
+  for (int i = 0; i < 3; ++i) {
+    n = (*source)->Read(buf, sizeof buf);
+    ASSERT_FALSE(n.ok());
+    EXPECT_TRUE(IsIntegrityError(n.status())) << n.status().ToString();
+  }
+}
+
 TEST_F(CryptoTest, AbsurdLengthsAreIntegrityErrorsNotAllocations) {
   const std::string stream = Encrypt(KeyFile(), "abc", 64);
   std::string bad = stream;
