@@ -71,7 +71,9 @@ class GzipSink : public ByteSink {
   }
 
   Status Init(int level) {
-    if (level < 0 || level > 9) return Status::InvalidArgument("gzip level must be 1 to 9 (0: default), got " + std::to_string(level));
+    if (level < 0 || level > 9) {
+      return Status::InvalidArgument("gzip level must be 1 to 9 (0: default), got " + std::to_string(level));
+    }
     const int rc = deflateInit2(&z_, level == 0 ? Z_DEFAULT_COMPRESSION : level, Z_DEFLATED, 15 + 16, 8,
                                 Z_DEFAULT_STRATEGY);
     if (rc != Z_OK) return Status::Internal("deflateInit2 failed: " + std::to_string(rc));
@@ -310,8 +312,8 @@ class BrotliSink : public ByteSink {
   Status Init(int level) {
     if (state_ == nullptr) return Status::Internal("BrotliEncoderCreateInstance failed");
     if (level < 0 || level > BROTLI_MAX_QUALITY) {
-      return Status::InvalidArgument("brotli level must be 1 to " + std::to_string(BROTLI_MAX_QUALITY) + " (0: default), got " +
-                                     std::to_string(level));
+      return Status::InvalidArgument("brotli level must be 1 to " + std::to_string(BROTLI_MAX_QUALITY) +
+                                     " (0: default), got " + std::to_string(level));
     }
     const uint32_t quality = level == 0 ? BROTLI_DEFAULT_QUALITY : uint32_t(level);
     if (!BrotliEncoderSetParameter(state_, BROTLI_PARAM_QUALITY, quality)) {

@@ -244,7 +244,8 @@ TEST(CompressionFormatTest, GzipRefusesGarbageAfterTheLastMember) {
 }
 
 TEST(CompressionFormatTest, ZstdReadsConcatenatedFrames) {
-  auto back = DecompressBuffer(Compression::kZstd, Compress(Compression::kZstd, "one ") + Compress(Compression::kZstd, "two"));
+  const std::string packed = Compress(Compression::kZstd, "one ") + Compress(Compression::kZstd, "two");
+  auto back = DecompressBuffer(Compression::kZstd, packed);
   ASSERT_OK(back.status());
   EXPECT_EQ(back.value(), "one two");
 }
