@@ -39,6 +39,24 @@ class ViewSource : public ByteSource {
   std::string_view data_;
 };
 
+// A source whose first error is final: reading on after a PARSE_ERROR
+// returns it again rather than data from past the damage.
+class StickySource : public ByteSource {
+ public:
+  Result<size_t> Read(char* buf, size_t n) final {
+    if (!error_.ok()) return error_;
+    Result<size_t> r = ReadSome(buf, n);
+    if (!r.ok()) error_ = r.status();
+    return r;
+  }
+
+ protected:
+  virtual Result<size_t> ReadSome(char* buf, size_t n) = 0;
+
+ private:
+  Status error_;
+};
+
 Status FinishedError(std::string_view what) {
   return Status::InvalidArgument(std::string(what) + " compressor: write after Finish()");
 }
@@ -53,7 +71,9 @@ class GzipSink : public ByteSink {
   }
 
   Status Init(int level) {
-    if (level < 0 || level > 9) return Status::InvalidArgument("gzip level must be 1 to 9, got " + std::to_string(level));
+    if (level < 0 || level > 9) {
+      return Status::InvalidArgument("gzip level must be 1 to 9 (0: default), got " + std::to_string(level));
+    }
     const int rc = deflateInit2(&z_, level == 0 ? Z_DEFAULT_COMPRESSION : level, Z_DEFLATED, 15 + 16, 8,
                                 Z_DEFAULT_STRATEGY);
     if (rc != Z_OK) return Status::Internal("deflateInit2 failed: " + std::to_string(rc));
@@ -109,7 +129,7 @@ class GzipSink : public ByteSink {
 };
 
 // Accepts one gzip member or several concatenated (as gzip(1) writes them).
-class GzipSource : public ByteSource {
+class GzipSource : public StickySource {
  public:
   explicit GzipSource(std::unique_ptr<ByteSource> in) : in_(std::move(in)), in_buf_(kBufferSize) {}
   ~GzipSource() override {
@@ -123,7 +143,7 @@ class GzipSource : public ByteSource {
     return Status::OK();
   }
 
-  Result<size_t> Read(char* buf, size_t n) override {
+  Result<size_t> ReadSome(char* buf, size_t n) override {
     if (n == 0 || done_) return size_t(0);
     n = std::min(n, kMaxStep);
     for (;;) {
@@ -232,7 +252,7 @@ class ZstdSink : public ByteSink {
 };
 
 // Reads one or more frames (zstd concatenates them natively).
-class ZstdSource : public ByteSource {
+class ZstdSource : public StickySource {
  public:
   explicit ZstdSource(std::unique_ptr<ByteSource> in)
       : in_(std::move(in)), dctx_(ZSTD_createDCtx()), in_buf_(ZSTD_DStreamInSize()) {}
@@ -247,7 +267,7 @@ class ZstdSource : public ByteSource {
     return Status::OK();
   }
 
-  Result<size_t> Read(char* buf, size_t n) override {
+  Result<size_t> ReadSome(char* buf, size_t n) override {
     if (n == 0) return size_t(0);
     for (;;) {
       if (zin_.pos == zin_.size && !eof_) {
@@ -292,8 +312,8 @@ class BrotliSink : public ByteSink {
   Status Init(int level) {
     if (state_ == nullptr) return Status::Internal("BrotliEncoderCreateInstance failed");
     if (level < 0 || level > BROTLI_MAX_QUALITY) {
-      return Status::InvalidArgument("brotli level must be 1 to " + std::to_string(BROTLI_MAX_QUALITY) + ", got " +
-                                     std::to_string(level));
+      return Status::InvalidArgument("brotli level must be 1 to " + std::to_string(BROTLI_MAX_QUALITY) +
+                                     " (0: default), got " + std::to_string(level));
     }
     const uint32_t quality = level == 0 ? BROTLI_DEFAULT_QUALITY : uint32_t(level);
     if (!BrotliEncoderSetParameter(state_, BROTLI_PARAM_QUALITY, quality)) {
@@ -338,7 +358,7 @@ class BrotliSink : public ByteSink {
 };
 
 // One brotli stream; anything after its end is PARSE_ERROR.
-class BrotliSource : public ByteSource {
+class BrotliSource : public StickySource {
  public:
   explicit BrotliSource(std::unique_ptr<ByteSource> in)
       : in_(std::move(in)), state_(BrotliDecoderCreateInstance(nullptr, nullptr, nullptr)), in_buf_(kBufferSize) {}
@@ -351,7 +371,7 @@ class BrotliSource : public ByteSource {
     return Status::OK();
   }
 
-  Result<size_t> Read(char* buf, size_t n) override {
+  Result<size_t> ReadSome(char* buf, size_t n) override {
     if (n == 0) return size_t(0);
     for (;;) {
       if (done_) {

@@ -234,9 +234,12 @@ class Decryptor : public ByteSource {
   }
 
   Result<size_t> Read(char* buf, size_t n) override {
+    // The first error is final: reading on must not resume after a bad chunk.
+    if (!error_.ok()) return error_;
     while (pos_ == plain_.size()) {
       if (final_seen_ || n == 0) return size_t(0);
-      FERRY_RETURN_IF_ERROR(NextChunk());
+      error_ = NextChunk();
+      if (!error_.ok()) return error_;
     }
     const size_t k = std::min(n, plain_.size() - pos_);
     std::memcpy(buf, plain_.data() + pos_, k);
@@ -302,6 +305,7 @@ class Decryptor : public ByteSource {
   std::string plain_;
   size_t pos_ = 0;
   bool final_seen_ = false;
+  Status error_;
 };
 
 Status CheckKeyOptions(const KeyOptions& options) {

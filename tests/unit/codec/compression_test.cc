@@ -181,6 +181,27 @@ TEST_P(CompressionTest, CorruptStreamIsParseError) {
   EXPECT_TRUE(back.status().IsParseError()) << back.status().ToString();
 }
 
+TEST_P(CompressionTest, ReadingOnAfterAnErrorRepeatsTheError) {
+  std::string packed = Compress(GetParam(), RandomishText(50000, 12));
+  for (size_t i = 20; i < 84 && i < packed.size(); ++i) packed[i] = char(0xff);
+  auto source = NewDecompressor(GetParam(), NewStringSource(packed));
+  ASSERT_OK(source.status());
+  char buf[256];
+  Status first;
+  for (;;) {
+    auto n = (*source)->Read(buf, sizeof buf);
+    if (!n.ok()) {
+      first = n.status();
+      break;
+    }
+    ASSERT_NE(n.value(), 0u) << "corrupt data read to its end";
+  }
+  EXPECT_TRUE(first.IsParseError()) << first.ToString();
+  auto again = (*source)->Read(buf, sizeof buf);
+  ASSERT_FALSE(again.ok());
+  EXPECT_EQ(again.status().message(), first.message());
+}
+
 TEST_P(CompressionTest, DecompressBufferRefusesOutputBeyondItsLimit) {
   const std::string packed = Compress(GetParam(), std::string(100000, 'z'));
   auto back = DecompressBuffer(GetParam(), packed, 99999);
@@ -223,7 +244,8 @@ TEST(CompressionFormatTest, GzipRefusesGarbageAfterTheLastMember) {
 }
 
 TEST(CompressionFormatTest, ZstdReadsConcatenatedFrames) {
-  auto back = DecompressBuffer(Compression::kZstd, Compress(Compression::kZstd, "one ") + Compress(Compression::kZstd, "two"));
+  const std::string packed = Compress(Compression::kZstd, "one ") + Compress(Compression::kZstd, "two");
+  auto back = DecompressBuffer(Compression::kZstd, packed);
   ASSERT_OK(back.status());
   EXPECT_EQ(back.value(), "one two");
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "codec/codec.h"
+#include "common/digest.h"
 #include "unit/codec/codec_test_util.h"
 #include "util/test_util.h"
 
@@ -142,8 +143,8 @@ TEST_F(CryptoTest, ReadKeyFileAcceptsRawHexAndBase64) {
 
 TEST_F(CryptoTest, ReadKeyFileRefusesAnythingElse) {
   for (const std::string& contents :
-       {std::string(31, 'k'), std::string(33, 'k'), Hex(key_).substr(0, 62), Hex(key_) + "00", "zz" + Hex(key_).substr(2),
-        Base64(key_).substr(0, 40), std::string(""), std::string(5000, 'a')}) {
+       {std::string(31, 'k'), std::string(33, 'k'), Hex(key_).substr(0, 62), Hex(key_) + "00",
+        "zz" + Hex(key_).substr(2), Base64(key_).substr(0, 40), std::string(""), std::string(5000, 'a')}) {
     auto key = ReadKeyFile(WriteKey("bad", contents));
     ASSERT_FALSE(key.ok()) << contents;
     EXPECT_TRUE(key.status().IsInvalidArgument()) << key.status().ToString();
@@ -272,6 +273,37 @@ TEST_F(CryptoTest, StreamRoundTripsWithTheDefaultChunkSizeAndOddReads) {
   EXPECT_TRUE(back.value() == data);
 }
 
+TEST_F(CryptoTest, StreamFollowsTheDocumentedLayout) {
+  const std::string a = Encrypt(KeyFile(), "hello", 64);
+  const std::string b = Encrypt(KeyFile(), "hello", 64);
+  ASSERT_EQ(a.size(), kHeaderSize + kChunkOverhead + 5);
+  EXPECT_EQ(a.substr(0, 8), "FERRYENC");
+  EXPECT_EQ(a[8], 1);                                    // version
+  EXPECT_EQ(a[9], 2);                                    // key file
+  EXPECT_EQ(a.substr(10, 16), std::string(16, '\0'));   // no KDF limits
+  EXPECT_NE(a.substr(26, 16), b.substr(26, 16));         // a fresh salt per stream
+  const auto check = KeyCheck(key_);
+  EXPECT_EQ(a.substr(42, 16), std::string(reinterpret_cast<const char*>(check.data()), 16));
+  EXPECT_EQ(a.substr(58, 4), std::string("\x40\0\0\0", 4));  // chunk size 64
+  EXPECT_EQ(a.substr(62, 4), std::string("\x05\0\0\0", 4));  // 5 bytes, so the final chunk
+  // The chunk is sealed with the header's SHA-256, index 0 and final = 1.
+  const std::string context(reinterpret_cast<const char*>(Sha256(a.substr(0, kHeaderSize)).data()), 32);
+  auto plain = OpenChunk(key_, context, 0, true, a.substr(66));
+  ASSERT_OK(plain.status());
+  EXPECT_EQ(plain.value(), "hello");
+
+  const std::string p = Encrypt(KeyOptions{"pw", ""}, "", 64);
+  EXPECT_EQ(p[9], 1);  // passphrase
+  uint64_t ops = 0;
+  uint64_t mem = 0;
+  for (int i = 7; i >= 0; --i) {
+    ops = ops << 8 | uint8_t(p[10 + i]);
+    mem = mem << 8 | uint8_t(p[18 + i]);
+  }
+  EXPECT_EQ(ops, uint64_t(crypto_pwhash_OPSLIMIT_INTERACTIVE));
+  EXPECT_EQ(mem, uint64_t(crypto_pwhash_MEMLIMIT_INTERACTIVE));
+}
+
 TEST_F(CryptoTest, EmptyStreamRoundTrips) {
   const std::string stream = Encrypt(KeyFile(), "", 64);
   EXPECT_EQ(stream.size(), kHeaderSize + kChunkOverhead);
@@ -346,8 +378,12 @@ TEST_F(CryptoTest, ReorderedDroppedOrDuplicatedChunksAreIntegrityErrors) {
 
 TEST_F(CryptoTest, StreamCutAnywhereIsIntegrityError) {
   const std::string stream = Encrypt(KeyFile(), RandomBytes(64 * 3 + 10, 7), 64);
-  for (size_t at : ChunkOffsets(stream)) ExpectIntegrityError(stream.substr(0, at), "cut at chunk boundary " + std::to_string(at));
-  for (size_t cut = 0; cut < stream.size(); ++cut) ExpectIntegrityError(stream.substr(0, cut), "cut at " + std::to_string(cut));
+  for (size_t at : ChunkOffsets(stream)) {
+    ExpectIntegrityError(stream.substr(0, at), "cut at chunk boundary " + std::to_string(at));
+  }
+  for (size_t cut = 0; cut < stream.size(); ++cut) {
+    ExpectIntegrityError(stream.substr(0, cut), "cut at " + std::to_string(cut));
+  }
   // Whole chunks without a final one (data of whole chunks).
   const std::string whole = Encrypt(KeyFile(), RandomBytes(128, 8), 64);
   ExpectIntegrityError(whole.substr(0, ChunkOffsets(whole).back()), "without the empty final chunk");
@@ -371,6 +407,26 @@ TEST_F(CryptoTest, PlaintextIsNeverHandedOutBeforeItsChunkIsAuthenticated) {
   ASSERT_FALSE(n.ok());
   EXPECT_TRUE(IsIntegrityError(n.status()));
   EXPECT_NE(n.status().message().find("chunk 0 failed authentication"), std::string::npos) << n.status().message();
+}
+
+TEST_F(CryptoTest, ReadingOnAfterAnErrorRepeatsTheError) {
+  const std::string stream = Encrypt(KeyFile(), RandomBytes(64 * 2 + 5, 11), 64);
+  const std::vector<size_t> at = ChunkOffsets(stream);
+  ASSERT_EQ(at.size(), 3u);
+  // Chunk 0 twice: after refusing the copy, the real chunk 1 must not be
+  // accepted as if nothing had happened.
+  const std::string bad = stream.substr(0, at[1]) + stream.substr(at[0], at[1] - at[0]) + stream.substr(at[1]);
+  auto source = NewDecryptor(KeyFile(), NewStringSource(bad));
+  ASSERT_OK(source.status());
+  char buf[64];
+  auto n = (*source)->Read(buf, sizeof buf);
+  ASSERT_OK(n.status());
+  EXPECT_EQ(n.value(), 64u);
+  for (int i = 0; i < 3; ++i) {
+    n = (*source)->Read(buf, sizeof buf);
+    ASSERT_FALSE(n.ok());
+    EXPECT_TRUE(IsIntegrityError(n.status())) << n.status().ToString();
+  }
 }
 
 TEST_F(CryptoTest, AbsurdLengthsAreIntegrityErrorsNotAllocations) {
