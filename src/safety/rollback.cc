@@ -266,11 +266,19 @@ Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g) {
   return out;
 }
 
-bool IsRollbackOf(const internal::RunRow& r, const std::string& run_id, const std::string& to_version) {
-  std::string want = "{\"rollback_of\":\"" + run_id + "\",\"to_version\":";
-  std::string quoted;
-  WriteJsonString(to_version, &quoted);
-  return r.options == want + quoted + "}";
+// The runs row's options of a rollback: what it rolls back, to where, and
+// which records (a resume continues only the same rollback).
+std::string RollbackRunOptions(const std::string& run_id, const RollbackOptions& o) {
+  std::string filter;
+  for (const std::string& k : o.keys) filter.append(k).push_back('\n');
+  filter.push_back('|');
+  for (uint64_t b : o.batches) filter.append(std::to_string(b)).push_back(',');
+  std::string out = "{\"rollback_of\":\"" + run_id + "\",\"to_version\":";
+  WriteJsonString(o.to_version, &out);
+  out.append(",\"filter\":\"");
+  out.append(o.keys.empty() && o.batches.empty() ? "" : internal::Sha256Hex(filter).substr(0, 16));
+  out.append("\"}");
+  return out;
 }
 
 // Opens the state, the run, its journal and the target table.
@@ -367,7 +375,7 @@ RollbackImpact NewImpact(const Context& c) {
 Result<std::optional<internal::RunRow>> FindUnfinishedRollback(Context& c) {
   FERRY_ASSIGN_OR_RETURN(auto runs, c.state->ListRuns(1000));
   for (const internal::RunRow& r : runs) {
-    if (r.resource == c.target.identity && IsRollbackOf(r, c.run.run_id, c.options.to_version) &&
+    if (r.resource == c.target.identity && r.options == RollbackRunOptions(c.run.run_id, c.options) &&
         r.status != "completed" && r.status != "abandoned") {
       return std::optional<internal::RunRow>(r);
     }
@@ -416,8 +424,6 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
   FERRY_ASSIGN_OR_RETURN(auto keeper_state, c->state->Reopen());
   internal::LeaseKeeper keeper(std::move(keeper_state), c->target.identity, owner, options.lease_ttl_ms);
 
-  std::string to_quoted;
-  WriteJsonString(options.to_version, &to_quoted);
   if (!unfinished) {
     internal::RunRow row;
     row.run_id = report.rollback_run_id;
@@ -431,7 +437,7 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
     row.host = internal::HostName();
     row.pid = ::getpid();
     row.user = internal::CurrentUser();
-    row.options = "{\"rollback_of\":\"" + c->run.run_id + "\",\"to_version\":" + to_quoted + "}";
+    row.options = RollbackRunOptions(c->run.run_id, options);
     FERRY_RETURN_IF_ERROR(c->state->InsertRun(row));
     FERRY_RETURN_IF_ERROR(c->state->Audit(report.rollback_run_id, "rollback_started",
                                           "run " + c->run.run_id + " on " + c->target.display +
@@ -558,7 +564,11 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
                                                   std::to_string(report.impact.conflicts) + " conflicts"
                                             : final_status.ToString());
   }
-  if (final_status.ok()) {
+  const bool whole = options.keys.empty() && options.batches.empty();
+  if (final_status.ok() && !whole) {
+    (void)c->state->Audit(c->run.run_id, "partly_rolled_back", "by " + report.rollback_run_id);
+  }
+  if (final_status.ok() && whole) {
     // The run is rolled back: it is not resumed any more.
     (void)c->state->SetRunStatus(c->run.run_id, "rolled_back");
     (void)c->state->Audit(c->run.run_id, "rolled_back", "by " + report.rollback_run_id);
