@@ -368,13 +368,19 @@ Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
 // A store-to-table run's journal entries get what the target held before
 // each record ("v", "o" and, with the backup, "b"), or "o":"" when it held
 // nothing.
-Status AppendTargetJournal(const BatchResult& b, internal::KeyedTable* table, bool before_images, JsonParser* parser,
-                           Arena* arena, std::string* out, std::map<std::string, uint64_t>* versions,
-                           uint64_t* entries) {
+Status AppendTargetJournal(const BatchResult& b, internal::KeyedTable* table, bool before_images, uint32_t retries,
+                           JsonParser* parser, Arena* arena, std::string* out,
+                           std::map<std::string, uint64_t>* versions, uint64_t* entries) {
   std::vector<std::string> keys;
   keys.reserve(b.output_records.size());
   for (const internal::OutputRecord& r : b.output_records) keys.emplace_back(b.keys.substr(r.key_offset, r.key_length));
-  FERRY_ASSIGN_OR_RETURN(auto rows, table->Get(keys));
+  std::vector<std::optional<internal::KeyedTable::Row>> rows;
+  FERRY_RETURN_IF_ERROR(internal::WithRetries(retries, [&]() -> Status {
+    auto got = table->Get(keys);
+    if (!got.ok()) return got.status();
+    rows = std::move(got).value();
+    return Status::OK();
+  }));
   size_t pos = 0, i = 0;
   std::string canonical;
   while (pos < b.journal.size()) {
@@ -704,7 +710,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     Merge(b, rep, &report, options.examples_per_code);
     if (journal && !b.journal.empty()) {
       if (target_before) {
-        FERRY_RETURN_IF_ERROR(AppendTargetJournal(b, target_before.get(), options.backup, &before_parser,
+        FERRY_RETURN_IF_ERROR(AppendTargetJournal(b, target_before.get(), options.backup, options.retries,
+                                                  &before_parser,
                                                   &before_arena, &pending_journal, &pending_versions,
                                                   &pending_entries));
       } else {

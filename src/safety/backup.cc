@@ -16,6 +16,7 @@
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <optional>
 #include <set>
 
 #include "common/digest.h"
@@ -51,6 +52,27 @@ bool FromHex(std::string_view hex, uint8_t* out, size_t n) {
     out[i] = uint8_t(hi * 16 + lo);
   }
   return true;
+}
+
+std::string Base64(std::string_view data) {
+  std::string out(4 * ((data.size() + 2) / 3) + 1, '\0');
+  const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(data.data()), int(data.size()));
+  out.resize(size_t(n));
+  return out;
+}
+
+std::optional<std::string> FromBase64(std::string_view text) {
+  if (text.size() % 4 != 0) return std::nullopt;
+  std::string out(text.size() / 4 * 3 + 1, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char*>(out.data()),
+                                reinterpret_cast<const unsigned char*>(text.data()), int(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t len = size_t(n);
+  if (!text.empty() && text.back() == '=') --len;
+  if (text.size() >= 2 && text[text.size() - 2] == '=') --len;
+  out.resize(len);
+  return out;
 }
 
 std::string ChunkFileName(uint64_t seq) {
@@ -103,7 +125,7 @@ Status CreateTables(StateStore* state) {
                  "CREATE TABLE IF NOT EXISTS " +
                  state->Table("backup_chunks") +
                  " (backup_id TEXT NOT NULL, seq BIGINT NOT NULL, file TEXT NOT NULL, sha256 TEXT NOT NULL, "
-                 "records BIGINT NOT NULL, bytes BIGINT NOT NULL, versions TEXT NOT NULL, PRIMARY KEY (backup_id, seq))");
+                 "records BIGINT NOT NULL, bytes BIGINT NOT NULL, versions TEXT NOT NULL, data TEXT, PRIMARY KEY (backup_id, seq))");
 }
 
 std::string VersionsJson(const std::map<std::string, uint64_t>& versions) {
@@ -317,7 +339,7 @@ std::string DefaultBackupDir(const StateStore& state) {
     fs::path parent = fs::path(db).parent_path();
     return (parent.empty() ? fs::path("backups") : parent / "backups").string();
   }
-  return ".ferry/backups";
+  return "";  // PostgreSQL: the chunks are kept in the state itself
 }
 
 // ---------------------------------------------------------------- writer
@@ -330,10 +352,12 @@ Result<std::unique_ptr<BackupWriter>> BackupWriter::Create(StateStore* state, co
   w->m_ = std::move(header);
   w->m_.status = "writing";
   w->m_.created_at = NowIso();
-  std::error_code ec;
-  fs::create_directories(fs::path(root) / w->m_.id, ec);
-  if (ec) return Status::IoError("cannot create backup directory " + root + "/" + w->m_.id + ": " + ec.message());
-  w->m_.dir = fs::absolute(fs::path(root) / w->m_.id).lexically_normal().string();
+  if (!root.empty()) {
+    std::error_code ec;
+    fs::create_directories(fs::path(root) / w->m_.id, ec);
+    if (ec) return Status::IoError("cannot create backup directory " + root + "/" + w->m_.id + ": " + ec.message());
+    w->m_.dir = fs::absolute(fs::path(root) / w->m_.id).lexically_normal().string();
+  }
   if (key.given()) {
     w->m_.encrypted = true;
     w->m_.key_kind = key.key_file.empty() ? "passphrase" : "key-file";
@@ -365,7 +389,7 @@ Result<std::unique_ptr<BackupWriter>> BackupWriter::Resume(StateStore* state, co
   for (BackupChunk& c : w->m_.chunks) {
     if (c.seq <= committed_seq) {
       keep.push_back(c);
-    } else {
+    } else if (!w->m_.dir.empty()) {
       std::error_code ec;
       fs::remove(fs::path(w->m_.dir) / c.file, ec);
     }
@@ -390,15 +414,20 @@ Status BackupWriter::AddChunk(uint64_t seq, std::string_view entries, uint64_t r
   c.sha256 = Sha256Hex(data);
   c.records = records;
   c.bytes = data.size();
-  FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / c.file).string(), data));
+  SqlParam inline_data;  // no directory: the chunk lives in the state
+  if (!m_.dir.empty()) {
+    FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / c.file).string(), data));
+  } else {
+    inline_data = Base64(data);
+  }
   FERRY_RETURN_IF_ERROR(WithRetries(5, [&] {
     return state_->db().Exec("INSERT INTO " + state_->Table("backup_chunks") +
-                                 " (backup_id, seq, file, sha256, records, bytes, versions) VALUES ($1, $2, $3, $4, $5, "
-                                 "$6, $7) ON CONFLICT (backup_id, seq) DO UPDATE SET file = excluded.file, sha256 = "
+                                 " (backup_id, seq, file, sha256, records, bytes, versions, data) VALUES ($1, $2, $3, $4, "
+                                 "$5, $6, $7, $8) ON CONFLICT (backup_id, seq) DO UPDATE SET file = excluded.file, sha256 = "
                                  "excluded.sha256, records = excluded.records, bytes = excluded.bytes, versions = "
-                                 "excluded.versions",
+                                 "excluded.versions, data = excluded.data",
                              {m_.id, std::to_string(seq), c.file, c.sha256, std::to_string(records),
-                              std::to_string(c.bytes), VersionsJson(versions)});
+                              std::to_string(c.bytes), VersionsJson(versions), inline_data});
   }));
   m_.records += records;
   m_.bytes += c.bytes;
@@ -411,10 +440,12 @@ Status BackupWriter::Finish() {
   m_.sha256 = WholeDigest(m_.chunks);
   m_.status = "complete";
   if (key_) m_.mac = Mac(*key_, ManifestMacInput(m_));
-  FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / "manifest.json").string(), m_.ToJson()));
+  if (!m_.dir.empty()) {
+    FERRY_RETURN_IF_ERROR(WriteFileDurably((fs::path(m_.dir) / "manifest.json").string(), m_.ToJson()));
+  }
   return WithRetries(5, [&] {
-    return state_->db().Exec("UPDATE " + state_->Table("backups") + " SET status = 'complete', manifest = $2 WHERE id = $1",
-                             {m_.id, m_.ToJson()});
+    return state_->db().Exec("UPDATE " + state_->Table("backups") + " SET status = 'complete', manifest = $1 WHERE id = $2",
+                             {m_.ToJson(), m_.id});
   });
 }
 
@@ -425,6 +456,7 @@ Result<std::unique_ptr<BackupReader>> BackupReader::Open(StateStore* state, cons
   FERRY_ASSIGN_OR_RETURN(auto found, LoadIndexed(state, id));
   if (!found) return Status::NotFound("no backup " + id + " in " + state->location() + " (see `ferry backup list`)");
   auto r = std::unique_ptr<BackupReader>(new BackupReader());
+  r->state_ = state;
   r->m_ = std::move(*found);
   FERRY_ASSIGN_OR_RETURN(r->key_, KeyFor(r->m_, key, false));
   return r;
@@ -432,7 +464,7 @@ Result<std::unique_ptr<BackupReader>> BackupReader::Open(StateStore* state, cons
 
 Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
   BackupVerifyReport rep;
-  if (m_.status == "complete") {
+  if (m_.status == "complete" && !m_.dir.empty()) {
     // The manifest on disk must agree with the index.
     auto text = NewFileSource((fs::path(m_.dir) / "manifest.json").string());
     if (!text.ok()) return Status::IntegrityError("backup " + m_.id + ": manifest.json is missing in " + m_.dir);
@@ -444,6 +476,8 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
     if (a.ToJson() != b.ToJson()) {
       return Status::IntegrityError("backup " + m_.id + ": manifest.json differs from the state's index");
     }
+  }
+  if (m_.status == "complete") {
     if (WholeDigest(m_.chunks) != m_.sha256) {
       return Status::IntegrityError("backup " + m_.id + ": the whole's SHA-256 does not match its chunks");
     }
@@ -477,14 +511,7 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
       }
       rep.decoded = true;
     } else {
-      const BackupChunk& c = m_.chunks[i];
-      auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
-      if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
-      FERRY_ASSIGN_OR_RETURN(std::string data, ReadAll(src.value().get()));
-      if (Sha256Hex(data) != c.sha256 || data.size() != c.bytes) {
-        return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " (" + c.file +
-                                      ") does not match its SHA-256: the file is corrupt or truncated");
-      }
+      FERRY_RETURN_IF_ERROR(ChunkBytes(i).status());
     }
     rep.records += m_.chunks[i].records;
     rep.bytes += m_.chunks[i].bytes;
@@ -493,15 +520,32 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
   return rep;
 }
 
-Result<std::string> BackupReader::ReadChunk(size_t i) {
+Result<std::string> BackupReader::ChunkBytes(size_t i) {
   const BackupChunk& c = m_.chunks.at(i);
-  auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
-  if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
-  FERRY_ASSIGN_OR_RETURN(std::string data, ReadAll(src.value().get()));
+  std::string data;
+  if (!m_.dir.empty()) {
+    auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
+    if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
+    FERRY_ASSIGN_OR_RETURN(data, ReadAll(src.value().get()));
+  } else {
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, state_->db().Query("SELECT data FROM " + state_->Table("backup_chunks") +
+                                                                " WHERE backup_id = $1 AND seq = $2",
+                                                            {m_.id, std::to_string(c.seq)}));
+    std::optional<std::string> decoded;
+    if (!rows.empty() && rows.rows[0][0]) decoded = FromBase64(*rows.rows[0][0]);
+    if (!decoded) return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " is missing");
+    data = std::move(*decoded);
+  }
   if (Sha256Hex(data) != c.sha256 || data.size() != c.bytes) {
     return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " (" + c.file +
                                   ") does not match its SHA-256: the file is corrupt or truncated");
   }
+  return data;
+}
+
+Result<std::string> BackupReader::ReadChunk(size_t i) {
+  const BackupChunk& c = m_.chunks.at(i);
+  FERRY_ASSIGN_OR_RETURN(std::string data, ChunkBytes(i));
   if (m_.encrypted) {
     if (!key_) {
       return Status::InvalidArgument("backup " + m_.id +

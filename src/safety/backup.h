@@ -92,13 +92,15 @@ struct BackupManifest {
 Result<BackupManifest> ParseManifest(std::string_view json);
 
 // The default directory of backups beside a state store: the state file's
-// directory + "/backups" (SQLite), else .ferry/backups in the working
-// directory.
+// directory + "/backups" (SQLite). "" for a PostgreSQL state: the chunks are
+// then kept in the state's backup_chunks table (base64), so that any machine
+// that reaches the database can roll back.
 std::string DefaultBackupDir(const StateStore& state);
 
 class BackupWriter {
  public:
-  // Starts backup `header.id` in `root`/ID (created). `key` given: encrypted.
+  // Starts backup `header.id` in `root`/ID (created), or in the state when
+  // `root` is "". `key` given: encrypted.
   static Result<std::unique_ptr<BackupWriter>> Create(StateStore* state, const std::string& root,
                                                       BackupManifest header, const KeyOptions& key);
   // Continues an unfinished backup; chunks with seq > `committed_seq` are
@@ -141,6 +143,9 @@ class BackupReader {
 
  private:
   BackupReader() = default;
+  // Chunk `i`'s stored bytes, checked against its SHA-256.
+  Result<std::string> ChunkBytes(size_t i);
+  StateStore* state_ = nullptr;
   BackupManifest m_;
   std::optional<Key> key_;
 };

@@ -396,7 +396,13 @@ Result<RollbackImpact> AnalyzeRollback(const Project& project, const RollbackOpt
     if (cp && cp->seq > 0) from = Position::Parse(cp->position);
   }
   FERRY_RETURN_IF_ERROR(ScanJournal(*c, from, 1000, [&](const Group& g) -> Status {
-    FERRY_ASSIGN_OR_RETURN(auto decisions, DecideGroup(*c, g));
+    std::vector<Decision> decisions;
+    FERRY_RETURN_IF_ERROR(internal::WithRetries(options.retries, [&]() -> Status {
+      auto got = DecideGroup(*c, g);
+      if (!got.ok()) return got.status();
+      decisions = std::move(got).value();
+      return Status::OK();
+    }));
     for (size_t i = 0; i < decisions.size(); ++i) Count(decisions[i], g.keys[i], options.max_listed, &impact);
     return Status::OK();
   }));

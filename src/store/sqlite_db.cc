@@ -134,9 +134,15 @@ class SqliteDb : public SqlDb {
       cache_.emplace(std::move(key), stmt);
     }
     for (size_t i = 0; i < params.size(); ++i) {
-      int rc = params[i] ? sqlite3_bind_text(stmt, int(i + 1), params[i]->data(), int(params[i]->size()),
+      // "$N" is parameter N as in PostgreSQL, wherever it appears (SQLite
+      // numbers named parameters by first appearance).
+      char name[32];
+      std::snprintf(name, sizeof name, "$%zu", i + 1);
+      int index = sqlite3_bind_parameter_index(stmt, name);
+      if (index == 0) index = int(i + 1);  // "?" placeholders
+      int rc = params[i] ? sqlite3_bind_text(stmt, index, params[i]->data(), int(params[i]->size()),
                                              SQLITE_TRANSIENT)
-                         : sqlite3_bind_null(stmt, int(i + 1));
+                         : sqlite3_bind_null(stmt, index);
       if (rc != SQLITE_OK) return Error(rc, sql);
     }
     return stmt;
