@@ -77,6 +77,22 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
 
 Status DeleteBackup(const BackupOptions& options, const std::string& id);
 
+// Clean-up of the legacy data after a verified successful store-to-store
+// run: `target` must be in sync with migrating `source` (ferry verify) and
+// hold every source record (none rejected); then a full, pinned backup of
+// the source is made and the source is removed (a file is deleted, a
+// table's rows are deleted). CONFLICT, changing nothing, when the target is
+// not in sync or records were rejected. `dry_run`: check only.
+struct CleanupReport {
+  std::string source;
+  std::string backup_id;
+  uint64_t removed = 0;
+  bool dry_run = false;
+  std::string ToJson() const;
+};
+Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions& options, const std::string& source,
+                                    const std::string& target, bool dry_run);
+
 // Returns the ids deleted (with dry_run: that would be).
 Result<std::vector<std::string>> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days,
                                               bool dry_run);

@@ -67,6 +67,7 @@ struct Args {
 Args g;
 CLI::App* g_rollback = nullptr;
 CLI::App* g_backup = nullptr;
+CLI::App* g_cleanup = nullptr;
 CLI::App *g_create = nullptr, *g_list = nullptr, *g_verify = nullptr, *g_restore = nullptr, *g_delete = nullptr,
          *g_prune = nullptr;
 
@@ -340,9 +341,41 @@ int Backup_() {
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }
 
+int Cleanup_() {
+  auto project = Project::Load(g.project);
+  if (!project.ok()) return Fail(project.status());
+  auto options = Options();
+  if (!options.ok()) return Fail(options.status());
+  if (!g.yes && !g.dry_run) {
+    return Fail(Status::InvalidArgument("cleanup removes " + g.source +
+                                        " after backing it up: confirm with --yes, or check with --dry-run"));
+  }
+  auto r = CleanupSource(**project, options.value(), g.source, g.target, g.dry_run);
+  if (!r.ok()) return Fail(r.status());
+  if (g.json) {
+    std::printf("%s\n", r.value().ToJson().c_str());
+  } else if (g.dry_run) {
+    std::printf("%s is in sync with %s: cleanup would back up and remove %s records\n", g.target.c_str(),
+                r.value().source.c_str(), Thousands(r.value().removed).c_str());
+  } else {
+    std::printf("Removed %s records of %s; they are kept in the pinned backup %s (ferry backup restore)\n",
+                Thousands(r.value().removed).c_str(), r.value().source.c_str(), r.value().backup_id.c_str());
+  }
+  return 0;
+}
+
 }  // namespace
 
 void RegisterSafetyCommands(CLI::App& app) {
+  g_cleanup = app.add_subcommand("cleanup", "after a verified successful run: back up the legacy source, then remove it");
+  AddStateOptions(g_cleanup);
+  AddKeyOptions(g_cleanup);
+  g_cleanup->add_option("-s,--source", g.source, "the legacy store that was migrated")->required();
+  g_cleanup->add_option("-t,--target", g.target, "the store it was migrated into")->required();
+  g_cleanup->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_cleanup->add_flag("-y,--yes", g.yes, "confirm");
+  g_cleanup->add_flag("--dry-run", g.dry_run, "only check");
+
   g_rollback = app.add_subcommand(
       "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
   AddStateOptions(g_rollback);
@@ -398,6 +431,10 @@ void RegisterSafetyCommands(CLI::App& app) {
 bool RunSafetyCommand(int* exit_code) {
   if (g_rollback != nullptr && g_rollback->parsed()) {
     *exit_code = Rollback_();
+    return true;
+  }
+  if (g_cleanup != nullptr && g_cleanup->parsed()) {
+    *exit_code = Cleanup_();
     return true;
   }
   if (g_backup != nullptr && g_backup->parsed()) {

@@ -250,4 +250,12 @@ std::string RestoreReport::ToJson() const {
   return j.Take();
 }
 
+std::string CleanupReport::ToJson() const {
+  JsonOut j;
+  j.Begin();
+  j.Key("source").Str(source).Key("backup").Str(backup_id).Key("removed").Num(removed).Key("dry_run").Bool(dry_run);
+  j.End();
+  return j.Take();
+}
+
 }  // namespace ferry

@@ -17,6 +17,7 @@
 #include "engine/project_internal.h"
 #include "engine/source.h"
 #include "ferry/json.h"
+#include "ferry/run.h"
 #include "safety/backup.h"
 #include "store/keyed_table.h"
 #include "store/sql.h"
@@ -312,6 +313,53 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
     if (ec) return Status::IoError("cannot rename into " + out.file.path + ": " + ec.message());
   }
   (void)state->Audit(chain.back().run_id, "backup_restored", id + " into " + out.display);
+  return report;
+}
+
+Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions& options, const std::string& source,
+                                    const std::string& target, bool dry_run) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(target, rep.collection));
+  if (in.identity == out.identity) {
+    return Status::InvalidArgument("the source is the target (migrated in place): there is no legacy copy to clean up");
+  }
+  RunOptions vo;
+  vo.source = source;
+  vo.target = target;
+  vo.state = options.state;
+  FERRY_ASSIGN_OR_RETURN(VerifyReport v, Verify(project, vo, 5));
+  if (!v.in_sync_status()) {
+    return Status::Conflict(out.display + " is not in sync with " + in.display + " (" + v.status +
+                            "): nothing was cleaned up; run the migration again and check with `ferry verify`");
+  }
+  if (v.rejected > 0) {
+    return Status::Conflict(std::to_string(v.rejected) + " records of " + in.display +
+                            " are rejected by the migration and exist only there: nothing was cleaned up; fix them "
+                            "(see the run's reject file) and migrate them first");
+  }
+  CleanupReport report;
+  report.source = in.display;
+  report.dry_run = dry_run;
+  report.removed = v.source_records;
+  if (dry_run) return report;
+  FERRY_ASSIGN_OR_RETURN(BackupInfo backup, CreateBackup(project, options, source, false, true));
+  report.backup_id = backup.id;
+  if (backup.records != v.source_records) {
+    return Status::Conflict(in.display + " changed while it was being checked (" + std::to_string(backup.records) +
+                            " records backed up, " + std::to_string(v.source_records) +
+                            " verified): nothing was cleaned up");
+  }
+  if (in.is_database()) {
+    FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::Open(in, true));
+    FERRY_RETURN_IF_ERROR(table->db().Exec("DELETE FROM " + internal::QuoteTable(in.table)));
+  } else {
+    std::error_code ec;
+    std::filesystem::remove(in.file.path, ec);
+    if (ec) return Status::IoError("cannot remove " + in.file.path + ": " + ec.message());
+  }
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
+  (void)state->Audit("", "legacy_cleaned_up", in.display + " (backup " + backup.id + ", pinned)");
   return report;
 }
 
