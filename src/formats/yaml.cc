@@ -9,6 +9,7 @@
 
 #include "formats/yaml.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
@@ -518,6 +519,10 @@ class YamlReader : public DocumentReader {
           done_ = true;
           builder_.CheckDotsLines(INT_MAX);
         }
+      } catch (const YAML::DeepRecursion& e) {
+        // yaml-cpp's own guard (about 500 levels of nesting) fires before
+        // max_depth can; its message is not helpful.
+        status_ = ParseErrorAt(e.mark, "nesting too deep for the YAML parser");
       } catch (const YAML::Exception& e) {
         status_ = ParseErrorAt(e.mark, e.msg);
       } catch (const std::exception& e) {
@@ -634,9 +639,6 @@ void AppendDoubleQuoted(std::string_view s, std::string* out) {
         break;
       case '\r':
         out->append("\\r");
-        break;
-      case 0x85:
-        out->append("\\N");
         break;
       case 0x2028:
         out->append("\\L");

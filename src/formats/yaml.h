@@ -62,6 +62,7 @@ struct YamlOptions {
   bool non_finite_as_string = false;
   // Reading: deepest nesting of sequences and mappings. Default: 512 (the
   // JSON parser's default, so every record read parses as JSON again).
+  // yaml-cpp itself refuses input nested deeper than about 500 levels.
   uint32_t max_depth = 512;
   // Reading: at most this many bytes of JSON text (approximately) may be
   // added to one document by expanding aliases. Default: 16 MiB.
