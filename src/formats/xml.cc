@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "ferry/json.h"
+#include "formats/utf8.h"
 
 namespace ferry::internal {
 namespace {
@@ -636,6 +637,8 @@ class XmlReader : public DocumentReader {
   }
 
   Result<bool> Convert(size_t start, size_t end, std::string* json) {
+    const size_t bad = FindInvalidUtf8(std::string_view(buf_.data() + start, end - start));
+    if (bad != std::string_view::npos) return ErrorAt(start + bad, "invalid UTF-8 (Ferry reads UTF-8 XML only)");
     pugi::xml_document doc;
     const unsigned kOptions = pugi::parse_default | pugi::parse_ws_pcdata_single;
     pugi::xml_parse_result r = doc.load_buffer(buf_.data() + start, end - start, kOptions, pugi::encoding_utf8);
@@ -646,6 +649,8 @@ class XmlReader : public DocumentReader {
     if (!v.ok()) return ErrorAt(start + size_t(std::max<ptrdiff_t>(converter.error_offset(), 0)), v.status().message());
     json->clear();
     WriteJson(*v, json);
+    // Character references to surrogates decode to invalid UTF-8.
+    if (FindInvalidUtf8(*json) != std::string_view::npos) return ErrorAt(start, "a character reference to a surrogate");
     return true;
   }
 

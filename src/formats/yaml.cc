@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "ferry/json.h"
+#include "formats/utf8.h"
 
 namespace ferry::internal {
 namespace {
@@ -500,6 +501,7 @@ class YamlReader : public DocumentReader {
       json->clear();
       WriteJson(pending_[next_item_], json);
       *line = pending_lines_[next_item_];
+      FERRY_RETURN_IF_ERROR(CheckUtf8(*json, *line));
       ++next_item_;
       return true;
     }
@@ -542,11 +544,20 @@ class YamlReader : public DocumentReader {
       json->clear();
       WriteJson(root, json);
       *line = builder_.doc_line();
+      FERRY_RETURN_IF_ERROR(CheckUtf8(*json, *line));
       return true;
     }
   }
 
  private:
+  // yaml-cpp passes invalid bytes through and encodes escaped surrogates
+  // ("\ud800"); a document must be valid UTF-8.
+  Status CheckUtf8(const std::string& json, uint64_t line) {
+    if (FindInvalidUtf8(json) == std::string_view::npos) return Status::OK();
+    status_ = Status::ParseError(std::to_string(line) + ":1: the document holds invalid UTF-8 or a surrogate escape");
+    return status_;
+  }
+
   YamlOptions options_;
   SourceBuf buf_;
   std::istream stream_;
