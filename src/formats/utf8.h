@@ -1,8 +1,8 @@
 // Copyright (c) the Ferry authors.
 //
-// UTF-8 validation shared by the document formats: parsers underneath
-// (yaml-cpp, pugixml) pass invalid bytes and escaped surrogates through,
-// and a document must be valid JSON text.
+// UTF-8 validation shared by the document formats: parsers underneath can
+// let invalid text through (pugixml passes invalid bytes; YAML escapes can
+// name surrogates, "\ud800"), and a document must be valid JSON text.
 
 #ifndef FERRY_FORMATS_UTF8_H_
 #define FERRY_FORMATS_UTF8_H_

@@ -1,24 +1,19 @@
 // Copyright (c) the Ferry authors.
 //
-// YAML reader and writer (yaml.h). The reader drives yaml-cpp's event parser
-// one document at a time over a std::streambuf that pulls from the
-// ByteSource, and builds Ferry Values from the events itself: that is where
-// the core schema, key checks, alias caps and the depth cap live. The writer
+// YAML reader and writer (yaml.h). The reader drives libfyaml's event parser
+// (fy_parser_parse) over an input callback that pulls from the ByteSource,
+// one document at a time, and builds Ferry Values from the events itself:
+// that is where the core schema, key checks, alias caps and the depth cap
+// live. The writer
 // is hand-written (not YAML::Emitter) so that the quoting rules are exactly
 // the reader's resolution rules.
 
 #include "formats/yaml.h"
 
-#include <yaml-cpp/depthguard.h>
-#include <yaml-cpp/eventhandler.h>
-#include <yaml-cpp/yaml.h>
+#include <libfyaml.h>
 
 #include <algorithm>
-#include <climits>
 #include <cstring>
-#include <map>
-#include <istream>
-#include <streambuf>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -140,255 +135,90 @@ ScalarKind ResolvePlain(std::string_view s, std::string* literal, bool* b) {
 
 // ------------------------------------------------------------- reading
 
-// Where document markers are, by 0-based line: '-' a "---" line, '.' a
-// "..." line, 'x' a "..." line followed by content (invalid YAML). YAML
-// forbids both markers at the start of a line inside any scalar, so finding
-// them in the bytes is exact; the reader uses them to catch what yaml-cpp
-// 0.7 accepts wrongly (a second document without "---", content after
-// "...") and to drop the empty document it reports for a lone "...".
-class MarkerScanner {
- public:
-  void Scan(const char* p, size_t n) {
-    if (disabled_) return;
-    for (size_t i = 0; i < n; ++i) Byte(p[i]);
-  }
-  void End() {
-    if (!disabled_) EndLine();
-  }
-  // 0 when `line` has no marker.
-  char At(int line) const {
-    auto it = markers_.find(line);
-    return it == markers_.end() ? 0 : it->second;
-  }
-  // The first line in [from, to] with marker `kind`, or -1.
-  int Find(char kind, int from, int to) const {
-    for (auto it = markers_.lower_bound(from); it != markers_.end() && it->first <= to; ++it) {
-      if (it->second == kind) return it->first;
-    }
-    return -1;
-  }
-  void ForgetBefore(int line) { markers_.erase(markers_.begin(), markers_.lower_bound(line)); }
-
- private:
-  void Byte(char c) {
-    if (total_ < 2 && (c == 0 || uint8_t(c) == 0xFE || uint8_t(c) == 0xFF)) {
-      // UTF-16 or UTF-32 (yaml-cpp converts it): the byte scan would not see
-      // the markers; leave the checks off.
-      disabled_ = true;
-      markers_.clear();
-      return;
-    }
-    ++total_;
-    if (c == '\n') {
-      EndLine();
-      ++line_;
-      col_ = 0;
-      return;
-    }
-    if (col_ < 3) {
-      head_[col_] = c;
-    } else if (col_ == 3) {
-      Classify(&c);
-    } else if (dots_ && !comment_ && c != ' ' && c != '\t' && c != '\r') {
-      if (c == '#' && prev_space_) {
-        comment_ = true;
-      } else {
-        markers_[line_] = 'x';
-        dots_ = false;
-      }
-    }
-    prev_space_ = c == ' ' || c == '\t';
-    ++col_;
-  }
-  // At the 4th byte of a line (or the end of a 3-byte line: c null).
-  void Classify(const char* c) {
-    const bool sep = c == nullptr || *c == ' ' || *c == '\t' || *c == '\r';
-    dots_ = false;
-    comment_ = false;
-    if (!sep) return;
-    if (std::memcmp(head_, "---", 3) == 0) markers_[line_] = '-';
-    if (std::memcmp(head_, "...", 3) == 0) {
-      markers_[line_] = '.';
-      dots_ = true;
-    }
-  }
-  void EndLine() {
-    if (col_ == 3) Classify(nullptr);
-    dots_ = false;
-    comment_ = false;
-  }
-
-  std::map<int, char> markers_;
-  bool disabled_ = false;
-  size_t total_ = 0;
-  int line_ = 0;
-  size_t col_ = 0;
-  char head_[3] = {0, 0, 0};
-  bool dots_ = false;     // on a "..." line, content not seen yet
-  bool comment_ = false;  // on a "..." line, inside its comment
-  bool prev_space_ = false;
-};
-
-// A std::streambuf over a ByteSource; remembers the source's error (yaml-cpp
-// only sees the end of the input) and scans for document markers.
-class SourceBuf : public std::streambuf {
- public:
-  explicit SourceBuf(std::unique_ptr<ByteSource> in) : in_(std::move(in)), buf_(kChunk) {}
-  const Status& status() const { return status_; }
-  MarkerScanner& markers() { return markers_; }
-
- protected:
-  int_type underflow() override {
-    if (gptr() < egptr()) return traits_type::to_int_type(*gptr());
-    if (!status_.ok() || eof_) return traits_type::eof();
-    Result<size_t> n = in_->Read(buf_.data(), buf_.size());
-    if (!n.ok()) {
-      status_ = n.status();
-      return traits_type::eof();
-    }
-    if (*n == 0) {
-      eof_ = true;
-      markers_.End();
-      return traits_type::eof();
-    }
-    markers_.Scan(buf_.data(), *n);
-    setg(buf_.data(), buf_.data(), buf_.data() + *n);
-    return traits_type::to_int_type(*gptr());
-  }
-
- private:
-  static constexpr size_t kChunk = 64 * 1024;
-  std::unique_ptr<ByteSource> in_;
-  std::vector<char> buf_;
-  Status status_;
-  bool eof_ = false;
-  MarkerScanner markers_;
-};
-
-const char kTagStr[] = "tag:yaml.org,2002:str";
 const char kTagNull[] = "tag:yaml.org,2002:null";
 const char kTagBool[] = "tag:yaml.org,2002:bool";
 const char kTagInt[] = "tag:yaml.org,2002:int";
 const char kTagFloat[] = "tag:yaml.org,2002:float";
 
-[[noreturn]] void Fail(const YAML::Mark& mark, const std::string& msg) { throw YAML::ParserException(mark, msg); }
+// A 0-based position in the input; line < 0 when unknown.
+struct Pos {
+  int line = -1;
+  int column = 0;
+};
 
-// Builds one document's Value from yaml-cpp's events. Errors are thrown as
-// YAML::ParserException so that they stop yaml-cpp's parse at once.
-class Builder : public YAML::EventHandler {
+Status ParseErrorAt(Pos pos, const std::string& msg) {
+  if (pos.line < 0) return Status::ParseError(msg);
+  return Status::ParseError(std::to_string(pos.line + 1) + ":" + std::to_string(pos.column + 1) + ": " + msg);
+}
+
+// Where a node starts: the first of its anchor, tag and main token (so an
+// error about "!!int abc" points at the tag, as a reader would look for it).
+Pos NodePos(fy_event* e) {
+  const fy_mark* best = fy_event_start_mark(e);
+  for (fy_token* t : {fy_event_get_anchor_token(e), fy_event_get_tag_token(e)}) {
+    const fy_mark* m = t != nullptr ? fy_token_start_mark(t) : nullptr;
+    if (m != nullptr && (best == nullptr || m->input_pos < best->input_pos)) best = m;
+  }
+  if (best == nullptr) return Pos{};
+  return Pos{best->line, best->column};
+}
+
+std::string_view TokenText(fy_token* t) {
+  if (t == nullptr) return {};
+  size_t len = 0;
+  const char* p = fy_token_get_text(t, &len);
+  return p == nullptr ? std::string_view() : std::string_view(p, len);
+}
+
+// Builds one document's Value from libfyaml's events: the core schema, key
+// checks, alias caps and the depth cap live here. Each method returns the
+// first error; the reader stops at it.
+class Builder {
  public:
-  Builder(const YamlOptions& options, Arena* arena, MarkerScanner* markers)
-      : options_(options), arena_(arena), markers_(markers) {}
+  Builder(const YamlOptions& options, Arena* arena) : options_(options), arena_(arena) {}
 
-  void Reset() {
+  void Reset(uint64_t doc_line) {
     stack_.clear();
     anchors_.clear();
     expansion_ = 0;
     has_root_ = false;
     root_ = Value();
     root_item_lines_.clear();
-    doc_line_ = 0;
-    skip_ = false;
-  }
-  // The document was only a "..." (yaml-cpp reports an empty one).
-  bool skip() const { return skip_; }
-  // Checks the markers up to `line` (the end of the input: INT_MAX).
-  void CheckDotsLines(int line) const {
-    const int bad = markers_->Find('x', 0, line);
-    if (bad < 0) return;
-    YAML::Mark at;
-    at.line = bad;
-    at.column = 3;
-    Fail(at, "content after the document end marker '...'");
+    doc_line_ = doc_line;
   }
   bool has_root() const { return has_root_; }
   const Value& root() const { return root_; }
   uint64_t doc_line() const { return doc_line_; }
   const std::vector<uint64_t>& root_item_lines() const { return root_item_lines_; }
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    doc_line_ = uint64_t(std::max(mark.line, 0)) + 1;
-    CheckDotsLines(mark.line);
-    const char marker = mark.column == 0 ? markers_->At(mark.line) : 0;
-    if (marker == '.') {
-      skip_ = true;
-    } else if (marker != '-' && documents_ > 0 && markers_->Find('.', prev_line_ + 1, mark.line) < 0) {
-      Fail(mark, "a new document must start with '---' (or follow '...'): is this line mis-indented?");
+  Status Event(fy_event* e) {
+    switch (e->type) {
+      case FYET_SCALAR:
+        return Scalar(e);
+      case FYET_ALIAS:
+        return Alias(e);
+      case FYET_SEQUENCE_START:
+        return Push(e, Value::Array(*arena_));
+      case FYET_MAPPING_START:
+        return Push(e, Value::Object(*arena_));
+      case FYET_SEQUENCE_END:
+      case FYET_MAPPING_END:
+        return Pop();
+      default:
+        return Status::OK();
     }
-    ++documents_;
-    prev_line_ = mark.line;
-    markers_->ForgetBefore(mark.line);
   }
-  void OnDocumentEnd() override {}
-
-  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    if (ExpectingKey()) return SetKey(mark, "null", anchor, Value());
-    Add(mark, Value(), 4, anchor);
-  }
-
-  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
-    auto it = anchors_.find(anchor);
-    if (it == anchors_.end()) Fail(mark, "unknown alias");
-    expansion_ += it->second.size;
-    if (expansion_ > options_.max_alias_expansion) {
-      Fail(mark, "aliases expand to more than " + std::to_string(options_.max_alias_expansion) +
-                     " bytes (max_alias_expansion)");
-    }
-    const Value v = it->second.value;
-    if (ExpectingKey()) {
-      if (v.IsArray() || v.IsObject()) Fail(mark, "a mapping key must be a scalar");
-      return SetKey(mark, KeyText(v), 0, v);
-    }
-    Add(mark, v, it->second.size, 0);
-  }
-
-  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
-                const std::string& text) override {
-    std::string literal;
-    bool b = false;
-    Value v;
-    if (tag == "?") {
-      v = FromPlain(mark, text, /*keep_non_finite=*/ExpectingKey());
-    } else if (tag == kTagNull) {
-      if (!IsNullText(text)) Fail(mark, "!!null scalar is not null");
-      v = Value();
-    } else if (tag == kTagBool) {
-      if (ResolvePlain(text, &literal, &b) != ScalarKind::kBool) Fail(mark, "!!bool scalar is not a boolean");
-      v = Value::Bool(b);
-    } else if (tag == kTagInt || tag == kTagFloat) {
-      const ScalarKind kind = text.empty() ? ScalarKind::kString : ResolvePlain(text, &literal, &b);
-      if (kind != ScalarKind::kNumber && kind != ScalarKind::kNonFinite) {
-        Fail(mark, tag == kTagInt ? "!!int scalar is not an integer" : "!!float scalar is not a number");
-      }
-      v = FromPlain(mark, text, ExpectingKey());
-    } else {
-      // "!" (quoted or block scalars), !!str, and tags Ferry has no type for.
-      v = Value::String(text, *arena_);
-    }
-    if (ExpectingKey()) return SetKey(mark, KeyText(v), anchor, v);
-    Add(mark, v, text.size() + 2, anchor);
-  }
-
-  void OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                       YAML::EmitterStyle::value) override {
-    Push(mark, Value::Array(*arena_), anchor);
-  }
-  void OnSequenceEnd() override { Pop(); }
-  void OnMapStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
-                  YAML::EmitterStyle::value) override {
-    Push(mark, Value::Object(*arena_), anchor);
-  }
-  void OnMapEnd() override { Pop(); }
 
  private:
   struct Anchored {
     Value value;
-    size_t size;
+    size_t size = 0;
+    bool open = false;  // a collection still being read (an alias to it recurses)
   };
   struct Frame {
     Value value;
-    YAML::Mark mark;
-    YAML::anchor_t anchor = 0;
+    Pos pos;
+    std::string anchor;
     size_t size = 2;
     // Mappings: the key read, waiting for its value.
     bool has_key = false;
@@ -398,7 +228,69 @@ class Builder : public YAML::EventHandler {
 
   bool ExpectingKey() const { return !stack_.empty() && stack_.back().value.IsObject() && !stack_.back().has_key; }
 
-  Value FromPlain(const YAML::Mark& mark, const std::string& text, bool keep_non_finite) {
+  Status Scalar(fy_event* e) {
+    const Pos pos = NodePos(e);
+    fy_token* value = e->scalar.value;
+    const std::string_view text = TokenText(value);
+    const std::string_view tag = TokenText(e->scalar.tag);
+    const std::string anchor(TokenText(e->scalar.anchor));
+    std::string literal;
+    bool b = false;
+    Value v;
+    if (e->scalar.tag == nullptr) {
+      // Untagged: plain scalars resolve by the core schema; quoted and
+      // block scalars are strings.
+      if (fy_token_scalar_style(value) == FYSS_PLAIN) {
+        FERRY_ASSIGN_OR_RETURN(v, FromPlain(pos, text, /*keep_non_finite=*/ExpectingKey()));
+      } else {
+        v = Value::String(text, *arena_);
+      }
+    } else if (tag == kTagNull) {
+      if (!IsNullText(text)) return ParseErrorAt(pos, "!!null scalar is not null");
+      v = Value();
+    } else if (tag == kTagBool) {
+      if (ResolvePlain(text, &literal, &b) != ScalarKind::kBool) {
+        return ParseErrorAt(pos, "!!bool scalar is not a boolean");
+      }
+      v = Value::Bool(b);
+    } else if (tag == kTagInt || tag == kTagFloat) {
+      const ScalarKind kind = text.empty() ? ScalarKind::kString : ResolvePlain(text, &literal, &b);
+      if (kind != ScalarKind::kNumber && kind != ScalarKind::kNonFinite) {
+        return ParseErrorAt(pos, tag == kTagInt ? "!!int scalar is not an integer" : "!!float scalar is not a number");
+      }
+      FERRY_ASSIGN_OR_RETURN(v, FromPlain(pos, text, ExpectingKey()));
+    } else {
+      // "!" (non-specific), !!str, and tags Ferry has no type for.
+      v = Value::String(text, *arena_);
+    }
+    if (ExpectingKey()) return SetKey(pos, KeyText(v), anchor, v);
+    return Add(pos, v, text.size() + 2, anchor);
+  }
+
+  Status Alias(fy_event* e) {
+    Pos pos = NodePos(e);
+    if (pos.column > 0) --pos.column;  // libfyaml marks the name, after the "*"
+    const std::string name(TokenText(e->alias.anchor));
+    auto it = anchors_.find(name);
+    if (it == anchors_.end()) return ParseErrorAt(pos, "unknown alias *" + name);
+    if (it->second.open) return ParseErrorAt(pos, "alias *" + name + " inside its own anchored node (a recursive alias)");
+    expansion_ += it->second.size;
+    if (expansion_ > options_.max_alias_expansion) {
+      return ParseErrorAt(pos, "aliases expand to more than " + std::to_string(options_.max_alias_expansion) +
+                                   " bytes (max_alias_expansion)");
+    }
+    const Value v = it->second.value;
+    const size_t size = it->second.size;
+    if (ExpectingKey()) {
+      if (v.IsArray() || v.IsObject()) {
+        return ParseErrorAt(pos, "a mapping key must be a scalar (Ferry reads JSON: keys are strings)");
+      }
+      return SetKey(pos, KeyText(v), "", v);
+    }
+    return Add(pos, v, size, "");
+  }
+
+  Result<Value> FromPlain(Pos pos, std::string_view text, bool keep_non_finite) {
     std::string literal;
     bool b = false;
     switch (ResolvePlain(text, &literal, &b)) {
@@ -410,9 +302,10 @@ class Builder : public YAML::EventHandler {
         return Value::NumberLiteral(arena_->CopyString(literal));
       case ScalarKind::kNonFinite:
         if (!keep_non_finite && !options_.non_finite_as_string) {
-          Fail(mark, "'" + text + "' has no JSON form (set non_finite_as_string to read it as a string)");
+          return ParseErrorAt(pos, "'" + std::string(text) +
+                                       "' has no JSON form (set non_finite_as_string to read it as a string)");
         }
-        return Value::String(text, *arena_);
+        break;
       case ScalarKind::kString:
         break;
     }
@@ -425,59 +318,63 @@ class Builder : public YAML::EventHandler {
     return ToJson(v);
   }
 
-  void SetKey(const YAML::Mark& mark, const std::string& key, YAML::anchor_t anchor, const Value& v) {
+  Status SetKey(Pos pos, const std::string& key, const std::string& anchor, const Value& v) {
     Frame& f = stack_.back();
     const std::string_view stored = arena_->CopyString(key);
-    if (!f.keys.insert(stored).second) Fail(mark, "duplicate key \"" + key + "\"");
+    if (!f.keys.insert(stored).second) return ParseErrorAt(pos, "duplicate key \"" + key + "\"");
     f.key = stored;
     f.has_key = true;
     f.size += key.size() + 3;
-    if (anchor != 0) anchors_[anchor] = {v, key.size() + 2};
+    if (!anchor.empty()) anchors_[anchor] = {v, key.size() + 2, false};
+    return Status::OK();
   }
 
-  void Push(const YAML::Mark& mark, Value v, YAML::anchor_t anchor) {
-    if (ExpectingKey()) Fail(mark, "a mapping key must be a scalar (Ferry reads JSON: keys are strings)");
+  Status Push(fy_event* e, Value v) {
+    const Pos pos = NodePos(e);
+    if (ExpectingKey()) return ParseErrorAt(pos, "a mapping key must be a scalar (Ferry reads JSON: keys are strings)");
     if (stack_.size() >= options_.max_depth) {
-      Fail(mark, "nesting deeper than " + std::to_string(options_.max_depth) + " levels (max_depth)");
+      return ParseErrorAt(pos, "nesting deeper than " + std::to_string(options_.max_depth) + " levels (max_depth)");
     }
     Frame& f = stack_.emplace_back();
     f.value = v;
-    f.mark = mark;
-    f.anchor = anchor;
+    f.pos = pos;
+    f.anchor = TokenText(fy_event_get_anchor_token(e));
+    if (!f.anchor.empty()) anchors_[f.anchor] = {Value(), 0, true};
+    if (doc_line_ == 0 && pos.line >= 0) doc_line_ = uint64_t(pos.line) + 1;
+    return Status::OK();
   }
 
-  void Pop() {
+  Status Pop() {
+    if (stack_.empty()) return Status::ParseError("YAML: unbalanced collection end");
     Frame f = std::move(stack_.back());
     stack_.pop_back();
-    Add(f.mark, f.value, f.size, f.anchor);
+    return Add(f.pos, f.value, f.size, f.anchor);
   }
 
-  void Add(const YAML::Mark& mark, const Value& v, size_t size, YAML::anchor_t anchor) {
-    if (anchor != 0) anchors_[anchor] = {v, size};
+  Status Add(Pos pos, const Value& v, size_t size, const std::string& anchor) {
+    if (!anchor.empty()) anchors_[anchor] = {v, size, false};
     if (stack_.empty()) {
       root_ = v;
       has_root_ = true;
-      return;
+      if (doc_line_ == 0 && pos.line >= 0) doc_line_ = uint64_t(pos.line) + 1;
+      return Status::OK();
     }
     Frame& f = stack_.back();
     f.size += size + 1;
     if (f.value.IsArray()) {
       f.value.Append(v, *arena_);
-      if (stack_.size() == 1) root_item_lines_.push_back(uint64_t(std::max(mark.line, 0)) + 1);
-      return;
+      if (stack_.size() == 1) root_item_lines_.push_back(uint64_t(std::max(pos.line, 0)) + 1);
+      return Status::OK();
     }
     f.value.InsertMemberAt(f.value.size(), f.key, v, *arena_);
     f.has_key = false;
+    return Status::OK();
   }
 
   const YamlOptions& options_;
   Arena* arena_;
-  MarkerScanner* markers_;
-  int documents_ = 0;
-  int prev_line_ = 0;
-  bool skip_ = false;
   std::vector<Frame> stack_;
-  std::unordered_map<YAML::anchor_t, Anchored> anchors_;
+  std::unordered_map<std::string, Anchored> anchors_;
   size_t expansion_ = 0;
   bool has_root_ = false;
   Value root_;
@@ -485,15 +382,104 @@ class Builder : public YAML::EventHandler {
   uint64_t doc_line_ = 0;
 };
 
-Status ParseErrorAt(const YAML::Mark& mark, const std::string& msg) {
-  if (mark.is_null()) return Status::ParseError(msg);
-  return Status::ParseError(std::to_string(mark.line + 1) + ":" + std::to_string(mark.column + 1) + ": " + msg);
-}
+// Checks that the input is UTF-8 as it streams past, and tracks the line
+// and column for the error. libfyaml 0.7.12 takes an invalid byte for the
+// end of the input (silently dropping the rest), and loops forever on a
+// sequence cut short at the end of its input: the reader hands it only
+// complete, valid characters.
+struct Utf8Stream {
+  uint64_t line = 0;    // 0-based position of the next character
+  uint64_t column = 0;  // in characters
+
+  // How many leading bytes of p[0, n) are complete valid characters. Stops
+  // at an invalid sequence (*bad set) or before a sequence that n cuts
+  // short (to be fed again, whole, with the next bytes).
+  size_t Feed(const char* p, size_t n, bool* bad) {
+    size_t i = 0;
+    while (i < n) {
+      const auto c = uint8_t(p[i]);
+      if (c < 0x80) {
+        if (c == '\n') {
+          ++line;
+          column = 0;
+        } else {
+          ++column;
+        }
+        ++i;
+        continue;
+      }
+      int len = 0;
+      uint8_t lo = 0x80;
+      uint8_t hi = 0xBF;
+      if (c >= 0xC2 && c <= 0xDF) {
+        len = 2;
+      } else if (c >= 0xE0 && c <= 0xEF) {
+        len = 3;
+        if (c == 0xE0) lo = 0xA0;  // no overlongs
+        if (c == 0xED) hi = 0x9F;  // no surrogates
+      } else if (c >= 0xF0 && c <= 0xF4) {
+        len = 4;
+        if (c == 0xF0) lo = 0x90;  // no overlongs
+        if (c == 0xF4) hi = 0x8F;  // at most U+10FFFF
+      } else {
+        *bad = true;
+        return i;
+      }
+      for (int k = 1; k < len; ++k) {
+        if (i + k >= n) return i;  // cut short: the caller carries it over
+        const auto cc = uint8_t(p[i + k]);
+        if (cc < (k == 1 ? lo : 0x80) || cc > (k == 1 ? hi : 0xBF)) {
+          *bad = true;
+          return i;
+        }
+      }
+      ++column;
+      i += size_t(len);
+    }
+    return n;
+  }
+  // At the character where Feed stopped (or the end of the input, for a
+  // sequence cut short).
+  Status Error() const {
+    return Status::ParseError(std::to_string(line + 1) + ":" + std::to_string(column + 1) +
+                              ": invalid UTF-8 (a YAML stream must be UTF-8)");
+  }
+};
+
+// libfyaml's diagnostics are collected (not printed); the reader reports the
+// first error.
+void DiscardDiagOutput(fy_diag*, void*, const char*, size_t) {}
+
+struct DiagDeleter {
+  void operator()(fy_diag* d) const { fy_diag_destroy(d); }
+};
+struct ParserDeleter {
+  void operator()(fy_parser* p) const { fy_parser_destroy(p); }
+};
 
 class YamlReader : public DocumentReader {
  public:
   YamlReader(std::unique_ptr<ByteSource> in, const YamlOptions& options)
-      : options_(options), buf_(std::move(in)), stream_(&buf_), builder_(options_, &arena_, &buf_.markers()) {}
+      : options_(options), in_(std::move(in)), builder_(options_, &arena_) {
+    fy_diag_cfg diag_cfg;
+    fy_diag_cfg_default(&diag_cfg);
+    diag_cfg.fp = nullptr;
+    diag_cfg.output_fn = DiscardDiagOutput;
+    diag_cfg.colorize = false;
+    diag_.reset(fy_diag_create(&diag_cfg));
+    if (diag_ == nullptr) {
+      status_ = Status::ParseError("YAML: cannot create the libfyaml diagnostics");
+      return;
+    }
+    fy_diag_set_collect_errors(diag_.get(), true);
+    fy_parse_cfg cfg{};
+    cfg.flags = fy_parse_cfg_flags(FYPCF_QUIET | FYPCF_DEFAULT_VERSION_AUTO | FYPCF_JSON_NONE);
+    cfg.diag = diag_.get();
+    parser_.reset(fy_parser_create(&cfg));
+    if (parser_ == nullptr || fy_parser_set_input_callback(parser_.get(), this, &YamlReader::ReadInput) != 0) {
+      status_ = Status::ParseError("YAML: cannot create the libfyaml parser");
+    }
+  }
 
   Result<bool> Next(std::string* json, uint64_t* line) override {
     if (!status_.ok()) return status_;
@@ -505,39 +491,22 @@ class YamlReader : public DocumentReader {
       ++next_item_;
       return true;
     }
-    while (true) {
-      if (done_) return false;
-      pending_.clear();
-      pending_lines_.clear();
-      next_item_ = 0;
-      builder_.Reset();
-      arena_.Reset();
-      try {
-        if (!started_) {
-          parser_.Load(stream_);
-          started_ = true;
-        }
-        if (!parser_.HandleNextDocument(builder_)) {
-          done_ = true;
-          builder_.CheckDotsLines(INT_MAX);
-        }
-      } catch (const YAML::DeepRecursion& e) {
-        // yaml-cpp's own guard (about 500 levels of nesting) fires before
-        // max_depth can; its message is not helpful.
-        status_ = ParseErrorAt(e.mark, "nesting too deep for the YAML parser");
-      } catch (const YAML::Exception& e) {
-        status_ = ParseErrorAt(e.mark, e.msg);
-      } catch (const std::exception& e) {
-        status_ = Status::ParseError(std::string("YAML: ") + e.what());
+    while (!done_) {
+      Status s = NextDocument();
+      // A failed read or invalid UTF-8 looks like the end of the input to
+      // libfyaml: whatever it made of the input up to there (a document, the
+      // end of the stream or an error) does not count.
+      if (!input_error_.ok()) s = input_error_;
+      if (!s.ok()) {
+        status_ = s;
+        return status_;
       }
-      // A failed read looks like the end of the input to yaml-cpp.
-      if (!buf_.status().ok()) status_ = buf_.status();
-      if (!status_.ok()) return status_;
-      if (done_ || !builder_.has_root() || builder_.skip()) continue;
+      if (done_ || !builder_.has_root()) continue;
       const Value& root = builder_.root();
       if (options_.explode_sequences && root.IsArray()) {
         pending_.assign(root.begin(), root.end());
         pending_lines_ = builder_.root_item_lines();
+        next_item_ = 0;
         if (pending_.empty()) continue;
         return Next(json, line);
       }
@@ -547,11 +516,110 @@ class YamlReader : public DocumentReader {
       FERRY_RETURN_IF_ERROR(CheckUtf8(*json, *line));
       return true;
     }
+    return false;
   }
 
  private:
-  // yaml-cpp passes invalid bytes through and encodes escaped surrogates
-  // ("\ud800"); a document must be valid UTF-8.
+  struct EventDeleter {
+    fy_parser* parser;
+    void operator()(fy_event* e) const { fy_parser_event_free(parser, e); }
+  };
+  using EventPtr = std::unique_ptr<fy_event, EventDeleter>;
+
+  // libfyaml's input callback: hands out stage_, refilled from the source
+  // with complete UTF-8 characters only. It must never return a negative
+  // count (libfyaml 0.7.12 stores it in a size_t): a failed read and invalid
+  // UTF-8 are remembered and look like the end of the input.
+  static ssize_t ReadInput(void* user, void* buf, size_t count) {
+    auto* self = static_cast<YamlReader*>(user);
+    while (self->stage_pos_ == self->stage_.size()) {
+      if (!self->input_error_.ok() || self->eof_) return 0;
+      if (!self->Refill()) return 0;
+    }
+    const size_t n = std::min(count, self->stage_.size() - self->stage_pos_);
+    std::memcpy(buf, self->stage_.data() + self->stage_pos_, n);
+    self->stage_pos_ += n;
+    return ssize_t(n);
+  }
+
+  // False at the end of the input or on an error (input_error_).
+  bool Refill() {
+    stage_.assign(carry_);
+    carry_.clear();
+    stage_pos_ = 0;
+    const size_t old = stage_.size();
+    stage_.resize(old + kChunk);
+    Result<size_t> n = in_->Read(stage_.data() + old, kChunk);
+    if (!n.ok()) {
+      input_error_ = n.status();
+      stage_.clear();
+      return false;
+    }
+    stage_.resize(old + *n);
+    if (*n == 0) {
+      eof_ = true;
+      if (!stage_.empty()) input_error_ = utf8_.Error();  // a sequence cut short
+      stage_.clear();
+      return false;
+    }
+    bool bad = false;
+    const size_t valid = utf8_.Feed(stage_.data(), stage_.size(), &bad);
+    if (bad) {
+      input_error_ = utf8_.Error();
+    } else {
+      carry_.assign(stage_, valid, std::string::npos);
+    }
+    stage_.resize(valid);
+    return true;
+  }
+
+  // Reads events up to the end of the next document (or of the stream:
+  // done_). The document is in builder_.
+  Status NextDocument() {
+    pending_.clear();
+    pending_lines_.clear();
+    next_item_ = 0;
+    builder_.Reset(0);
+    arena_.Reset();
+    while (true) {
+      EventPtr e(fy_parser_parse(parser_.get()), EventDeleter{parser_.get()});
+      if (e == nullptr) {
+        if (fy_parser_get_stream_error(parser_.get()) || fy_diag_got_error(diag_.get())) return ParserError();
+        done_ = true;  // no STREAM_END seen: treat as the end
+        return Status::OK();
+      }
+      switch (e->type) {
+        case FYET_STREAM_END:
+          done_ = true;
+          return Status::OK();
+        case FYET_DOCUMENT_START: {
+          const fy_mark* m = e->document_start.implicit ? nullptr : fy_event_start_mark(e.get());
+          builder_.Reset(m != nullptr ? uint64_t(m->line) + 1 : 0);
+          break;
+        }
+        case FYET_DOCUMENT_END:
+          return Status::OK();
+        default:
+          FERRY_RETURN_IF_ERROR(builder_.Event(e.get()));
+      }
+    }
+  }
+
+  // The first error libfyaml collected.
+  Status ParserError() {
+    void* iter = nullptr;
+    while (fy_diag_error* err = fy_diag_errors_iterate(diag_.get(), &iter)) {
+      if (err->type < FYET_ERROR) continue;
+      const std::string msg = err->msg != nullptr ? err->msg : "invalid YAML";
+      if (err->line <= 0) return Status::ParseError(msg);
+      return Status::ParseError(std::to_string(err->line) + ":" + std::to_string(std::max(err->column, 1)) + ": " +
+                                msg);
+    }
+    return Status::ParseError("invalid YAML");
+  }
+
+  // A document must be valid UTF-8 (a check that does not depend on what
+  // the parser lets through, e.g. escaped surrogates "\ud800").
   Status CheckUtf8(const std::string& json, uint64_t line) {
     if (FindInvalidUtf8(json) == std::string_view::npos) return Status::OK();
     status_ = Status::ParseError(std::to_string(line) + ":1: the document holds invalid UTF-8 or a surrogate escape");
@@ -559,12 +627,19 @@ class YamlReader : public DocumentReader {
   }
 
   YamlOptions options_;
-  SourceBuf buf_;
-  std::istream stream_;
+  static constexpr size_t kChunk = 64 * 1024;
+  std::unique_ptr<ByteSource> in_;
+  Utf8Stream utf8_;
+  std::string stage_;   // valid UTF-8 for libfyaml, from stage_pos_ on
+  size_t stage_pos_ = 0;
+  std::string carry_;   // a character the last read cut short
+  bool eof_ = false;    // the source is exhausted
+  Status input_error_;  // a failed read or invalid UTF-8
   Arena arena_;
   Builder builder_;
-  YAML::Parser parser_;
-  bool started_ = false;
+  // parser_ is destroyed before diag_ (declared after it).
+  std::unique_ptr<fy_diag, DiagDeleter> diag_;
+  std::unique_ptr<fy_parser, ParserDeleter> parser_;
   bool done_ = false;
   Status status_;
   std::vector<Value> pending_;

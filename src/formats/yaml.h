@@ -1,6 +1,7 @@
 // Copyright (c) the Ferry authors.
 //
-// YAML documents for import and export (format.h), through yaml-cpp.
+// YAML documents for import and export (format.h), read through libfyaml
+// (its event parser; yaml-cpp stays for ferry.yaml).
 //
 // Reading: a YAML stream holds any number of documents; each document is one
 // record (or, with explode_sequences, each element of a document whose root
@@ -23,9 +24,9 @@
 // capped (max_alias_expansion) against "billion laughs" inputs. Nesting
 // deeper than max_depth -> PARSE_ERROR (never a stack overflow).
 //
-// Memory: yaml-cpp parses document by document from the byte stream (it
-// reads ahead a few KiB), so memory is bounded by the largest document, not
-// the input.
+// Memory: libfyaml parses event by event from the byte stream (read in
+// chunks through an input callback) and the reader builds one document at a
+// time, so memory is bounded by the largest document, not the input.
 //
 // Writing: every record is a document starting with "---", in block style.
 // Numbers are written as their JSON literal, true/false/null as such, empty
@@ -36,7 +37,8 @@
 // Export then import gives back exactly the same documents (number literals
 // included).
 //
-// Errors (format.h): PARSE_ERROR "LINE:COLUMN: message" (1-based).
+// Errors (format.h): PARSE_ERROR "LINE:COLUMN: message" (1-based); for
+// invalid YAML the first error libfyaml reports, with its message.
 //
 // Thread safety: readers and writers are single-threaded objects.
 
@@ -62,7 +64,7 @@ struct YamlOptions {
   bool non_finite_as_string = false;
   // Reading: deepest nesting of sequences and mappings. Default: 512 (the
   // JSON parser's default, so every record read parses as JSON again).
-  // yaml-cpp itself refuses input nested deeper than about 500 levels.
+  // libfyaml's event parser has no nesting limit of its own.
   uint32_t max_depth = 512;
   // Reading: at most this many bytes of JSON text (approximately) may be
   // added to one document by expanding aliases. Default: 16 MiB.

@@ -3,6 +3,8 @@
 
 #include "formats/yaml.h"
 
+#include <algorithm>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -147,7 +149,7 @@ TEST(YamlTest, ErrorsHaveLineAndColumn) {
   ExpectParseError("a: 1\nb: .inf\n", "2:4:");
   ExpectParseError("x: !!int abc\n", "1:4:");
   ExpectParseError("- a\nb: 1\n", "2:1:");
-  ExpectParseError("a: 1\n... x\n", "2:4:");
+  ExpectParseError("a: 1\n... x\n", "2:5:");  // at the content after "..."
   YamlOptions options;
   options.non_finite_as_string = true;
   Status error;
@@ -170,6 +172,78 @@ TEST(YamlTest, RejectsTooDeepAndBillionLaughs) {
   ReadYaml(laughs, &error);
   EXPECT_TRUE(error.IsParseError()) << error.ToString();
   EXPECT_NE(error.message().find("max_alias_expansion"), std::string::npos);
+}
+
+// Hands out its data a few bytes at a time, then fails (when asked to).
+class TrickleSource : public ByteSource {
+ public:
+  TrickleSource(std::string data, bool fail) : data_(std::move(data)), fail_(fail) {}
+  Result<size_t> Read(char* buf, size_t n) override {
+    if (pos_ == data_.size()) {
+      if (fail_) return Status::IoError("disk on fire");
+      return size_t(0);
+    }
+    const size_t k = std::min({n, size_t(3), data_.size() - pos_});
+    data_.copy(buf, k, pos_);
+    pos_ += k;
+    return k;
+  }
+
+ private:
+  std::string data_;
+  size_t pos_ = 0;
+  bool fail_;
+};
+
+TEST(YamlTest, StreamsFromSmallReadsAndReportsSourceErrors) {
+  const std::string yaml = "a: \"long double-quoted text\"\nb: [1, 2, {c: d}]\n---\n- x\n";
+  auto reader = NewYamlReader(std::make_unique<TrickleSource>(yaml, false), YamlOptions{});
+  std::string json;
+  uint64_t line = 0;
+  auto next = [&](DocumentReader* r) {
+    Result<bool> more = r->Next(&json, &line);
+    EXPECT_OK(more.status());
+    return more.ok() && *more;
+  };
+  ASSERT_TRUE(next(reader.get()));
+  EXPECT_EQ(json, R"({"a":"long double-quoted text","b":[1,2,{"c":"d"}]})");
+  ASSERT_TRUE(next(reader.get()));
+  EXPECT_EQ(json, R"(["x"])");
+  EXPECT_EQ(line, 3u);
+  EXPECT_FALSE(next(reader.get()));
+
+  // Characters split across reads (3 bytes at a time) are put back together.
+  auto unicode = NewYamlReader(std::make_unique<TrickleSource>("k: é😀é\n\"日本\": ü\n", false), YamlOptions{});
+  ASSERT_TRUE(next(unicode.get()));
+  EXPECT_EQ(json, R"({"k":"é😀é","日本":"ü"})");
+  // A character cut short at the end of the input.
+  auto cut = NewYamlReader(std::make_unique<TrickleSource>("k: x\xf0\x9f\x98", false), YamlOptions{});
+  Result<bool> cut_r = cut->Next(&json, &line);
+  ASSERT_FALSE(cut_r.ok());
+  EXPECT_EQ(cut_r.status().message(), "1:5: invalid UTF-8 (a YAML stream must be UTF-8)");
+
+  auto failing = NewYamlReader(std::make_unique<TrickleSource>("a: 1\n", true), YamlOptions{});
+  Result<bool> r = failing->Next(&json, &line);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.status().message(), "disk on fire") << r.status().ToString();
+  EXPECT_FALSE(failing->Next(&json, &line).ok());
+}
+
+TEST(YamlTest, RejectsInvalidUtf8AndBadAliases) {
+  // libfyaml alone would take the bad byte for the end of the input.
+  ExpectParseError("a: \xff\xfe\nb: 2\n", "1:4: invalid UTF-8");
+  ExpectParseError("a: x\nb: \xc3\xa9\xc3(\n", "2:5: invalid UTF-8");
+  ExpectParseError("a: 1\n...\n\xed\xa0\x80\n", "3:1: invalid UTF-8");
+  ExpectParseError("a: \xe2\x82", "1:4: invalid UTF-8");
+  ExpectParseError(std::string("\xff\xfe") + std::string("a\0:\0 \0001\0\n\0", 10), "1:1: invalid UTF-8");
+  ExpectParseError("a: \"\\ud800\"\n", "");
+  ExpectParseError("a: *nope\n", "1:4:");
+  ExpectParseError("a: &x [1, *x]\n", "1:11:");
+  ExpectParseError("? [1]\n: 2\n", "1:3:");
+  // An anchor may be redefined; an alias refers to the latest definition.
+  EXPECT_EQ(ReadYaml("a: &x 1\nb: &x 2\nc: *x\n")[0], R"({"a":1,"b":2,"c":2})");
+  // Anchors do not carry over to the next document.
+  ExpectParseError("a: &x 1\n---\nb: *x\n", "3:4:");
 }
 
 }  // namespace
