@@ -4,7 +4,7 @@
 set -euo pipefail
 PACKAGES=(
   g++ cmake ninja-build pkg-config git python3 jq
-  libsimdjson-dev libyaml-cpp-dev libcli11-dev
+  libsimdjson-dev libyaml-cpp-dev libfyaml-dev libpugixml-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev rapidjson-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev
