@@ -25,6 +25,9 @@ $ferry history --project "$project"
 # verify: every stored record is valid unified-1, and the counts add up
 $ferry validate --project "$project" --source sqlite:workouts.db#workouts --version unified-1
 $ferry verify --project "$project" --source workouts.jsonl --target sqlite:workouts.db#workouts
+# the way back: the run's rollback point and what a rollback would do (nothing is changed)
+$ferry rollback --list
+$ferry rollback --project "$project" --dry-run
 set +x
 python3 - report.json workouts.db rejects.jsonl <<'PY'
 import json, sqlite3, sys

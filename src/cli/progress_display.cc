@@ -49,7 +49,7 @@ void ProgressDisplay::OnEvent(const Event& e) {
                  e.mb_per_second, FormatEta(e.eta_seconds).c_str());
     return;
   }
-  if (e.type == EventType::kCompleted || e.type == EventType::kFailed) {
+  if (e.type == EventType::kCompleted || e.type == EventType::kFailed || e.type == EventType::kRollbackCompleted) {
     if (drawn_) std::fprintf(stderr, "\r\033[K");
     drawn_ = false;
   }
