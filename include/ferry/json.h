@@ -264,6 +264,10 @@ void WriteCanonicalJson(const Value& v, std::string* out);
 // Appends `s` as a JSON string literal (with quotes) to `out`.
 void WriteJsonString(std::string_view s, std::string* out);
 
+// True when `s` is exactly a number literal of RFC 8259's grammar (no
+// leading zeros, no "+", no ".5", no hex).
+bool IsJsonNumberLiteral(std::string_view s);
+
 // JSON Pointer (RFC 6901) helpers. `AppendPointerToken` escapes ~ and /.
 void AppendPointerToken(std::string_view token, std::string* pointer);
 void AppendPointerIndex(size_t index, std::string* pointer);

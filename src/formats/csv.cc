@@ -30,32 +30,6 @@ constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 std::string Pos(uint64_t line, uint64_t column) { return std::to_string(line) + ":" + std::to_string(column); }
 
-// RFC 8259 number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-bool IsJsonNumber(std::string_view s) {
-  size_t i = 0;
-  const size_t n = s.size();
-  auto digit = [&](size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
-  if (i < n && s[i] == '-') ++i;
-  if (!digit(i)) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else {
-    while (digit(i)) ++i;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  return i == n;
-}
-
 bool LooksLikeContainer(std::string_view s) {
   if (s.size() < 2) return false;
   const char first = s.front();
@@ -387,7 +361,7 @@ class CsvReader : public DocumentReader {
       if (s.empty() || s == "null") return Value::Null();
       if (s == "true") return Value::Bool(true);
       if (s == "false") return Value::Bool(false);
-      if (IsJsonNumber(s)) return Value::NumberLiteral(s);
+      if (IsJsonNumberLiteral(s)) return Value::NumberLiteral(s);
     }
     Value v;
     if ((!f.quoted || HasSpecial(s, options_.delimiter, options_.quote)) && ParseContainer(s, parser_, arena_, &v)) {
@@ -575,7 +549,7 @@ class CsvWriter : public DocumentWriter {
 
   // Whether the reader (kInfer) would read the bare text as a non-string.
   bool WouldInfer(std::string_view s) {
-    if (s.empty() || s == "null" || s == "true" || s == "false" || IsJsonNumber(s)) return true;
+    if (s.empty() || s == "null" || s == "true" || s == "false" || IsJsonNumberLiteral(s)) return true;
     if (!LooksLikeContainer(s)) return false;
     Arena scratch_arena(1024);
     return ParseContainer(s, parser_, scratch_arena, nullptr);

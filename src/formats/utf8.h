@@ -7,6 +7,7 @@
 #ifndef FERRY_FORMATS_UTF8_H_
 #define FERRY_FORMATS_UTF8_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -49,6 +50,22 @@ inline size_t FindInvalidUtf8(std::string_view s) {
     i += n;
   }
   return std::string_view::npos;
+}
+
+// Decodes the UTF-8 sequence at s[i], which must be valid (text that came
+// from the JSON parser); stores its length in *len.
+inline uint32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
+  const auto c = uint8_t(s[i]);
+  if (c < 0x80) {
+    *len = 1;
+    return c;
+  }
+  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+  n = std::min(n, s.size() - i);
+  uint32_t cp = c & (0x3F >> (n - 1));
+  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (uint8_t(s[i + k]) & 0x3F);
+  *len = n;
+  return cp;
 }
 
 }  // namespace ferry::internal

@@ -65,21 +65,6 @@ bool DecodeBase64(std::string_view in, std::string* out) {
   return pad <= 2;
 }
 
-// Decodes the UTF-8 sequence at s[i] (valid: it came from the JSON parser).
-uint32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
-  const auto c = uint8_t(s[i]);
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  }
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-  n = std::min(n, s.size() - i);
-  uint32_t cp = c & (0x3F >> (n - 1));
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (uint8_t(s[i + k]) & 0x3F);
-  *len = n;
-  return cp;
-}
-
 // XML 1.0 Char: #x9 | #xA | #xD | [#x20-#xD7FF] | [#xE000-#xFFFD] | [#x10000-#x10FFFF].
 bool XmlCanCarry(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
@@ -267,32 +252,6 @@ bool IsFerryType(const char* t) {
   return false;
 }
 
-// RFC 8259 number grammar.
-bool IsJsonNumber(std::string_view s) {
-  size_t i = 0;
-  auto digits = [&] {
-    const size_t start = i;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-    return i > start;
-  };
-  if (i < s.size() && s[i] == '-') ++i;
-  if (i < s.size() && s[i] == '0') {
-    ++i;
-  } else if (!digits()) {
-    return false;
-  }
-  if (i < s.size() && s[i] == '.') {
-    ++i;
-    if (!digits()) return false;
-  }
-  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digits()) return false;
-  }
-  return i == s.size();
-}
-
 std::string TextOf(const pugi::xml_node& node) {
   std::string text;
   for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
@@ -341,7 +300,7 @@ class Converter {
       return Fail(node, "<" + std::string(node.name()) + "> type=\"boolean\" holds \"" + text + "\"");
     }
     if (type == "number") {
-      if (!IsJsonNumber(text)) return Fail(node, "<" + std::string(node.name()) + "> type=\"number\" holds \"" + text + "\"");
+      if (!IsJsonNumberLiteral(text)) return Fail(node, "<" + std::string(node.name()) + "> type=\"number\" holds \"" + text + "\"");
       return Value::NumberLiteral(arena_->CopyString(text));
     }
     if (type == "string") {

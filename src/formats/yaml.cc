@@ -652,22 +652,6 @@ class YamlReader : public DocumentReader {
 // Longest key written as an implicit key (YAML caps those at 1024 chars).
 constexpr size_t kMaxImplicitKey = 1000;
 
-// Decodes the UTF-8 sequence at s[i] (valid: the text came from the JSON
-// parser); stores its length.
-uint32_t DecodeUtf8(std::string_view s, size_t i, size_t* len) {
-  const auto c = uint8_t(s[i]);
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  }
-  size_t n = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
-  n = std::min(n, s.size() - i);
-  uint32_t cp = c & (0x3F >> (n - 1));
-  for (size_t k = 1; k < n; ++k) cp = (cp << 6) | (uint8_t(s[i + k]) & 0x3F);
-  *len = n;
-  return cp;
-}
-
 // Code points YAML cannot carry raw, or that it reads as line breaks or a
 // byte order mark.
 bool NeedsEscape(uint32_t cp) {

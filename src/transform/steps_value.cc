@@ -140,33 +140,9 @@ class TextStep final : public ValueStep {
 
 // --- to_string / to_number ------------------------------------------------------
 
-bool IsJsonNumber(std::string_view s) {
-  size_t i = 0, n = s.size();
-  auto digit = [&](size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
-  if (i < n && s[i] == '-') ++i;
-  if (!digit(i)) return false;
-  if (s[i] == '0') {
-    ++i;
-  } else {
-    while (digit(i)) ++i;
-  }
-  if (i < n && s[i] == '.') {
-    ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  if (i < n && (s[i] == 'e' || s[i] == 'E')) {
-    ++i;
-    if (i < n && (s[i] == '+' || s[i] == '-')) ++i;
-    if (!digit(i)) return false;
-    while (digit(i)) ++i;
-  }
-  return i == n;
-}
-
 Value NumberToString(const Value& v) { return v.IsNumber() ? Value::StringView(v.NumberLiteral()) : v; }
 Value StringToNumber(const Value& v) {
-  return v.IsString() && IsJsonNumber(v.AsString()) ? Value::NumberLiteral(v.AsString()) : v;
+  return v.IsString() && IsJsonNumberLiteral(v.AsString()) ? Value::NumberLiteral(v.AsString()) : v;
 }
 
 class ToStringStep final : public ValueStep {
@@ -185,7 +161,7 @@ class ToNumberStep final : public ValueStep {
   ToNumberStep() : ValueStep("to_number") {}
   bool lossy() const override { return false; }
   Status Apply(const Value& v, Value* out, StepContext& ctx) const override {
-    if (v.IsString() && !IsJsonNumber(v.AsString())) {
+    if (v.IsString() && !IsJsonNumberLiteral(v.AsString())) {
       std::string shown;
       WriteJsonString(v.AsString().substr(0, 64), &shown);
       return Fail(ctx, "to_number: " + shown + " is not a number");
