@@ -33,6 +33,10 @@ struct ProjectLoadOptions {
   // Named C++ functions that `call` steps may use. Not owned; must outlive
   // the Project. Default: none (a `call` step is then a load error).
   const FunctionRegistry* functions = nullptr;
+  // Migrate to this version instead of ferry.yaml's `target` (`ferry export
+  // --version V`). Every version must reach it (else PROJECT_ERROR, as for
+  // the file's target). Default "": the file's target.
+  std::string target;
 };
 
 struct VersionInfo {

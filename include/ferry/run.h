@@ -150,7 +150,35 @@ struct RunOptions {
   bool skip_change_stats = false;
   // How many example rejects per code to keep in the report. Default 3.
   uint32_t examples_per_code = 3;
+  // File stores (docs/stores.md). Encrypted source files are read with, and
+  // file targets are encrypted with, this passphrase (Argon2id) or key file
+  // (32 bytes raw, hex or base64). Neither: nothing is encrypted, and an
+  // encrypted source is INVALID_ARGUMENT.
+  std::string file_passphrase;
+  std::string file_key_file;
+  // Compression of a file target: "gzip", "zstd", "brotli" or "none"; "" =
+  // from the target's extension (.gz, .zst, .br). Level 0 = the library's
+  // default.
+  std::string compression;
+  int compression_level = 0;
+  // Split a file target into parts of about this many bytes of the final
+  // (encoded) file, cut at record boundaries: PATH's parts NAME.00001.EXT...
+  // 0 = one file.
+  uint64_t split_bytes = 0;
+  // Format options ("delimiter=;&header=false") for the source and the target
+  // file, where their URI's query does not set them.
+  std::string source_format_options;
+  std::string target_format_options;
+  // Write every record as it is stored (validated against its own version's
+  // schema, not migrated; counted as already at target): `ferry export`
+  // without --version, `ferry import --as-is`. Table rows get an empty
+  // version column.
+  bool as_is = false;
 };
+
+// "50MB", "512KB", "1GB", "1000" (bytes; K/M/G are powers of 1024, an
+// optional B/iB). INVALID_ARGUMENT otherwise.
+Result<uint64_t> ParseByteSize(std::string_view text);
 
 // Applies a preset: "safe" (batch 10, validate before and after, stop),
 // "recommended" (batch 50, validate before and after, skip; the default),

@@ -19,6 +19,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/progress_display.h"
+#include "cli/run_command.h"
+#include "cli/transfer_commands.h"
 #include "cli/safety_commands.h"
 #include "cli/state_commands.h"
 #include "ferry/generate.h"
@@ -36,19 +38,6 @@ extern "C" void OnSigint(int) {
   if (g_cancel.load()) std::_Exit(130);  // second Ctrl-C: stop now
   g_cancel.store(true);
 }
-
-struct Common {
-  std::string project = ".";
-  bool json = false;
-  bool quiet = false;
-};
-
-struct DataOptions {
-  std::string source;
-  std::string state;  // --state (default $FERRY_STATE)
-  uint32_t threads = 0;
-  int64_t batch_size = -1;  // -1 = preset's
-};
 
 std::string Thousands(uint64_t n) {
   std::string s = std::to_string(n);
@@ -82,6 +71,8 @@ RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
   return o;
 }
 
+}  // namespace
+
 void AddCommon(CLI::App* app, Common* c) {
   app->add_option("-p,--project", c->project, "ferry.yaml, or the directory holding it")->capture_default_str();
   app->add_flag("--json", c->json, "print the result as JSON on stdout");
@@ -99,6 +90,8 @@ void AddData(CLI::App* app, DataOptions* d) {
   app->add_option("--threads", d->threads, "worker threads (default: all cores)");
   app->add_option("--batch-size", d->batch_size, "records per batch, 1-100000 (default: preset's)");
 }
+
+namespace {
 
 void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
                          const std::map<std::string, std::vector<RejectExample>>& examples) {
@@ -265,33 +258,59 @@ ConflictAnswer AskOnTerminal(const ConflictQuestion& q) {
   }
 }
 
-struct RunArgs {
-  std::string target;
-  std::string rejects;
-  std::string complements;
-  std::string preset = "recommended";
-  std::string on_error;
-  std::string report;
-  bool dry_run = false;
-  uint32_t throttle_ms = 0;
-  bool no_validate_before = false;
-  std::string resume;
-  bool restart = false;
-  std::string on_conflict = "skip";
-  std::string prefer = "source";
-  double lease_ttl = 30;
-  double commit_interval = 1;
-  uint32_t retries = 5;
-  bool no_backup = false;
-  bool backup = false;
-  std::string backup_dir;
-  std::string backup_passphrase_file;
-  std::string backup_key_file;
-  bool preserve_original = false;
-};
+}  // namespace
+
+void AddFileFlags(CLI::App* app, FileArgs* f) {
+  app->add_option("--passphrase-file", f->passphrase_file,
+                  "encrypted files: read, and encrypt file targets, with this file's passphrase (or set "
+                  "FERRY_PASSPHRASE)");
+  app->add_option("--key-file", f->key_file, "encrypted files: the same with a 256-bit key file");
+  app->add_option("--compress", f->compress,
+                  "compress a file target: gzip | zstd | brotli | none (default: from its extension .gz .zst .br)");
+  app->add_option("--compress-level", f->compress_level, "compression level (default: the library's)");
+  app->add_option("--split", f->split,
+                  "split a file target into parts of about SIZE (e.g. 50MB, 512KB, 1GB): NAME.00001.EXT, ...");
+}
+
+void AddRunFlags(CLI::App* run, RunArgs* a) {
+  RunArgs& ra = *a;
+  run->add_option("--resume", ra.resume, "resume this unfinished run (default: an unfinished run on the same target "
+                                         "and source is resumed automatically)");
+  run->add_flag("--restart", ra.restart, "abandon an unfinished run on the target and start over");
+  run->add_option("--on-conflict", ra.on_conflict,
+                  "the target holds the key with another document: skip | overwrite | merge | fail | ask")
+      ->capture_default_str();
+  run->add_option("--prefer", ra.prefer, "--on-conflict merge: which side wins a field present in both: source | target")
+      ->capture_default_str();
+  run->add_option("--lease-ttl", ra.lease_ttl, "seconds a lease lives without a heartbeat")->capture_default_str();
+  run->add_option("--commit-interval", ra.commit_interval, "seconds between checkpoints")->capture_default_str();
+  run->add_option("--retries", ra.retries, "retries of transient store errors")->capture_default_str();
+  run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
+  run->add_option("--complements", ra.complements,
+                  "write what lossy steps dropped, per record (JSON Lines), so going back is exact");
+  run->add_option("--preset", ra.preset, "safe | recommended | fast")->capture_default_str();
+  run->add_option("--on-error", ra.on_error, "stop | skip | collect (default: preset's)");
+  run->add_option("--report", ra.report, "write the run's summary as JSON to this file");
+  run->add_flag("--dry-run", ra.dry_run, "do everything but write; report what would change");
+  run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
+  run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
+  run->add_flag("--no-backup", ra.no_backup,
+                "table targets: keep only the rollback journal (hashes and complements), not the records' originals "
+                "(default: backup on, except in preset fast)");
+  run->add_flag("--backup", ra.backup, "table targets: back up the records the run changes (also in preset fast)");
+  run->add_option("--backup-dir", ra.backup_dir, "where backups live (default: beside the state, .ferry/backups)");
+  run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
+                  "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
+  run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file");
+  run->add_flag("--preserve-original", ra.preserve_original,
+                "keep the backup of the originals until you delete it (never pruned)");
+  AddFileFlags(run, &ra.file);
+}
 
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
-  auto project = LoadProject(c);
+  ProjectLoadOptions load;
+  load.target = a.version;
+  auto project = Project::Load(c.project, load);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o;
@@ -317,6 +336,22 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   }
   o.preserve_original = a.preserve_original;
   if (o.preserve_original) o.backup = true;
+  o.file_key_file = a.file.key_file;
+  if (a.file.key_file.empty()) {
+    auto passphrase = ReadPassphrase(a.file.passphrase_file, "FERRY_PASSPHRASE");
+    if (!passphrase.ok()) return Fail(passphrase.status());
+    o.file_passphrase = passphrase.value();
+  } else if (!a.file.passphrase_file.empty()) {
+    return Fail(Status::InvalidArgument("pass --passphrase-file or --key-file, not both"));
+  }
+  o.compression = a.file.compress;
+  o.compression_level = a.file.compress_level;
+  if (!a.file.split.empty()) {
+    auto split = ParseByteSize(a.file.split);
+    if (!split.ok()) return Fail(Status::InvalidArgument("--split: " + split.status().message()));
+    o.split_bytes = split.value();
+  }
+  o.as_is = a.as_is;
   if (!a.on_error.empty()) {
     auto policy = ParseErrorPolicy(a.on_error);
     if (!policy.ok()) return Fail(policy.status());
@@ -363,7 +398,8 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   } else {
     const double mbs = rep.seconds > 0 ? double(rep.bytes_in) / 1e6 / rep.seconds : 0;
     const double dps = rep.seconds > 0 ? double(rep.input) / rep.seconds : 0;
-    std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n", rep.dry_run ? "Dry run " : "Run ",
+    std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n",
+                rep.dry_run ? "Dry run " : (std::string(a.verb) + " ").c_str(),
                 rep.status.c_str(), Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
                 Thousands(uint64_t(dps)).c_str());
     std::printf("  %s: %s   already at target: %s   rejected: %s\n", rep.dry_run ? "would migrate" : "migrated",
@@ -410,6 +446,8 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   }
   return 0;
 }
+
+namespace {
 
 int RunGenerateLocalStorage(const GenerateOptions& g, const std::string& scenario, const std::string& output,
                             const std::string& expect_rejects, bool json) {
@@ -511,36 +549,7 @@ int Main(int argc, char** argv) {
   run->add_option("-t,--target", ra.target,
                   "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
                   "(default for a table: the source, in place)");
-  run->add_option("--resume", ra.resume, "resume this unfinished run (default: an unfinished run on the same target "
-                                         "and source is resumed automatically)");
-  run->add_flag("--restart", ra.restart, "abandon an unfinished run on the target and start over");
-  run->add_option("--on-conflict", ra.on_conflict,
-                  "the target holds the key with another document: skip | overwrite | merge | fail | ask")
-      ->capture_default_str();
-  run->add_option("--prefer", ra.prefer, "--on-conflict merge: which side wins a field present in both: source | target")
-      ->capture_default_str();
-  run->add_option("--lease-ttl", ra.lease_ttl, "seconds a lease lives without a heartbeat")->capture_default_str();
-  run->add_option("--commit-interval", ra.commit_interval, "seconds between checkpoints")->capture_default_str();
-  run->add_option("--retries", ra.retries, "retries of transient store errors")->capture_default_str();
-  run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
-  run->add_option("--complements", ra.complements,
-                  "write what lossy steps dropped, per record (JSON Lines), so going back is exact");
-  run->add_option("--preset", ra.preset, "safe | recommended | fast")->capture_default_str();
-  run->add_option("--on-error", ra.on_error, "stop | skip | collect (default: preset's)");
-  run->add_option("--report", ra.report, "write the run's summary as JSON to this file");
-  run->add_flag("--dry-run", ra.dry_run, "do everything but write; report what would change");
-  run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
-  run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
-  run->add_flag("--no-backup", ra.no_backup,
-                "table targets: keep only the rollback journal (hashes and complements), not the records' originals "
-                "(default: backup on, except in preset fast)");
-  run->add_flag("--backup", ra.backup, "table targets: back up the records the run changes (also in preset fast)");
-  run->add_option("--backup-dir", ra.backup_dir, "where backups live (default: beside the state, .ferry/backups)");
-  run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
-                  "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
-  run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file");
-  run->add_flag("--preserve-original", ra.preserve_original,
-                "keep the backup of the originals until you delete it (never pruned)");
+  AddRunFlags(run, &ra);
 
   CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "
                                                   "(in sync / missing / different, with keys)");
@@ -559,6 +568,7 @@ int Main(int argc, char** argv) {
 
   RegisterStateCommands(app);
   RegisterSafetyCommands(app);
+  RegisterTransferCommands(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -594,6 +604,7 @@ int Main(int argc, char** argv) {
   if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
   if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (int rc = 0; RunSafetyCommand(&rc)) return rc;
+  if (int rc = 0; RunTransferCommand(&rc)) return rc;
   if (run->parsed()) return RunRun(common, data, ra);
   if (validate->parsed()) return RunValidate(common, data, version);
   if (verify->parsed()) return RunVerify(common, data, verify_target, verify_keys);

@@ -171,6 +171,13 @@ Result<std::unique_ptr<ByteSink>> NewEncodingSink(std::unique_ptr<ByteSink> next
 // promises gzip or zstd (.gz, .zst) over data without that magic is
 // PARSE_ERROR. An unencrypted file is read as is even when a key is given.
 Result<std::unique_ptr<ByteSource>> OpenDecodedFile(const std::string& path, const KeyOptions& key);
+// As OpenDecodedFile, over `in` (the file's bytes, e.g. through a counting
+// wrapper); `path` names it and gives the extension.
+Result<std::unique_ptr<ByteSource>> OpenDecodedSource(std::unique_ptr<ByteSource> in, const std::string& path,
+                                                      const KeyOptions& key);
+// Reads up to `n` bytes into *head (fewer only at the end of the data) and
+// returns a source that still yields everything, those bytes first.
+Result<std::unique_ptr<ByteSource>> PeekSource(std::unique_ptr<ByteSource> in, size_t n, std::string* head);
 
 }  // namespace ferry::internal
 

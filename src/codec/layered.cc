@@ -32,20 +32,20 @@ class PrefixedSource : public ByteSource {
   std::unique_ptr<ByteSource> in_;
 };
 
-// Reads up to `n` bytes (fewer only at the end of the data) and returns a
-// source that still yields everything, those bytes first.
-Result<std::unique_ptr<ByteSource>> Peek(std::unique_ptr<ByteSource> in, size_t n, std::string* head) {
+}  // namespace
+
+Result<std::unique_ptr<ByteSource>> PeekSource(std::unique_ptr<ByteSource> in, size_t n, std::string* head) {
   head->clear();
-  char buf[16];
-  while (head->size() < n) {
-    FERRY_ASSIGN_OR_RETURN(size_t k, in->Read(buf, std::min(n - head->size(), sizeof buf)));
+  head->resize(n);
+  size_t got = 0;
+  while (got < n) {
+    FERRY_ASSIGN_OR_RETURN(size_t k, in->Read(head->data() + got, n - got));
     if (k == 0) break;
-    head->append(buf, k);
+    got += k;
   }
+  head->resize(got);
   return std::unique_ptr<ByteSource>(std::make_unique<PrefixedSource>(*head, std::move(in)));
 }
-
-}  // namespace
 
 Result<std::unique_ptr<ByteSink>> NewEncodingSink(std::unique_ptr<ByteSink> next, Compression c,
                                                   const KeyOptions& key, int level) {
@@ -58,14 +58,19 @@ Result<std::unique_ptr<ByteSink>> NewEncodingSink(std::unique_ptr<ByteSink> next
 
 Result<std::unique_ptr<ByteSource>> OpenDecodedFile(const std::string& path, const KeyOptions& key) {
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> source, NewFileSource(path));
+  return OpenDecodedSource(std::move(source), path, key);
+}
+
+Result<std::unique_ptr<ByteSource>> OpenDecodedSource(std::unique_ptr<ByteSource> source, const std::string& path,
+                                                      const KeyOptions& key) {
   std::string head;
-  FERRY_ASSIGN_OR_RETURN(source, Peek(std::move(source), 8, &head));
+  FERRY_ASSIGN_OR_RETURN(source, PeekSource(std::move(source), 8, &head));
   if (IsEncrypted(head)) {
     if (!key.given()) {
       return Status::InvalidArgument(path + " is encrypted: pass --passphrase-file or --key-file");
     }
     FERRY_ASSIGN_OR_RETURN(source, NewDecryptor(key, std::move(source)));
-    FERRY_ASSIGN_OR_RETURN(source, Peek(std::move(source), 4, &head));
+    FERRY_ASSIGN_OR_RETURN(source, PeekSource(std::move(source), 4, &head));
   }
   Compression c = DetectCompression(head);
   if (c == Compression::kNone) {

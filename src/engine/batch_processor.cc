@@ -194,7 +194,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   }
   ++result->version_count[size_t(version)];
   const CompiledVersion& from = project_.versions[size_t(version)];
-  const bool at_target = version == project_.target_index;
+  const bool at_target = version == project_.target_index || options_.as_is;
 
   if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
       !from.schema->IsValid(doc)) {

@@ -33,6 +33,9 @@ struct ProcessOptions {
   // Validate every record against this version instead of detecting (-1:
   // detect).
   int force_version = -1;
+  // Write every record as it is, validated against its own version's schema
+  // (counted as already at target): export without --version, import --as-is.
+  bool as_is = false;
   OutputFormat output_format = OutputFormat::kJsonLines;
   // Index every written record (key, span, migrated or not) for database
   // sinks.

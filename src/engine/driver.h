@@ -31,6 +31,12 @@
 
 namespace ferry::internal {
 
+struct StoreUri;
+// A store URI with the run's file options (RunOptions: key, compression,
+// split, format options) applied; INVALID_ARGUMENT for bad ones (run.cc).
+Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, const std::string& collection,
+                               bool target);
+
 using Clock = std::chrono::steady_clock;
 
 inline double SecondsSince(Clock::time_point t0) {

@@ -176,10 +176,19 @@ Status AtomicFile::Flush() {
 }
 
 Status AtomicFile::Commit() {
+  FERRY_RETURN_IF_ERROR(Seal());
+  return Rename();
+}
+
+Status AtomicFile::Seal() {
   FERRY_RETURN_IF_ERROR(Flush());
   if (::fsync(fd_) != 0) return Status::IoError("cannot sync " + temp_path_ + ": " + std::strerror(errno));
   ::close(fd_);
   fd_ = -1;
+  return Status::OK();
+}
+
+Status AtomicFile::Rename() {
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     Status s = Status::IoError("cannot rename " + temp_path_ + " to " + path_ + ": " + std::strerror(errno));
     ::unlink(temp_path_.c_str());

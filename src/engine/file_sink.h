@@ -35,6 +35,12 @@ class AtomicFile {
   Status Sync();
   // Flush, fsync, rename over the target, fsync the directory.
   Status Commit();
+  // Commit() in two halves, for files published together: Seal() flushes,
+  // fsyncs and closes the temporary file (kept); Rename() then renames it
+  // over the target and fsyncs the directory. A sealed file that is never
+  // renamed stays as the temporary file (remove it with temp_path()).
+  Status Seal();
+  Status Rename();
   // Closes the temporary file and keeps it (a resumable run stopped).
   void Close();
   // Publishes a copy of what was written so far at the target path

@@ -476,6 +476,7 @@ class Loader {
       FERRY_RETURN_IF_ERROR(LoadVersions(root_["versions"]));
       FERRY_RETURN_IF_ERROR(LoadMigrations(root_["migrations"]));
       FERRY_ASSIGN_OR_RETURN(rep_->target, RequireString(root_, "target", "the project file"));
+      if (!options_.target.empty()) rep_->target = options_.target;
       rep_->target_index = VersionIndex(rep_->target);
       if (rep_->target_index < 0) {
         return Error(root_["target"], "target '" + rep_->target + "' is not a declared version" +

@@ -26,6 +26,7 @@
 #include "engine/project_internal.h"
 #include "engine/source.h"
 #include "safety/backup.h"
+#include "store/file_store.h"
 #include "store/json_merge.h"
 #include "store/keyed_table.h"
 #include "store/sql.h"
@@ -85,6 +86,50 @@ Status ApplyPreset(std::string_view preset, RunOptions* o) {
   }
   return Status::OK();
 }
+
+Result<uint64_t> ParseByteSize(std::string_view text) {
+  std::string_view t = text;
+  size_t digits = 0;
+  while (digits < t.size() && std::isdigit(static_cast<unsigned char>(t[digits]))) ++digits;
+  std::string unit(t.substr(digits));
+  for (char& c : unit) c = char(std::toupper(static_cast<unsigned char>(c)));
+  if (unit.size() >= 2 && unit.substr(unit.size() - 2) == "IB") unit.resize(unit.size() - 2);
+  else if (!unit.empty() && unit.back() == 'B') unit.pop_back();
+  uint64_t mult = 0;
+  if (unit.empty()) mult = 1;
+  else if (unit == "K") mult = uint64_t(1) << 10;
+  else if (unit == "M") mult = uint64_t(1) << 20;
+  else if (unit == "G") mult = uint64_t(1) << 30;
+  if (digits == 0 || digits > 12 || mult == 0) {
+    return Status::InvalidArgument("size '" + std::string(text) + "': use a number with KB, MB or GB (e.g. 50MB)");
+  }
+  const uint64_t n = std::strtoull(std::string(t.substr(0, digits)).c_str(), nullptr, 10) * mult;
+  if (n == 0) return Status::InvalidArgument("size '" + std::string(text) + "' must be more than 0");
+  return n;
+}
+
+namespace internal {
+
+// A store URI with the run's file options (key, compression, split, format
+// options) applied and checked.
+Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, const std::string& collection,
+                               bool target) {
+  FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(uri, collection));
+  if (u.kind != StoreKind::kFile) return u;
+  u.file.key = KeyOptions{o.file_passphrase, o.file_key_file};
+  if (target) {
+    u.file.compression = o.compression;
+    u.file.compression_level = o.compression_level;
+    u.file.split_bytes = o.split_bytes;
+    u.file.default_options = o.target_format_options;
+  } else {
+    u.file.default_options = o.source_format_options;
+  }
+  FERRY_RETURN_IF_ERROR(CheckFileOptions(u.file, target));
+  return u;
+}
+
+}  // namespace internal
 
 namespace {
 
@@ -175,10 +220,7 @@ std::string NewOwnerToken() {
 // file that changed under it. Tables: "" (keys are positions).
 std::string SourceFingerprint(const internal::StoreUri& uri) {
   if (uri.kind != internal::StoreKind::kFile) return "";
-  struct stat st;
-  if (::stat(uri.file.path.c_str(), &st) != 0) return "";
-  return std::to_string(uint64_t(st.st_size)) + ":" + std::to_string(int64_t(st.st_mtim.tv_sec)) + "." +
-         std::to_string(int64_t(st.st_mtim.tv_nsec));
+  return internal::FileFingerprint(uri.file.path);
 }
 
 // Renews the run's lease every third of its time to live on its own
@@ -292,6 +334,7 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   Driver driver{rep, options, {}, report.threads};
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
+  driver.process.as_is = options.as_is;
   std::unique_ptr<internal::ConflictProbe> probe;
   if (out != nullptr && !report.in_place) {
     FERRY_ASSIGN_OR_RETURN(probe, internal::OpenConflictProbe(*out));
@@ -419,10 +462,10 @@ Status AppendTargetJournal(const BatchResult& b, internal::KeyedTable* table, bo
 Result<RunReport> Run(const Project& project, const RunOptions& options) {
   FERRY_RETURN_IF_ERROR(CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseRunStore(options, options.source, rep.collection, false));
   std::optional<internal::StoreUri> out;
   if (!options.target.empty()) {
-    FERRY_ASSIGN_OR_RETURN(out, internal::ParseStoreUri(options.target, rep.collection));
+    FERRY_ASSIGN_OR_RETURN(out, internal::ParseRunStore(options, options.target, rep.collection, true));
   } else if (in.is_database()) {
     out = in;  // in place
   }
@@ -506,12 +549,16 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
   } release{state.get(), out->identity, owner};
 
-  const bool array_out = out->kind == internal::StoreKind::kFile && out->file.format == internal::FileFormat::kJsonArray;
+  // Formatted, compressed, encrypted or split files cannot be cut back to a
+  // checkpoint: a resumed run writes them again from the first record.
+  const bool encoded_out = out->kind == internal::StoreKind::kFile && internal::NeedsEncodedSink(out->file);
+  const bool array_out = out->kind == internal::StoreKind::kFile && !encoded_out &&
+                         out->file.format == internal::FileFormat::kJsonArray;
   FERRY_ASSIGN_OR_RETURN(auto sink, internal::OpenStoreSink(*out, array_out));
   internal::SinkOptions sink_options;
   sink_options.run_id = report.run_id;
   sink_options.owner = owner;
-  sink_options.version = project.target();
+  sink_options.version = options.as_is ? "" : project.target();
   sink_options.state = state.get();
   sink_options.retries = options.retries;
   sink_options.on_conflict = ToSinkPolicy(options.on_conflict);
@@ -537,6 +584,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
     if (from && from->seq == 0) from.reset();
   }
+  bool output_restarted = false;
+  if (from && encoded_out) {
+    output_restarted = true;
+    from.reset();
+  }
   // File runs keep their checkpoints in the state; other targets keep them
   // with the data and mirror them here (for `ferry status`).
   FERRY_RETURN_IF_ERROR(state->checkpoints().Claim(report.run_id, owner));
@@ -551,7 +603,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
     FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
                                        "from record " + std::to_string(from ? from->records : 0) + " by pid " +
-                                           std::to_string(::getpid())));
+                                           std::to_string(::getpid()) +
+                                           (output_restarted ? " (the file output starts again from the first record)"
+                                                             : "")));
+    if (output_restarted) {
+      report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
+                                " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
+                                "was written again from the first record");
+    }
   } else {
     internal::RunRow row;
     row.run_id = report.run_id;
@@ -622,6 +681,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   Driver driver{rep, options, {}, report.threads};
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
+  driver.process.as_is = options.as_is;
   driver.process.write_output = true;
   driver.process.write_rejects = !options.rejects.empty();
   driver.process.write_complements = !options.complements.empty();
@@ -842,12 +902,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
 Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& options, int force_version) {
   FERRY_RETURN_IF_ERROR(CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseRunStore(options, options.source, rep.collection, false));
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
   std::unique_ptr<internal::ConflictProbe> probe;
   std::string target_display;
   if (!options.target.empty() && force_version < 0) {
-    FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(options.target, rep.collection));
+    FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseRunStore(options, options.target, rep.collection, true));
     target_display = out.display;
     if (out.identity != in.identity) {
       FERRY_ASSIGN_OR_RETURN(probe, internal::OpenConflictProbe(out));

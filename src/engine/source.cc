@@ -41,7 +41,13 @@ class ChunkedFile {
 #endif
     return Status::OK();
   }
+  // Reads from `in` instead of a file (no SeekTo).
+  void OpenStream(std::unique_ptr<ByteSource> in, const std::string& name) {
+    in_ = std::move(in);
+    path_ = name;
+  }
   Status SeekTo(uint64_t offset) {
+    if (in_) return Status::IoError("cannot seek in " + path_ + " (an encoded stream)");
     if (offset > size_) {
       return Status::IoError(path_ + " is shorter (" + std::to_string(size_) + " bytes) than the checkpoint (byte " +
                              std::to_string(offset) + "); the source changed, so the run cannot resume");
@@ -66,9 +72,18 @@ class ChunkedFile {
     size_t old = buf_.size();
     buf_.resize(old + kChunkSize);
     ssize_t n;
-    do {
-      n = ::read(fd_, buf_.data() + old, kChunkSize);
-    } while (n < 0 && errno == EINTR);
+    if (in_) {
+      Result<size_t> got = in_->Read(buf_.data() + old, kChunkSize);
+      if (!got.ok()) {
+        buf_.resize(old);
+        return got.status();
+      }
+      n = ssize_t(got.value());
+    } else {
+      do {
+        n = ::read(fd_, buf_.data() + old, kChunkSize);
+      } while (n < 0 && errno == EINTR);
+    }
     if (n < 0) {
       buf_.resize(old);
       return Status::IoError("cannot read " + path_ + ": " + std::strerror(errno));
@@ -85,6 +100,7 @@ class ChunkedFile {
 
  private:
   int fd_ = -1;
+  std::unique_ptr<ByteSource> in_;
 };
 
 void Pad(RecordBatchInput* batch) { batch->bytes.append(JsonParser::kPadding, '\0'); }
@@ -92,6 +108,7 @@ void Pad(RecordBatchInput* batch) { batch->bytes.append(JsonParser::kPadding, '\
 class JsonLinesReader : public RecordReader {
  public:
   Status Open(const std::string& path) { return file_.Open(path); }
+  void OpenStream(std::unique_ptr<ByteSource> in, const std::string& name) { file_.OpenStream(std::move(in), name); }
   uint64_t total_bytes() const override { return file_.size_; }
 
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
@@ -156,6 +173,7 @@ class JsonLinesReader : public RecordReader {
 class JsonArrayReader : public RecordReader {
  public:
   Status Open(const std::string& path) { return file_.Open(path); }
+  void OpenStream(std::unique_ptr<ByteSource> in, const std::string& name) { file_.OpenStream(std::move(in), name); }
   uint64_t total_bytes() const override { return file_.size_; }
 
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
@@ -302,26 +320,71 @@ bool StartsWithBracket(const std::string& path) {
 
 }  // namespace
 
-Result<FileSpec> ParseFileUri(std::string_view uri) {
-  FileSpec spec;
-  auto strip = [&](std::string_view scheme) {
-    if (uri.substr(0, scheme.size()) == scheme) {
-      spec.path = std::string(uri.substr(scheme.size()));
+std::string_view FileFormatName(FileFormat f) {
+  switch (f) {
+    case FileFormat::kJsonLines: return "jsonl";
+    case FileFormat::kJsonArray: return "json";
+    case FileFormat::kCsv: return "csv";
+    case FileFormat::kXml: return "xml";
+    case FileFormat::kYaml: return "yaml";
+    case FileFormat::kMarkdown: return "md";
+  }
+  return "jsonl";
+}
+
+bool FormatFromPath(std::string_view path, FileFormat* format) {
+  size_t slash = path.rfind('/');
+  std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
+  if (EndsWith(name, ".enc")) name.remove_suffix(4);
+  for (std::string_view c : {".gz", ".zst", ".br"}) {
+    if (EndsWith(name, c)) {
+      name.remove_suffix(c.size());
+      break;
+    }
+  }
+  static constexpr std::pair<std::string_view, FileFormat> kExtensions[] = {
+      {".jsonl", FileFormat::kJsonLines}, {".ndjson", FileFormat::kJsonLines}, {".json", FileFormat::kJsonArray},
+      {".csv", FileFormat::kCsv},         {".xml", FileFormat::kXml},          {".yaml", FileFormat::kYaml},
+      {".yml", FileFormat::kYaml},        {".md", FileFormat::kMarkdown}};
+  for (const auto& [ext, f] : kExtensions) {
+    if (name.size() > ext.size() && EndsWith(name, ext)) {
+      *format = f;
       return true;
     }
-    return false;
-  };
-  if (strip("jsonl:") || strip("ndjson:")) {
-    spec.format = FileFormat::kJsonLines;
-  } else if (strip("json:")) {
-    spec.format = FileFormat::kJsonArray;
-  } else if (uri.find("://") != std::string_view::npos || uri.substr(0, 7) == "sqlite:") {
-    return Status::InvalidArgument("store '" + std::string(uri) +
-                                   "' is not supported yet: use jsonl:PATH or json:PATH");
-  } else {
+  }
+  return false;
+}
+
+Result<FileSpec> ParseFileUri(std::string_view uri) {
+  FileSpec spec;
+  static constexpr std::pair<std::string_view, FileFormat> kSchemes[] = {
+      {"jsonl:", FileFormat::kJsonLines}, {"ndjson:", FileFormat::kJsonLines}, {"json:", FileFormat::kJsonArray},
+      {"csv:", FileFormat::kCsv},         {"xml:", FileFormat::kXml},          {"yaml:", FileFormat::kYaml},
+      {"yml:", FileFormat::kYaml},        {"md:", FileFormat::kMarkdown}};
+  bool schemed = false;
+  for (const auto& [scheme, f] : kSchemes) {
+    if (uri.substr(0, scheme.size()) == scheme) {
+      std::string_view rest = uri.substr(scheme.size());
+      size_t q = rest.find('?');
+      if (q != std::string_view::npos) {
+        spec.options = std::string(rest.substr(q + 1));
+        rest = rest.substr(0, q);
+      }
+      spec.path = std::string(rest);
+      spec.format = f;
+      schemed = true;
+      break;
+    }
+  }
+  if (!schemed) {
+    if (uri.find("://") != std::string_view::npos || uri.substr(0, 7) == "sqlite:") {
+      return Status::InvalidArgument("store '" + std::string(uri) +
+                                     "' is not a file; use jsonl:, json:, csv:, xml:, yaml:, md: or a path");
+    }
     spec.path = std::string(uri);
     spec.format_from_extension = true;
-    spec.format = EndsWith(uri, ".json") ? FileFormat::kJsonArray : FileFormat::kJsonLines;
+    spec.format_known = FormatFromPath(uri, &spec.format);
+    if (!spec.format_known) spec.format = FileFormat::kJsonLines;
   }
   if (spec.path.empty()) return Status::InvalidArgument("empty path in '" + std::string(uri) + "'");
   return spec;
@@ -329,6 +392,9 @@ Result<FileSpec> ParseFileUri(std::string_view uri) {
 
 Result<std::unique_ptr<RecordReader>> RecordReader::Open(const FileSpec& spec) {
   FileFormat format = spec.format;
+  if (format != FileFormat::kJsonLines && format != FileFormat::kJsonArray) {
+    return Status::Internal("RecordReader::Open reads JSON files only; use OpenFileReader (store/file_store.h)");
+  }
   if (spec.format_from_extension && format == FileFormat::kJsonArray && !StartsWithBracket(spec.path)) {
     format = FileFormat::kJsonLines;
   }
@@ -340,6 +406,18 @@ Result<std::unique_ptr<RecordReader>> RecordReader::Open(const FileSpec& spec) {
   auto r = std::make_unique<JsonArrayReader>();
   FERRY_RETURN_IF_ERROR(r->Open(spec.path));
   return std::unique_ptr<RecordReader>(std::move(r));
+}
+
+std::unique_ptr<RecordReader> RecordReader::OpenStream(FileFormat format, std::unique_ptr<ByteSource> in,
+                                                       const std::string& name) {
+  if (format == FileFormat::kJsonArray) {
+    auto r = std::make_unique<JsonArrayReader>();
+    r->OpenStream(std::move(in), name);
+    return r;
+  }
+  auto r = std::make_unique<JsonLinesReader>();
+  r->OpenStream(std::move(in), name);
+  return r;
 }
 
 }  // namespace ferry::internal

@@ -1,7 +1,10 @@
 // Copyright (c) the Ferry authors.
 //
 // Streaming record readers for files: JSON Lines (one document per line) and
-// JSON array files ([doc, doc, ...]). A reader never holds the whole input:
+// JSON array files ([doc, doc, ...]), read from a plain file (positions are
+// byte offsets) or from any byte stream (OpenStream: decrypted, decompressed
+// data; no Seek). Other formats (CSV, XML, YAML) and encoded files are read
+// through store/file_store.h. A reader never holds the whole input:
 // it reads fixed-size chunks and hands out batches of records whose bytes are
 // copied into the batch (with JsonParser::kPadding bytes of padding), so a
 // batch stays valid after the reader moves on.
@@ -15,23 +18,48 @@
 #include <string_view>
 #include <vector>
 
+#include "codec/codec.h"
 #include "ferry/result.h"
 #include "ferry/status.h"
 
 namespace ferry::internal {
 
-enum class FileFormat : uint8_t { kJsonLines, kJsonArray };
+enum class FileFormat : uint8_t { kJsonLines, kJsonArray, kCsv, kXml, kYaml, kMarkdown };
+
+// "jsonl", "json", "csv", "xml", "yaml", "md".
+std::string_view FileFormatName(FileFormat f);
 
 struct FileSpec {
   FileFormat format = FileFormat::kJsonLines;
   std::string path;
   bool format_from_extension = false;  // no scheme given
+  // False when neither a scheme nor the extension names the format: readers
+  // detect it from the content (store/file_store.h), writers write JSON Lines.
+  bool format_known = true;
+  // Format options from the URI's query ("delimiter=;&header=false"), raw.
+  std::string options;
+  // Set by the run (RunOptions), not by the URI: format options that apply
+  // when the URI does not set them, the key for encrypted files (reading and,
+  // when given, writing), the compression to write ("" = from the
+  // extension), its level, and the split size of written files (0 = none).
+  std::string default_options;
+  KeyOptions key;
+  std::string compression;
+  int compression_level = 0;
+  uint64_t split_bytes = 0;
 };
 
-// "jsonl:PATH", "ndjson:PATH", "json:PATH" or a plain path. A plain path
-// ending in .json is a JSON array file (readers also accept JSON Lines in a
-// .json file whose first byte is not '['); anything else is JSON Lines.
+// "jsonl:PATH", "ndjson:PATH", "json:PATH", "csv:PATH", "xml:PATH",
+// "yaml:PATH", "yml:PATH", "md:PATH" (each may end in "?k=v&k=v" format
+// options), or a plain path, whose format comes from its extension looking
+// through .enc and .gz/.zst/.br (data.csv.zst.enc is CSV): .jsonl/.ndjson
+// JSON Lines, .json a JSON array (readers also accept JSON Lines in a .json
+// file whose first byte is not '['), .csv, .xml, .yaml/.yml, .md; any other
+// name: format_known = false.
 Result<FileSpec> ParseFileUri(std::string_view uri);
+// The format a file name's extension names (through .enc, .gz, .zst, .br);
+// false when none.
+bool FormatFromPath(std::string_view path, FileFormat* format);
 
 struct RecordSpan {
   uint32_t offset = 0;   // into RecordBatchInput::bytes
@@ -85,6 +113,11 @@ class RecordReader {
   virtual ~RecordReader() = default;
   // Opens `spec` for reading. IO_ERROR when the file cannot be opened.
   static Result<std::unique_ptr<RecordReader>> Open(const FileSpec& spec);
+  // JSON Lines or a JSON array (`format`) from a byte stream; `name` names it
+  // in errors. Seek() is not supported (IO_ERROR): resume by reopening and
+  // skipping records (store/file_store.h).
+  static std::unique_ptr<RecordReader> OpenStream(FileFormat format, std::unique_ptr<ByteSource> in,
+                                                  const std::string& name);
   // Appends up to `max_records` records to `batch` (cleared first). Sets
   // *eof when the source is exhausted (the batch may still hold records).
   // PARSE_ERROR for a broken JSON array structure (not for a broken record:

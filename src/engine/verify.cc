@@ -50,10 +50,10 @@ void Note(std::vector<std::string>* keys, const std::string& key, uint32_t max) 
 Result<VerifyReport> Verify(const Project& project, const RunOptions& options, uint32_t max_keys) {
   FERRY_RETURN_IF_ERROR(internal::CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(options.source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseRunStore(options, options.source, rep.collection, false));
   internal::StoreUri out = in;
   if (!options.target.empty()) {
-    FERRY_ASSIGN_OR_RETURN(out, internal::ParseStoreUri(options.target, rep.collection));
+    FERRY_ASSIGN_OR_RETURN(out, internal::ParseRunStore(options, options.target, rep.collection, false));
   } else if (!in.is_database()) {
     return Status::InvalidArgument("verify needs --target (the store the source was migrated into)");
   }

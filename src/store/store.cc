@@ -10,6 +10,7 @@
 
 #include "engine/batch_processor.h"
 #include "engine/file_sink.h"
+#include "store/file_store.h"
 #include "store/json_merge.h"
 #include "store/sql.h"
 #include "store/state.h"
@@ -113,7 +114,8 @@ Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_
   }
   if (uri.find("://") != std::string_view::npos) {
     return Status::InvalidArgument("unknown store '" + out.display +
-                                   "'; use jsonl:PATH, json:PATH, sqlite:PATH#TABLE or postgres://...?table=T");
+                                   "'; use a file (PATH, jsonl:, json:, csv:, xml:, yaml:, md:PATH), sqlite:PATH#TABLE or "
+                                   "postgres://...?table=T");
   }
   out.kind = StoreKind::kFile;
   FERRY_ASSIGN_OR_RETURN(out.file, ParseFileUri(uri));
@@ -439,7 +441,7 @@ Result<std::unique_ptr<ConflictProbe>> OpenConflictProbe(const StoreUri& target)
 
 Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri) {
   switch (uri.kind) {
-    case StoreKind::kFile: return RecordReader::Open(uri.file);
+    case StoreKind::kFile: return OpenFileReader(uri.file);
     case StoreKind::kSqlite: {
       auto r = std::make_unique<SqliteReader>();
       FERRY_RETURN_IF_ERROR(r->Open(uri));
@@ -452,7 +454,9 @@ Result<std::unique_ptr<RecordReader>> OpenStoreReader(const StoreUri& uri) {
 
 Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json_array_output) {
   switch (uri.kind) {
-    case StoreKind::kFile: return std::unique_ptr<RecordSink>(std::make_unique<FileSink>(uri, json_array_output));
+    case StoreKind::kFile:
+      if (NeedsEncodedSink(uri.file)) return NewEncodedFileSink(uri);
+      return std::unique_ptr<RecordSink>(std::make_unique<FileSink>(uri, json_array_output));
     case StoreKind::kSqlite: return std::unique_ptr<RecordSink>(std::make_unique<SqliteSink>(uri));
     case StoreKind::kPostgres: return OpenPostgresSink(uri);
   }

@@ -2,7 +2,9 @@
 //
 // Stores: where records are read from and written to. A store is named by a
 // URI:
-//   jsonl:PATH | json:PATH | PATH          a file (JSON Lines or a JSON array)
+//   jsonl:PATH | json:PATH | csv:PATH | xml:PATH | yaml:PATH | md:PATH | PATH
+//                                          a file, maybe compressed, encrypted or
+//                                          split in parts (store/file_store.h)
 //   sqlite:PATH[#TABLE]                    a table in an SQLite database (WAL)
 //   postgres://USER:PASS@HOST:PORT/DB?table=TABLE   (also postgresql://)
 // A database table holds one row per record: key (the project's key field,

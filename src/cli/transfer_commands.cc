@@ -1,0 +1,74 @@
+// Copyright (c) the Ferry authors.
+//
+// `ferry export` and `ferry import` (transfer_commands.h): thin commands over
+// RunRun (cli/run_command.h) with their own defaults.
+
+#include "cli/transfer_commands.h"
+
+#include "cli/run_command.h"
+
+namespace ferry::cli {
+
+namespace {
+
+struct Transfer {
+  Common common;
+  DataOptions data;
+  RunArgs run;
+};
+
+Transfer g_export, g_import;
+CLI::App* g_export_cmd = nullptr;
+CLI::App* g_import_cmd = nullptr;
+
+// Record shaping (field mapping, transforms, filters: cli/shaping_flags.h)
+// is registered on both commands here, in this one place, once it exists:
+//   AddShapingFlags(cmd, &t->shaping);   // TODO(shaping): single call site
+void AddShaping(CLI::App* /*cmd*/, Transfer* /*t*/) {}
+
+void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char* target_help) {
+  AddCommon(cmd, &t->common);
+  AddData(cmd, &t->data);
+  // AddData's --source help names stores; the transfer's own help is clearer.
+  cmd->get_option("--source")->description(source_help);
+  cmd->add_option("-t,--target", t->run.target, target_help)->required();
+  AddRunFlags(cmd, &t->run);
+  AddShaping(cmd, t);
+}
+
+}  // namespace
+
+void RegisterTransferCommands(CLI::App& app) {
+  g_export_cmd = app.add_subcommand(
+      "export", "write a store's records to a file (jsonl, json, csv, xml, yaml, md; compressed, encrypted, split)");
+  AddTransfer(g_export_cmd, &g_export, "the store to export: sqlite:PATH#TABLE, postgres://...?table=T or a file",
+              "the file to write: PATH (format from the extension: .jsonl .json .csv .xml .yaml .md, then "
+              ".gz/.zst/.br, then .enc) or FORMAT:PATH?options");
+  g_export_cmd->add_option("--version", g_export.run.version,
+                           "migrate the records to this version (default: write them as they are stored)");
+  g_export.run.verb = "Export";
+
+  g_import_cmd = app.add_subcommand(
+      "import", "read a file (jsonl, json, csv, xml, yaml; compressed, encrypted, split) into a store, migrated");
+  AddTransfer(g_import_cmd, &g_import, "the file to read: PATH (format from the extension, else from the content) "
+                                       "or FORMAT:PATH?options; a missing PATH with parts NAME.00001.EXT... reads them",
+              "the store to write: sqlite:PATH#TABLE, postgres://...?table=T or a file");
+  g_import_cmd->add_flag("--as-is", g_import.run.as_is,
+                         "write the records as they are (validated against their version's schema), not migrated");
+  g_import.run.verb = "Import";
+}
+
+bool RunTransferCommand(int* exit_code) {
+  if (g_export_cmd != nullptr && g_export_cmd->parsed()) {
+    g_export.run.as_is = g_export.run.version.empty();
+    *exit_code = RunRun(g_export.common, g_export.data, g_export.run);
+    return true;
+  }
+  if (g_import_cmd != nullptr && g_import_cmd->parsed()) {
+    *exit_code = RunRun(g_import.common, g_import.data, g_import.run);
+    return true;
+  }
+  return false;
+}
+
+}  // namespace ferry::cli
