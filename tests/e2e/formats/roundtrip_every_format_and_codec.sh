@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# name: formats/roundtrip_every_format_and_codec
+# description: `ferry export` from an SQLite table then `ferry import` of the file gives back the same
+#   documents for jsonl, json, yaml, xml (workouts unified-1 data) and csv (a fixture of one shape), each
+#   plain, gzip, zstd, brotli, and encrypted with a passphrase and with a key file; compression comes
+#   from the extension or from --compress, and the format from the extension or the scheme.
+# group: e2e
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../formats_lib.sh"
+"$FERRY" generate workouts --count 400 --seed 7 --scenario all-valid --output legacy.jsonl > /dev/null
+"$FERRY" run -q --state st.db --project "$PROJECT" --source legacy.jsonl --target unified.jsonl > /dev/null
+"$FERRY" import -q --state st.db --project "$PROJECT" --source unified.jsonl --target sqlite:src.db#workouts > /dev/null
+canon_jsonl unified.jsonl > want_workouts.txt
+canon_table src.db workouts | cmp -s - want_workouts.txt || fail "the import into SQLite changed the documents"
+write_things_project
+things_fixture things.jsonl 300
+"$FERRY" import -q --state st.db --project things.yaml --source things.jsonl --target sqlite:src.db#things > /dev/null
+canon_jsonl things.jsonl > want_things.txt
+echo "a passphrase for the test" > pass.txt
+head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > key.hex
+n=0
+# roundtrip PROJECT TABLE TARGET [ARGS...]: export TABLE to TARGET, import it into a new table, compare.
+roundtrip() {
+  local project=$1 table=$2 target=$3; shift 3
+  n=$((n + 1))
+  "$FERRY" export -q --state st.db --project "$project" --source "sqlite:src.db#$table" --target "$target" "$@" \
+    > export.out 2> export.err || fail "export to $target $*: $(cat export.err)"
+  "$FERRY" import -q --state st.db --project "$project" --source "$target" --target "sqlite:back.db#t$n" "$@" \
+    > import.out 2> import.err || fail "import of $target $*: $(cat import.err)"
+  canon_table back.db "t$n" | cmp -s - "want_$table.txt" || fail "export/import through $target $* changed the documents"
+  echo "ok: $table via $target $*"
+}
+for fmt in jsonl json yaml xml; do
+  roundtrip "$PROJECT" workouts "w.$fmt"
+  roundtrip "$PROJECT" workouts "w.$fmt.gz"
+  roundtrip "$PROJECT" workouts "w.$fmt.zst"
+  roundtrip "$PROJECT" workouts "w.$fmt.br"
+  roundtrip "$PROJECT" workouts "w.$fmt.enc" --passphrase-file pass.txt
+  roundtrip "$PROJECT" workouts "w.$fmt.zst.enc" --key-file key.hex
+done
+roundtrip things.yaml things t.csv
+roundtrip things.yaml things t.csv.gz
+roundtrip things.yaml things t.csv.zst
+roundtrip things.yaml things t.csv.br
+roundtrip things.yaml things t.csv.enc --passphrase-file pass.txt
+roundtrip things.yaml things t.csv.gz.enc --key-file key.hex
+# The format from the scheme, the compression from --compress; XML and YAML on the fixture too.
+roundtrip things.yaml things "csv:t-scheme.out?delimiter=;" --compress zstd
+roundtrip things.yaml things xml:t-scheme.xmlout --compress gzip
+roundtrip things.yaml things yaml:t-scheme.yamlout --compress gzip
+roundtrip things.yaml things t.yaml
+# Each file really is what its name says.
+[ "$(head -c 2 w.jsonl.gz | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "w.jsonl.gz is not gzip"
+[ "$(head -c 4 w.xml.zst | od -An -tx1 | tr -d ' ')" = 28b52ffd ] || fail "w.xml.zst is not zstd"
+[ "$(head -c 8 w.yaml.enc)" = FERRYENC ] || fail "w.yaml.enc is not encrypted"
+zstd -dc t-scheme.out | head -1 | grep -q '^id;name;count' || fail "the delimiter option was not used: $(zstd -dc t-scheme.out | head -1)"
+gzip -dc t.csv.gz | cmp -s - t.csv || fail "t.csv.gz does not decompress to t.csv"
+head -c 8 w.json.zst | grep -q FERRYENC && fail "w.json.zst encrypted without a key"
+# Detection from the content when the name tells nothing.
+cp w.xml w-noext; cp w.yaml w-noext2; cp t.csv t-noext
+for f in w-noext w-noext2; do
+  n=$((n + 1))
+  "$FERRY" import -q --state st.db --project "$PROJECT" --source $f --target "sqlite:back.db#t$n" > /dev/null
+  canon_table back.db "t$n" | cmp -s - want_workouts.txt || fail "$f (detected) read differently"
+done
+n=$((n + 1))
+"$FERRY" import -q --state st.db --project things.yaml --source t-noext --target "sqlite:back.db#t$n" > /dev/null
+canon_table back.db "t$n" | cmp -s - want_things.txt || fail "t-noext (detected as CSV) read differently"
+# Markdown is write-only.
+"$FERRY" export -q --state st.db --project things.yaml --source sqlite:src.db#things --target "md:t.md?title=name" > /dev/null
+grep -q '^## say "hi"' t.md || grep -q '^## say' t.md || fail "no Markdown section titled by name: $(head -5 t.md)"
+expect_exit 2 "$FERRY" import -q --state st.db --project things.yaml --source t.md --target sqlite:back.db#nope 2> md.err
+grep -q "Markdown" md.err || fail "no clear message for reading Markdown: $(cat md.err)"
+echo PASS
