@@ -76,7 +76,7 @@ class ChunkedFile {
       Result<size_t> got = in_->Read(buf_.data() + old, kChunkSize);
       if (!got.ok()) {
         buf_.resize(old);
-        return got.status();
+        return Status(got.status().code(), path_ + ": " + got.status().message());
       }
       n = ssize_t(got.value());
     } else {
