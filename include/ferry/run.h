@@ -70,9 +70,10 @@ const char* ConflictPolicyName(ConflictPolicy p);
 Result<ConflictPolicy> ParseConflictPolicy(std::string_view s);
 
 struct RunOptions {
-  // Source and target store URIs (docs/stores.md): "jsonl:PATH", "json:PATH"
-  // or a plain path (format from the extension: .json is a JSON array unless
-  // its first byte is not '['; anything else JSON Lines), "sqlite:PATH#TABLE",
+  // Source and target store URIs (docs/stores.md): a file ("jsonl:", "json:",
+  // "csv:", "xml:", "yaml:", "md:" PATH, or a plain path whose format comes
+  // from its extension through .gz/.zst/.br/.enc, else from its content),
+  // "sqlite:PATH#TABLE",
   // "postgres://USER@HOST:PORT/DB?table=TABLE". `target` empty: a table is
   // migrated in place; a file needs a target (files are never migrated in
   // place by overwriting their only copy) or a dry run.
