@@ -115,7 +115,12 @@ namespace internal {
 Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, const std::string& collection,
                                bool target) {
   FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(uri, collection));
-  if (u.kind != StoreKind::kFile) return u;
+  if (u.kind != StoreKind::kFile) {
+    if (target && (o.split_bytes > 0 || !o.compression.empty() || !o.target_format_options.empty())) {
+      return Status::InvalidArgument("--split, --compress and format options apply to file targets, not " + u.display);
+    }
+    return u;
+  }
   u.file.key = KeyOptions{o.file_passphrase, o.file_key_file};
   if (target) {
     u.file.compression = o.compression;
@@ -506,11 +511,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   if (previous && options.restart) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
-    if (out->kind == internal::StoreKind::kFile) {
-      internal::AtomicFile stale;
-      uint64_t zero = 0;
-      if (stale.Open(out->file.path, previous->run_id, &zero).ok()) stale.Abort(false);
-    }
+    if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
   }
   if (previous && (previous->source != in.display || previous->source_fingerprint != fingerprint)) {

@@ -617,6 +617,13 @@ FileFormat DetectFormat(std::string_view head) {
 Status CheckFileOptions(const FileSpec& spec, bool for_writing) {
   if (spec.format_known || for_writing) FERRY_RETURN_IF_ERROR(ParseFormatOptions(spec).status());
   if (!spec.compression.empty()) FERRY_RETURN_IF_ERROR(ParseCompression(spec.compression).status());
+  if (for_writing && !spec.compression.empty()) {
+    const Compression by_name = CompressionFromPath(spec.path);
+    if (by_name != Compression::kNone && by_name != ParseCompression(spec.compression).value()) {
+      return Status::InvalidArgument("--compress " + spec.compression + " contradicts the target's name " + spec.path +
+                                     " (" + std::string(CompressionName(by_name)) + "); rename it or drop --compress");
+    }
+  }
   if (for_writing) {
     if (EndsWith(spec.path, ".enc") && !spec.key.given()) {
       return Status::InvalidArgument("target " + spec.path + " is named as encrypted (.enc): pass --passphrase-file "
@@ -680,6 +687,17 @@ Result<std::unique_ptr<RecordReader>> OpenFileReader(const FileSpec& spec) {
   auto r = std::make_unique<DecodedFileReader>();
   FERRY_RETURN_IF_ERROR(r->Open(spec, std::move(paths)));
   return std::unique_ptr<RecordReader>(std::move(r));
+}
+
+void RemoveRunTemps(const FileSpec& spec, const std::string& run_id) {
+  auto temp = [&](const std::string& path) {
+    const size_t slash = path.rfind('/');
+    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
+    return dir + "/." + (slash == std::string::npos ? path : path.substr(slash + 1)) + ".ferry-" + run_id;
+  };
+  ::unlink(temp(spec.path).c_str());
+  for (uint64_t n = 1; ::unlink(temp(PartPath(spec.path, n)).c_str()) == 0; ++n) {
+  }
 }
 
 bool NeedsEncodedSink(const FileSpec& spec) {

@@ -84,6 +84,9 @@ Result<std::unique_ptr<RecordReader>> OpenFileReader(const FileSpec& spec);
 // plain, unsplit JSON Lines or JSON array file).
 bool NeedsEncodedSink(const FileSpec& spec);
 Result<std::unique_ptr<RecordSink>> NewEncodedFileSink(const StoreUri& uri);
+// Removes the temporary files run `run_id` left for `spec` (the file and its
+// parts), e.g. when the run is abandoned.
+void RemoveRunTemps(const FileSpec& spec, const std::string& run_id);
 
 }  // namespace ferry::internal
 

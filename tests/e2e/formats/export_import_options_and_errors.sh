@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# name: formats/export_import_options_and_errors
+# description: export writes records as stored unless --version migrates them; import migrates unless
+#   --as-is; both are runs in the state's history. Bad file options are INVALID_ARGUMENT (2) with a clear
+#   line: an unknown format option, a bad --split, --compress contradicting the name, --split on a table,
+#   a .enc target without a key; a malformed CSV, XML or YAML source stops the run with PARSE_ERROR (65)
+#   naming the file and line, and publishes nothing.
+# group: e2e
+source "$(dirname "$0")/../lib.sh"
+source "$(dirname "$0")/../formats_lib.sh"
+"$FERRY" generate workouts --count 200 --seed 3 --scenario all-valid --output legacy.jsonl > /dev/null
+# Export as stored: the legacy documents, unchanged (each validated against its own version).
+"$FERRY" export -q --json --state st.db --project "$PROJECT" --source legacy.jsonl --target as-stored.yaml > r1.json
+"$FERRY" import -q --as-is --state st.db --project "$PROJECT" --source as-stored.yaml --target back.jsonl > /dev/null
+cmp -s <(canon_jsonl back.jsonl) <(canon_jsonl legacy.jsonl) || fail "export as stored changed the documents"
+python3 -c 'import json; r=json.load(open("r1.json")); assert r["already_at_target"] == 200 and r["migrated"] == 0, r'
+# Export migrated to a version; import migrates like run.
+"$FERRY" run -q --state st.db --project "$PROJECT" --source legacy.jsonl --target unified.jsonl > /dev/null
+"$FERRY" export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target migrated.csv --version unified-1 > /dev/null
+"$FERRY" import -q --state st.db --project "$PROJECT" --source as-stored.yaml --target sqlite:db.sqlite#workouts > /dev/null
+canon_table db.sqlite workouts | cmp -s - <(canon_jsonl unified.jsonl) || fail "import did not migrate like run"
+head -1 migrated.csv | grep -q schemaVersion || fail "export --version did not migrate: $(head -c 200 migrated.csv)"
+expect_exit 78 "$FERRY" export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target x.jsonl --version strength 2> err.txt
+grep -q "cannot be reached" err.txt || fail "no clear error for an unreachable version: $(cat err.txt)"
+"$FERRY" status --state st.db --json > status.json
+python3 -c 'import json; runs=json.load(open("status.json")); assert sum(1 for r in runs if r["status"] == "completed") >= 5, runs'
+# Bad options: one clear line, exit 2, nothing written.
+bad() {
+  expect_exit 2 "$FERRY" "$@" 2> err.txt
+  [ "$(wc -l < err.txt)" = 1 ] || fail "expected one line of error for $*: $(cat err.txt)"
+  grep -q "INVALID_ARGUMENT" err.txt || fail "expected INVALID_ARGUMENT for $*: $(cat err.txt)"
+}
+bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target 'csv:o.csv?delim=;'
+grep -q "delimiter" err.txt || fail "the unknown option's error does not list the known ones: $(cat err.txt)"
+bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target o.csv --split 10XB
+bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target o.csv.zst --compress gzip
+bad import -q --state st.db --project "$PROJECT" --source legacy.jsonl --target sqlite:o.db --split 1MB
+bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target o.jsonl.enc
+bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target o.jsonl --compress lzma
+ls o.* 2> /dev/null && fail "a refused command wrote: $(ls o.*)"
+# Malformed sources: the run stops naming the file and line; nothing is published.
+printf 'id,name\nwk-1,a\nwk-2,"b"x\n' > broken.csv
+printf '<records><record><id>1</id></record><record><id>2</record></records>\n' > broken.xml
+printf -- '---\nid: 1\n---\nid: 2\nid: 3\n' > broken.yaml
+for f in broken.csv:3 broken.xml:1 broken.yaml:5; do
+  file=${f%%:*}; line=${f##*:}
+  expect_exit 65 "$FERRY" import -q --state st.db --project "$PROJECT" --source "$file" --target "out-$file.jsonl" \
+    > /dev/null 2> err.txt
+  grep -q "PARSE_ERROR: $file:$line:" err.txt || fail "$file: expected PARSE_ERROR naming $file:$line, got: $(cat err.txt)"
+  [ -e "out-$file.jsonl" ] && fail "$file: a failed import published its target"
+done
+echo PASS
