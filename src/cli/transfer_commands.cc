@@ -21,9 +21,11 @@ Transfer g_export, g_import;
 CLI::App* g_export_cmd = nullptr;
 CLI::App* g_import_cmd = nullptr;
 
-// Record shaping (field mapping, transforms, filters: cli/shaping_flags.h)
-// is registered on both commands here, in this one place, once it exists:
-//   AddShapingFlags(cmd, &t->shaping);   // TODO(shaping): single call site
+// SHAPING FLAGS HOOK -- the single place where export and import get the
+// record shaping flags (field mapping, transforms, filters) from
+// cli/shaping_flags.{h,cc} (another helper's work): register them on `cmd`
+// here, keep their values in Transfer, and hand them to RunRun through
+// RunArgs. Nothing else in this file needs to change.
 void AddShaping(CLI::App* /*cmd*/, Transfer* /*t*/) {}
 
 void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char* target_help) {

@@ -56,6 +56,9 @@ roundtrip things.yaml things t.yaml
 zstd -dcq t-scheme.out > t-scheme.csv
 head -1 t-scheme.csv | grep -q '^id;name;count' || fail "the delimiter option was not used: $(head -1 t-scheme.csv)"
 gzip -dc t.csv.gz | cmp -s - t.csv || fail "t.csv.gz does not decompress to t.csv"
+# The encoded writers write the same bytes as the plain JSON writers.
+gzip -dc w.json.gz | cmp -s - w.json || fail "w.json.gz does not decompress to w.json"
+zstd -dcq w.jsonl.zst | cmp -s - w.jsonl || fail "w.jsonl.zst does not decompress to w.jsonl"
 head -c 8 w.json.zst | grep -q FERRYENC && fail "w.json.zst encrypted without a key"
 # Detection from the content when the name tells nothing.
 cp w.xml w-noext; cp w.yaml w-noext2; cp t.csv t-noext
