@@ -19,16 +19,19 @@ canon_jsonl things.jsonl > want_things.txt
 echo "a passphrase for the test" > pass.txt
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > key.hex
 n=0
-# roundtrip PROJECT TABLE TARGET [ARGS...]: export TABLE to TARGET, import it into a new table, compare.
+# roundtrip PROJECT TABLE TARGET [KEY ARGS...]: export TABLE to TARGET (with $EXPORT_ARGS too), import
+# it into a new table, compare.
+EXPORT_ARGS=()
 roundtrip() {
   local project=$1 table=$2 target=$3; shift 3
   n=$((n + 1))
   "$FERRY" export -q --state st.db --project "$project" --source "sqlite:src.db#$table" --target "$target" "$@" \
+    ${EXPORT_ARGS[@]+"${EXPORT_ARGS[@]}"} \
     > export.out 2> export.err || fail "export to $target $*: $(cat export.err)"
   "$FERRY" import -q --state st.db --project "$project" --source "$target" --target "sqlite:back.db#t$n" "$@" \
     > import.out 2> import.err || fail "import of $target $*: $(cat import.err)"
   canon_table back.db "t$n" | cmp -s - "want_$table.txt" || fail "export/import through $target $* changed the documents"
-  echo "ok: $table via $target $*"
+  echo "ok: $table via $target $* ${EXPORT_ARGS[*]+${EXPORT_ARGS[*]}}"
 }
 for fmt in jsonl json yaml xml; do
   roundtrip "$PROJECT" workouts "w.$fmt"
@@ -45,9 +48,12 @@ roundtrip things.yaml things t.csv.br
 roundtrip things.yaml things t.csv.enc --passphrase-file pass.txt
 roundtrip things.yaml things t.csv.gz.enc --key-file key.hex
 # The format from the scheme, the compression from --compress; XML and YAML on the fixture too.
-roundtrip things.yaml things "csv:t-scheme.out?delimiter=;" --compress zstd
-roundtrip things.yaml things xml:t-scheme.xmlout --compress gzip
-roundtrip things.yaml things yaml:t-scheme.yamlout --compress gzip
+EXPORT_ARGS=(--compress zstd)
+roundtrip things.yaml things "csv:t-scheme.out?delimiter=;"
+EXPORT_ARGS=(--compress gzip)
+roundtrip things.yaml things xml:t-scheme.xmlout
+roundtrip things.yaml things yaml:t-scheme.yamlout
+EXPORT_ARGS=()
 roundtrip things.yaml things t.yaml
 # Each file really is what its name says.
 [ "$(head -c 2 w.jsonl.gz | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "w.jsonl.gz is not gzip"
