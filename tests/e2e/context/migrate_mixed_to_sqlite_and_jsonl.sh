@@ -3,8 +3,8 @@
 # description: the context-store example on generated mixed data (seed 1, 3000 records): analyze counts each
 #   version, plan finds the lossless context-1 path and no blockers, run into JSON Lines and into SQLite
 #   migrates every context-1 record, leaves every context-2 record as it is and rejects nothing; the output
-#   is exactly the current-shape data of the same seed; a few records checked field by field; a second run
-#   finds everything at the target.
+#   is exactly the current-shape data of the same seed (also from all-legacy data); a few records checked
+#   field by field; verify reports the table in sync; a second run finds everything at the target.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 P=$FERRY_SOURCE_DIR/examples/context-store
@@ -87,6 +87,21 @@ sessions = {v["sessionId"] for v in d.values()}
 assert len(sessions) == 40, len(sessions)
 print("checked", len(rows), "rows")
 PY
+
+# The sync status of the SQLite table against the source.
+"$FERRY" verify -q --json --project "$P" --source mixed.jsonl --target "sqlite:ctx.db#contexts" > verify.json \
+  || fail "verify: $(cat verify.json)"
+python3 -c "
+import json; v = json.load(open('verify.json'))
+assert v['status'] == 'in sync' and v['in_sync'] == 3000 and v['missing'] == 0 and v['different'] == 0, v"
+
+# All-legacy data of the same seed migrates to exactly the current-shape data.
+"$FERRY" generate context --count 3000 --seed 1 --shape legacy --output legacy.jsonl > /dev/null
+"$FERRY" run -q --json --project "$P" --source legacy.jsonl --target from-legacy.jsonl > run4.json
+python3 -c "
+import json; r = json.load(open('run4.json'))
+assert (r['input'], r['migrated'], r['already_at_target'], r['rejected']) == (3000, 3000, 0, 0), r"
+cmp from-legacy.jsonl current.jsonl || fail "migrated legacy data differ from the current-shape data"
 
 # A second run over the output finds every record at the target and copies it unchanged.
 "$FERRY" run -q --json --project "$P" --source out.jsonl --target again.jsonl > run3.json
