@@ -291,6 +291,7 @@ void EnableTemplates(CLI::App* sub, const std::string& command) {
     if (opt->get_required()) {
       t.required.push_back(opt);
       opt->required(false);
+      opt->description(opt->get_description() + " (required: here or in the --template)");
     }
   }
   sub->add_option("--template", t.template_name,
