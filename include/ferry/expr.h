@@ -36,7 +36,9 @@
 // and missing append nothing), type(x) ("null", "boolean", "number",
 // "string", "array", "object" or "missing"), starts_with(s, prefix) (false
 // when either is missing or null), byte_len(s) (length of the UTF-8 text in
-// bytes).
+// bytes), split(s, sep) (the pieces of s between occurrences of the
+// non-empty separator, as an array of strings; "" gives [], null or
+// missing gives null).
 //
 // Errors: Compile() returns PROJECT_ERROR "column N: ..." (1-based);
 // evaluation type errors (e.g. `"a" * 2`, division by zero) return

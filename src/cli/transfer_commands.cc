@@ -5,7 +5,12 @@
 
 #include "cli/transfer_commands.h"
 
+#include <cstdio>
+#include <utility>
+
 #include "cli/run_command.h"
+#include "cli/template_commands.h"
+#include "ferry/status.h"
 
 namespace ferry::cli {
 
@@ -49,6 +54,7 @@ void RegisterTransferCommands(CLI::App& app) {
   g_export_cmd->add_option("--version", g_export.run.version,
                            "migrate the records to this version (default: write them as they are stored)");
   g_export.run.verb = "Export";
+  EnableTemplates(g_export_cmd, "export");
 
   g_import_cmd = app.add_subcommand(
       "import", "read a file (jsonl, json, csv, xml, yaml; compressed, encrypted, split) into a store, migrated");
@@ -58,16 +64,20 @@ void RegisterTransferCommands(CLI::App& app) {
   g_import_cmd->add_flag("--as-is", g_import.run.as_is,
                          "write the records as they are (validated against their version's schema), not migrated");
   g_import.run.verb = "Import";
+  EnableTemplates(g_import_cmd, "import");
 }
 
 bool RunTransferCommand(int* exit_code) {
-  if (g_export_cmd != nullptr && g_export_cmd->parsed()) {
-    g_export.run.as_is = g_export.run.version.empty();
-    *exit_code = RunRun(g_export.common, g_export.data, g_export.run);
-    return true;
-  }
-  if (g_import_cmd != nullptr && g_import_cmd->parsed()) {
-    *exit_code = RunRun(g_import.common, g_import.data, g_import.run);
+  for (auto [cmd, t] : {std::pair{g_export_cmd, &g_export}, std::pair{g_import_cmd, &g_import}}) {
+    if (cmd == nullptr || !cmd->parsed()) continue;
+    Status s = ResolveTemplate(cmd, t->data.state, t->run.target);
+    if (!s.ok()) {
+      std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
+      *exit_code = ExitCodeFor(s.code());
+      return true;
+    }
+    if (t == &g_export) g_export.run.as_is = g_export.run.version.empty();
+    *exit_code = RunRun(t->common, t->data, t->run);
     return true;
   }
   return false;

@@ -693,6 +693,35 @@ class Evaluator {
         *out = EV::Int(int64_t(x.v.AsString().size()));
         return Status::OK();
       }
+      case Func::kSplit: {
+        EV x, sep;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
+        if (IsNullish(x)) {
+          *out = EV::Of(Value::Null());
+          return Status::OK();
+        }
+        if (!IsString(x) || !IsString(sep) || sep.v.AsString().empty()) {
+          return Error(n, "split() expects a string and a non-empty separator string, got " +
+                              std::string(TypeName(x)) + " and " + std::string(TypeName(sep)));
+        }
+        // "" splits into [] (not [""]), so join(split(s)) == s for every s
+        // and an empty list round-trips through its joined form.
+        const std::string_view s = x.v.AsString();
+        const std::string_view d = sep.v.AsString();
+        Value list = Value::Array(arena_, 4);
+        if (!s.empty()) {
+          size_t begin = 0;
+          for (;;) {
+            const size_t at = s.find(d, begin);
+            list.Append(Value::StringView(s.substr(begin, at == std::string_view::npos ? at : at - begin)), arena_);
+            if (at == std::string_view::npos) break;
+            begin = at + d.size();
+          }
+        }
+        *out = EV::Of(list);
+        return Status::OK();
+      }
     }
     return Status::Internal("bad function");
   }

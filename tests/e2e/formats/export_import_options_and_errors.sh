@@ -24,6 +24,14 @@ expect_exit 78 "$FERRY" export -q --state st.db --project "$PROJECT" --source le
 grep -q "cannot be reached" err.txt || fail "no clear error for an unreachable version: $(cat err.txt)"
 "$FERRY" status --state st.db --json > status.json
 python3 -c 'import json; runs=json.load(open("status.json")); assert sum(1 for r in runs if r["status"] == "completed") >= 5, runs'
+# A saved template carries export's file flags (a flag given on the command line still wins).
+"$FERRY" template save --state st.db gz-parts --for export -- --project "$PROJECT" --compress gzip --split 8KB \
+  > /dev/null
+mkdir tpl
+"$FERRY" generate workouts --count 2000 --seed 4 --scenario all-valid --output more.jsonl > /dev/null
+"$FERRY" export -q --state st.db --template gz-parts --source more.jsonl --target tpl/out.jsonl > /dev/null
+[ -e tpl/out.00002.jsonl ] || fail "the template's --split was not applied: $(ls tpl)"
+[ "$(head -c 2 tpl/out.00001.jsonl | od -An -tx1 | tr -d ' ')" = 1f8b ] || fail "the template's --compress was not applied"
 # Bad options: one clear line, exit 2, nothing written.
 bad() {
   expect_exit 2 "$FERRY" "$@" 2> err.txt

@@ -131,6 +131,24 @@ TEST(ExprTest, PrefixAndByteLength) {
   EXPECT_EQ(Eval("byte_len(e)"), "ERROR expression 'byte_len(e)': column 1: byte_len() expects a string, got array");
 }
 
+TEST(ExprTest, SplitCutsAStringAtEverySeparator) {
+  EXPECT_EQ(Eval("split('a,b,,c', ',')"), "[\"a\",\"b\",\"\",\"c\"]");
+  EXPECT_EQ(Eval("split('abc', ',')"), "[\"abc\"]");
+  EXPECT_EQ(Eval("split('', ',')"), "[]");
+  EXPECT_EQ(Eval("split(',', ',')"), "[\"\",\"\"]");
+  EXPECT_EQ(Eval("split('a::b', '::')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split('h\xc3\xa9,x', ',')"), "[\"h\xc3\xa9\",\"x\"]");
+  EXPECT_EQ(Eval("split(n, ',')"), "null");
+  EXPECT_EQ(Eval("split(missing, ',')"), "null");
+  EXPECT_EQ(Eval("split(a, ',')"),
+            "ERROR expression 'split(a, ',')': column 1: split() expects a string and a non-empty separator string, "
+            "got number and string");
+  EXPECT_EQ(Eval("split('a', '')"),
+            "ERROR expression 'split('a', '')': column 1: split() expects a string and a non-empty separator "
+            "string, got string and string");
+  EXPECT_EQ(Eval("split('a')"), "COMPILE column 1: split() takes 2 arguments, got 1");
+}
+
 TEST(ExprTest, RuntimeErrorsAreMigrationErrors) {
   auto compiled = Expression::Compile("a / (b - 3)");
   ASSERT_TRUE(compiled.ok());
