@@ -15,6 +15,7 @@ SLOW_RUN=(--batch-size 5 --throttle-ms 8 --commit-interval 0.05)
 "$FERRY" run -q --state st.db --project "$PROJECT" --source legacy.jsonl --target unified.jsonl > /dev/null
 "$FERRY" export -q --state clean.db --project "$PROJECT" --source unified.jsonl --target expected.csv.zst > /dev/null
 export KILL_COMMAND=export
+KILL_PROGRESS_CHECK='[ "$(sqlite3 .ferry/state.db "select count(*) from checkpoints where seq > 0")" -ge 1 ]' \
 kill_until_done --project "$PROJECT" --source unified.jsonl --target out.csv.zst "${SLOW_RUN[@]}"
 cmp out.csv.zst expected.csv.zst || fail "the killed export differs from an uninterrupted one"
 grep -q "written again from the first record" final.out || fail "the last attempt did not say the output restarted: $(cat final.out)"

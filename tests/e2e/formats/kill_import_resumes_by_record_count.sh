@@ -11,6 +11,7 @@ source "$(dirname "$0")/../kill_lib.sh"
 write_things_project
 things_fixture things.jsonl 4000
 "$FERRY" export -q --state st.db --project things.yaml --source things.jsonl --target things.csv.gz > /dev/null
+KILL_PROGRESS_CHECK='[ "$(sqlite3 out.db "select count(*) from ferry_checkpoints where seq > 0")" -ge 1 ]' \
 KILL_COMMAND=import kill_until_done --state st.db --project things.yaml --source things.csv.gz \
   --target sqlite:out.db#things --batch-size 5 --throttle-ms 8 --commit-interval 0.05
 grep -q "Resumed run" final.out || fail "the last attempt did not resume: $(cat final.out)"
