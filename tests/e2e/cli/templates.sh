@@ -64,7 +64,7 @@ expect_exit 2 "$FERRY" template save bad --for run -- --state other.db 2> err.tx
 grep -q "cannot hold --state" err.txt || fail "--state in a template: $(cat err.txt)"
 expect_exit 2 "$FERRY" template save bad --for run -- --template nightly 2> err.txt
 expect_exit 2 "$FERRY" template save bad --for analyze -- --project "$P" 2> err.txt
-grep -q "templates are for run" err.txt || fail "--for analyze: $(cat err.txt)"
+grep -q "templates are for export, import, run" err.txt || fail "--for analyze: $(cat err.txt)"
 expect_exit 66 "$FERRY" template show bad 2> err.txt
 grep -q "no template 'bad'" err.txt || fail "show of a missing template: $(cat err.txt)"
 expect_exit 2 "$FERRY" template save 'bad name' --for run -- --preset safe 2> err.txt
