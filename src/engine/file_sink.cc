@@ -42,9 +42,13 @@ AtomicFile::~AtomicFile() {
   if (fd_ >= 0) Abort(false);
 }
 
+std::string AtomicFile::TempPathFor(const std::string& path, const std::string& tag) {
+  return DirName(path) + "/." + BaseName(path) + ".ferry-" + tag;
+}
+
 Status AtomicFile::Open(const std::string& path, const std::string& tag, const uint64_t* resume_length) {
   path_ = path;
-  temp_path_ = DirName(path) + "/." + BaseName(path) + ".ferry-" + (tag.empty() ? "tmp-" + std::to_string(::getpid()) : tag);
+  temp_path_ = TempPathFor(path, tag.empty() ? "tmp-" + std::to_string(::getpid()) : tag);
   written_ = 0;
   if (resume_length != nullptr) {
     // The committed prefix is copied into a new file that replaces the old

@@ -50,6 +50,9 @@ class AtomicFile {
   // PATH.partial instead (returned by partial_path()).
   void Abort(bool keep_as_partial = false);
 
+  // The temporary file Open(path, tag) uses (tag non-empty).
+  static std::string TempPathFor(const std::string& path, const std::string& tag);
+
   bool is_open() const { return fd_ >= 0; }
   uint64_t bytes_written() const { return written_; }
   const std::string& path() const { return path_; }

@@ -21,7 +21,6 @@
 #include "formats/markdown.h"
 #include "formats/xml.h"
 #include "formats/yaml.h"
-#include "store/sql.h"
 #include "store/state.h"
 
 namespace ferry::internal {
@@ -441,7 +440,7 @@ class EncodedFileSink : public RecordSink {
     FERRY_ASSIGN_OR_RETURN(compression_, TargetCompression(uri_.file));
     // Temporary parts left by an earlier attempt of this run.
     for (uint64_t n = 2;; ++n) {
-      const std::string temp = TempPathOf(PartPath(uri_.file.path, n)) + ".ferry-" + options_.run_id;
+      const std::string temp = AtomicFile::TempPathFor(PartPath(uri_.file.path, n), options_.run_id);
       if (!Exists(temp)) break;
       ::unlink(temp.c_str());
     }
@@ -469,14 +468,7 @@ class EncodedFileSink : public RecordSink {
   }
   Status Commit(Checkpoint* cp) override {
     cp->output_bytes = total_bytes_;
-    SqlDb& db = options_.state->db();
-    return WithRetries(options_.retries, [&] {
-      FERRY_RETURN_IF_ERROR(db.Begin());
-      Status s = options_.state->checkpoints().Save(*cp, options_.owner);
-      if (s.ok()) s = db.Commit();
-      if (!s.ok()) db.Rollback();
-      return s;
-    });
+    return SaveFileCheckpoint(options_, *cp);
   }
   Status Publish() override {
     FERRY_RETURN_IF_ERROR(FinishPart());
@@ -508,11 +500,6 @@ class EncodedFileSink : public RecordSink {
   uint64_t bytes_written() const override { return total_bytes_; }
 
  private:
-  static std::string TempPathOf(const std::string& path) {
-    const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    return dir + "/." + (slash == std::string::npos ? path : path.substr(slash + 1));
-  }
   Status OpenPart() {
     const std::string path = uri_.file.split_bytes > 0 ? PartPath(uri_.file.path, files_.size() + 1) : uri_.file.path;
     files_.push_back(std::make_unique<AtomicFile>());
@@ -690,13 +677,8 @@ Result<std::unique_ptr<RecordReader>> OpenFileReader(const FileSpec& spec) {
 }
 
 void RemoveRunTemps(const FileSpec& spec, const std::string& run_id) {
-  auto temp = [&](const std::string& path) {
-    const size_t slash = path.rfind('/');
-    const std::string dir = slash == std::string::npos ? "." : slash == 0 ? "/" : path.substr(0, slash);
-    return dir + "/." + (slash == std::string::npos ? path : path.substr(slash + 1)) + ".ferry-" + run_id;
-  };
-  ::unlink(temp(spec.path).c_str());
-  for (uint64_t n = 1; ::unlink(temp(PartPath(spec.path, n)).c_str()) == 0; ++n) {
+  ::unlink(AtomicFile::TempPathFor(spec.path, run_id).c_str());
+  for (uint64_t n = 1; ::unlink(AtomicFile::TempPathFor(PartPath(spec.path, n), run_id).c_str()) == 0; ++n) {
   }
 }
 

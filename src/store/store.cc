@@ -174,6 +174,17 @@ Status CheckpointTable::Save(const Checkpoint& cp, const std::string& owner) {
   return Status::OK();
 }
 
+Status SaveFileCheckpoint(const SinkOptions& options, const Checkpoint& cp) {
+  SqlDb& db = options.state->db();
+  return WithRetries(options.retries, [&] {
+    FERRY_RETURN_IF_ERROR(db.Begin());
+    Status s = options.state->checkpoints().Save(cp, options.owner);
+    if (s.ok()) s = db.Commit();
+    if (!s.ok()) db.Rollback();
+    return s;
+  });
+}
+
 namespace {
 
 // ---------------------------------------------------------------------------
@@ -206,14 +217,7 @@ class FileSink : public RecordSink {
   Status Commit(Checkpoint* cp) override {
     FERRY_RETURN_IF_ERROR(out_.Sync());
     cp->output_bytes = out_.bytes_written();
-    SqlDb& db = options_.state->db();
-    return WithRetries(options_.retries, [&] {
-      FERRY_RETURN_IF_ERROR(db.Begin());
-      Status s = options_.state->checkpoints().Save(*cp, options_.owner);
-      if (s.ok()) s = db.Commit();
-      if (!s.ok()) db.Rollback();
-      return s;
-    });
+    return SaveFileCheckpoint(options_, *cp);
   }
   Status Publish() override {
     if (array_) FERRY_RETURN_IF_ERROR(out_.Append(first_ ? "[]\n" : "\n]\n"));

@@ -110,6 +110,10 @@ struct SinkOptions {
   bool in_place = false;      // source and target are the same table
 };
 
+// File sinks: saves `cp` to the state store's checkpoints (options.state)
+// under the run's owner token, with retries.
+Status SaveFileCheckpoint(const SinkOptions& options, const Checkpoint& cp);
+
 class RecordSink {
  public:
   virtual ~RecordSink() = default;
