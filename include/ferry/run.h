@@ -33,6 +33,7 @@
 #include "ferry/events.h"
 #include "ferry/project.h"
 #include "ferry/result.h"
+#include "ferry/shaping.h"
 #include "ferry/status.h"
 
 namespace ferry {
@@ -150,6 +151,13 @@ struct RunOptions {
   bool skip_change_stats = false;
   // How many example rejects per code to keep in the report. Default 3.
   uint32_t examples_per_code = 3;
+  // Record shaping (include/ferry/shaping.h, docs/shaping.md): applied to
+  // every source record before version detection by Run (dry runs
+  // included) and Verify; records failing its filters are `filtered`.
+  // Empty: records are read as they are.
+  ShapingSpec shaping;
+  // Resolves shaping's `call` transforms. Not owned; may be null.
+  const FunctionRegistry* functions = nullptr;
 };
 
 // Applies a preset: "safe" (batch 10, validate before and after, stop),
@@ -195,11 +203,14 @@ struct RunReport {
   bool backup_has_originals = false;
   // Records whose key already held a different document in the target.
   uint64_t conflicts = 0;
-  // input == migrated + already_at_target + rejected, always.
+  // input == migrated + already_at_target + rejected + filtered, always.
   uint64_t input = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;
   uint64_t rejected = 0;
+  // Records that failed a shaping filter (RunOptions::shaping): read, not
+  // written, not rejected.
+  uint64_t filtered = 0;
   // Records whose lossy steps dropped data (kept as complements).
   uint64_t with_complement = 0;
   uint64_t bytes_in = 0;

@@ -20,6 +20,7 @@
 
 #include "cli/progress_display.h"
 #include "cli/safety_commands.h"
+#include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
@@ -288,6 +289,7 @@ struct RunArgs {
   std::string backup_passphrase_file;
   std::string backup_key_file;
   bool preserve_original = false;
+  ShapingFlags shaping;
 };
 
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
@@ -349,6 +351,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   }
   o.commit_interval_ms = uint32_t(a.commit_interval * 1000);
   o.retries = a.retries;
+  if (Status st = ApplyShapingFlags(a.shaping, &o); !st.ok()) return Fail(st);
   auto r = Run(**project, o);
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
@@ -366,9 +369,10 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
     std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n", rep.dry_run ? "Dry run " : "Run ",
                 rep.status.c_str(), Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
                 Thousands(uint64_t(dps)).c_str());
-    std::printf("  %s: %s   already at target: %s   rejected: %s\n", rep.dry_run ? "would migrate" : "migrated",
+    std::printf("  %s: %s   already at target: %s   rejected: %s%s\n", rep.dry_run ? "would migrate" : "migrated",
                 Thousands(rep.migrated).c_str(), Thousands(rep.already_at_target).c_str(),
-                Thousands(rep.rejected).c_str());
+                Thousands(rep.rejected).c_str(),
+                rep.filtered > 0 ? ("   filtered: " + Thousands(rep.filtered)).c_str() : "");
     for (const auto& [name, v] : rep.versions) {
       std::string path;
       for (const auto& m : v.path) path += (path.empty() ? "" : " -> ") + m;
@@ -539,6 +543,7 @@ int Main(int argc, char** argv) {
   run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
                   "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
   run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file");
+  AddShapingFlags(run, &ra.shaping);
   run->add_flag("--preserve-original", ra.preserve_original,
                 "keep the backup of the originals until you delete it (never pruned)");
 

@@ -94,6 +94,7 @@ std::string CountersJson(const RunReport& r) {
   std::string out = "{\"input\":" + std::to_string(r.input) + ",\"migrated\":" + std::to_string(r.migrated) +
                     ",\"already_at_target\":" + std::to_string(r.already_at_target) +
                     ",\"rejected\":" + std::to_string(r.rejected) +
+                    ",\"filtered\":" + std::to_string(r.filtered) +
                     ",\"with_complement\":" + std::to_string(r.with_complement) +
                     ",\"bytes_in\":" + std::to_string(r.bytes_in) + ",\"batches\":" + std::to_string(r.batches) +
                     ",\"conflicts\":" + std::to_string(r.conflicts) + ",\"rejects_by_code\":{";
@@ -139,6 +140,7 @@ void RestoreCounters(const std::string& json, RunReport* r) {
   r->migrated = U64(v.Find("migrated"));
   r->already_at_target = U64(v.Find("already_at_target"));
   r->rejected = U64(v.Find("rejected"));
+  r->filtered = U64(v.Find("filtered"));
   r->with_complement = U64(v.Find("with_complement"));
   r->bytes_in = U64(v.Find("bytes_in"));
   r->batches = U64(v.Find("batches"));
@@ -290,6 +292,7 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   report.batch_size = options.batch_size;
   report.on_error = options.on_error;
   Driver driver{rep, options, {}, report.threads};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
   std::unique_ptr<internal::ConflictProbe> probe;
@@ -620,6 +623,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   const uint64_t resumed_input = report.input;
 
   Driver driver{rep, options, {}, report.threads};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
   driver.process.write_output = true;
