@@ -219,12 +219,15 @@ bool ParseDateWithFormat(std::string_view s, std::string_view fmt, std::string* 
     f.hour = f.hour12 % 12 + (f.pm == 1 ? 12 : 0);
   }
   if (f.month < 1 || f.month > 12 || f.day < 1 || f.day > 31 || !ValidDate(f.year, f.month, f.day)) {
-    *error = "no such date " + std::to_string(f.year) + "-" + std::to_string(f.month) + "-" + std::to_string(f.day);
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "no such date %04d-%02d-%02d", f.year, f.month, f.day);
+    *error = buf;
     return false;
   }
   if (f.hour > 23 || f.minute > 59 || f.second > 59) {
-    *error = "time " + std::to_string(f.hour) + ":" + std::to_string(f.minute) + ":" + std::to_string(f.second) +
-             " out of range";
+    char buf[64];
+    std::snprintf(buf, sizeof(buf), "time %02d:%02d:%02d out of range", f.hour, f.minute, f.second);
+    *error = buf;
     return false;
   }
   int64_t t = DaysFromCivil(f.year, f.month, f.day) * 86400 + f.hour * 3600 + f.minute * 60 + f.second -

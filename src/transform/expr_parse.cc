@@ -522,11 +522,12 @@ class Parser {
         }
       }
       if (int(args.size()) < info->min_args || (info->max_args >= 0 && int(args.size()) > info->max_args)) {
+        const int last = info->max_args < 0 ? info->min_args : info->max_args;
         return ErrorAt(at, std::string(ident) + "() takes " +
                                (info->max_args == info->min_args ? std::to_string(info->min_args)
-                                                                 : "at least " + std::to_string(info->min_args)) +
-                               " argument" + (info->min_args == 1 && info->max_args == 1 ? "" : "s") + ", got " +
-                               std::to_string(args.size()));
+                                : info->max_args < 0 ? "at least " + std::to_string(info->min_args)
+                                                     : std::to_string(info->min_args) + " to " + std::to_string(last)) +
+                               " argument" + (last == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
       }
       if (info->func == Func::kExists && N(args[0]).kind != NodeKind::kPath) {
         return ErrorAt(at, "exists() takes a path");
