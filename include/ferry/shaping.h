@@ -11,9 +11,9 @@
 //   3. computed fields    field = expression (include/ferry/expr.h)
 //   4. filters            all must hold, on the shaped record: date ranges,
 //                         value sets, array tags (any / all), predicates
-// Steps 1-3 compile into an ordinary StepList (rename / set / when / call
-// steps with expressions, docs/steps.md), so they behave exactly like a
-// migration's steps. A record that fails a filter is `filtered` (counted,
+// Steps 1-3 compile into ordinary StepLists (rename / set / when / call
+// steps with expressions, docs/steps.md; one per entry, so an error names
+// the entry), so they behave exactly like a migration's steps. A record that fails a filter is `filtered` (counted,
 // not written, not rejected); a record a step or filter cannot handle (an
 // unparseable date, a failing function, an expression error) is rejected
 // with MIGRATION_ERROR and the JSON Pointer of the field.
@@ -123,9 +123,8 @@ class Shaper {
 
   // True when the spec changes records (mapping, transforms, computed).
   bool has_steps() const;
-  // The compiled mapping + transforms + computed fields.
-  const StepList& steps() const;
-  // The step list the spec compiles to (JSON), for inspection and docs.
+  // The step list the mapping, transforms and computed fields compile to
+  // (JSON; one list per entry, in order), for inspection and docs.
   const std::string& steps_json() const;
 
   struct Impl;

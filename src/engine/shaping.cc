@@ -103,11 +103,6 @@ bool InSet(const Value& v, const std::vector<std::string>& set) {
 }
 
 // Step JSON builders.
-void AppendStep(std::string* list, const std::string& step) {
-  if (list->size() > 1) list->push_back(',');
-  list->append(step);
-}
-
 std::string FieldStep(std::string_view kind, const std::string& field) {
   return "{\"" + std::string(kind) + "\":{\"field\":" + ExprString(field) + "}}";
 }
@@ -163,7 +158,12 @@ const char* FieldTransformKindName(FieldTransform::Kind kind) {
 }
 
 struct Shaper::Impl {
-  std::shared_ptr<const StepList> steps;
+  struct Entry {
+    std::string label;        // "parse-date signup", names the entry in errors
+    bool generated = false;   // its expression is Ferry's, not the user's
+    std::shared_ptr<const StepList> steps;
+  };
+  std::vector<Entry> entries;
   std::string steps_json;
   std::vector<CompiledRange> ranges;
   std::vector<CompiledSet> sets;
@@ -174,26 +174,43 @@ struct Shaper::Impl {
 Shaper::Shaper(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Shaper::~Shaper() = default;
 
-bool Shaper::has_steps() const { return !impl_->steps->empty(); }
-const StepList& Shaper::steps() const { return *impl_->steps; }
+bool Shaper::has_steps() const { return !impl_->entries.empty(); }
 const std::string& Shaper::steps_json() const { return impl_->steps_json; }
 
 Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
   auto impl = std::make_unique<Impl>();
-  std::string list = "[";
+  FunctionRegistry none;
+  impl->steps_json = "[";
+  // Compiles one entry's steps (a comma-separated list of step objects).
+  auto add = [&](const std::string& label, bool generated, const std::string& steps) -> Status {
+    std::string list = "[" + steps + "]";
+    if (impl->steps_json.size() > 1) impl->steps_json.push_back(',');
+    impl->steps_json += list;
+    Arena arena;
+    JsonParser parser;
+    auto parsed = parser.Parse(list, arena);
+    if (!parsed.ok()) return Status::Internal("shaping: bad step list: " + parsed.status().message());
+    CompileStepsOptions options;
+    options.path = label;
+    auto compiled = CompileSteps(parsed.value(), functions != nullptr ? *functions : none, options);
+    if (!compiled.ok()) return Status::InvalidArgument(compiled.status().message());
+    impl->entries.push_back({label, generated, compiled.value()});
+    return Status::OK();
+  };
   for (const auto& [from, to] : spec.map) {
     std::string what = "map " + from + "=" + to;
     FERRY_RETURN_IF_ERROR(CheckPath(what, from));
     FERRY_RETURN_IF_ERROR(CheckPath(what, to));
     std::vector<std::string> a = SplitPath(from), b = SplitPath(to);
     if (a.size() == b.size() && std::equal(a.begin(), a.end() - 1, b.begin())) {
-      AppendStep(&list, "{\"rename\":{\"from\":" + ExprString(from) + ",\"to\":" + ExprString(to) + "}}");
+      FERRY_RETURN_IF_ERROR(
+          add(what, false, "{\"rename\":{\"from\":" + ExprString(from) + ",\"to\":" + ExprString(to) + "}}"));
     } else {
       // Moves across objects: copy, then remove the old field.
       std::string then = AncestorSteps(b);
       if (!then.empty()) then.push_back(',');
       then += SetStep(to, ExprPath(a)) + ",{\"remove\":{\"field\":" + ExprString(from) + "}}";
-      AppendStep(&list, WhenExists(a, then));
+      FERRY_RETURN_IF_ERROR(add(what, true, WhenExists(a, then)));
     }
   }
   for (const FieldTransform& t : spec.transforms) {
@@ -204,18 +221,20 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
       case FieldTransform::Kind::kTrim:
       case FieldTransform::Kind::kLower:
       case FieldTransform::Kind::kUpper:
-        AppendStep(&list, FieldStep(FieldTransformKindName(t.kind), t.field));
+        FERRY_RETURN_IF_ERROR(add(what, false, FieldStep(FieldTransformKindName(t.kind), t.field)));
         break;
       case FieldTransform::Kind::kSplit: {
         std::string sep = t.arg.empty() ? "," : t.arg;
-        AppendStep(&list, WhenExists(parts, SetStep(t.field, "split(" + ExprPath(parts) + ", " + ExprString(sep) + ")")));
+        FERRY_RETURN_IF_ERROR(add(
+            what, true, WhenExists(parts, SetStep(t.field, "split(" + ExprPath(parts) + ", " + ExprString(sep) + ")"))));
         break;
       }
       case FieldTransform::Kind::kDate: {
         std::string bad = internal::CheckDateFormat(t.arg);
         if (!bad.empty()) return Status::InvalidArgument(what + ": bad date format \"" + t.arg + "\": " + bad);
-        AppendStep(&list,
-                   WhenExists(parts, SetStep(t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")")));
+        FERRY_RETURN_IF_ERROR(add(
+            what, true,
+            WhenExists(parts, SetStep(t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")"))));
         break;
       }
       case FieldTransform::Kind::kCall: {
@@ -227,8 +246,9 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
           return Status::InvalidArgument(what + ": unknown function \"" + t.arg + "\" (registered: " +
                                          (known.empty() ? "none" : known) + ")");
         }
-        AppendStep(&list, "{\"call\":{\"function\":" + ExprString(t.arg) + ",\"args\":{\"field\":" +
-                              ExprString(t.field) + "}}}");
+        FERRY_RETURN_IF_ERROR(add(what, false,
+                                  "{\"call\":{\"function\":" + ExprString(t.arg) + ",\"args\":{\"field\":" +
+                                      ExprString(t.field) + "}}}"));
         break;
       }
     }
@@ -239,24 +259,11 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
     auto compiled = Expression::Compile(expr);
     if (!compiled.ok()) return Status::InvalidArgument(what + ": " + compiled.status().message());
     std::vector<std::string> parts = SplitPath(field);
-    std::string ancestors = AncestorSteps(parts);
-    if (!ancestors.empty()) AppendStep(&list, ancestors);
-    AppendStep(&list, SetStep(field, expr));
+    std::string steps = AncestorSteps(parts);
+    if (!steps.empty()) steps.push_back(',');
+    FERRY_RETURN_IF_ERROR(add(what, false, steps + SetStep(field, expr)));
   }
-  list.push_back(']');
-  impl->steps_json = list;
-  {
-    Arena arena;
-    JsonParser parser;
-    auto parsed = parser.Parse(list, arena);
-    if (!parsed.ok()) return Status::Internal("shaping: bad step list: " + parsed.status().message());
-    FunctionRegistry none;
-    CompileStepsOptions options;
-    options.path = "shaping";
-    auto steps = CompileSteps(parsed.value(), functions != nullptr ? *functions : none, options);
-    if (!steps.ok()) return Status::InvalidArgument(steps.status().message());
-    impl->steps = steps.value();
-  }
+  impl->steps_json.push_back(']');
   for (const DateRangeFilter& r : spec.date_ranges) {
     std::string what = "date range " + r.field;
     FERRY_RETURN_IF_ERROR(CheckPath(what, r.field));
@@ -303,15 +310,21 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
 }
 
 Shaper::Outcome Shaper::Apply(Value& doc, StepContext& ctx, StepError* error) const {
-  if (!impl_->steps->empty()) {
+  for (const Impl::Entry& entry : impl_->entries) {
     ctx.Reset(ctx.arena());
     Value complement;
-    Status s = impl_->steps->ApplyForward(doc, ctx, &complement);
-    if (!s.ok()) {
-      error->pointer = ctx.error().pointer;
-      error->message = "shaping: " + (ctx.error().message.empty() ? s.message() : ctx.error().message);
-      return Outcome::kReject;
+    Status s = entry.steps->ApplyForward(doc, ctx, &complement);
+    if (s.ok()) continue;
+    error->pointer = ctx.error().pointer;
+    std::string message = ctx.error().message.empty() ? s.message() : ctx.error().message;
+    if (entry.generated) {
+      // "set: expression '<Ferry's own text>': column N: <what>" -> "<what>".
+      size_t at = message.find("': column ");
+      if (at != std::string::npos) at = message.find(": ", at + 3);
+      if (at != std::string::npos) message = message.substr(at + 2);
     }
+    error->message = entry.label + ": " + message;
+    return Outcome::kReject;
   }
   for (const CompiledRange& r : impl_->ranges) {
     const Value* v = Resolve(doc, r.parts);
