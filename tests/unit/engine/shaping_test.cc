@@ -59,6 +59,27 @@ TEST(ShapingTest, MovingIntoAFieldThatIsNotAnObjectIsARejectWithItsPointer) {
             "REJECT /addr map city=addr.city: set: no object to hold \"city\"");
 }
 
+TEST(ShapingTest, CompilesToOrdinarySteps) {
+  ShapingSpec spec;
+  spec.map = {{"a", "b"}, {"c", "d.e"}};
+  spec.transforms = {T(K::kDate, "b", "%d/%m/%Y")};
+  spec.compute = {{"x.y", "len(b)"}};
+  auto shaper = Shaper::Compile(spec);
+  ASSERT_OK(shaper.status());
+  EXPECT_TRUE(shaper.value()->has_steps());
+  EXPECT_EQ(shaper.value()->steps_json(),
+            R"J([[{"rename":{"from":"a","to":"b"}}],)J"
+            R"J([{"when":{"if":"exists($[\"c\"])","then":[{"add":{"field":"d","value":{}}},)J"
+            R"J({"set":{"field":"d.e","expr":"$[\"c\"]"}},{"remove":{"field":"c"}}]}}],)J"
+            R"J([{"when":{"if":"exists($[\"b\"])","then":[{"set":{"field":"b","expr":"parse_date($[\"b\"], \"%d/%m/%Y\")"}}]}}],)J"
+            R"J([{"add":{"field":"x","value":{}}},{"set":{"field":"x.y","expr":"len(b)"}}]])J");
+  ShapingSpec filters_only;
+  filters_only.where = {"true"};
+  auto f = Shaper::Compile(filters_only);
+  ASSERT_OK(f.status());
+  EXPECT_FALSE(f.value()->has_steps());
+}
+
 TEST(ShapingTest, TrimLowerUpper) {
   ShapingSpec spec;
   spec.transforms = {T(K::kTrim, "name"), T(K::kLower, "email"), T(K::kUpper, "meta.code"), T(K::kTrim, "n")};
