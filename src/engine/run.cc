@@ -462,7 +462,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else {
     FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
   }
-  const std::string fingerprint = SourceFingerprint(in);
+  // The shaping spec is part of what the run reads: a run is resumed only
+  // with the same one.
+  const std::string shaping_tag =
+      options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
+  const std::string fingerprint = SourceFingerprint(in) + shaping_tag;
   if (previous && options.restart) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
@@ -472,6 +476,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       if (stale.Open(out->file.path, previous->run_id, &zero).ok()) stale.Abort(false);
     }
     previous.reset();
+  }
+  if (previous && previous->source == in.display && previous->source_fingerprint != fingerprint) {
+    auto cut = [](const std::string& f) { return f.substr(0, f.find(";shaping=")); };
+    if (cut(previous->source_fingerprint) == cut(fingerprint)) {
+      return Status::Conflict("run " + previous->run_id + " on " + out->display + " (started " + previous->started_at +
+                              ") did not finish, and it shaped its records differently (--map, --trim, --where ... "
+                              "or --shaping). Resume it with the same shaping flags, or start over with --restart");
+    }
   }
   if (previous && (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
     return Status::Conflict("run " + previous->run_id + " on " + out->display + " (started " + previous->started_at +
@@ -539,6 +551,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       FERRY_ASSIGN_OR_RETURN(from, sink->LoadCheckpoint(report.run_id));
     }
     if (from && from->seq == 0) from.reset();
+    // Stopped before its first batch (e.g. Ctrl-C at once): nothing was
+    // read, so it starts from the beginning.
+    if (from && from->records == 0 && from->position.empty()) from.reset();
   }
   // File runs keep their checkpoints in the state; other targets keep them
   // with the data and mirror them here (for `ferry status`).

@@ -7,6 +7,7 @@
 
 #include "ferry/shaping.h"
 
+#include <atomic>
 #include <filesystem>
 
 #include "ferry/run.h"
@@ -383,6 +384,26 @@ TEST_F(ShapingRunTest, AKeyTwiceInTheSourceKeepsTheFirstWithSkipAndTheLastWithOv
       EXPECT_EQ(r->conflicts, 1u);
     }
   }
+}
+
+TEST_F(ShapingRunTest, AnInterruptedRunResumesOnlyWithTheSameShaping) {
+  std::atomic<bool> cancel{true};  // stops before the first batch: unfinished, resumable
+  RunOptions o = Options(dir_ + "/out.jsonl");
+  o.cancel = &cancel;
+  auto first = ferry::Run(*project_, o);
+  ASSERT_OK(first.status());
+  EXPECT_EQ(first->final_status.code(), ErrorCode::kCancelled);
+  RunOptions other = Options(dir_ + "/out.jsonl");
+  other.shaping.where = {"true"};
+  auto refused = ferry::Run(*project_, other);
+  EXPECT_EQ(refused.status().code(), ErrorCode::kConflict);
+  EXPECT_NE(refused.status().message().find("shaped its records differently"), std::string::npos)
+      << refused.status().message();
+  auto resumed = ferry::Run(*project_, Options(dir_ + "/out.jsonl"));
+  ASSERT_OK(resumed.status());
+  ASSERT_OK(resumed->final_status);
+  EXPECT_EQ(resumed->run_id, first->run_id);
+  EXPECT_EQ(resumed->migrated, 2u);
 }
 
 TEST_F(ShapingRunTest, ABadSpecFailsBeforeTheRunStarts) {
