@@ -36,7 +36,10 @@
 // and missing append nothing), type(x) ("null", "boolean", "number",
 // "string", "array", "object" or "missing"), starts_with(s, prefix) (false
 // when either is missing or null), byte_len(s) (length of the UTF-8 text in
-// bytes), split(s, sep = ",") (trimmed, non-empty pieces), parse_date(s, fmt)
+// bytes), split(s, sep) (the pieces of s between occurrences of the
+// non-empty separator, as an array of strings; "" gives [], null or
+// missing gives null), split_trim(s, sep = ",") (the same pieces trimmed
+// of ASCII whitespace, empty ones dropped), parse_date(s, fmt)
 // (strptime-like format -> ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD"
 // without time directives; a value that does not match is MIGRATION_ERROR),
 // in(x, list) (x == an element of the array). Array literals: [a, b, ...].

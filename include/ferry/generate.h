@@ -3,7 +3,8 @@
 // Test-data generators behind `ferry generate`: the workouts example
 // (docs: ../shared/examples/workouts/SPEC.md, section 4), the four legacy
 // workout shapes of the Physical Trainer migration plus their unified-1 form;
-// and local-storage (below), browser localStorage exported per user.
+// local-storage (below), browser localStorage exported per user; and context
+// (below), a context store's records in a current and a legacy shape.
 //
 // A generator writes JSON Lines: compact UTF-8 (no \u escapes for non-ASCII),
 // one document per line, each line ending in "\n". The bytes depend only on
@@ -199,6 +200,65 @@ Status GenerateLocalStorage(const LocalStorageOptions& options,
                             const std::string& out_path,
                             const std::string& expect_rejects_path,
                             LocalStorageStats* stats);
+
+// ---------------------------------------------------------------------------
+// context: a persistent context store's records (notes, decisions, facts,
+// tasks, snippets kept across sessions), examples/context-store/README.md.
+// Record i (1-based) has the id "ctx-" + i zero-padded to 6 digits.
+//
+//   context-2 (current): {"id","title","content","type","tags":["..."],
+//       "createdAt":"2024-05-01T12:00:00Z","sessionId":"sess-7",
+//       "metadata":{"importance":3,"source":"cli"}}
+//   context-1 (legacy):  {"id","title","content","type","tags":"a,b",
+//       "created_at":"...","session_id":"sess-7",
+//       "meta":{"importance":3,"source":"cli"}}
+//
+// Keys are written in the orders above, so renaming the legacy keys in place
+// and splitting the tag string gives the current record byte for byte.
+// `content` carries, across records, non-ASCII text (CJK, accents and
+// non-BMP emoji), LF and CRLF line breaks, tabs, double quotes, commas,
+// semicolons, backslashes, leading and trailing spaces, and (about 2% of the
+// records) the empty string. `type` is one of note, decision, fact, task,
+// snippet; `tags` has 0-5 distinct entries of a fixed vocabulary (none holds
+// a comma); createdAt is uniform over 2023-01-01 .. 2025-12-31 UTC;
+// sessionId is sess-1 .. sess-40; importance 1-5; source cli, api, import or
+// web.
+//
+// The record content does not depend on the shape: with the same count and
+// seed, line i of `legacy` is line i of `current` in the legacy shape, and
+// `mixed` writes each line in one shape or the other (the shape is drawn
+// from a second PRNG stream). Thread safety as for GenerateWorkouts.
+
+enum class ContextShape : uint8_t {
+  kCurrent = 0,  // (current) every record in context-2
+  kLegacy = 1,   // (legacy) every record in context-1
+  kMixed = 2,    // (mixed, the default) about 30% context-1, the rest context-2
+};
+
+// The command-line name of `shape`: "current", "legacy" or "mixed".
+std::string_view ContextShapeName(ContextShape shape);
+
+// Parses "current", "legacy" or "mixed" (exact). Errors: INVALID_ARGUMENT
+// naming the bad value and the valid ones.
+Result<ContextShape> ParseContextShape(std::string_view name);
+
+struct ContextOptions {
+  uint64_t count = 0;  // records (lines) to write
+  uint64_t seed = 0;   // PRNG seed; any value
+  ContextShape shape = ContextShape::kMixed;
+};
+
+struct ContextStats {
+  uint64_t records = 0;  // lines written
+  uint64_t current = 0;  // records in context-2
+  uint64_t legacy = 0;   // records in context-1
+  uint64_t bytes = 0;    // bytes written
+};
+
+// Writes `options.count` records to `out_path` (created or truncated).
+// `stats` may be null; when given it is overwritten (also on failure).
+// O(1) memory regardless of count. Errors: IO_ERROR naming the path.
+Status GenerateContext(const ContextOptions& options, const std::string& out_path, ContextStats* stats);
 
 }  // namespace ferry
 

@@ -2,7 +2,7 @@
 //
 // Ferry's state, read-only views and repair: the runs (with their last
 // checkpoint), the history of applied migrations per collection, the leases
-// and the audit log. Runs write this state themselves (ferry/run.h); this
+// and the audit log (saved templates: ferry/templates.h). Runs write this state themselves (ferry/run.h); this
 // header is what `ferry status`, `ferry history` and `ferry repair` use.
 //
 // Where the state is: `state` when given (an SQLite file or a postgres://
@@ -23,6 +23,14 @@
 #include "ferry/result.h"
 
 namespace ferry {
+
+class State;
+namespace internal {
+class StateStore;
+// The state store behind `state` (src/store/state_api.cc), for the modules
+// that keep their own tables in it (src/store/templates.cc).
+StateStore& StoreOf(State& state);
+}  // namespace internal
 
 struct RunRecord {
   std::string run_id;
@@ -92,6 +100,7 @@ class State {
 
  private:
   explicit State(std::unique_ptr<Rep> rep);
+  friend internal::StateStore& internal::StoreOf(State& state);
   std::unique_ptr<Rep> rep_;
 };
 

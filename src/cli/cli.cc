@@ -1,6 +1,7 @@
 // Copyright (c) the Ferry authors.
 //
-// Sub-commands: analyze, plan, run, validate, generate. Each parses its
+// Sub-commands: analyze, plan, run, validate, generate (others come from
+// state_commands, safety_commands and template_commands). Each parses its
 // options into the library's option structs, calls the library, and prints a
 // human summary (or JSON with --json) on stdout.
 
@@ -22,6 +23,7 @@
 #include "cli/safety_commands.h"
 #include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
+#include "cli/template_commands.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
@@ -446,11 +448,41 @@ int RunGenerateLocalStorage(const GenerateOptions& g, const std::string& scenari
   return 0;
 }
 
+int RunGenerateContext(const GenerateOptions& g, const std::string& shape, const std::string& output, bool json) {
+  ContextOptions opts;
+  opts.count = g.count;
+  opts.seed = g.seed;
+  auto sh = ParseContextShape(shape.empty() ? "mixed" : shape);
+  if (!sh.ok()) return Fail(sh.status());
+  opts.shape = sh.value();
+  ContextStats st;
+  Status s = GenerateContext(opts, output == "-" ? "/dev/stdout" : output, &st);
+  if (!s.ok()) return Fail(s);
+  if (output == "-") return 0;
+  auto n = [](uint64_t v) { return (unsigned long long)v; };
+  if (json) {
+    std::printf("{\"records\":%llu,\"bytes\":%llu,\"current\":%llu,\"legacy\":%llu}\n", n(st.records), n(st.bytes),
+                n(st.current), n(st.legacy));
+  } else {
+    std::printf("Wrote %s context records (%s) to %s: context-2 %s, context-1 %s\n", Thousands(st.records).c_str(),
+                Mb(st.bytes).c_str(), output.c_str(), Thousands(st.current).c_str(), Thousands(st.legacy).c_str());
+  }
+  return 0;
+}
+
 int RunGenerate(const std::string& dataset, const GenerateOptions& g, const std::string& scenario,
-                const std::string& output, const std::string& expect_rejects, bool json) {
+                const std::string& shape, const std::string& output, const std::string& expect_rejects, bool json) {
+  if (dataset == "context") {
+    if (!expect_rejects.empty()) {
+      return Fail(Status::InvalidArgument("--expect-rejects: the context data set has no records to reject"));
+    }
+    return RunGenerateContext(g, shape, output, json);
+  }
+  if (!shape.empty()) return Fail(Status::InvalidArgument("--shape is for the context data set; use --scenario"));
   if (dataset == "local-storage") return RunGenerateLocalStorage(g, scenario, output, expect_rejects, json);
   if (dataset != "workouts") {
-    return Fail(Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts, local-storage"));
+    return Fail(
+        Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts, local-storage, context"));
   }
   GenerateOptions opts = g;
   auto sc = ParseWorkoutsScenario(scenario);
@@ -546,6 +578,7 @@ int Main(int argc, char** argv) {
   AddShapingFlags(run, &ra.shaping);
   run->add_flag("--preserve-original", ra.preserve_original,
                 "keep the backup of the originals until you delete it (never pruned)");
+  EnableTemplates(run, "run");
 
   CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "
                                                   "(in sync / missing / different, with keys)");
@@ -564,6 +597,7 @@ int Main(int argc, char** argv) {
 
   RegisterStateCommands(app);
   RegisterSafetyCommands(app);
+  RegisterTemplateCommands(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -574,7 +608,9 @@ int Main(int argc, char** argv) {
   std::string output = "-";
   std::string expect_rejects;
   bool gen_json = false;
-  generate->add_option("dataset", dataset, "data set: workouts | local-storage")->required();
+  std::string shape;
+  generate->add_option("dataset", dataset, "data set: workouts | local-storage | context")->required();
+  generate->add_option("--shape", shape, "context: current | legacy | mixed (default mixed: about 30% legacy)");
   generate->add_option("-n,--count", gen.count, "documents (local-storage: items)")->capture_default_str();
   generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")->capture_default_str();
   generate
@@ -599,10 +635,15 @@ int Main(int argc, char** argv) {
   if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
   if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (int rc = 0; RunSafetyCommand(&rc)) return rc;
-  if (run->parsed()) return RunRun(common, data, ra);
+  if (int rc = 0; RunTemplateCommand(&rc)) return rc;
+  if (run->parsed()) {
+    Status s = ResolveTemplate(run, data.state, ra.target);
+    if (!s.ok()) return Fail(s);
+    return RunRun(common, data, ra);
+  }
   if (validate->parsed()) return RunValidate(common, data, version);
   if (verify->parsed()) return RunVerify(common, data, verify_target, verify_keys);
-  if (generate->parsed()) return RunGenerate(dataset, gen, scenario, output, expect_rejects, gen_json);
+  if (generate->parsed()) return RunGenerate(dataset, gen, scenario, shape, output, expect_rejects, gen_json);
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }
 

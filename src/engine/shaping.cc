@@ -226,7 +226,7 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
       case FieldTransform::Kind::kSplit: {
         std::string sep = t.arg.empty() ? "," : t.arg;
         FERRY_RETURN_IF_ERROR(add(
-            what, true, WhenExists(parts, SetStep(t.field, "split(" + ExprPath(parts) + ", " + ExprString(sep) + ")"))));
+            what, true, WhenExists(parts, SetStep(t.field, "split_trim(" + ExprPath(parts) + ", " + ExprString(sep) + ")"))));
         break;
       }
       case FieldTransform::Kind::kDate: {

@@ -76,7 +76,10 @@ Status StateStore::CreateTables() {
       " (resource TEXT PRIMARY KEY, run_id TEXT NOT NULL, owner TEXT NOT NULL, host TEXT NOT NULL,"
       " pid BIGINT NOT NULL, acquired_at TEXT NOT NULL, heartbeat_at TEXT NOT NULL, expires_ms BIGINT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS " + T("audit") + " (id " + serial +
-      ", at TEXT NOT NULL, run_id TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL, username TEXT NOT NULL);";
+      ", at TEXT NOT NULL, run_id TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL, username TEXT NOT NULL);"
+      "CREATE TABLE IF NOT EXISTS " + T("templates") +
+      " (name TEXT PRIMARY KEY, command TEXT NOT NULL, description TEXT NOT NULL, options TEXT NOT NULL,"
+      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);";
   Status s = db_->Exec(script);
   if (!s.ok() && pg) s = db_->Exec(script);  // a concurrent creator
   FERRY_RETURN_IF_ERROR(s);

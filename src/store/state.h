@@ -12,6 +12,8 @@
 //   checkpoints per run: the last committed position (store/store.h)
 //   leases      per target: which run holds it, until when
 //   audit       every state change, with time, run and detail
+//   templates   saved option sets for run/export/import (store/templates.cc,
+//               include/ferry/templates.h)
 //
 // Thread safety: one StateStore per thread (the lease heartbeat opens its
 // own with Reopen()).

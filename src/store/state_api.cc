@@ -10,6 +10,8 @@ struct State::Rep {
   std::unique_ptr<internal::StateStore> store;
 };
 
+internal::StateStore& internal::StoreOf(State& state) { return *state.rep_->store; }
+
 State::State(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 State::~State() = default;
 

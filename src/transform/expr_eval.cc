@@ -707,11 +707,40 @@ class Evaluator {
       case Func::kSplit: {
         EV x, sep;
         FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
+        if (IsNullish(x)) {
+          *out = EV::Of(Value::Null());
+          return Status::OK();
+        }
+        if (!IsString(x) || !IsString(sep) || sep.v.AsString().empty()) {
+          return Error(n, "split() expects a string and a non-empty separator string, got " +
+                              std::string(TypeName(x)) + " and " + std::string(TypeName(sep)));
+        }
+        // "" splits into [] (not [""]), so join(split(s)) == s for every s
+        // and an empty list round-trips through its joined form.
+        const std::string_view s = x.v.AsString();
+        const std::string_view d = sep.v.AsString();
+        Value list = Value::Array(arena_, 4);
+        if (!s.empty()) {
+          size_t begin = 0;
+          for (;;) {
+            const size_t at = s.find(d, begin);
+            list.Append(Value::StringView(s.substr(begin, at == std::string_view::npos ? at : at - begin)), arena_);
+            if (at == std::string_view::npos) break;
+            begin = at + d.size();
+          }
+        }
+        *out = EV::Of(list);
+        return Status::OK();
+      }
+      case Func::kSplitTrim: {
+        EV x, sep;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
         std::string_view separator = ",";
         if (n.args.size() > 1) {
           FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
           if (!IsString(sep) || sep.v.AsString().empty()) {
-            return Error(n, "split() expects a non-empty separator string, got " + std::string(TypeName(sep)));
+            return Error(n, "split_trim() expects a non-empty separator string, got " + std::string(TypeName(sep)));
           }
           separator = sep.v.AsString();
         }
@@ -719,7 +748,7 @@ class Evaluator {
           *out = EV::Of(Value::Null());
           return Status::OK();
         }
-        if (!IsString(x)) return Error(n, "split() expects a string, got " + std::string(TypeName(x)));
+        if (!IsString(x)) return Error(n, "split_trim() expects a string, got " + std::string(TypeName(x)));
         std::string_view s = x.v.AsString();
         Value list = Value::Array(arena_, 4);
         size_t start = 0;

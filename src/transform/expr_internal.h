@@ -32,7 +32,7 @@ enum class BinOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, k
 enum class UnOp : uint8_t { kNot, kNeg };
 enum class Func : uint8_t {
   kSum, kCount, kMin, kMax, kAvg, kLen, kLower, kUpper, kTrim, kCoalesce, kExists, kConcat, kType,
-  kStartsWith, kByteLen, kSplit, kParseDate, kIn,
+  kStartsWith, kByteLen, kSplit, kSplitTrim, kParseDate, kIn,
 };
 
 enum class LiteralKind : uint8_t { kNull, kBool, kNumber, kString };

@@ -42,8 +42,9 @@ constexpr FuncInfo kFuncs[] = {
     {"trim", Func::kTrim, 1, 1},       {"coalesce", Func::kCoalesce, 1, -1},
     {"exists", Func::kExists, 1, 1},   {"concat", Func::kConcat, 1, -1},
     {"type", Func::kType, 1, 1},       {"starts_with", Func::kStartsWith, 2, 2},
-    {"byte_len", Func::kByteLen, 1, 1},   {"split", Func::kSplit, 1, 2},
-    {"parse_date", Func::kParseDate, 2, 2}, {"in", Func::kIn, 2, 2},
+    {"byte_len", Func::kByteLen, 1, 1},   {"split", Func::kSplit, 2, 2},
+    {"split_trim", Func::kSplitTrim, 1, 2}, {"parse_date", Func::kParseDate, 2, 2},
+    {"in", Func::kIn, 2, 2},
 };
 
 bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }

@@ -11,7 +11,9 @@ source "$E2E/kill_lib.sh"
 "$FERRY" generate workouts --count 12000 --seed 41 --output in.jsonl > /dev/null
 load_table in.jsonl data.db workouts
 original=$(dump_bytes data.db workouts)
-kill_until_done --project "$PROJECT" --source sqlite:data.db#workouts "${SLOW_RUN[@]}" --json
+# Checkpoints with progress in the target (seq > 0): the run's, then the rollback's too.
+KILL_PROGRESS_CHECK='[ "$(sqlite3 data.db "select count(*) from ferry_checkpoints where seq > 0")" -ge 1 ]' \
+  kill_until_done --project "$PROJECT" --source sqlite:data.db#workouts "${SLOW_RUN[@]}" --json
 python3 - <<'PY'
 import json
 r = json.load(open("final.out"))
@@ -20,7 +22,8 @@ assert r["backup_records"] == r["migrated"] > 10000, r
 PY
 "$FERRY" backup verify --decode "$(python3 -c "import json; print(json.load(open('final.out'))['backup'])")" > /dev/null
 migrated=$(python3 -c "import json; print(json.load(open('final.out'))['migrated'])")
-KILL_COMMAND=rollback kill_until_done --project "$PROJECT" --yes --commit-records 20 --throttle-ms 8 --json
+KILL_PROGRESS_CHECK='[ "$(sqlite3 data.db "select count(*) from ferry_checkpoints where seq > 0")" -ge 2 ]' \
+  KILL_COMMAND=rollback kill_until_done --project "$PROJECT" --yes --commit-records 20 --throttle-ms 8 --json
 python3 - "$migrated" <<'PY'
 import json, sys
 r = json.load(open("final.out")); migrated = int(sys.argv[1])

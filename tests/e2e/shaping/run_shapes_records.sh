@@ -7,7 +7,7 @@
 #   pointer; a key twice in the source keeps the first (--on-duplicate skip) or the last (overwrite), within
 #   a batch and across batches; --errors strict stops (exit 70, nothing published), skip-errors rejects and
 #   goes on, lenient keeps a record that fails its source schema but passes the target's; a --shaping JSON
-#   template does what the flags do; a malformed flag exits 2 naming the flag.
+#   template (--shaping) and a saved template (ferry template) do what the flags do; a malformed flag exits 2 naming the flag.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 mkdir schemas
@@ -83,6 +83,11 @@ cat > shaping.json <<'J'
 J
 run --target template.jsonl --shaping shaping.json > /dev/null
 cmp out.jsonl template.jsonl || fail "the template gave other documents than the flags"
+
+# 2b. The flags kept as a saved template (ferry template, docs/templates.md).
+"$FERRY" template save shape --for run --state tpl.db -- "${SHAPE[@]}" > /dev/null
+"$FERRY" run -q --project ferry.yaml --source in.jsonl --target saved.jsonl --state tpl.db --template shape > /dev/null
+cmp out.jsonl saved.jsonl || fail "the saved template gave other documents than the flags"
 
 # 3. An SQLite table: a key twice in the source, within one batch and across batches.
 for batch in 1 50; do

@@ -10,7 +10,8 @@ source "$(dirname "$0")/../kill_lib.sh"
 before=$(sha256sum < in.jsonl)
 "$FERRY" run -q --state clean.db --project "$PROJECT" --source in.jsonl --target expected.jsonl \
   --rejects expected.rej.jsonl > /dev/null
-kill_until_done --project "$PROJECT" --source in.jsonl --target out.jsonl --rejects out.rej.jsonl "${SLOW_RUN[@]}"
+KILL_PROGRESS_CHECK='[ "$(sqlite3 .ferry/state.db "select count(*) from checkpoints where seq > 0")" -ge 1 ]' \
+  kill_until_done --project "$PROJECT" --source in.jsonl --target out.jsonl --rejects out.rej.jsonl "${SLOW_RUN[@]}"
 cmp out.jsonl expected.jsonl || fail "output differs from an uninterrupted run"
 cmp out.rej.jsonl expected.rej.jsonl || fail "reject file differs from an uninterrupted run"
 [ "$(sha256sum < in.jsonl)" = "$before" ] || fail "the source changed"

@@ -11,7 +11,8 @@ db=$(pg_database kill_file_pg)
 before=$(sha256sum < in.jsonl)
 "$FERRY" run -q --state clean.db --project "$PROJECT" --source in.jsonl --target expected.jsonl \
   --rejects expected.rej.jsonl > /dev/null
-kill_until_done --project "$PROJECT" --source in.jsonl --target "$db?table=workouts" --rejects out.rej.jsonl \
+KILL_PROGRESS_CHECK='[ "$(psql "$db" -XAt -c "select count(*) from ferry.checkpoints where seq > 0")" -ge 1 ]' \
+  kill_until_done --project "$PROJECT" --source in.jsonl --target "$db?table=workouts" --rejects out.rej.jsonl \
   "${SLOW_RUN[@]}"
 psql "$db" -Xq -v ON_ERROR_STOP=1 <<'SQL'
 CREATE TABLE expected (doc jsonb);

@@ -10,7 +10,8 @@ source "$(dirname "$0")/../kill_lib.sh"
 before=$(sha256sum < in.jsonl)
 "$FERRY" run -q --state clean.db --project "$PROJECT" --source in.jsonl --target expected.jsonl \
   --rejects expected.rej.jsonl > /dev/null
-kill_until_done --project "$PROJECT" --source in.jsonl --target sqlite:out.db#workouts --rejects out.rej.jsonl \
+KILL_PROGRESS_CHECK='[ "$(sqlite3 out.db "select count(*) from ferry_checkpoints where seq > 0")" -ge 1 ]' \
+  kill_until_done --project "$PROJECT" --source in.jsonl --target sqlite:out.db#workouts --rejects out.rej.jsonl \
   "${SLOW_RUN[@]}"
 python3 - <<'PY'
 import json, sqlite3

@@ -20,7 +20,8 @@ CREATE TABLE original AS SELECT key, document FROM workouts;
 CREATE TABLE expected (doc jsonb);
 \copy expected (doc) from 'expected.jsonl' with (format csv, quote e'\x01', delimiter e'\x02')
 SQL
-kill_until_done --project "$PROJECT" --source "$db?table=workouts" "${SLOW_RUN[@]}"
+KILL_PROGRESS_CHECK='[ "$(psql "$db" -XAt -c "select count(*) from ferry.checkpoints where seq > 0")" -ge 1 ]' \
+  kill_until_done --project "$PROJECT" --source "$db?table=workouts" "${SLOW_RUN[@]}"
 read -r rows wrong untouched_bad <<< "$(psql "$db" -XAt -F ' ' -c "
   SELECT (SELECT count(*) FROM workouts),
          (SELECT count(*) FROM expected e JOIN workouts w ON w.key = e.doc->>'id' WHERE w.document <> e.doc),

@@ -97,7 +97,7 @@ TEST(ShapingTest, SplitIntoTrimmedItems) {
   EXPECT_EQ(Shape(spec, R"({"tags":"","path":null})"), R"(KEEP {"tags":[],"path":null})");
   EXPECT_EQ(Shape(spec, R"({"id":1})"), R"(KEEP {"id":1})");
   EXPECT_EQ(Shape(spec, R"({"tags":["already"]})"),
-            "REJECT /tags split tags: split() expects a string, got array");
+            "REJECT /tags split tags: split_trim() expects a string, got array");
 }
 
 TEST(ShapingTest, DatesBecomeIso8601) {

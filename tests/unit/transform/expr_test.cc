@@ -131,6 +131,24 @@ TEST(ExprTest, PrefixAndByteLength) {
   EXPECT_EQ(Eval("byte_len(e)"), "ERROR expression 'byte_len(e)': column 1: byte_len() expects a string, got array");
 }
 
+TEST(ExprTest, SplitCutsAStringAtEverySeparator) {
+  EXPECT_EQ(Eval("split('a,b,,c', ',')"), "[\"a\",\"b\",\"\",\"c\"]");
+  EXPECT_EQ(Eval("split('abc', ',')"), "[\"abc\"]");
+  EXPECT_EQ(Eval("split('', ',')"), "[]");
+  EXPECT_EQ(Eval("split(',', ',')"), "[\"\",\"\"]");
+  EXPECT_EQ(Eval("split('a::b', '::')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split('h\xc3\xa9,x', ',')"), "[\"h\xc3\xa9\",\"x\"]");
+  EXPECT_EQ(Eval("split(n, ',')"), "null");
+  EXPECT_EQ(Eval("split(missing, ',')"), "null");
+  EXPECT_EQ(Eval("split(a, ',')"),
+            "ERROR expression 'split(a, ',')': column 1: split() expects a string and a non-empty separator string, "
+            "got number and string");
+  EXPECT_EQ(Eval("split('a', '')"),
+            "ERROR expression 'split('a', '')': column 1: split() expects a string and a non-empty separator "
+            "string, got string and string");
+  EXPECT_EQ(Eval("split('a')"), "COMPILE column 1: split() takes 2 arguments, got 1");
+}
+
 TEST(ExprTest, RuntimeErrorsAreMigrationErrors) {
   auto compiled = Expression::Compile("a / (b - 3)");
   ASSERT_TRUE(compiled.ok());
@@ -179,17 +197,19 @@ TEST(ExprTest, ArrayLiterals) {
 }
 
 TEST(ExprTest, SplitTrimsItemsAndDropsEmptyOnes) {
-  EXPECT_EQ(Eval("split(' a, b ,,c ')"), "[\"a\",\"b\",\"c\"]");
-  EXPECT_EQ(Eval("split('a; b', '; ')"), "[\"a\",\"b\"]");
-  EXPECT_EQ(Eval("split('a|b|', '|')"), "[\"a\",\"b\"]");
-  EXPECT_EQ(Eval("split('')"), "[]");
-  EXPECT_EQ(Eval("split('  ')"), "[]");
-  EXPECT_EQ(Eval("split(missing)"), "null");
-  EXPECT_EQ(Eval("split(n)"), "null");
-  EXPECT_EQ(Eval("split(a)"), "ERROR expression 'split(a)': column 1: split() expects a string, got number");
-  EXPECT_EQ(Eval("split(s, '')"),
-            "ERROR expression 'split(s, '')': column 1: split() expects a non-empty separator string, got string");
-  EXPECT_EQ(Eval("split()"), "COMPILE column 1: split() takes 1 to 2 arguments, got 0");
+  EXPECT_EQ(Eval("split_trim(' a, b ,,c ')"), "[\"a\",\"b\",\"c\"]");
+  EXPECT_EQ(Eval("split_trim('a; b', '; ')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split_trim('a|b|', '|')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split_trim('')"), "[]");
+  EXPECT_EQ(Eval("split_trim('  ')"), "[]");
+  EXPECT_EQ(Eval("split_trim(missing)"), "null");
+  EXPECT_EQ(Eval("split_trim(n)"), "null");
+  EXPECT_EQ(Eval("split_trim(a)"),
+            "ERROR expression 'split_trim(a)': column 1: split_trim() expects a string, got number");
+  EXPECT_EQ(Eval("split_trim(s, '')"),
+            "ERROR expression 'split_trim(s, '')': column 1: split_trim() expects a non-empty separator string, got "
+            "string");
+  EXPECT_EQ(Eval("split_trim()"), "COMPILE column 1: split_trim() takes 1 to 2 arguments, got 0");
 }
 
 TEST(ExprTest, ParseDateWithFormats) {
