@@ -34,7 +34,7 @@ import json, sqlite3, sys
 r = json.load(open(sys.argv[1]))
 rows = sqlite3.connect(sys.argv[2]).execute("SELECT count(*), count(DISTINCT key) FROM workouts").fetchone()
 rej = sum(1 for _ in open(sys.argv[3], encoding="utf-8"))
-assert r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"], r
+assert r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"] + r["filtered"], r
 assert rows[0] == rows[1] == r["migrated"] + r["already_at_target"], (rows, r)
 assert rej == r["rejected"], (rej, r)
 print(f"verified: {r['input']} in = {r['migrated']} migrated + {r['already_at_target']} already at target"

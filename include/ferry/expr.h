@@ -10,7 +10,7 @@
 //
 // Literals: numbers (JSON syntax; a literal passes through unchanged, so
 // 1.50 stays 1.50), strings in "..." or '...' (escapes \" \' \\ \/ \b \f \n
-// \r \t \uXXXX), true, false, null. Paths: `a.b.c` is read from the scope,
+// \r \t \uXXXX), true, false, null, arrays [a, b]. Paths: `a.b.c` is read from the scope,
 // `$` is the scope itself, `x["odd key"]` reads a member with any name,
 // `items[0]` an element (negative indices count from the end), and
 // `items[<anything else>]` filters the array, evaluating the bracket with
@@ -38,7 +38,11 @@
 // when either is missing or null), byte_len(s) (length of the UTF-8 text in
 // bytes), split(s, sep) (the pieces of s between occurrences of the
 // non-empty separator, as an array of strings; "" gives [], null or
-// missing gives null).
+// missing gives null), split_trim(s, sep = ",") (the same pieces trimmed
+// of ASCII whitespace, empty ones dropped), parse_date(s, fmt)
+// (strptime-like format -> ISO 8601 "YYYY-MM-DDTHH:MM:SSZ", or "YYYY-MM-DD"
+// without time directives; a value that does not match is MIGRATION_ERROR),
+// in(x, list) (x == an element of the array). Array literals: [a, b, ...].
 //
 // Errors: Compile() returns PROJECT_ERROR "column N: ..." (1-based);
 // evaluation type errors (e.g. `"a" * 2`, division by zero) return

@@ -33,6 +33,7 @@
 #include "ferry/events.h"
 #include "ferry/project.h"
 #include "ferry/result.h"
+#include "ferry/shaping.h"
 #include "ferry/status.h"
 
 namespace ferry {
@@ -175,6 +176,13 @@ struct RunOptions {
   // without --version, `ferry import --as-is`. Table rows get an empty
   // version column.
   bool as_is = false;
+  // Record shaping (include/ferry/shaping.h, docs/shaping.md): applied to
+  // every source record before version detection by Run (dry runs
+  // included) and Verify; records failing its filters are `filtered`.
+  // Empty: records are read as they are.
+  ShapingSpec shaping;
+  // Resolves shaping's `call` transforms. Not owned; may be null.
+  const FunctionRegistry* functions = nullptr;
 };
 
 // "50MB", "512KB", "1GB", "1000" (bytes; K/M/G are powers of 1024, an
@@ -224,11 +232,14 @@ struct RunReport {
   bool backup_has_originals = false;
   // Records whose key already held a different document in the target.
   uint64_t conflicts = 0;
-  // input == migrated + already_at_target + rejected, always.
+  // input == migrated + already_at_target + rejected + filtered, always.
   uint64_t input = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;
   uint64_t rejected = 0;
+  // Records that failed a shaping filter (RunOptions::shaping): read, not
+  // written, not rejected.
+  uint64_t filtered = 0;
   // Records whose lossy steps dropped data (kept as complements).
   uint64_t with_complement = 0;
   uint64_t bytes_in = 0;

@@ -23,6 +23,7 @@
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
 #include "cli/safety_commands.h"
+#include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
 #include "cli/template_commands.h"
 #include "ferry/generate.h"
@@ -386,6 +387,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   }
   o.commit_interval_ms = uint32_t(a.commit_interval * 1000);
   o.retries = a.retries;
+  if (Status st = ApplyShapingFlags(a.shaping, &o); !st.ok()) return Fail(st);
   auto r = Run(**project, o);
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
@@ -404,9 +406,10 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
                 rep.dry_run ? "Dry run " : (std::string(a.verb) + " ").c_str(),
                 rep.status.c_str(), Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
                 Thousands(uint64_t(dps)).c_str());
-    std::printf("  %s: %s   already at target: %s   rejected: %s\n", rep.dry_run ? "would migrate" : "migrated",
+    std::printf("  %s: %s   already at target: %s   rejected: %s%s\n", rep.dry_run ? "would migrate" : "migrated",
                 Thousands(rep.migrated).c_str(), Thousands(rep.already_at_target).c_str(),
-                Thousands(rep.rejected).c_str());
+                Thousands(rep.rejected).c_str(),
+                rep.filtered > 0 ? ("   filtered: " + Thousands(rep.filtered)).c_str() : "");
     for (const auto& [name, v] : rep.versions) {
       std::string path;
       for (const auto& m : v.path) path += (path.empty() ? "" : " -> ") + m;
@@ -582,6 +585,7 @@ int Main(int argc, char** argv) {
                   "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
                   "(default for a table: the source, in place)");
   AddRunFlags(run, &ra);
+  AddShapingFlags(run, &ra.shaping);
   EnableTemplates(run, "run");
 
   CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <string>
 
+#include "cli/shaping_flags.h"
+
 namespace ferry::cli {
 
 struct Common {
@@ -59,6 +61,8 @@ struct RunArgs {
   std::string backup_key_file;
   bool preserve_original = false;
   FileArgs file;
+  // Record shaping (cli/shaping_flags.h); registered by the caller.
+  ShapingFlags shaping;
   // Set by export/import: migrate to this version instead of the project's
   // target (""), or write records as they are stored.
   std::string version;
@@ -70,7 +74,8 @@ struct RunArgs {
 void AddCommon(CLI::App* app, Common* c);
 // -s/--source (required), --state, --threads, --batch-size.
 void AddData(CLI::App* app, DataOptions* d);
-// Every option of `run` but --target (the caller adds it with its own help).
+// Every option of `run` but --target (the caller adds it with its own help)
+// and the shaping flags (AddShapingFlags(app, &a->shaping)).
 void AddRunFlags(CLI::App* app, RunArgs* a);
 void AddFileFlags(CLI::App* app, FileArgs* f);
 // Loads the project, runs, prints the report; returns the exit code.

@@ -27,11 +27,9 @@ CLI::App* g_export_cmd = nullptr;
 CLI::App* g_import_cmd = nullptr;
 
 // SHAPING FLAGS HOOK -- the single place where export and import get the
-// record shaping flags (field mapping, transforms, filters) from
-// cli/shaping_flags.{h,cc} (another helper's work): register them on `cmd`
-// here, keep their values in Transfer, and hand them to RunRun through
-// RunArgs. Nothing else in this file needs to change.
-void AddShaping(CLI::App* /*cmd*/, Transfer* /*t*/) {}
+// record shaping flags (field mapping, transforms, filters:
+// cli/shaping_flags.h); RunRun applies them (ApplyShapingFlags).
+void AddShaping(CLI::App* cmd, Transfer* t) { AddShapingFlags(cmd, &t->run.shaping); }
 
 void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char* target_help) {
   AddCommon(cmd, &t->common);

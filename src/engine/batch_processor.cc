@@ -55,7 +55,7 @@ void BatchResult::Clear(size_t versions) {
   rejects.clear();
   complements.clear();
   journal.clear();
-  records = migrated = already_at_target = rejected = with_complement = source_bytes = 0;
+  records = migrated = already_at_target = rejected = filtered = with_complement = source_bytes = 0;
   version_count.assign(versions, 0);
   version_migrated.assign(versions, 0);
   version_rejected.assign(versions, 0);
@@ -183,6 +183,32 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     text = std::string_view();  // the original bytes are the wrapper's, not the document's
   }
 
+  // Record shaping (mapping, transforms, computed fields, filters) on the
+  // record as read. Rejects keep the source record as read (so the reject
+  // file can be fed back with the same flags); their pointer is into the
+  // shaped record.
+  const bool shaped = options_.shaping != nullptr && options_.shaping->has_steps();
+  std::string original_sha;
+  if (options_.shaping != nullptr) {
+    if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc);
+    Value before;
+    if (shaped && text.data() == nullptr) before = doc.DeepCopy(arena_);
+    StepError error;
+    ctx_.Reset(arena_);
+    Shaper::Outcome outcome = options_.shaping->Apply(doc, ctx_, &error);
+    if (outcome == Shaper::Outcome::kFiltered) {
+      ++result->filtered;
+      return;
+    }
+    if (outcome == Shaper::Outcome::kReject) {
+      Problem p;
+      p.code = ErrorCode::kMigrationError;
+      p.errors.push_back({error.pointer, "shaping", error.message, ""});
+      Reject(text, span, text.data() != nullptr ? &doc : &before, -1, p, result);
+      return;
+    }
+  }
+
   int version = options_.force_version >= 0 ? options_.force_version : DetectVersion(project_, doc);
   if (version < 0) {
     Problem p;
@@ -212,18 +238,22 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   }
   if (at_target) {
     ++result->already_at_target;
-    if (options_.write_output && !options_.skip_unchanged) {
+    // A shaped record is not what the target holds: write it even in place.
+    if (options_.write_output && (!options_.skip_unchanged || shaped)) {
       // Unchanged records are copied byte for byte, unless a multi-line
       // record (from a pretty-printed JSON array) would break a JSON Lines
       // file: that one is written compactly.
-      bool raw = text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
+      bool raw = !shaped && text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
                                             std::memchr(text.data(), '\n', text.size()) == nullptr);
       WriteOutput(doc, raw ? text : std::string_view(), source_key, false, result);
       if (options_.write_journal) {
         journal_complements_.clear();
         journal_skipped_.clear();
-        AppendJournal(doc, version, options_.journal_source_is_before ? CanonicalSha(doc) : std::string(), source_key,
-                      std::string_view(), result);
+        AppendJournal(doc, version,
+                      options_.shaping != nullptr          ? original_sha
+                      : options_.journal_source_is_before ? CanonicalSha(doc)
+                                                          : std::string(),
+                      source_key, std::string_view(), result);
       }
     }
     return;
@@ -238,8 +268,14 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   record_complements_.clear();
   journal_complements_.clear();
   journal_skipped_.clear();
-  std::string original_sha;
-  if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc);
+  if (options_.shaping == nullptr && options_.write_journal && options_.journal_source_is_before) {
+    original_sha = CanonicalSha(doc);
+  }
+  // Rejects after this point report against the record before migration:
+  // the shaped one when shaping changed it (the source text otherwise).
+  Value shaped_doc;
+  if (shaped) shaped_doc = doc.DeepCopy(arena_);
+  const Value* before_migration = shaped ? &shaped_doc : nullptr;
   for (size_t m : project_.paths[size_t(version)]) {
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
@@ -266,7 +302,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
                               (ctx_.error().message.empty() ? s.message() : ctx_.error().message),
                           ""});
       // Report against the original document, not the half-migrated one.
-      Reject(text, span, nullptr, version, p, result);
+      Reject(text, span, before_migration, version, p, result);
       return;
     }
     if (!IsEmptyComplement(complement)) {
@@ -301,11 +337,11 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     p.code = ErrorCode::kValidationError;
     for (SchemaError& e : errors_) e.message = "after migration to '" + project_.target + "': " + e.message;
     p.errors = errors_;
-    Reject(text, span, nullptr, version, p, result);
+    Reject(text, span, before_migration, version, p, result);
     return;
   }
   if (MissingKey(doc, source_key)) {
-    Reject(text, span, nullptr, version, KeyProblem(), result);
+    Reject(text, span, before_migration, version, KeyProblem(), result);
     return;
   }
   ++result->migrated;

@@ -16,6 +16,7 @@
 #include "engine/source.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
+#include "ferry/shaping.h"
 #include "ferry/transform.h"
 
 namespace ferry::internal {
@@ -54,6 +55,8 @@ struct ProcessOptions {
   // journal_before_images the source text itself ("b").
   bool journal_source_is_before = false;
   bool journal_before_images = false;
+  // Record shaping, applied after parsing and before detection; null: none.
+  std::shared_ptr<const Shaper> shaping;
 };
 
 struct OutputRecord {
@@ -84,6 +87,7 @@ struct BatchResult {
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;
   uint64_t rejected = 0;
+  uint64_t filtered = 0;  // failed a shaping filter
   uint64_t with_complement = 0;
   uint64_t source_bytes = 0;
   std::vector<uint64_t> version_count;     // per version index

@@ -165,6 +165,7 @@ inline void Merge(const BatchResult& b, const Project::Rep& rep, RunReport* r, u
   r->migrated += b.migrated;
   r->already_at_target += b.already_at_target;
   r->rejected += b.rejected;
+  r->filtered += b.filtered;
   r->with_complement += b.with_complement;
   r->bytes_in += b.source_bytes;
   for (size_t v = 0; v < b.version_count.size(); ++v) {
@@ -286,6 +287,15 @@ inline Status CheckOptions(const RunOptions& o) {
   }
   if (o.threads > 1024) return Status::InvalidArgument("at most 1024 threads");
   if (o.source.empty()) return Status::InvalidArgument("no source given; pass --source URI (e.g. jsonl:data.jsonl)");
+  if (!o.shaping.empty()) FERRY_RETURN_IF_ERROR(Shaper::Compile(o.shaping, o.functions).status());
+  return Status::OK();
+}
+
+// Compiles RunOptions::shaping into the processing options.
+inline Status SetShaping(const RunOptions& o, ProcessOptions* p) {
+  if (o.shaping.empty()) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(auto shaper, Shaper::Compile(o.shaping, o.functions));
+  p->shaping = std::shared_ptr<const Shaper>(std::move(shaper));
   return Status::OK();
 }
 

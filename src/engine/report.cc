@@ -118,6 +118,7 @@ std::string RunReport::ToJson() const {
   j.Key("run_id").Str(run_id).Key("status").Str(status).Key("dry_run").Bool(dry_run);
   j.Key("source").Str(source).Key("target").Str(target).Key("rejects_file").Str(rejects_file);
   j.Key("input").Num(input).Key("migrated").Num(migrated).Key("already_at_target").Num(already_at_target);
+  j.Key("filtered").Num(filtered);
   j.Key("rejected").Num(rejected).Key("with_complement").Num(with_complement);
   j.Key("bytes_in").Num(bytes_in).Key("bytes_out").Num(bytes_out).Key("batches").Num(batches);
   j.Key("in_place").Bool(in_place).Key("conflicts").Num(conflicts);

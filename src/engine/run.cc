@@ -144,6 +144,7 @@ std::string CountersJson(const RunReport& r) {
   std::string out = "{\"input\":" + std::to_string(r.input) + ",\"migrated\":" + std::to_string(r.migrated) +
                     ",\"already_at_target\":" + std::to_string(r.already_at_target) +
                     ",\"rejected\":" + std::to_string(r.rejected) +
+                    ",\"filtered\":" + std::to_string(r.filtered) +
                     ",\"with_complement\":" + std::to_string(r.with_complement) +
                     ",\"bytes_in\":" + std::to_string(r.bytes_in) + ",\"batches\":" + std::to_string(r.batches) +
                     ",\"conflicts\":" + std::to_string(r.conflicts) + ",\"rejects_by_code\":{";
@@ -189,6 +190,7 @@ void RestoreCounters(const std::string& json, RunReport* r) {
   r->migrated = U64(v.Find("migrated"));
   r->already_at_target = U64(v.Find("already_at_target"));
   r->rejected = U64(v.Find("rejected"));
+  r->filtered = U64(v.Find("filtered"));
   r->with_complement = U64(v.Find("with_complement"));
   r->bytes_in = U64(v.Find("bytes_in"));
   r->batches = U64(v.Find("batches"));
@@ -337,6 +339,7 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   report.batch_size = options.batch_size;
   report.on_error = options.on_error;
   Driver driver{rep, options, {}, report.threads};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
   driver.process.as_is = options.as_is;
@@ -507,12 +510,24 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else {
     FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
   }
-  const std::string fingerprint = SourceFingerprint(in);
+  // The shaping spec is part of what the run reads: a run is resumed only
+  // with the same one.
+  const std::string shaping_tag =
+      options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
+  const std::string fingerprint = SourceFingerprint(in) + shaping_tag;
   if (previous && options.restart) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
     if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
+  }
+  if (previous && previous->source == in.display && previous->source_fingerprint != fingerprint) {
+    auto cut = [](const std::string& f) { return f.substr(0, f.find(";shaping=")); };
+    if (cut(previous->source_fingerprint) == cut(fingerprint)) {
+      return Status::Conflict("run " + previous->run_id + " on " + out->display + " (started " + previous->started_at +
+                              ") did not finish, and it shaped its records differently (--map, --trim, --where ... "
+                              "or --shaping). Resume it with the same shaping flags, or start over with --restart");
+    }
   }
   if (previous && (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
     return Status::Conflict("run " + previous->run_id + " on " + out->display + " (started " + previous->started_at +
@@ -584,6 +599,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       FERRY_ASSIGN_OR_RETURN(from, sink->LoadCheckpoint(report.run_id));
     }
     if (from && from->seq == 0) from.reset();
+    // Stopped before its first batch (e.g. Ctrl-C at once): nothing was
+    // read, so it starts from the beginning.
+    if (from && from->records == 0 && from->position.empty()) from.reset();
   }
   bool output_restarted = false;
   if (from && encoded_out) {
@@ -680,6 +698,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   const uint64_t resumed_input = report.input;
 
   Driver driver{rep, options, {}, report.threads};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   driver.process.validate_before = options.validate_before;
   driver.process.validate_after = options.validate_after;
   driver.process.as_is = options.as_is;

@@ -67,6 +67,7 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
   {
     FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
     internal::Driver driver{rep, options, {}, internal::ResolveThreads(options.threads)};
+    FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
     driver.process.write_output = true;
     driver.process.index_output = true;
     driver.process.validate_before = options.validate_before;

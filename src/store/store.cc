@@ -322,6 +322,8 @@ class SqliteSink : public RecordSink {
               " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET"
               " version = excluded.version, document = excluded.document, updated_at = excluded.updated_at";
     select_ = "SELECT document FROM " + QuoteTable(uri_.table) + " WHERE key = $1";
+    insert_new_ = "INSERT INTO " + QuoteTable(uri_.table) +
+                  " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING";
     return Status::OK();
   }
   Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) override {
@@ -372,7 +374,17 @@ class SqliteSink : public RecordSink {
     for (const StagedRecord& r : staged_) {
       const std::string* doc = &r.document;
       std::string merged;
-      if (check_conflicts_) {
+      bool lookup = check_conflicts_;
+      if (!check_conflicts_ && !options_.in_place) {
+        // The table was empty when the run started: a plain insert, unless
+        // the key came earlier in this run (the source holds it twice);
+        // then --on-conflict decides as for any other conflict (skip keeps
+        // the first document, overwrite the last).
+        FERRY_RETURN_IF_ERROR(db_->Exec(insert_new_, {r.key, options_.version, r.document, now}));
+        if (db_->changes() > 0) continue;
+        lookup = true;
+      }
+      if (lookup) {
         FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {r.key}));
         if (!rows.empty() && rows.rows[0][0] && *rows.rows[0][0] != r.document) {
           ++pending_conflicts_;
@@ -400,7 +412,7 @@ class SqliteSink : public RecordSink {
   std::unique_ptr<SqlDb> db_;
   std::unique_ptr<CheckpointTable> checkpoints_;
   std::vector<StagedRecord> staged_;
-  std::string upsert_, select_;
+  std::string upsert_, select_, insert_new_;
   bool check_conflicts_ = false;
   uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
 };

@@ -13,6 +13,7 @@
 #include <limits>
 #include <string>
 
+#include "transform/date_format.h"
 #include "transform/expr_internal.h"
 
 namespace ferry {
@@ -173,6 +174,16 @@ class Evaluator {
       }
       case NodeKind::kCall:
         return EvalCall(n, scope, out);
+      case NodeKind::kArray: {
+        Value list = Value::Array(arena_, uint32_t(n.args.size()));
+        for (int32_t arg : n.args) {
+          EV x;
+          FERRY_RETURN_IF_ERROR(Eval(arg, scope, &x));
+          list.Append(ToValue(x, arena_), arena_);
+        }
+        *out = EV::Of(list);
+        return Status::OK();
+      }
     }
     return Status::Internal("bad expression node");
   }
@@ -720,6 +731,78 @@ class Evaluator {
           }
         }
         *out = EV::Of(list);
+        return Status::OK();
+      }
+      case Func::kSplitTrim: {
+        EV x, sep;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        std::string_view separator = ",";
+        if (n.args.size() > 1) {
+          FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
+          if (!IsString(sep) || sep.v.AsString().empty()) {
+            return Error(n, "split_trim() expects a non-empty separator string, got " + std::string(TypeName(sep)));
+          }
+          separator = sep.v.AsString();
+        }
+        if (IsNullish(x)) {
+          *out = EV::Of(Value::Null());
+          return Status::OK();
+        }
+        if (!IsString(x)) return Error(n, "split_trim() expects a string, got " + std::string(TypeName(x)));
+        std::string_view s = x.v.AsString();
+        Value list = Value::Array(arena_, 4);
+        size_t start = 0;
+        for (;;) {
+          size_t end = s.find(separator, start);
+          std::string_view piece = s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+          size_t b = 0, e = piece.size();
+          while (b < e && IsAsciiSpace(piece[b])) ++b;
+          while (e > b && IsAsciiSpace(piece[e - 1])) --e;
+          if (e > b) list.Append(Value::StringView(piece.substr(b, e - b)), arena_);
+          if (end == std::string_view::npos) break;
+          start = end + separator.size();
+        }
+        *out = EV::Of(list);
+        return Status::OK();
+      }
+      case Func::kParseDate: {
+        EV x, fmt;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &fmt));
+        if (!IsString(fmt)) return Error(n, "parse_date() expects a format string, got " + std::string(TypeName(fmt)));
+        if (IsNullish(x)) {
+          *out = EV::Of(Value::Null());
+          return Status::OK();
+        }
+        if (!IsString(x)) return Error(n, "parse_date() expects a string, got " + std::string(TypeName(x)));
+        std::string iso, why;
+        if (!internal::ParseDateWithFormat(x.v.AsString(), fmt.v.AsString(), &iso, &why)) {
+          std::string shown(x.v.AsString().substr(0, 40));
+          return Error(n, "parse_date(): \"" + shown + "\" does not match \"" + std::string(fmt.v.AsString()) +
+                              "\": " + why);
+        }
+        *out = EV::Of(Value::String(iso, arena_));
+        return Status::OK();
+      }
+      case Func::kIn: {
+        EV x, list;
+        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
+        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &list));
+        if (IsNullish(list)) {
+          *out = EV::Of(Value::Bool(false));
+          return Status::OK();
+        }
+        if (list.kind != EV::kValue || !list.v.IsArray()) {
+          return Error(n, "in() expects an array as its second argument, got " + std::string(TypeName(list)));
+        }
+        bool found = false;
+        for (const Value& item : list.v) {
+          if (EqualEV(x, EV::Of(item))) {
+            found = true;
+            break;
+          }
+        }
+        *out = EV::Of(Value::Bool(found));
         return Status::OK();
       }
     }

@@ -25,13 +25,14 @@ enum class NodeKind : uint8_t {
   kOr,       // a || b
   kCond,     // a ? b : c
   kCall,     // func(args...)
+  kArray,    // [args...]
 };
 
 enum class BinOp : uint8_t { kAdd, kSub, kMul, kDiv, kMod, kEq, kNe, kLt, kLe, kGt, kGe };
 enum class UnOp : uint8_t { kNot, kNeg };
 enum class Func : uint8_t {
   kSum, kCount, kMin, kMax, kAvg, kLen, kLower, kUpper, kTrim, kCoalesce, kExists, kConcat, kType,
-  kStartsWith, kByteLen, kSplit,
+  kStartsWith, kByteLen, kSplit, kSplitTrim, kParseDate, kIn,
 };
 
 enum class LiteralKind : uint8_t { kNull, kBool, kNumber, kString };
@@ -55,7 +56,7 @@ struct Node {
   bool is_int = false;
   int64_t int_value = 0;
   double double_value = 0;
-  std::vector<int32_t> args;   // kCall
+  std::vector<int32_t> args;   // kCall, kArray
   std::vector<PathOp> path;    // kPath
 };
 

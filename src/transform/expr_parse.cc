@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "transform/date_format.h"
 #include "transform/expr_internal.h"
 
 namespace ferry {
@@ -41,7 +42,9 @@ constexpr FuncInfo kFuncs[] = {
     {"trim", Func::kTrim, 1, 1},       {"coalesce", Func::kCoalesce, 1, -1},
     {"exists", Func::kExists, 1, 1},   {"concat", Func::kConcat, 1, -1},
     {"type", Func::kType, 1, 1},       {"starts_with", Func::kStartsWith, 2, 2},
-    {"byte_len", Func::kByteLen, 1, 1}, {"split", Func::kSplit, 2, 2},
+    {"byte_len", Func::kByteLen, 1, 1},   {"split", Func::kSplit, 2, 2},
+    {"split_trim", Func::kSplitTrim, 1, 2}, {"parse_date", Func::kParseDate, 2, 2},
+    {"in", Func::kIn, 2, 2},
 };
 
 bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
@@ -466,6 +469,24 @@ class Parser {
       return Expect(")");
     }
     if (c == '"' || c == '\'') return ParseString(c, out);
+    if (c == '[') {
+      // An array literal: [a, b, ...] (a trailing comma is not allowed).
+      ++pos_;
+      std::vector<int32_t> items;
+      if (!Accept("]")) {
+        for (;;) {
+          int32_t item;
+          FERRY_RETURN_IF_ERROR(ParseExpr(&item));
+          items.push_back(item);
+          if (Accept("]")) break;
+          FERRY_RETURN_IF_ERROR(Expect(","));
+        }
+      }
+      int32_t n = NewNode(NodeKind::kArray, at);
+      N(n).args = std::move(items);
+      *out = n;
+      return Status::OK();
+    }
     if (IsDigit(c)) return ParseNumber(out);
     if (c == '$') {
       ++pos_;
@@ -502,14 +523,20 @@ class Parser {
         }
       }
       if (int(args.size()) < info->min_args || (info->max_args >= 0 && int(args.size()) > info->max_args)) {
+        const int last = info->max_args < 0 ? info->min_args : info->max_args;
         return ErrorAt(at, std::string(ident) + "() takes " +
                                (info->max_args == info->min_args ? std::to_string(info->min_args)
-                                                                 : "at least " + std::to_string(info->min_args)) +
-                               " argument" + (info->min_args == 1 && info->max_args == 1 ? "" : "s") + ", got " +
-                               std::to_string(args.size()));
+                                : info->max_args < 0 ? "at least " + std::to_string(info->min_args)
+                                                     : std::to_string(info->min_args) + " to " + std::to_string(last)) +
+                               " argument" + (last == 1 ? "" : "s") + ", got " + std::to_string(args.size()));
       }
       if (info->func == Func::kExists && N(args[0]).kind != NodeKind::kPath) {
         return ErrorAt(at, "exists() takes a path");
+      }
+      if (info->func == Func::kParseDate && N(args[1]).kind == NodeKind::kLiteral &&
+          N(args[1]).literal_kind == LiteralKind::kString) {
+        std::string bad = internal::CheckDateFormat(N(args[1]).text);
+        if (!bad.empty()) return ErrorAt(at, "parse_date(): " + bad);
       }
       int32_t n = NewNode(NodeKind::kCall, at);
       N(n).op = uint8_t(info->func);

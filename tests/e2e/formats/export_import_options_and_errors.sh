@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # name: formats/export_import_options_and_errors
 # description: export writes records as stored unless --version migrates them; import migrates unless
-#   --as-is; both are runs in the state's history. Bad file options are INVALID_ARGUMENT (2) with a clear
+#   --as-is; both are runs in the state's history, take shaping flags and saved templates. Bad file options are INVALID_ARGUMENT (2) with a clear
 #   line: an unknown format option, a bad --split, --compress contradicting the name, --split on a table,
 #   a .enc target without a key; a malformed CSV, XML or YAML source stops the run with PARSE_ERROR (65)
 #   naming the file and line, and publishes nothing.
@@ -24,6 +24,11 @@ expect_exit 78 "$FERRY" export -q --state st.db --project "$PROJECT" --source le
 grep -q "cannot be reached" err.txt || fail "no clear error for an unreachable version: $(cat err.txt)"
 "$FERRY" status --state st.db --json > status.json
 python3 -c 'import json; runs=json.load(open("status.json")); assert sum(1 for r in runs if r["status"] == "completed") >= 5, runs'
+# Record shaping flags work on export (and import): a filter keeps two records.
+"$FERRY" export -q --json --state st.db --project "$PROJECT" --source legacy.jsonl --target two.yaml \
+  --in id=wk-00000001,wk-00000002 > r2.json
+python3 -c 'import json; r=json.load(open("r2.json")); assert r["filtered"] == 198 and r["already_at_target"] == 2, r'
+[ "$(grep -c '^---' two.yaml)" = 2 ] || fail "the filtered export does not hold 2 documents: $(head -5 two.yaml)"
 # A saved template carries export's file flags (a flag given on the command line still wins).
 "$FERRY" template save --state st.db gz-parts --for export -- --project "$PROJECT" --compress gzip --split 8KB \
   > /dev/null

@@ -16,7 +16,7 @@ python3 - ../dry-$$.json <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 assert r["dry_run"] is True
-assert r["input"] == 3000 and r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"], r
+assert r["input"] == 3000 and r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"] + r["filtered"], r
 assert r["versions"]["strength"]["path"] == ["strength-to-unified-1"], r["versions"]
 assert r["changes"]["fields_added"].get("/content/blocks/*/kind", 0) > 0, r["changes"]
 assert r["changes"]["fields_removed"].get("/created_at", 0) > 0, r["changes"]

@@ -20,7 +20,7 @@ expect_exit 0 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target fa
 python3 -c "
 import json; r = json.load(open('fast.json'))
 assert r['options']['batch_size'] == 500 and r['options']['on_error'] == 'skip', r['options']
-assert r['input'] == r['migrated'] + r['already_at_target'] + r['rejected'], r
+assert r['input'] == r['migrated'] + r['already_at_target'] + r['rejected'] + r['filtered'], r
 skip = set(open('skip.jsonl')); fast = set(open('fast.jsonl'))
 assert skip <= fast, 'fast lost records that skip migrated'"
 "$FERRY" validate -q --project "$PROJECT" --source fast.jsonl --version unified-1 > /dev/null || fail "fast output is not unified-1"

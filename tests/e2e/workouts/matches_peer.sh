@@ -21,7 +21,7 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 n = int(sys.argv[2])
 assert r["input"] == n, r
-assert r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"], r
+assert r["input"] == r["migrated"] + r["already_at_target"] + r["rejected"] + r["filtered"], r
 PY
   # also with the Python peer's generator data
 done

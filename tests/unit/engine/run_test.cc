@@ -57,7 +57,8 @@ TEST_F(RunTest, ReportCountsAddUp) {
   auto r = ferry::Run(*project_, Options("o.jsonl"));
   ASSERT_OK(r.status());
   EXPECT_EQ(r->input, 3000u);
-  EXPECT_EQ(r->input, r->migrated + r->already_at_target + r->rejected);
+  EXPECT_EQ(r->input, r->migrated + r->already_at_target + r->rejected + r->filtered);
+  EXPECT_EQ(r->filtered, 0u);
   uint64_t by_code = 0;
   for (const auto& [code, n] : r->rejects_by_code) by_code += n;
   EXPECT_EQ(by_code, r->rejected);

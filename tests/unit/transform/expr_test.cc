@@ -186,5 +186,81 @@ TEST(ExprTest, ConditionTruthiness) {
   }
 }
 
+
+TEST(ExprTest, ArrayLiterals) {
+  EXPECT_EQ(Eval("[]"), "[]");
+  EXPECT_EQ(Eval("[1, 'x', a + b, missing, [true]]"), "[1,\"x\",5,null,[true]]");
+  EXPECT_EQ(Eval("sum([1, 2.5, a])"), "5.5");
+  EXPECT_EQ(Eval("len([1, 2])"), "2");
+  EXPECT_EQ(Eval("[1, 2"), "COMPILE column 6: expected ',', got end of expression");
+  EXPECT_EQ(Eval("[1,]"), "COMPILE column 4: unexpected ']'");
+}
+
+TEST(ExprTest, SplitTrimsItemsAndDropsEmptyOnes) {
+  EXPECT_EQ(Eval("split_trim(' a, b ,,c ')"), "[\"a\",\"b\",\"c\"]");
+  EXPECT_EQ(Eval("split_trim('a; b', '; ')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split_trim('a|b|', '|')"), "[\"a\",\"b\"]");
+  EXPECT_EQ(Eval("split_trim('')"), "[]");
+  EXPECT_EQ(Eval("split_trim('  ')"), "[]");
+  EXPECT_EQ(Eval("split_trim(missing)"), "null");
+  EXPECT_EQ(Eval("split_trim(n)"), "null");
+  EXPECT_EQ(Eval("split_trim(a)"),
+            "ERROR expression 'split_trim(a)': column 1: split_trim() expects a string, got number");
+  EXPECT_EQ(Eval("split_trim(s, '')"),
+            "ERROR expression 'split_trim(s, '')': column 1: split_trim() expects a non-empty separator string, got "
+            "string");
+  EXPECT_EQ(Eval("split_trim()"), "COMPILE column 1: split_trim() takes 1 to 2 arguments, got 0");
+}
+
+TEST(ExprTest, ParseDateWithFormats) {
+  EXPECT_EQ(Eval("parse_date('15/01/2024 10:30', '%d/%m/%Y %H:%M')"), "\"2024-01-15T10:30:00Z\"");
+  EXPECT_EQ(Eval("parse_date('5/1/2024', '%d/%m/%Y')"), "\"2024-01-05\"");
+  EXPECT_EQ(Eval("parse_date('2024-02-29', '%F')"), "\"2024-02-29\"");
+  EXPECT_EQ(Eval("parse_date('Mar 3, 99 11:05:09 PM', '%b %d, %y %I:%M:%S %p')"), "\"1999-03-03T23:05:09Z\"");
+  EXPECT_EQ(Eval("parse_date('3 december 2023', '%d %B %Y')"), "\"2023-12-03\"");
+  EXPECT_EQ(Eval("parse_date('2024-01-01T01:30:00+02:00', '%FT%T%z')"), "\"2023-12-31T23:30:00Z\"");
+  EXPECT_EQ(Eval("parse_date('100%', '%d%%') "),
+            "COMPILE column 1: parse_date(): the format needs a year (%Y or %y), a month (%m or %b) and a day (%d)");
+  EXPECT_EQ(Eval("parse_date(missing, '%F')"), "null");
+  EXPECT_EQ(Eval("parse_date(n, '%F')"), "null");
+}
+
+TEST(ExprTest, ParseDateRejectsWhatDoesNotMatch) {
+  EXPECT_EQ(Eval("parse_date('31/02/2024', '%d/%m/%Y')"),
+            "ERROR expression 'parse_date('31/02/2024', '%d/%m/%Y')': column 1: parse_date(): \"31/02/2024\" does "
+            "not match \"%d/%m/%Y\": no such date 2024-02-31");
+  EXPECT_EQ(Eval("parse_date('2024-01-15', '%d/%m/%Y')"),
+            "ERROR expression 'parse_date('2024-01-15', '%d/%m/%Y')': column 1: parse_date(): \"2024-01-15\" does "
+            "not match \"%d/%m/%Y\": expected '/' at offset 2");
+  EXPECT_EQ(Eval("parse_date('15/01/2024x', '%d/%m/%Y')"),
+            "ERROR expression 'parse_date('15/01/2024x', '%d/%m/%Y')': column 1: parse_date(): \"15/01/2024x\" "
+            "does not match \"%d/%m/%Y\": unexpected trailing text at offset 10");
+  EXPECT_EQ(Eval("parse_date('15/01/2024 25:00', '%d/%m/%Y %H:%M')"),
+            "ERROR expression 'parse_date('15/01/2024 25:00', '%d/%m/%Y %H:%M')': column 1: parse_date(): "
+            "\"15/01/2024 25:00\" does not match \"%d/%m/%Y %H:%M\": time 25:00:00 out of range");
+  EXPECT_EQ(Eval("parse_date(a, '%F')"), "ERROR expression 'parse_date(a, '%F')': column 1: parse_date() expects a "
+                                          "string, got number");
+  EXPECT_EQ(Eval("parse_date('x', '%Q')"),
+            "COMPILE column 1: parse_date(): unsupported directive '%Q' (use %Y %y %m %d %b %B %H %I %M %S %p %z %F %T "
+            "%%)");
+  // A format that is not a literal is checked when evaluated.
+  EXPECT_EQ(Eval("parse_date('1', s)"),
+            "ERROR expression 'parse_date('1', s)': column 1: parse_date(): \"1\" does not match \"Hi\": bad format "
+            "\"Hi\": the format needs a year (%Y or %y), a month (%m or %b) and a day (%d)");
+}
+
+TEST(ExprTest, InComparesLikeEquals) {
+  EXPECT_EQ(Eval("in(s, ['Hi', 'Ho'])"), "true");
+  EXPECT_EQ(Eval("in(s, ['hi'])"), "false");
+  EXPECT_EQ(Eval("in(a, [1, 2.0])"), "true");  // numbers by value, like ==
+  EXPECT_EQ(Eval("in(a, ['2'])"), "false");    // no conversion between types
+  EXPECT_EQ(Eval("in(missing, [1])"), "false");
+  EXPECT_EQ(Eval("in(n, [null])"), "true");
+  EXPECT_EQ(Eval("in(s, missing)"), "false");
+  EXPECT_EQ(Eval("in('work', intervals.type)"), "true");
+  EXPECT_EQ(Eval("in(s, 'Hi')"),
+            "ERROR expression 'in(s, 'Hi')': column 1: in() expects an array as its second argument, got string");
+}
+
 }  // namespace
 }  // namespace ferry
