@@ -12,8 +12,8 @@ ROOT=$PWD
 N=${N:-200000}
 DATA=${DATA:-/tmp/ferry-rollback-bench}
 rm -rf "$DATA" && mkdir -p "$DATA"
-cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_FUZZ=OFF > /dev/null
-ninja -C build-bench ferry_cli > /dev/null
+[ -n "${SKIP_BUILD:-}" ] || cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=Release -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_FUZZ=OFF > /dev/null
+[ -n "${SKIP_BUILD:-}" ] || ninja -C build-bench ferry_cli > /dev/null
 FERRY=$ROOT/build-bench/src/ferry
 P=$ROOT/examples/workouts
 FERRY_SOURCE_DIR=$ROOT
