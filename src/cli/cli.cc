@@ -7,6 +7,8 @@
 
 #include "cli/cli.h"
 
+#include "cli/output.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -52,11 +54,6 @@ std::string Mb(uint64_t bytes) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), "%.1f MB", double(bytes) / 1e6);
   return buf;
-}
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s.code());
 }
 
 Result<std::unique_ptr<Project>> LoadProject(const Common& c) { return Project::Load(c.project); }

@@ -5,6 +5,8 @@
 
 #include "cli/safety_commands.h"
 
+#include "cli/output.h"
+
 #include <unistd.h>
 
 #include <algorithm>
@@ -70,11 +72,6 @@ CLI::App* g_backup = nullptr;
 CLI::App* g_cleanup = nullptr;
 CLI::App *g_create = nullptr, *g_list = nullptr, *g_verify = nullptr, *g_restore = nullptr, *g_delete = nullptr,
          *g_prune = nullptr;
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s.code());
-}
 
 std::string Thousands(uint64_t n) {
   std::string s = std::to_string(n);

@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
 #include "cli/state_commands.h"
 
+#include "cli/output.h"
+
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -27,17 +29,6 @@ StateArgs g_args;
 CLI::App* g_status = nullptr;
 CLI::App* g_history = nullptr;
 CLI::App* g_repair = nullptr;
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s.code());
-}
-
-std::string Str(std::string_view s) {
-  std::string out;
-  WriteJsonString(s, &out);
-  return out;
-}
 
 std::string RunJson(const RunRecord& r) {
   std::string j = "{\"run_id\":" + Str(r.run_id) + ",\"collection\":" + Str(r.collection) + ",\"source\":" +

@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
 #include "cli/template_commands.h"
 
+#include "cli/output.h"
+
 #include <algorithm>
 #include <cstdio>
 #include <map>
@@ -47,17 +49,6 @@ CLI::App* g_save = nullptr;
 CLI::App* g_list = nullptr;
 CLI::App* g_show = nullptr;
 CLI::App* g_delete = nullptr;
-
-int Fail(const Status& s) {
-  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
-  return ExitCodeFor(s.code());
-}
-
-std::string Str(std::string_view s) {
-  std::string out;
-  WriteJsonString(s, &out);
-  return out;
-}
 
 // Quotes a flag value for display when the shell would need it.
 std::string ShellWord(const std::string& s) {

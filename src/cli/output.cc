@@ -1,0 +1,21 @@
+// Copyright (c) the Ferry authors.
+#include "cli/output.h"
+
+#include <cstdio>
+
+#include "ferry/json.h"
+
+namespace ferry::cli {
+
+int Fail(const Status& s) {
+  std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
+  return ExitCodeFor(s.code());
+}
+
+std::string Str(std::string_view s) {
+  std::string out;
+  WriteJsonString(s, &out);
+  return out;
+}
+
+}  // namespace ferry::cli
