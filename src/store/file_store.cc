@@ -91,7 +91,10 @@ Result<FormatOptions> ParseFormatOptions(const FileSpec& spec) {
   // the URI says otherwise (docs/formats.md).
   o.csv.types = CsvOptions::kSchema;
   const std::string fmt(FileFormatName(spec.format));
-  for (const auto& [k, v] : kv) {
+  for (const auto& option : kv) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string& k = option.first;
+    const std::string& v = option.second;
     auto unknown = [&](const char* known) {
       return Status::InvalidArgument("unknown " + fmt + " option '" + k + "' for " + spec.path + "; " + fmt +
                                      " takes " + known);
