@@ -79,7 +79,7 @@ void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result)
   result->end_position = input.end_position;
   arena_.Reset();
   for (size_t i = 0; i < input.records.size(); ++i) {
-    ProcessRecord(input.Record(i), input.records[i], input.Key(i), result);
+    ProcessRecord(input.Record(i), input.records[i], input.Key(i), input.Error(i), result);
   }
 }
 
@@ -152,9 +152,16 @@ void BatchProcessor::AppendJournal(const Value& doc, int version, const std::str
 }
 
 void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
-                                   BatchResult* result) {
+                                   std::string_view malformed, BatchResult* result) {
   ++result->records;
   source_key_ = source_key;
+  if (!malformed.empty()) {
+    Problem p;
+    p.code = ErrorCode::kParseError;
+    p.errors.push_back({"", "csv", std::string(malformed), ""});
+    Reject(text, span, nullptr, -1, p, result);
+    return;
+  }
   Result<Value> parsed = parser_.ParsePadded(text, arena_);
   if (!parsed.ok()) {
     Problem p;
@@ -220,6 +227,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   }
   ++result->version_count[size_t(version)];
   const CompiledVersion& from = project_.versions[size_t(version)];
+  // Loosely typed source: the schema's types, before validation. The
+  // converted record is no longer the source text (never copied raw).
+  bool retyped = false;
+  if (options_.schema_types && from.types != nullptr) retyped = ApplySchemaTypes(*from.types, doc) > 0;
   const bool at_target = version == project_.target_index || options_.as_is;
 
   if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
@@ -239,11 +250,11 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (at_target) {
     ++result->already_at_target;
     // A shaped record is not what the target holds: write it even in place.
-    if (options_.write_output && (!options_.skip_unchanged || shaped)) {
+    if (options_.write_output && (!options_.skip_unchanged || shaped || retyped)) {
       // Unchanged records are copied byte for byte, unless a multi-line
       // record (from a pretty-printed JSON array) would break a JSON Lines
       // file: that one is written compactly.
-      bool raw = !shaped && text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
+      bool raw = !shaped && !retyped && text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
                                             std::memchr(text.data(), '\n', text.size()) == nullptr);
       WriteOutput(doc, raw ? text : std::string_view(), source_key, false, result);
       if (options_.write_journal) {

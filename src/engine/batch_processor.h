@@ -55,6 +55,10 @@ struct ProcessOptions {
   // journal_before_images the source text itself ("b").
   bool journal_source_is_before = false;
   bool journal_before_images = false;
+  // The source is loosely typed (RecordReader::loosely_typed): after
+  // detection, convert each record's leaves to the types its version's
+  // schema gives (engine/schema_types.h) before validation.
+  bool schema_types = false;
   // Record shaping, applied after parsing and before detection; null: none.
   std::shared_ptr<const Shaper> shaping;
 };
@@ -117,7 +121,10 @@ class BatchProcessor {
     ErrorCode code = ErrorCode::kOk;
     std::vector<SchemaError> errors;  // pointer / keyword / message
   };
-  void ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key, BatchResult* result);
+  // `malformed`: what the reader found wrong with the record (empty: none);
+  // such a record is rejected with PARSE_ERROR and its raw text.
+  void ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
+                     std::string_view malformed, BatchResult* result);
   // A table target needs a key: the source row's, else the document's.
   bool MissingKey(const Value& doc, std::string_view source_key) const;
   Problem KeyProblem() const;

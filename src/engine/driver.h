@@ -204,7 +204,9 @@ struct Driver {
 
   template <typename Consume>
   Status Drive(internal::RecordReader& reader, Progress& progress, bool* cancelled, Consume&& consume) {
-    WorkerPool pool(rep, process, threads);
+    internal::ProcessOptions for_reader = process;
+    if (reader.loosely_typed()) for_reader.schema_types = true;
+    WorkerPool pool(rep, for_reader, threads);
     // Batches in flight: enough records (~8k) that workers do not starve
     // while the coordinator waits for the oldest batch (small batches would
     // otherwise hand off every few hundred microseconds), and never more

@@ -193,6 +193,13 @@ class Loader {
                              "' is not a valid JSON Schema (draft 7): " + compiled.status().message());
     }
     v->schema = compiled.value();
+    // The expected types for loosely typed sources, once per version.
+    Arena arena;
+    JsonParser parser;
+    if (Result<Value> doc = parser.Parse(ss.str(), arena); doc.ok()) {
+      auto types = std::make_shared<internal::SchemaTypes>(internal::BuildSchemaTypes(doc.value()));
+      if (!types->empty()) v->types = std::move(types);
+    }
     return Status::OK();
   }
 

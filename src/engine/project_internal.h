@@ -15,6 +15,7 @@
 #include "ferry/project.h"
 #include "ferry/schema.h"
 #include "ferry/transform.h"
+#include "engine/schema_types.h"
 
 namespace ferry {
 
@@ -42,6 +43,9 @@ struct CompiledVersion {
   VersionInfo info;
   Detector detector;
   std::shared_ptr<const CompiledSchema> schema;  // may be null (no schema)
+  // The schema's expected field types (engine/schema_types.h), for loosely
+  // typed sources; null without a schema or when it names no types.
+  std::shared_ptr<const SchemaTypes> types;
 };
 
 struct CompiledMigration {

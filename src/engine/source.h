@@ -70,12 +70,18 @@ struct RecordSpan {
   // length 0 when the source has no key column (files).
   uint32_t key_offset = 0;
   uint32_t key_length = 0;
+  // A malformed record the reader skipped (CSV): its raw text is the
+  // record's bytes and what is wrong is in RecordBatchInput::errors
+  // ("PATH:LINE:COLUMN: what"); length 0 for a well-formed record.
+  uint32_t error_offset = 0;
+  uint32_t error_length = 0;
 };
 
 struct RecordBatchInput {
   std::string bytes;  // records back to back, then padding
   std::vector<RecordSpan> records;
   std::string keys;
+  std::string errors;  // RecordSpan::error_offset
   uint64_t source_bytes = 0;  // source bytes consumed for these records
   // The source position after this batch's last record (RecordReader::Seek).
   std::string end_position;
@@ -83,6 +89,7 @@ struct RecordBatchInput {
     bytes.clear();
     records.clear();
     keys.clear();
+    errors.clear();
     source_bytes = 0;
     end_position.clear();
   }
@@ -99,6 +106,16 @@ struct RecordBatchInput {
     bytes.append(record_bytes);
     keys.append(key);
     records.push_back(span);
+  }
+  // Appends a malformed record: its raw text and what is wrong.
+  void AppendMalformed(std::string_view raw, uint64_t record, uint64_t line, std::string_view error) {
+    Append(raw, record, line);
+    records.back().error_offset = static_cast<uint32_t>(errors.size());
+    records.back().error_length = static_cast<uint32_t>(error.size());
+    errors.append(error);
+  }
+  std::string_view Error(size_t i) const {
+    return std::string_view(errors.data() + records[i].error_offset, records[i].error_length);
   }
   std::string_view Key(size_t i) const {
     return std::string_view(keys.data() + records[i].key_offset, records[i].key_length);
@@ -125,6 +142,10 @@ class RecordReader {
   virtual Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) = 0;
   // Size of the source in bytes (0 when unknown).
   virtual uint64_t total_bytes() const = 0;
+  // True when the source's scalar types are guesses (CSV read with
+  // types=schema): the engine converts each record's leaves to the types its
+  // version's schema gives before validating (engine/schema_types.h).
+  virtual bool loosely_typed() const { return false; }
   // Number of records when known cheaply (tables), else 0.
   virtual uint64_t total_records() const { return 0; }
   // Restarts after `position` (a batch's end_position); `records` records

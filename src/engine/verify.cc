@@ -115,6 +115,9 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
       for (size_t i = 0; i < batch.records.size(); ++i) {
         ++report.target_records;
         arena.Reset();
+        // A malformed CSV record in the target (raw text, not JSON): stop, as
+        // for any unreadable target.
+        if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
         std::string_view text = batch.Record(i);
         std::string key(batch.Key(i));
         if (key.empty()) key = KeyOfDocument(parser, arena, text, rep.key);

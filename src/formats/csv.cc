@@ -78,6 +78,8 @@ class CsvReader : public DocumentReader {
         fixed_columns_(options.header || !options.columns.empty()),
         buf_(kReadChunk, '\0') {}
 
+  const std::string& record_error() const override { return record_error_; }
+
   Result<bool> Next(std::string* json, uint64_t* line) override {
     if (!started_) {
       started_ = true;
@@ -85,9 +87,14 @@ class CsvReader : public DocumentReader {
     }
     FERRY_ASSIGN_OR_RETURN(bool got, ReadRecord());
     if (!got) return false;
-    if (fixed_columns_ && fields_.size() > columns_.size()) {
-      return Status::ParseError(Pos(extra_line_, extra_column_) + ": record has " + std::to_string(fields_.size()) +
-                                " fields, the header has " + std::to_string(columns_.size()));
+    if (record_error_.empty() && fixed_columns_ && fields_.size() > columns_.size()) {
+      record_error_ = Pos(extra_line_, extra_column_) + ": record has " + std::to_string(fields_.size()) +
+                      " fields, the header has " + std::to_string(columns_.size());
+    }
+    if (!record_error_.empty()) {  // malformed: hand out its raw text
+      RawRecord(json);
+      *line = record_line_;
+      return true;
     }
     if (columns_.size() < fields_.size()) {  // no header, no columns given
       while (columns_.size() < fields_.size()) AddColumn(std::to_string(columns_.size() + 1));
@@ -125,6 +132,7 @@ class CsvReader : public DocumentReader {
     }
     FERRY_ASSIGN_OR_RETURN(bool got, ReadRecord());
     if (!got) return Status::OK();  // empty input: no documents
+    if (!record_error_.empty()) return Status::ParseError(record_error_ + " (in the header)");
     std::unordered_set<std::string_view> seen;
     for (const Field& f : fields_) {
       FERRY_RETURN_IF_ERROR(CheckUtf8(f));
@@ -187,6 +195,9 @@ class CsvReader : public DocumentReader {
   Result<bool> Fill() {
     if (pos_ < end_) return true;
     if (eof_) return false;
+    // The current record's bytes so far, before the buffer is reused.
+    raw_.append(buf_.data() + raw_start_, end_ - raw_start_);
+    raw_start_ = 0;
     FERRY_ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data(), buf_.size()));
     pos_ = 0;
     end_ = n;
@@ -242,6 +253,9 @@ class CsvReader : public DocumentReader {
   Result<bool> ReadRecord() {
     enum State { kFieldStart, kUnquoted, kQuoted, kQuoteInQuoted };
     nfields_ = 0;
+    record_error_.clear();
+    raw_.clear();
+    raw_start_ = pos_;
     State state = kFieldStart;
     Field* f = nullptr;
     uint64_t quote_line = 0;
@@ -274,6 +288,8 @@ class CsvReader : public DocumentReader {
             nfields_ = 0;
             f = nullptr;
             FERRY_RETURN_IF_ERROR(SkipLfAfterCr(c));
+            raw_.clear();
+            raw_start_ = pos_;
             continue;
           }
           FERRY_RETURN_IF_ERROR(SkipLfAfterCr(c));
@@ -290,8 +306,10 @@ class CsvReader : public DocumentReader {
           FERRY_RETURN_IF_ERROR(SkipLfAfterCr(c));
           break;
         } else if (c == options_.quote) {
-          return Status::ParseError(Pos(line_, column_) +
-                                    ": quote inside an unquoted field (quote the whole field and double the quote)");
+          record_error_ = Pos(line_, column_) +
+                          ": quote inside an unquoted field (quote the whole field and double the quote)";
+          FERRY_RETURN_IF_ERROR(SkipToLineEnd());
+          break;
         } else {
           f->text.push_back(c);
         }
@@ -312,12 +330,32 @@ class CsvReader : public DocumentReader {
           FERRY_RETURN_IF_ERROR(SkipLfAfterCr(c));
           break;
         } else {
-          return Status::ParseError(Pos(line_, column_) + ": unexpected character after a closing quote");
+          record_error_ = Pos(line_, column_) + ": unexpected character after a closing quote";
+          FERRY_RETURN_IF_ERROR(SkipToLineEnd());
+          break;
         }
       }
     }
     fields_.resize(nfields_);
     return true;
+  }
+
+  // Resynchronises after a malformed record: consumes up to and including
+  // the next line break (or to the end of the input).
+  Status SkipToLineEnd() {
+    for (;;) {
+      FERRY_ASSIGN_OR_RETURN(bool more, Fill());
+      if (!more) return Status::OK();
+      const char c = Take();
+      if (c == '\n' || c == '\r') return SkipLfAfterCr(c);
+    }
+  }
+
+  // The current record's raw text without its line break.
+  void RawRecord(std::string* out) const {
+    out->assign(raw_);
+    out->append(buf_.data() + raw_start_, pos_ - raw_start_);
+    while (!out->empty() && (out->back() == '\n' || out->back() == '\r')) out->pop_back();
   }
 
   // After a CR that ends a record, a following LF belongs to it.
@@ -356,7 +394,7 @@ class CsvReader : public DocumentReader {
 
   Value Convert(const Field& f) {
     const std::string& s = f.text;
-    if (options_.types == CsvOptions::kStrings) return Value::StringView(s);
+    if (options_.types == CsvOptions::kStrings) return Value::StringView(s);  // kSchema reads as kInfer
     if (!f.quoted) {
       if (s.empty() || s == "null") return Value::Null();
       if (s == "true") return Value::Bool(true);
@@ -388,6 +426,11 @@ class CsvReader : public DocumentReader {
   std::vector<Column> columns_;
   std::vector<Field> fields_;
   size_t nfields_ = 0;
+  // The current record's raw bytes: raw_ (from earlier buffers), then
+  // buf_[raw_start_, pos_).
+  std::string raw_;
+  size_t raw_start_ = 0;
+  std::string record_error_;  // the last record is malformed: what is wrong
   Arena arena_;
   JsonParser parser_;
 };

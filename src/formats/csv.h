@@ -16,11 +16,16 @@
 //     quoted field ("") is not an empty line.
 // Strictness (errors are PARSE_ERROR "LINE:COLUMN: what", 1-based, columns
 // counted in characters): an unterminated quoted field (position of its
-// opening quote), a quote inside an unquoted field, a character other than a
-// delimiter or line break after a closing quote, a record with more fields
-// than the header, a duplicate column name, a field that is not UTF-8. A
-// record with fewer fields than the header is accepted: the missing fields
-// are absent from its object.
+// opening quote), a duplicate column name and a field that is not UTF-8 fail
+// the read. Malformed records the reader can resynchronise after are
+// returned one by one instead (DocumentReader::record_error, the raw text in
+// *json without its line break), and reading goes on:
+//   - a quote inside an unquoted field, or a character other than a
+//     delimiter or line break after a closing quote: the record ends at the
+//     next line break (CR or LF), whatever quotes the rest of the line holds;
+//   - a record with more fields than the header (its end is known).
+// In the header these fail the read. A record with fewer fields than the
+// header is accepted: the missing fields are absent from its object.
 //
 // Type inference (CsvOptions::kInfer, the default; kStrings makes every
 // field a string, as csv-spectrum expects):
@@ -79,9 +84,11 @@ struct CsvOptions {
   // line. Default true. Without a header the reader names the columns from
   // `columns`, or "1", "2", ... by position when `columns` is empty.
   bool header = true;
-  // Reading: how field text becomes JSON (see the file comment). The writer
-  // writes the same text for both (quoting for kInfer).
-  enum Types { kInfer, kStrings } types = kInfer;
+  // Reading: how field text becomes JSON (see the file comment). kSchema
+  // reads as kInfer; the engine then converts leaves to the types the
+  // record's version's schema gives (engine/schema_types.h). The writer
+  // writes the same text for all (quoting as for kInfer).
+  enum Types { kInfer, kStrings, kSchema } types = kInfer;
   // Writing: the columns, in order (dotted paths for nested fields). Empty
   // (the default): taken from the first kCsvHeaderSample documents. Reading:
   // used only when `header` is false.

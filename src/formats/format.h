@@ -37,6 +37,13 @@ class DocumentReader {
   // The next document as compact JSON text into *json (replaced), and the
   // 1-based line where it starts into *line. False at the end of the input.
   virtual Result<bool> Next(std::string* json, uint64_t* line) = 0;
+  // Non-empty when the last Next() returned a malformed record that the
+  // reader skipped (CSV, csv.h): *json then holds the record's raw text (not
+  // JSON) and this says what is wrong ("LINE:COLUMN: what").
+  virtual const std::string& record_error() const {
+    static const std::string kNone;
+    return kNone;
+  }
 };
 
 class DocumentWriter {

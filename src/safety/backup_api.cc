@@ -179,6 +179,9 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   for (bool eof = false; !eof;) {
     FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
     for (size_t i = 0; i < batch.records.size(); ++i) {
+      // A malformed CSV record (raw text, not JSON): the source cannot be
+      // backed up faithfully record by record; stop.
+      if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
       const std::string_view text = batch.Record(i);
       arena.Reset();
       auto doc = parser.Parse(text, arena);

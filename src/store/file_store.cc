@@ -87,8 +87,14 @@ Result<FormatOptions> ParseFormatOptions(const FileSpec& spec) {
   FERRY_RETURN_IF_ERROR(ParseQuery(spec.default_options, &kv));
   FERRY_RETURN_IF_ERROR(ParseQuery(spec.options, &kv));
   FormatOptions o;
+  // CSV sources take their types from the record's version's schema unless
+  // the URI says otherwise (docs/formats.md).
+  o.csv.types = CsvOptions::kSchema;
   const std::string fmt(FileFormatName(spec.format));
-  for (const auto& [k, v] : kv) {
+  for (const auto& option : kv) {
+    // Not a structured binding: clang before 16 cannot capture one in a lambda.
+    const std::string& k = option.first;
+    const std::string& v = option.second;
     auto unknown = [&](const char* known) {
       return Status::InvalidArgument("unknown " + fmt + " option '" + k + "' for " + spec.path + "; " + fmt +
                                      " takes " + known);
@@ -108,7 +114,8 @@ Result<FormatOptions> ParseFormatOptions(const FileSpec& spec) {
         } else if (k == "types") {
           if (v == "infer") o.csv.types = CsvOptions::kInfer;
           else if (v == "strings") o.csv.types = CsvOptions::kStrings;
-          else return Status::InvalidArgument("format option types=" + v + ": use infer or strings");
+          else if (v == "schema") o.csv.types = CsvOptions::kSchema;
+          else return Status::InvalidArgument("format option types=" + v + ": use schema, infer or strings");
         } else if (k == "columns") {
           o.csv.columns.clear();
           size_t pos = 0;
@@ -119,7 +126,7 @@ Result<FormatOptions> ParseFormatOptions(const FileSpec& spec) {
             pos = comma + 1;
           }
         } else {
-          return unknown("delimiter, quote, header, types (infer|strings), columns (a,b.c,...), crlf");
+          return unknown("delimiter, quote, header, types (schema|infer|strings), columns (a,b.c,...), crlf");
         }
         break;
       case FileFormat::kXml:
@@ -229,8 +236,10 @@ Status InFile(const std::string& path, const Status& s) {
 // A DocumentReader as a RecordReader (no Seek: the caller reopens).
 class DocumentRecordReader : public RecordReader {
  public:
-  DocumentRecordReader(std::unique_ptr<DocumentReader> in, std::string path) : in_(std::move(in)), path_(std::move(path)) {}
+  DocumentRecordReader(std::unique_ptr<DocumentReader> in, std::string path, bool loosely_typed = false)
+      : in_(std::move(in)), path_(std::move(path)), loosely_typed_(loosely_typed) {}
   uint64_t total_bytes() const override { return 0; }
+  bool loosely_typed() const override { return loosely_typed_; }
   Status Seek(std::string_view, uint64_t) override { return Status::Internal("DocumentRecordReader::Seek"); }
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();
@@ -243,7 +252,14 @@ class DocumentRecordReader : public RecordReader {
         *eof = true;
         break;
       }
-      batch->Append(json_, ++record_, line);
+      const std::string& error = in_->record_error();
+      if (error.empty()) {
+        batch->Append(json_, ++record_, line);
+      } else {
+        // A malformed record: rejected by the engine (PARSE_ERROR, raw
+        // text), as a JSON Lines record that does not parse.
+        batch->AppendMalformed(json_, ++record_, line, path_ + ":" + error);
+      }
     }
     batch->bytes.append(JsonParser::kPadding, '\0');
     return Status::OK();
@@ -252,6 +268,7 @@ class DocumentRecordReader : public RecordReader {
  private:
   std::unique_ptr<DocumentReader> in_;
   std::string path_;
+  bool loosely_typed_;
   std::string json_;
   uint64_t record_ = 0;
 };
@@ -284,7 +301,8 @@ Result<std::unique_ptr<RecordReader>> OpenDecodedPart(const FileSpec& spec, cons
     case FileFormat::kCsv: {
       auto r = NewCsvReader(std::move(in), o.csv);
       if (!r.ok()) return InFile(path, r.status());
-      return std::unique_ptr<RecordReader>(std::make_unique<DocumentRecordReader>(std::move(r).value(), path));
+      return std::unique_ptr<RecordReader>(std::make_unique<DocumentRecordReader>(
+          std::move(r).value(), path, o.csv.types == CsvOptions::kSchema));
     }
     case FileFormat::kXml:
       return std::unique_ptr<RecordReader>(
@@ -309,6 +327,7 @@ class DecodedFileReader : public RecordReader {
     return Restart();
   }
   uint64_t total_bytes() const override { return total_; }
+  bool loosely_typed() const override { return part_ != nullptr && part_->loosely_typed(); }
 
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();

@@ -1,7 +1,11 @@
 // Copyright (c) the Ferry authors.
 //
 // Fuzz target for store URIs (store/store.h): any text parses or fails
-// cleanly (INVALID_ARGUMENT for a bad URI), and a password placed in a
+// cleanly (INVALID_ARGUMENT for a bad URI); a file URI's format options
+// (store/file_store.h: the "?k=v&..." query, e.g. csv types=) are checked
+// for reading and writing without any other error; its part names
+// (PartPath) differ from the path and from each other and keep the format
+// the name tells; and a password placed in a
 // postgres:// URI never shows in what Ferry prints or locks on (display,
 // identity), whatever surrounds it.
 
@@ -10,12 +14,39 @@
 #include <string>
 #include <string_view>
 
+#include "store/file_store.h"
 #include "store/store.h"
+
+namespace {
+
+void CheckFileUri(const ferry::internal::StoreUri& u) {
+  using ferry::internal::FileFormat;
+  const ferry::internal::FileSpec& spec = u.file;
+  for (bool writing : {false, true}) {
+    ferry::Status s = ferry::internal::CheckFileOptions(spec, writing);
+    if (!s.ok() && !s.IsInvalidArgument()) __builtin_trap();
+  }
+  if (spec.path.empty() || spec.path.size() > 4096) return;
+  FileFormat by_name = FileFormat::kJsonLines;
+  const bool named = ferry::internal::FormatFromPath(spec.path, &by_name);
+  std::string previous = spec.path;
+  for (uint64_t n : {uint64_t(1), uint64_t(2), uint64_t(99999), uint64_t(100000)}) {
+    const std::string part = ferry::internal::PartPath(spec.path, n);
+    if (part == spec.path || part == previous) __builtin_trap();
+    FileFormat part_format = FileFormat::kJsonLines;
+    if (ferry::internal::FormatFromPath(part, &part_format) != named) __builtin_trap();
+    if (named && part_format != by_name) __builtin_trap();
+    previous = part;
+  }
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view text(reinterpret_cast<const char*>(data), size);
   auto any = ferry::internal::ParseStoreUri(text, "items");
   if (!any.ok() && !any.status().IsInvalidArgument()) __builtin_trap();
+  if (any.ok() && any->kind == ferry::internal::StoreKind::kFile) CheckFileUri(*any);
 
   // The first line is a password (no '@', '/', '?', '#', '&', newline), the
   // rest a query string.

@@ -3,7 +3,7 @@
 # description: export writes records as stored unless --version migrates them; import migrates unless
 #   --as-is; both are runs in the state's history, take shaping flags and saved templates. Bad file options are INVALID_ARGUMENT (2) with a clear
 #   line: an unknown format option, a bad --split, --compress contradicting the name, --split on a table,
-#   a .enc target without a key; a malformed CSV, XML or YAML source stops the run with PARSE_ERROR (65)
+#   a .enc target without a key; an unterminated CSV quote, a malformed XML or YAML source stops the run with PARSE_ERROR (65)
 #   naming the file and line, and publishes nothing.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
@@ -52,7 +52,7 @@ bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target 
 bad export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target o.jsonl --compress lzma
 ls o.* 2> /dev/null && fail "a refused command wrote: $(ls o.*)"
 # Malformed sources: the run stops naming the file and line; nothing is published.
-printf 'id,name\nwk-1,a\nwk-2,"b"x\n' > broken.csv
+printf 'id,name\nwk-1,a\nwk-2,"b\n' > broken.csv  # unterminated: nothing to resynchronise on
 printf '<records><record><id>1</id></record><record><id>2</record></records>\n' > broken.xml
 printf -- '---\nid: 1\n---\nid: 2\nid: 3\n' > broken.yaml
 for f in broken.csv:3 broken.xml:1 broken.yaml:5; do

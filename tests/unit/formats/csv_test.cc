@@ -55,6 +55,8 @@ Result<std::vector<Doc>> ReadDocs(const std::string& csv, const CsvOptions& opti
     Doc d;
     FERRY_ASSIGN_OR_RETURN(bool got, reader->Next(&d.json, &d.line));
     if (!got) return docs;
+    // A malformed record the reader skipped: "MALFORMED(what)raw text".
+    if (!reader->record_error().empty()) d.json = "MALFORMED(" + reader->record_error() + ")" + d.json;
     docs.push_back(std::move(d));
   }
 }
@@ -169,7 +171,8 @@ TEST(CsvReaderTest, WithoutHeader) {
   EXPECT_EQ(Read("1,x\n2,y,z\n", {.header = false}), "{\"1\":1,\"2\":\"x\"}\n{\"1\":2,\"2\":\"y\",\"3\":\"z\"}");
   CsvOptions named{.header = false, .columns = {"id", "p.q"}};
   EXPECT_EQ(Read("1,x\n", named), R"({"id":1,"p":{"q":"x"}})");
-  EXPECT_EQ(Read("1,x,y\n", named), "PARSE_ERROR: 1:5: record has 3 fields, the header has 2");
+  EXPECT_EQ(Read("1,x,y\n2,z\n", named),
+            "MALFORMED(1:5: record has 3 fields, the header has 2)1,x,y\n{\"id\":2,\"p\":{\"q\":\"z\"}}");
 }
 
 TEST(CsvReaderTest, Options) {
@@ -182,15 +185,44 @@ TEST(CsvReaderTest, Options) {
 
 TEST(CsvReaderTest, ErrorsHaveLineAndColumn) {
   EXPECT_EQ(Read("a,b\n1,\"abc\n\n"), "PARSE_ERROR: 2:3: quoted field is not terminated");
-  EXPECT_EQ(Read("a,b\n1,ab\"c\"\n"),
-            "PARSE_ERROR: 2:5: quote inside an unquoted field (quote the whole field and double the quote)");
-  EXPECT_EQ(Read("a,b\n1,\"ab\"c\n"), "PARSE_ERROR: 2:7: unexpected character after a closing quote");
-  EXPECT_EQ(Read("a,b\n1,2\n1,2,3\n"), "PARSE_ERROR: 3:5: record has 3 fields, the header has 2");
-  EXPECT_EQ(Read("a,b\n1,2\n\"x\ny\",2,\n"), "PARSE_ERROR: 4:6: record has 3 fields, the header has 2");
   EXPECT_EQ(Read("a,b,a\n"), "PARSE_ERROR: 1:5: duplicate column name \"a\"");
+  // In the header, what a record may resynchronise after fails the read.
+  EXPECT_EQ(Read("a,b\"\n1,2\n"),
+            "PARSE_ERROR: 1:4: quote inside an unquoted field (quote the whole field and double the quote) (in the "
+            "header)");
+  EXPECT_EQ(Read("a,b\n1,2\n\"x\ny\",2,3,\"unterminated\n"), "PARSE_ERROR: 4:8: quoted field is not terminated");
+  EXPECT_EQ(Read("a,b\n1,\"abc\n"), "PARSE_ERROR: 2:3: quoted field is not terminated");
+}
+
+// Malformed records come back one by one with their raw text (without the
+// line break) and what is wrong; reading goes on at the next line.
+TEST(CsvReaderTest, MalformedRecordsAreSkippedWithTheirRawText) {
+  const std::string quote_msg = "quote inside an unquoted field (quote the whole field and double the quote)";
+  EXPECT_EQ(Read("a,b\n1,ab\"c\"\n2,3\n"),
+            "MALFORMED(2:5: " + quote_msg + ")1,ab\"c\"\n{\"a\":2,\"b\":3}");
+  // The rest of the line is skipped whatever quotes it holds.
+  EXPECT_EQ(Read("a,b\n1,ab\"c,\"d\r\n2,3"),
+            "MALFORMED(2:5: " + quote_msg + ")1,ab\"c,\"d\n{\"a\":2,\"b\":3}");
+  EXPECT_EQ(Read("a,b\n1,\"ab\"c\n2,3\n"),
+            "MALFORMED(2:7: unexpected character after a closing quote)1,\"ab\"c\n{\"a\":2,\"b\":3}");
+  EXPECT_EQ(Read("a,b\n1,2\n1,2,3\n"), "{\"a\":1,\"b\":2}\nMALFORMED(3:5: record has 3 fields, the header has 2)1,2,3");
+  // A record over several lines keeps them all; its line is where it starts.
+  Result<std::vector<Doc>> docs = ReadDocs("a,b\n1,2\n\"x\ny\",2,\n4,5\n");
+  ASSERT_TRUE(docs.ok()) << docs.status().ToString();
+  ASSERT_EQ(docs->size(), 3u);
+  EXPECT_EQ((*docs)[1].json, "MALFORMED(4:6: record has 3 fields, the header has 2)\"x\ny\",2,");
+  EXPECT_EQ((*docs)[1].line, 3u);
+  EXPECT_EQ((*docs)[2].line, 5u);
   // Columns count characters, not bytes.
-  EXPECT_EQ(Read("é,ü\n\"ö\",ä\"\n"),
-            "PARSE_ERROR: 2:6: quote inside an unquoted field (quote the whole field and double the quote)");
+  EXPECT_EQ(Read("é,ü\n\"ö\",ä\"\n"), "MALFORMED(2:6: " + quote_msg + ")\"ö\",ä\"");
+  // The raw text survives a refill of the read buffer (one byte at a time).
+  Result<std::vector<Doc>> slow = ReadDocs("a,b\n1,ab\"c\"\n2,3\n", {}, true);
+  ASSERT_TRUE(slow.ok());
+  ASSERT_EQ(slow->size(), 2u);
+  EXPECT_EQ((*slow)[0].json, "MALFORMED(2:5: " + quote_msg + ")1,ab\"c\"");
+}
+
+TEST(CsvReaderTest, Utf8ErrorsFailTheRead) {
   EXPECT_EQ(Read("a,b\n1,x\xFFy\n"), "PARSE_ERROR: 2:3: field is not valid UTF-8");
 }
 

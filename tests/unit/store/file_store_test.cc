@@ -190,9 +190,28 @@ TEST(FileReaderTest, CompressedCsvResumesByRecordCount) {
   EXPECT_EQ((*again)->Seek("120:3", 3).code(), ErrorCode::kIoError);
 }
 
-TEST(FileReaderTest, MalformedCsvFailsNamingTheFileAndLine) {
+TEST(FileReaderTest, MalformedCsvRecordIsHandedOutWithTheFileAndLine) {
   const std::string dir = NewTempDir("file_reader_bad_csv");
   WriteFile(dir + "/bad.csv", "id,n\na,1\nb,\"2\"x\nc,3\n");
+  auto spec = ParseFileUri(dir + "/bad.csv");
+  ASSERT_OK(spec.status());
+  auto reader = OpenFileReader(*spec);
+  ASSERT_OK(reader.status());
+  EXPECT_TRUE((*reader)->loosely_typed());  // types=schema is the default
+  RecordBatchInput in;
+  bool eof = false;
+  ASSERT_OK((*reader)->ReadBatch(10, &in, &eof));
+  ASSERT_EQ(in.records.size(), 3u);
+  EXPECT_EQ(in.Error(0), "");
+  EXPECT_EQ(in.Record(1), "b,\"2\"x");
+  EXPECT_EQ(in.records[1].line, 3u);
+  EXPECT_EQ(in.Error(1), dir + "/bad.csv:3:6: unexpected character after a closing quote");
+  EXPECT_EQ(in.Record(2), R"({"id":"c","n":3})");
+}
+
+TEST(FileReaderTest, UnterminatedCsvQuoteFailsNamingTheFileAndLine) {
+  const std::string dir = NewTempDir("file_reader_unterminated_csv");
+  WriteFile(dir + "/bad.csv", "id,n\na,1\nb,\"2\nc,3\n");
   auto spec = ParseFileUri(dir + "/bad.csv");
   ASSERT_OK(spec.status());
   auto reader = OpenFileReader(*spec);
@@ -201,7 +220,25 @@ TEST(FileReaderTest, MalformedCsvFailsNamingTheFileAndLine) {
   bool eof = false;
   Status s = (*reader)->ReadBatch(10, &in, &eof);
   EXPECT_EQ(s.code(), ErrorCode::kParseError);
-  EXPECT_NE(s.message().find(dir + "/bad.csv:3:"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find(dir + "/bad.csv:3:3: quoted field is not terminated"), std::string::npos) << s.message();
+}
+
+TEST(FileReaderTest, CsvTypesOptionSetsLooseTyping) {
+  const std::string dir = NewTempDir("file_reader_csv_types");
+  WriteFile(dir + "/a.csv", "id\n1\n");
+  for (const auto& [query, loose] : std::vector<std::pair<std::string, bool>>{
+           {"", true}, {"?types=schema", true}, {"?types=infer", false}, {"?types=strings", false}}) {
+    auto spec = ParseFileUri("csv:" + dir + "/a.csv" + query);
+    ASSERT_OK(spec.status());
+    auto reader = OpenFileReader(*spec);
+    ASSERT_OK(reader.status());
+    EXPECT_EQ((*reader)->loosely_typed(), loose) << query;
+  }
+  auto bad = ParseFileUri("csv:" + dir + "/a.csv?types=guess");
+  ASSERT_OK(bad.status());
+  Status s = CheckFileOptions(*bad, false);
+  EXPECT_EQ(s.code(), ErrorCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("use schema, infer or strings"), std::string::npos) << s.message();
 }
 
 TEST(FileReaderTest, PartsReadInOrderAndAGapIsNotFound) {
