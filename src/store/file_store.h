@@ -18,8 +18,11 @@
 //   - a path that does not exist but whose parts do (PartPath(path, 1), 2,
 //     ...) is read as one source, parts in order; a gap in the numbering is
 //     NOT_FOUND naming the missing part.
-//   A malformed record in CSV, XML or YAML fails the read with PARSE_ERROR
-//   "PATH:LINE:COLUMN: ..." (the run fails; no resynchronisation). A
+//   A malformed CSV record the reader can resynchronise after (a stray
+//   quote, a character after a closing quote, too many fields) is handed
+//   out as malformed (RecordBatchInput::AppendMalformed) and becomes a
+//   PARSE_ERROR reject with its raw text; any other malformed input in CSV,
+//   XML or YAML fails the read with PARSE_ERROR "PATH:LINE:COLUMN: ...". A
 //   Markdown source is INVALID_ARGUMENT (Markdown is write-only). Codec
 //   errors keep their codes (WRONG_KEY, INTEGRITY_ERROR, PARSE_ERROR for
 //   corrupt compressed data) with the path prefixed to the message.
