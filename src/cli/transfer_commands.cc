@@ -26,9 +26,8 @@ Transfer g_export, g_import;
 CLI::App* g_export_cmd = nullptr;
 CLI::App* g_import_cmd = nullptr;
 
-// SHAPING FLAGS HOOK -- the single place where export and import get the
-// record shaping flags (field mapping, transforms, filters:
-// cli/shaping_flags.h); RunRun applies them (ApplyShapingFlags).
+// Export and import take the record shaping flags (field mapping,
+// transforms, filters: cli/shaping_flags.h); RunRun applies them.
 void AddShaping(CLI::App* cmd, Transfer* t) { AddShapingFlags(cmd, &t->run.shaping); }
 
 void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char* target_help) {
