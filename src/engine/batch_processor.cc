@@ -197,6 +197,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   const bool shaped = options_.shaping != nullptr && options_.shaping->has_steps();
   std::string original_sha;
   if (options_.shaping != nullptr) {
+    // The journal's before-image hash is of the record as stored, not as shaped.
     if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc);
     Value before;
     if (shaped && text.data() == nullptr) before = doc.DeepCopy(arena_);
@@ -260,11 +261,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       if (options_.write_journal) {
         journal_complements_.clear();
         journal_skipped_.clear();
-        AppendJournal(doc, version,
-                      options_.shaping != nullptr          ? original_sha
-                      : options_.journal_source_is_before ? CanonicalSha(doc)
-                                                          : std::string(),
-                      source_key, std::string_view(), result);
+        if (options_.journal_source_is_before && original_sha.empty()) original_sha = CanonicalSha(doc);
+        AppendJournal(doc, version, original_sha, source_key, std::string_view(), result);
       }
     }
     return;
@@ -279,7 +277,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   record_complements_.clear();
   journal_complements_.clear();
   journal_skipped_.clear();
-  if (options_.shaping == nullptr && options_.write_journal && options_.journal_source_is_before) {
+  if (options_.write_journal && options_.journal_source_is_before && original_sha.empty()) {
     original_sha = CanonicalSha(doc);
   }
   // Rejects after this point report against the record before migration:

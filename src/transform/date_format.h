@@ -1,6 +1,9 @@
 // Copyright (c) the Ferry authors.
 //
 // strptime-like date parsing with an explicit format, locale independent,
+// hand-written because strptime(3) follows the process locale (%b, %p),
+// accepts trailing input and has no %z to UTC conversion, and GCC 12's
+// libstdc++ has no std::chrono::parse;
 // for the expression function parse_date(s, fmt) and record shaping
 // (--parse-date). Also the parse of ISO 8601 dates/datetimes used by date
 // range filters.
