@@ -9,6 +9,8 @@
 
 #include "common/digest.h"
 #include "engine/driver.h"
+#include "engine/project_internal.h"
+#include "engine/schema_types.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
 #include "store/store.h"
@@ -20,15 +22,34 @@ namespace {
 using Digest = std::array<char, 16>;
 
 // The first 16 bytes of the SHA-256 of the document's canonical JSON.
-std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::string_view text) {
-  auto v = parser.Parse(text, arena);
-  if (!v.ok()) return std::nullopt;
+Digest DigestOf(const Value& doc) {
   std::string canonical;
-  WriteCanonicalJson(v.value(), &canonical);
+  WriteCanonicalJson(doc, &canonical);
   const auto full = internal::Sha256(canonical);
   Digest d;
   std::memcpy(d.data(), full.data(), d.size());
   return d;
+}
+
+std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::string_view text) {
+  auto v = parser.Parse(text, arena);
+  if (!v.ok()) return std::nullopt;
+  return DigestOf(v.value());
+}
+
+// A record of a loosely typed target (CSV with types=schema) as the run
+// reads it: its detected version's schema types applied first, so that "7"
+// in a column the schema calls an integer compares equal to 7.
+std::optional<Digest> SchemaTypedDigest(const Project::Rep& rep, JsonParser& parser, Arena& arena,
+                                        std::string_view text) {
+  auto v = parser.Parse(text, arena);
+  if (!v.ok()) return std::nullopt;
+  Value doc = v.value();
+  const int version = internal::DetectVersion(rep, doc);
+  if (version >= 0 && rep.versions[size_t(version)].types != nullptr) {
+    internal::ApplySchemaTypes(*rep.versions[size_t(version)].types, doc);
+  }
+  return DigestOf(doc);
 }
 
 std::string KeyOfDocument(JsonParser& parser, Arena& arena, std::string_view text, const std::string& key) {
@@ -134,7 +155,8 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
           continue;
         }
         arena.Reset();
-        auto d = CanonicalDigest(parser, arena, text);
+        auto d = reader->loosely_typed() ? SchemaTypedDigest(rep, parser, arena, text)
+                                         : CanonicalDigest(parser, arena, text);
         if (d && *d == it->second) {
           ++report.in_sync;
         } else {

@@ -48,6 +48,17 @@ for g, w in zip(got, want):
     if g != w: print("got  " + g + "\nwant " + w, file=sys.stderr)
 sys.exit(0 if got == want else 1)
 PY
+# The schema-typed CSV verifies in sync against the table (read with the same types), and an export of the
+# table to CSV verifies in sync against it; a changed cell is found.
+"$FERRY" verify -q --state st.db --project people.yaml --source sqlite:db.sqlite#people --target foreign.csv \
+  | grep -q "in sync" || fail "the schema-typed CSV is not in sync with its import"
+"$FERRY" export -q --state st.db --project people.yaml --source sqlite:db.sqlite#people --target exported.csv > /dev/null
+"$FERRY" verify -q --state st.db --project people.yaml --source sqlite:db.sqlite#people --target exported.csv \
+  | grep -q "in sync" || fail "the exported CSV is not in sync with its table"
+sed 's/^1001,12345,8,/1001,12345,9,/' foreign.csv > changed.csv
+expect_exit 75 "$FERRY" verify -q --state st.db --project people.yaml --source sqlite:db.sqlite#people \
+  --target changed.csv > v.txt
+grep -q "1001" v.txt || fail "verify did not name the changed record: $(cat v.txt)"
 # types=infer: 1001 and 12345 stay numbers, "7" a string; the schema rejects every row.
 "$FERRY" import -q --json --state st.db --project people.yaml --source 'csv:foreign.csv?types=infer' \
   --target sqlite:infer.sqlite#people --rejects rej-infer.jsonl > r.json
