@@ -99,7 +99,14 @@ Status AtomicFile::Open(const std::string& path, const std::string& tag, const u
     fd_ = ::open(temp_path_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   }
   if (fd_ < 0) {
-    return Status::IoError("cannot create " + temp_path_ + ": " + std::strerror(errno) +
+    const int err = errno;
+    if (err == ENOENT) {
+      const size_t slash = path_.rfind('/');
+      const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash == 0 ? 1 : slash);
+      return Status::IoError("cannot write " + path_ + ": the directory " + dir +
+                             " does not exist (create it first: mkdir -p " + dir + ")");
+    }
+    return Status::IoError("cannot create " + temp_path_ + ": " + std::strerror(err) +
                            " (is the target directory writable?)");
   }
   buffer_.reserve(kBufferSize + 4096);

@@ -4,7 +4,8 @@
 #   --as-is; both are runs in the state's history, take shaping flags and saved templates. Bad file options are INVALID_ARGUMENT (2) with a clear
 #   line: an unknown format option, a bad --split, --compress contradicting the name, --split on a table,
 #   a .enc target without a key; an unterminated CSV quote, a malformed XML or YAML source stops the run with PARSE_ERROR (65)
-#   naming the file and line, and publishes nothing.
+#   naming the file and line, and publishes nothing. A target in a missing directory is IO_ERROR (74) naming
+#   the directory and how to create it.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../formats_lib.sh"
@@ -62,4 +63,8 @@ for f in broken.csv:3 broken.xml:1 broken.yaml:5; do
   grep -q "PARSE_ERROR: $file:$line:" err.txt || fail "$file: expected PARSE_ERROR naming $file:$line, got: $(cat err.txt)"
   [ -e "out-$file.jsonl" ] && fail "$file: a failed import published its target"
 done
+expect_exit 74 "$FERRY" export -q --state st.db --project "$PROJECT" --source legacy.jsonl --target no/such/x.csv 2> err.txt
+grep -q "IO_ERROR: cannot write no/such/x.csv: the directory no/such does not exist (create it first: mkdir -p no/such)" \
+  err.txt || fail "no clear error for a missing target directory: $(cat err.txt)"
+[ -e no ] && fail "a failed export created directories"
 echo PASS
