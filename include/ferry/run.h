@@ -178,7 +178,8 @@ struct RunOptions {
   bool as_is = false;
   // Record shaping (include/ferry/shaping.h, docs/shaping.md): applied to
   // every source record before version detection by Run (dry runs
-  // included) and Verify; records failing its filters are `filtered`.
+  // included), Analyze, Plan, ValidateRecords and Verify; records failing
+  // its filters are `filtered`.
   // Empty: records are read as they are.
   ShapingSpec shaping;
   // Resolves shaping's `call` transforms. Not owned; may be null.
@@ -289,6 +290,9 @@ struct AnalyzeReport {
   uint64_t records = 0;
   uint64_t bytes = 0;
   uint64_t already_at_target = 0;
+  // Records the shaping filters (RunOptions::shaping) leave out: read, not
+  // detected, in no version's count.
+  uint64_t filtered = 0;
   std::map<std::string, uint64_t> versions;  // detected version -> count
   std::map<std::string, uint64_t> invalid_by_code;
   std::map<std::string, std::vector<RejectExample>> invalid_examples;
@@ -355,6 +359,7 @@ struct VerifyReport {
   uint64_t source_records = 0;
   uint64_t expected = 0;        // records that belong in the target
   uint64_t rejected = 0;        // source records the migration rejects (not expected)
+  uint64_t filtered = 0;        // source records the shaping filters leave out (not expected)
   uint64_t target_records = 0;
   uint64_t in_sync = 0;
   uint64_t missing = 0;         // expected, not in the target

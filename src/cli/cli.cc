@@ -107,12 +107,13 @@ void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
   }
 }
 
-int RunAnalyze(const Common& c, const DataOptions& d, const std::string& target) {
+int RunAnalyze(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& target) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o = DataRunOptions(d, &display);
   o.target = target;
+  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
   auto r = Analyze(**project, o);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
@@ -133,6 +134,7 @@ int RunAnalyze(const Common& c, const DataOptions& d, const std::string& target)
                 v.name == (*project)->target() ? "  (target)" : "");
   }
   std::printf("\n  already at target: %s\n", Thousands(a.already_at_target).c_str());
+  if (a.filtered) std::printf("  filtered out:      %s\n", Thousands(a.filtered).c_str());
   std::printf("  migration needed:  %s\n", a.migration_needed ? "yes" : "no");
   if (!a.target.empty()) std::printf("  conflicts with %s: %s\n", a.target.c_str(), Thousands(a.conflicts).c_str());
   if (!a.invalid_by_code.empty()) {
@@ -144,11 +146,12 @@ int RunAnalyze(const Common& c, const DataOptions& d, const std::string& target)
   return 0;
 }
 
-int RunValidate(const Common& c, const DataOptions& d, const std::string& version) {
+int RunValidate(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& version) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o = DataRunOptions(d, &display);
+  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
   auto r = ValidateRecords(**project, o, version);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
@@ -164,8 +167,8 @@ int RunValidate(const Common& c, const DataOptions& d, const std::string& versio
   return invalid == 0 ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
-int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, uint64_t sample,
-            const std::string& target) {
+int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& on_error,
+            uint64_t sample, const std::string& target) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
@@ -174,6 +177,7 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
   if (!policy.ok()) return Fail(policy.status());
   o.on_error = policy.value();
   o.target = target;
+  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
   auto r = Plan(**project, o, sample);
   if (!r.ok()) return Fail(r.status());
   const PlanReport& p = r.value();
@@ -205,12 +209,14 @@ int RunPlan(const Common& c, const DataOptions& d, const std::string& on_error, 
   return p.blockers.empty() ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
-int RunVerify(const Common& c, const DataOptions& d, const std::string& target, uint32_t max_keys) {
+int RunVerify(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& target,
+              uint32_t max_keys) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o = DataRunOptions(d, &display);
   o.target = target;
+  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
   auto r = Verify(**project, o, max_keys);
   if (!r.ok()) return Fail(r.status());
   const VerifyReport& v = r.value();
@@ -218,8 +224,9 @@ int RunVerify(const Common& c, const DataOptions& d, const std::string& target, 
     std::printf("%s\n", v.ToJson().c_str());
   } else {
     std::printf("Sync status: %s\n", v.status.c_str());
-    std::printf("  source  %s records: %s belong in the target, %s rejected by the migration\n",
-                Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str());
+    std::printf("  source  %s records: %s belong in the target, %s rejected by the migration%s\n",
+                Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str(),
+                v.filtered ? (", " + Thousands(v.filtered) + " filtered out").c_str() : "");
     std::printf("  target  %s records: %s in sync, %s missing, %s different, %s extra, %s duplicated\n",
                 Thousands(v.target_records).c_str(), Thousands(v.in_sync).c_str(), Thousands(v.missing).c_str(),
                 Thousands(v.different).c_str(), Thousands(v.extra).c_str(), Thousands(v.duplicates).c_str());
@@ -563,6 +570,11 @@ int Main(int argc, char** argv) {
   AddData(analyze, &data);
   std::string analyze_target;
   analyze->add_option("-t,--target", analyze_target, "also count conflicts with the records already in this store");
+  // The run's shaping flags, so that analyze, plan, validate and verify see
+  // the records the run would see (one set per command: each remembers its
+  // command's flag order).
+  ShapingFlags analyze_shaping, plan_shaping, verify_shaping, validate_shaping;
+  AddShapingFlags(analyze, &analyze_shaping);
 
   CLI::App* plan = app.add_subcommand("plan", "per version: path, steps, lossy or not, estimated duration, blockers");
   AddCommon(plan, &common);
@@ -573,6 +585,7 @@ int Main(int argc, char** argv) {
   plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str();
   std::string plan_target;
   plan->add_option("-t,--target", plan_target, "where the run will write (its applied migrations are checked)");
+  AddShapingFlags(plan, &plan_shaping);
 
   CLI::App* run = app.add_subcommand("run", "migrate the source to the target version");
   AddCommon(run, &common);
@@ -593,12 +606,14 @@ int Main(int argc, char** argv) {
   uint32_t verify_keys = 20;
   verify->add_option("-t,--target", verify_target, "the store the source was migrated into (default: the source table)");
   verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str();
+  AddShapingFlags(verify, &verify_shaping);
 
   CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
   AddCommon(validate, &common);
   AddData(validate, &data);
   std::string version;
   validate->add_option("--version", version, "validate all records against this version (no detection)");
+  AddShapingFlags(validate, &validate_shaping);
 
   RegisterStateCommands(app);
   RegisterSafetyCommands(app);
@@ -637,8 +652,8 @@ int Main(int argc, char** argv) {
   std::signal(SIGTERM, OnSigint);
   std::ios::sync_with_stdio(true);
 
-  if (analyze->parsed()) return RunAnalyze(common, data, analyze_target);
-  if (plan->parsed()) return RunPlan(common, data, plan_on_error, sample, plan_target);
+  if (analyze->parsed()) return RunAnalyze(common, data, analyze_shaping, analyze_target);
+  if (plan->parsed()) return RunPlan(common, data, plan_shaping, plan_on_error, sample, plan_target);
   if (int rc = 0; RunStateCommand(&rc)) return rc;
   if (int rc = 0; RunSafetyCommand(&rc)) return rc;
   if (int rc = 0; RunTransferCommand(&rc)) return rc;
@@ -648,8 +663,8 @@ int Main(int argc, char** argv) {
     if (!s.ok()) return Fail(s);
     return RunRun(common, data, ra);
   }
-  if (validate->parsed()) return RunValidate(common, data, version);
-  if (verify->parsed()) return RunVerify(common, data, verify_target, verify_keys);
+  if (validate->parsed()) return RunValidate(common, data, validate_shaping, version);
+  if (verify->parsed()) return RunVerify(common, data, verify_shaping, verify_target, verify_keys);
   if (generate->parsed()) return RunGenerate(dataset, gen, scenario, shape, output, expect_rejects, gen_json);
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }

@@ -164,6 +164,7 @@ std::string AnalyzeReport::ToJson(const Project& project) const {
   j.Begin();
   j.Key("collection").Str(project.collection()).Key("target").Str(project.target());
   j.Key("records").Num(records).Key("bytes").Num(bytes).Key("already_at_target").Num(already_at_target);
+  j.Key("filtered").Num(filtered);
   j.Key("migration_needed").Bool(migration_needed).Key("recommended_preset").Str(recommended_preset);
   if (!target.empty()) j.Key("store").Str(target).Key("conflicts").Num(conflicts);
   j.Key("versions").Begin();

@@ -934,6 +934,7 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
     }
   }
   Driver driver{rep, options, {}, ResolveThreads(options.threads)};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   // Analyze migrates every record in memory (nothing is written), so that
   // what only the steps or the target schema find (MIGRATION_ERROR, invalid
   // after migration) is counted too; validate only validates.
@@ -970,6 +971,7 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   a.records = acc.input;
   a.bytes = acc.bytes_in;
   a.already_at_target = acc.already_at_target;
+  a.filtered = acc.filtered;
   for (const auto& [name, st] : acc.versions) {
     a.versions[name] = st.count;
     if (st.rejected) a.invalid_by_version[name] = st.rejected;
@@ -1002,7 +1004,8 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
     std::snprintf(buf, sizeof(buf), "%.2f%%", a.records ? 100.0 * double(n) / double(a.records) : 0.0);
     return std::string(buf);
   };
-  a.migration_needed = a.already_at_target < a.records;
+  const uint64_t kept = a.records - a.filtered;  // what the shaping filters let through
+  a.migration_needed = a.already_at_target < kept;
   {
     // Preset: strict when the data is clean and small enough to fix by hand,
     // fast for large clean sources, recommended otherwise.
@@ -1014,7 +1017,7 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
   }
   if (a.records == 0) a.recommendations.push_back("The source holds no records; check the path and format.");
   if (a.records > 0 && a.migration_needed) {
-    a.recommendations.push_back("A migration is needed: " + thousands(a.records - a.already_at_target) + " of " +
+    a.recommendations.push_back("A migration is needed: " + thousands(kept - a.already_at_target) + " of " +
                                 thousands(a.records) + " records (" + mb(a.bytes) + ") are not at '" + project.target() + "'. Recommended preset: " +
                                 a.recommended_preset +
                                 (a.recommended_preset == "safe"
@@ -1027,7 +1030,11 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
     a.recommendations.push_back(thousands(a.conflicts) + " records would meet a different document under the same key in " +
                                 a.target + ": choose --on-conflict skip (default), overwrite, merge or fail.");
   }
-  if (a.already_at_target == a.records && a.records > 0) {
+  if (a.filtered > 0) {
+    a.recommendations.push_back(thousands(a.filtered) + " records (" + pct(a.filtered) +
+                                ") are left out by the filters given: a run with them will not write them.");
+  }
+  if (a.already_at_target == kept && kept > 0) {
     a.recommendations.push_back("Every record is already at the target version '" + project.target() +
                                 "': nothing to migrate.");
   }
@@ -1053,7 +1060,7 @@ Result<AnalyzeReport> Analyze(const Project& project, const RunOptions& options)
     a.recommendations.push_back("Some paths have lossy steps: the dropped data is kept as each record's complement; "
                                 "keep a backup of the source until the migrated data is verified.");
   }
-  if (invalid == 0 && a.records > 0 && a.already_at_target < a.records) {
+  if (invalid == 0 && kept > 0 && a.already_at_target < kept) {
     a.recommendations.push_back("All records are valid: 'ferry run' with the recommended preset is safe to start; try "
                                 "--dry-run first to see what changes.");
   }

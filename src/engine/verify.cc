@@ -89,6 +89,8 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
     FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
     internal::Driver driver{rep, options, {}, internal::ResolveThreads(options.threads)};
     FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
+    const bool last_wins =
+        options.on_conflict == ConflictPolicy::kOverwrite || options.on_conflict == ConflictPolicy::kMerge;
     driver.process.write_output = true;
     driver.process.index_output = true;
     driver.process.validate_before = options.validate_before;
@@ -107,7 +109,12 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
         arena.Reset();
         std::string key = b.keys.substr(r.key_offset, r.key_length);
         auto d = CanonicalDigest(parser, arena, std::string_view(b.output).substr(r.offset, r.length));
-        if (d) expected[key] = *d;
+        if (!d) continue;
+        // A key twice in the source: a table keeps the first (--on-conflict
+        // skip, the default) or the last (overwrite; merge is counted as the
+        // last too).
+        if (last_wins) expected[key] = *d;
+        else expected.emplace(key, *d);
       }
       if (in_place) {
         for (const std::string& k : b.rejected_keys) rejected_keys[k] = true;
@@ -119,6 +126,7 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
     if (cancelled) return Status::Cancelled("interrupted");
     report.source_records = acc.input;
     report.rejected = acc.rejected;
+    report.filtered = acc.filtered;
     report.expected = expected.size();
   }
 
@@ -192,7 +200,8 @@ std::string VerifyReport::ToJson() const {
   std::string j = "{\"status\":";
   WriteJsonString(status, &j);
   j += ",\"source_records\":" + std::to_string(source_records) + ",\"expected\":" + std::to_string(expected) +
-       ",\"rejected\":" + std::to_string(rejected) + ",\"target_records\":" + std::to_string(target_records) +
+       ",\"rejected\":" + std::to_string(rejected) + ",\"filtered\":" + std::to_string(filtered) +
+       ",\"target_records\":" + std::to_string(target_records) +
        ",\"in_sync\":" + std::to_string(in_sync) + ",\"missing\":" + std::to_string(missing) +
        ",\"different\":" + std::to_string(different) + ",\"extra\":" + std::to_string(extra) +
        ",\"duplicates\":" + std::to_string(duplicates) + ",\"missing_keys\":" + keys(missing_keys) +

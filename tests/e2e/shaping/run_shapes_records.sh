@@ -7,7 +7,9 @@
 #   pointer; a key twice in the source keeps the first (--on-duplicate skip) or the last (overwrite), within
 #   a batch and across batches; --errors strict stops (exit 70, nothing published), skip-errors rejects and
 #   goes on, lenient keeps a record that fails its source schema but passes the target's; a --shaping JSON
-#   template (--shaping) and a saved template (ferry template) do what the flags do; a malformed flag exits 2 naming the flag.
+#   template (--shaping) and a saved template (ferry template) do what the flags do; analyze, validate, plan and
+#   verify take the same flags and see the records the run saw (verify in sync with them, out of sync without);
+#   a malformed flag exits 2 naming the flag.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 mkdir schemas
@@ -106,6 +108,28 @@ assert r["conflicts"] == 1 and r["migrated"] == 2 and r["filtered"] == 3, r
 PY
   done
 done
+
+# 3b. analyze, validate, plan and verify see the shaped records.
+"$FERRY" analyze -q --json --project ferry.yaml --source in.jsonl "${SHAPE[@]}" > an.json
+"$FERRY" validate -q --json --project ferry.yaml --source in.jsonl "${SHAPE[@]}" > va.json || true
+"$FERRY" plan -q --json --project ferry.yaml --source in.jsonl "${SHAPE[@]}" > pl.json
+python3 - <<'PY'
+import json
+a, v, p = json.load(open("an.json")), json.load(open("va.json")), json.load(open("pl.json"))
+# Dan's date fails in shaping, before detection; Alice, Fay and Alice Two are v0; Fay fails v0's schema.
+assert (a["records"], a["filtered"], a["versions"]["v0"]["count"]) == (7, 3, 3), a
+assert a["recommendations"][0].startswith("A migration is needed: 4 of 7 records"), a
+assert any(r.startswith("3 records (42.86%) are left out by the filters") for r in a["recommendations"]), a
+assert a["invalid_by_code"] == {"MIGRATION_ERROR": 1, "VALIDATION_ERROR": 1}, a
+assert v["filtered"] == 3 and v["invalid_by_code"] == {"MIGRATION_ERROR": 1, "VALIDATION_ERROR": 1}, v
+assert [(x["version"], x["records"]) for x in p["versions"]] == [("v0", 3)], p
+PY
+"$FERRY" verify -q --json --project ferry.yaml --source in.jsonl --target sqlite:t-skip-50.db#contacts \
+  "${SHAPE[@]}" --on-duplicate skip > ve.json
+python3 -c 'import json; v=json.load(open("ve.json")); assert v["status"] == "in sync" and v["filtered"] == 3, v'
+expect_exit 75 "$FERRY" verify -q --project ferry.yaml --source in.jsonl --target sqlite:t-skip-50.db#contacts > /dev/null
+"$FERRY" verify -q --project ferry.yaml --source in.jsonl --target sqlite:t-overwrite-1.db#contacts \
+  "${SHAPE[@]}" --on-duplicate overwrite | grep -q "in sync" || fail "verify: the last of a key twice was not expected"
 
 # 4. Error modes.
 expect_exit 70 run --target strict.jsonl "${SHAPE[@]}" --errors strict 2> strict.err
