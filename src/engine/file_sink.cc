@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 namespace ferry::internal {
 
@@ -101,8 +102,8 @@ Status AtomicFile::Open(const std::string& path, const std::string& tag, const u
   if (fd_ < 0) {
     const int err = errno;
     if (err == ENOENT) {
-      const size_t slash = path_.rfind('/');
-      const std::string dir = slash == std::string::npos ? "." : path_.substr(0, slash == 0 ? 1 : slash);
+      std::string dir = std::filesystem::path(path_).parent_path().string();
+      if (dir.empty()) dir = ".";
       return Status::IoError("cannot write " + path_ + ": the directory " + dir +
                              " does not exist (create it first: mkdir -p " + dir + ")");
     }

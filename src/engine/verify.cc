@@ -38,28 +38,13 @@ std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::str
 }
 
 // A record of a loosely typed target (CSV with types=schema) as the run
-// reads it: its detected version's schema types applied first, so that "7"
-// in a column the schema calls an integer compares equal to 7.
-std::optional<Digest> SchemaTypedDigest(const Project::Rep& rep, JsonParser& parser, Arena& arena,
-                                        std::string_view text) {
-  auto v = parser.Parse(text, arena);
-  if (!v.ok()) return std::nullopt;
-  Value doc = v.value();
+// reads it: its detected version's schema types applied, so that "7" in a
+// column the schema calls an integer compares equal to 7.
+void ApplyDetectedVersionTypes(const Project::Rep& rep, Value& doc) {
   const int version = internal::DetectVersion(rep, doc);
   if (version >= 0 && rep.versions[size_t(version)].types != nullptr) {
     internal::ApplySchemaTypes(*rep.versions[size_t(version)].types, doc);
   }
-  return DigestOf(doc);
-}
-
-std::string KeyOfDocument(JsonParser& parser, Arena& arena, std::string_view text, const std::string& key) {
-  auto v = parser.Parse(text, arena);
-  if (!v.ok() || !v.value().IsObject()) return "";
-  const Value* k = v.value().Find(key);
-  if (k == nullptr) return "";
-  if (k->IsString()) return std::string(k->AsString());
-  if (k->IsNumber()) return std::string(k->NumberLiteral());
-  return "";
 }
 
 void Note(std::vector<std::string>* keys, const std::string& key, uint32_t max) {
@@ -137,6 +122,7 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
     JsonParser parser;
     Arena arena;
     internal::RecordBatchInput batch;
+    const bool schema_typed = reader->loosely_typed();
     bool eof = false;
     while (!eof) {
       if (options.cancel != nullptr && options.cancel->load()) return Status::Cancelled("interrupted");
@@ -147,9 +133,16 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
         // A malformed CSV record in the target (raw text, not JSON): stop, as
         // for any unreadable target.
         if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
-        std::string_view text = batch.Record(i);
+        // Parsed once: for the key (files have no key column) and the digest.
+        auto parsed = parser.Parse(batch.Record(i), arena);
+        std::optional<Digest> digest;
         std::string key(batch.Key(i));
-        if (key.empty()) key = KeyOfDocument(parser, arena, text, rep.key);
+        if (parsed.ok()) {
+          Value doc = parsed.value();
+          if (schema_typed) ApplyDetectedVersionTypes(rep, doc);
+          if (key.empty()) key = std::string(internal::KeyOf(&doc, rep.key));
+          digest = DigestOf(doc);
+        }
         if (!seen.emplace(key, true).second) {
           ++report.duplicates;
           Note(&report.duplicate_keys, key, max_keys);
@@ -162,10 +155,7 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
           Note(&report.extra_keys, key, max_keys);
           continue;
         }
-        arena.Reset();
-        auto d = reader->loosely_typed() ? SchemaTypedDigest(rep, parser, arena, text)
-                                         : CanonicalDigest(parser, arena, text);
-        if (d && *d == it->second) {
+        if (digest && *digest == it->second) {
           ++report.in_sync;
         } else {
           ++report.different;
