@@ -31,6 +31,7 @@
 #include "store/keyed_table.h"
 #include "store/sql.h"
 #include "store/state.h"
+#include "store/target_lease.h"
 #include "store/store.h"
 #include "ferry/run.h"
 
@@ -494,6 +495,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     return Status::InvalidArgument("the reject file must differ from the source and the target");
   }
 
+  // A new SQLite database is created first, so that every run knows it by
+  // its device and inode (StoreUri::identity).
+  FERRY_RETURN_IF_ERROR(internal::CreateSqliteTarget(&*out));
+
   // State: checksums, the unfinished run to resume, the lease.
   FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(options.state, &*out));
   FERRY_RETURN_IF_ERROR(state->CheckChecksums(project, rep.collection));
@@ -550,20 +555,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
 
   const std::string owner = NewOwnerToken();
   std::string took_over;
-  FERRY_RETURN_IF_ERROR(state->AcquireLease(out->identity, report.run_id, owner, options.lease_ttl_ms, &took_over));
+  // The target's lease (store/target_lease.h), renewed until the run returns.
+  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(
+                                         *out, *state, {report.run_id, owner, options.lease_ttl_ms}, &took_over));
+  internal::TargetLease& keeper = *lease;
   if (!took_over.empty()) {
     report.warnings.push_back(took_over);
     (void)state->Audit(report.run_id, "lease_taken_over", took_over);
   }
-  FERRY_ASSIGN_OR_RETURN(auto keeper_state, state->Reopen());
-  internal::LeaseKeeper keeper(std::move(keeper_state), out->identity, owner, options.lease_ttl_ms);
-  struct Release {
-    internal::StateStore* state;
-    std::string resource, owner;
-    ~Release() {
-      (void)internal::WithRetries(2, [&] { return state->ReleaseLease(resource, owner); });
-    }
-  } release{state.get(), out->identity, owner};
 
   // Formatted, compressed, encrypted or split files cannot be cut back to a
   // checkpoint: a resumed run writes them again from the first record.
@@ -839,9 +838,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   if (final_status.ok()) {
     progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
     // Publish only while the lease is still ours.
-    final_status = internal::WithRetries(options.retries, [&] {
-      return state->Heartbeat(out->identity, owner, options.lease_ttl_ms);
-    });
+    final_status = internal::WithRetries(options.retries, [&] { return keeper.Renew(); });
     if (final_status.ok()) final_status = sink->Publish();
     if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
     if (final_status.ok() && complements.is_open()) final_status = complements.Commit();

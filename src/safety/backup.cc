@@ -119,7 +119,8 @@ Status WriteFileDurably(const std::string& path, std::string_view data) {
 
 Status CreateTables(StateStore* state) {
   SqlDb& db = state->db();
-  return db.Exec("CREATE TABLE IF NOT EXISTS " + state->Table("backups") +
+  return CreateFerryObjects(db, {state->Table("backups"), state->Table("backup_chunks")},
+                 "CREATE TABLE IF NOT EXISTS " + state->Table("backups") +
                  " (id TEXT PRIMARY KEY, kind TEXT NOT NULL, run_id TEXT, collection TEXT, created_at TEXT, "
                  "status TEXT NOT NULL, pinned INTEGER NOT NULL DEFAULT 0, manifest TEXT NOT NULL);"
                  "CREATE TABLE IF NOT EXISTS " +

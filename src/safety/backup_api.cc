@@ -6,6 +6,8 @@
 
 #include "ferry/backup.h"
 
+#include <unistd.h>
+
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
@@ -23,6 +25,7 @@
 #include "store/sql.h"
 #include "store/state.h"
 #include "store/store.h"
+#include "store/target_lease.h"
 
 namespace ferry {
 namespace {
@@ -252,6 +255,11 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
   const bool is_run = chain.back().kind == "run";
 
   if (out.is_database()) {
+    // One writer per table: the restore holds the table's lease, as a run.
+    const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+    std::string took_over;
+    FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(out, *state, {"restore-" + id, owner, 30000},
+                                                                      &took_over));
     FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::Open(out, true));
     internal::SqlDb& db = table->db();
     uint64_t in_txn = 0;

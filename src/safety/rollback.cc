@@ -24,6 +24,7 @@
 #include "store/sql.h"
 #include "store/state.h"
 #include "store/store.h"
+#include "store/target_lease.h"
 
 namespace ferry {
 namespace {
@@ -420,15 +421,11 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
   report.resumed = unfinished.has_value();
   const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
   std::string took_over;
-  FERRY_RETURN_IF_ERROR(
-      c->state->AcquireLease(c->target.identity, report.rollback_run_id, owner, options.lease_ttl_ms, &took_over));
-  struct Release {
-    StateStore* state;
-    std::string resource, owner;
-    ~Release() { (void)internal::WithRetries(2, [&] { return state->ReleaseLease(resource, owner); }); }
-  } release{c->state.get(), c->target.identity, owner};
-  FERRY_ASSIGN_OR_RETURN(auto keeper_state, c->state->Reopen());
-  internal::LeaseKeeper keeper(std::move(keeper_state), c->target.identity, owner, options.lease_ttl_ms);
+  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(c->target, *c->state,
+                                                                    {report.rollback_run_id, owner, options.lease_ttl_ms},
+                                                                    &took_over));
+  internal::TargetLease& keeper = *lease;
+  if (!took_over.empty()) (void)c->state->Audit(report.rollback_run_id, "lease_taken_over", took_over);
 
   if (!unfinished) {
     internal::RunRow row;

@@ -25,7 +25,6 @@ Result<std::unique_ptr<KeyedTable>> KeyedTable::Open(const StoreUri& uri, bool m
     t->exists_ = probe.ok();
   } else if (uri.kind == StoreKind::kPostgres) {
     FERRY_ASSIGN_OR_RETURN(t->db_, OpenPostgres(uri.conninfo, uri.display));
-    FERRY_RETURN_IF_ERROR(t->db_->Exec("CREATE SCHEMA IF NOT EXISTS ferry"));
     checkpoints = "ferry.checkpoints";
     FERRY_ASSIGN_OR_RETURN(SqlRows r, t->db_->Query("SELECT to_regclass($1) IS NOT NULL", {t->table_}));
     t->exists_ = !r.empty() && r.rows[0][0].value_or("") == "t";

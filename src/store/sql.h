@@ -107,11 +107,25 @@ struct SqliteOptions {
   // consistent).
   std::string synchronous = "FULL";
   int busy_timeout_ms = 10000;
+  // Read the main file only, as it is on disk: no lock, no log, no -wal or
+  // -shm created (a look at a file that another process may be writing,
+  // maybe under another name). Reads may fail or be stale.
+  bool immutable = false;
 };
 
 // Opens (creating the parent directory when asked) an SQLite database in
-// WAL mode.
+// WAL mode, under its canonical name; LOCKED when another process has the
+// file open under another name (a hard link: store/file_lock.h).
 Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, const SqliteOptions& options = {});
+
+// Creates Ferry's own schema and tables with `ddl` (CREATE ... IF NOT EXISTS
+// statements), safe when several processes start at once. PostgreSQL: only
+// when one of `relations` is missing (creating needs a privilege that a user
+// of existing tables may lack), in one transaction holding an advisory lock
+// (CREATE ... IF NOT EXISTS alone races itself: 23505 or 42P07 in the
+// catalog). SQLite serialises each statement under the busy timeout. Not
+// inside a transaction.
+Status CreateFerryObjects(SqlDb& db, const std::vector<std::string>& relations, const std::string& ddl);
 
 }  // namespace ferry::internal
 

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 
+#include "store/file_lock.h"
 #include "store/sql.h"
 
 namespace ferry::internal {
@@ -54,13 +55,16 @@ class SqliteDb : public SqlDb {
 
   Status Open(const std::string& path, const SqliteOptions& options) {
     path_ = path;
+    if (options.immutable) return OpenImmutable(path);
     if (options.create) {
       std::error_code ec;
       auto parent = std::filesystem::path(path).parent_path();
       if (!parent.empty()) std::filesystem::create_directories(parent, ec);
     }
-    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (options.create ? SQLITE_OPEN_CREATE : 0);
-    if (sqlite3_open_v2(path.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+    // Registered under its canonical name before SQLite opens it (file_lock.h).
+    FERRY_ASSIGN_OR_RETURN(file_, DatabaseFile::Open(path, options.create));
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(file_->canonical_path().c_str(), &db_, flags, nullptr) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       return Status::IoError("cannot open SQLite database " + path + ": " + msg);
     }
@@ -120,6 +124,26 @@ class SqliteDb : public SqlDb {
   }
 
  private:
+  Status OpenImmutable(const std::string& path) {
+    std::error_code ec;
+    std::string uri = "file:";
+    for (char c : std::filesystem::absolute(path, ec).string()) {
+      if (c == '?' || c == '#' || c == '%') {
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+        uri += hex;
+      } else {
+        uri += c;
+      }
+    }
+    uri += "?immutable=1";
+    const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
+    if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+      return Status::IoError("cannot read SQLite database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+    }
+    return Status::OK();
+  }
+
   Result<sqlite3_stmt*> Prepare(std::string_view sql, const std::vector<SqlParam>& params) {
     std::string key(sql);
     sqlite3_stmt* stmt = nullptr;
@@ -159,6 +183,7 @@ class SqliteDb : public SqlDb {
     return Status::IoError(msg);
   }
 
+  std::shared_ptr<DatabaseFile> file_;  // outlives db_: its close would drop SQLite's locks
   sqlite3* db_ = nullptr;
   std::string path_;
   std::map<std::string, sqlite3_stmt*> cache_;
@@ -170,6 +195,35 @@ Result<std::unique_ptr<SqlDb>> OpenSqlite(const std::string& path, const SqliteO
   auto db = std::make_unique<SqliteDb>();
   FERRY_RETURN_IF_ERROR(db->Open(path, options));
   return std::unique_ptr<SqlDb>(std::move(db));
+}
+
+namespace {
+
+// Any number: the key of the advisory lock around Ferry's DDL.
+constexpr const char* kDdlLock = "SELECT pg_advisory_xact_lock(4663120940115551052)";
+
+Result<bool> AllExist(SqlDb& db, const std::vector<std::string>& relations) {
+  std::string array = "{";
+  for (const std::string& r : relations) AppendArrayElement(r, &array);
+  array.push_back('}');
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows,
+                         db.Query("SELECT coalesce(bool_and(to_regclass(r) IS NOT NULL), true) FROM unnest($1::text[]) r",
+                                  {array}));
+  return !rows.empty() && rows.rows[0][0].value_or("f") == "t";
+}
+
+}  // namespace
+
+Status CreateFerryObjects(SqlDb& db, const std::vector<std::string>& relations, const std::string& ddl) {
+  if (db.dialect() == SqlDb::Dialect::kSqlite) return db.Exec(ddl);
+  FERRY_ASSIGN_OR_RETURN(bool exist, AllExist(db, relations));
+  if (exist) return Status::OK();
+  FERRY_RETURN_IF_ERROR(db.Exec("BEGIN"));
+  Status s = db.Exec(kDdlLock);
+  if (s.ok()) s = db.Exec(ddl);
+  if (s.ok()) s = db.Commit();
+  if (!s.ok()) db.Rollback();
+  return s;
 }
 
 }  // namespace ferry::internal

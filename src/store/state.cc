@@ -54,15 +54,9 @@ Result<std::unique_ptr<StateStore>> StateStore::Reopen() const {
 
 Status StateStore::CreateTables() {
   const bool pg = db_->dialect() == SqlDb::Dialect::kPostgres;
-  if (pg) {
-    // Two processes may create the schema at once; the loser's error is
-    // harmless, so the statement is retried once.
-    Status s = db_->Exec("CREATE SCHEMA IF NOT EXISTS ferry");
-    if (!s.ok()) FERRY_RETURN_IF_ERROR(db_->Exec("CREATE SCHEMA IF NOT EXISTS ferry"));
-  }
   const std::string serial = pg ? "BIGSERIAL PRIMARY KEY" : "INTEGER PRIMARY KEY AUTOINCREMENT";
   const std::string script =
-      "CREATE TABLE IF NOT EXISTS " + T("runs") +
+      std::string(pg ? "CREATE SCHEMA IF NOT EXISTS ferry;" : "") + "CREATE TABLE IF NOT EXISTS " + T("runs") +
       " (run_id TEXT PRIMARY KEY, resource TEXT NOT NULL, collection TEXT NOT NULL, source TEXT NOT NULL,"
       " target TEXT NOT NULL, project TEXT NOT NULL, status TEXT NOT NULL, started_at TEXT NOT NULL,"
       " finished_at TEXT, host TEXT NOT NULL, pid BIGINT NOT NULL, username TEXT NOT NULL,"
@@ -80,9 +74,8 @@ Status StateStore::CreateTables() {
       "CREATE TABLE IF NOT EXISTS " + T("templates") +
       " (name TEXT PRIMARY KEY, command TEXT NOT NULL, description TEXT NOT NULL, options TEXT NOT NULL,"
       " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);";
-  Status s = db_->Exec(script);
-  if (!s.ok() && pg) s = db_->Exec(script);  // a concurrent creator
-  FERRY_RETURN_IF_ERROR(s);
+  FERRY_RETURN_IF_ERROR(
+      CreateFerryObjects(*db_, {T("runs"), T("history"), T("leases"), T("audit"), T("templates")}, script));
   checkpoints_ = std::make_unique<CheckpointTable>(db_.get(), T("checkpoints"));
   return checkpoints_->Create();
 }
@@ -254,6 +247,17 @@ Status StateStore::Heartbeat(const std::string& resource, const std::string& own
 
 Status StateStore::ReleaseLease(const std::string& resource, const std::string& owner) {
   return db_->Exec("DELETE FROM " + T("leases") + " WHERE resource = $1 AND owner = $2", {resource, owner});
+}
+
+Status StateStore::MirrorLease(const std::string& resource, const std::string& run_id, const std::string& owner,
+                               int64_t ttl_ms) {
+  const std::string now = NowIso();
+  return db_->Exec("INSERT INTO " + T("leases") +
+                       " (resource, run_id, owner, host, pid, acquired_at, heartbeat_at, expires_ms) VALUES ($1, $2, $3,"
+                       " $4, $5, $6, $7, $8) ON CONFLICT (resource) DO UPDATE SET run_id = excluded.run_id,"
+                       " owner = excluded.owner, host = excluded.host, pid = excluded.pid,"
+                       " heartbeat_at = excluded.heartbeat_at, expires_ms = excluded.expires_ms",
+                   {resource, run_id, owner, HostName(), SqlInt(int64_t(::getpid())), now, now, SqlInt(NowMs() + ttl_ms)});
 }
 
 Result<std::vector<LeaseRow>> StateStore::ListLeases() {

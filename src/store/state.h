@@ -10,13 +10,14 @@
 //               normalised definition, who, when, duration, records, success);
 //               `ferry repair` adds rows of kind 'repair'
 //   checkpoints per run: the last committed position (store/store.h)
-//   leases      per target: which run holds it, until when
+//   leases      per file target: which run holds it, until when (a table
+//               target's lease lives in its database and is mirrored here)
 //   audit       every state change, with time, run and detail
 //   templates   saved option sets for run/export/import (store/templates.cc,
 //               include/ferry/templates.h)
 //
-// Thread safety: one StateStore per thread (the lease heartbeat opens its
-// own with Reopen()).
+// Thread safety: one StateStore per thread (a lease's renewal thread opens
+// its own with Reopen()).
 
 #ifndef FERRY_STORE_STATE_H_
 #define FERRY_STORE_STATE_H_
@@ -117,6 +118,11 @@ class StateStore {
   // Extends the lease; LOCKED when it is no longer ours.
   Status Heartbeat(const std::string& resource, const std::string& owner, int64_t ttl_ms);
   Status ReleaseLease(const std::string& resource, const std::string& owner);
+  // Records (or renews) a lease held elsewhere, as it is: a table target's
+  // lease lives in its database (store/target_lease.h); this copy is what
+  // `ferry status` shows. It decides nothing.
+  Status MirrorLease(const std::string& resource, const std::string& run_id, const std::string& owner,
+                     int64_t ttl_ms);
   Result<std::vector<LeaseRow>> ListLeases();
 
   // History.
@@ -145,45 +151,6 @@ class StateStore {
   std::string prefix_;   // "" (SQLite) or "ferry." (PostgreSQL)
   std::string path_;     // SQLite file, or the PostgreSQL conninfo
   std::string display_;
-};
-
-// Renews a lease every third of its time to live on a thread of its own,
-// with its own connection to the state; lost() turns true when another
-// process took the lease over.
-class LeaseKeeper {
- public:
-  LeaseKeeper(std::unique_ptr<StateStore> state, std::string resource, std::string owner, int64_t ttl_ms)
-      : state_(std::move(state)), resource_(std::move(resource)), owner_(std::move(owner)), ttl_ms_(ttl_ms) {
-    thread_ = std::thread([this] { Loop(); });
-  }
-  ~LeaseKeeper() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    thread_.join();
-  }
-  bool lost() const { return lost_.load(); }
-
- private:
-  void Loop() {
-    std::unique_lock<std::mutex> lock(mu_);
-    while (!stop_) {
-      cv_.wait_for(lock, std::chrono::milliseconds(std::max<int64_t>(ttl_ms_ / 3, 50)));
-      if (stop_) break;
-      Status s = state_->Heartbeat(resource_, owner_, ttl_ms_);
-      if (s.code() == ErrorCode::kLocked) lost_.store(true);
-    }
-  }
-  std::unique_ptr<StateStore> state_;
-  std::string resource_, owner_;
-  int64_t ttl_ms_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  bool stop_ = false;
-  std::atomic<bool> lost_{false};
-  std::thread thread_;
 };
 
 // The user running Ferry ($FERRY_USER, else the login name), and this host.

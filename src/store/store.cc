@@ -10,6 +10,7 @@
 
 #include "engine/batch_processor.h"
 #include "engine/file_sink.h"
+#include "store/file_lock.h"
 #include "store/file_store.h"
 #include "store/json_merge.h"
 #include "store/sql.h"
@@ -30,10 +31,19 @@ bool ValidIdentifier(std::string_view s) {
   return true;
 }
 
-std::string Absolute(const std::string& path) {
+// The absolute path with symlinks resolved (as far as it exists).
+std::string RealPath(const std::string& path) {
   std::error_code ec;
-  auto p = std::filesystem::absolute(path, ec);
+  auto p = std::filesystem::weakly_canonical(std::filesystem::absolute(path, ec), ec);
+  if (!ec) return p.string();
+  p = std::filesystem::absolute(path, ec);
   return ec ? path : p.lexically_normal().string();
+}
+
+std::string SqliteIdentity(const std::string& path, const std::string& table) {
+  auto id = IdentifyFile(path);
+  if (!id.ok()) return "sqlite:" + RealPath(path) + "#" + table;
+  return "sqlite:" + std::to_string(id->device) + ":" + std::to_string(id->inode) + "#" + table;
 }
 
 }  // namespace
@@ -78,7 +88,7 @@ Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_
       return Status::InvalidArgument("'" + out.display + "': table name '" + out.table +
                                      "' must be letters, digits and _ (starting with a letter)");
     }
-    out.identity = "sqlite:" + Absolute(out.path) + "#" + out.table;
+    out.identity = SqliteIdentity(out.path, out.table);
     return out;
   }
   if (StartsWith(uri, "postgres://") || StartsWith(uri, "postgresql://")) {
@@ -119,18 +129,32 @@ Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_
   }
   out.kind = StoreKind::kFile;
   FERRY_ASSIGN_OR_RETURN(out.file, ParseFileUri(uri));
-  out.identity = "file:" + Absolute(out.file.path);
+  out.identity = "file:" + RealPath(out.file.path);
   return out;
+}
+
+Status CreateSqliteTarget(StoreUri* target) {
+  if (target->kind != StoreKind::kSqlite || std::filesystem::exists(target->path)) return Status::OK();
+  std::error_code ec;
+  const auto parent = std::filesystem::path(target->path).parent_path();
+  if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+  FERRY_RETURN_IF_ERROR(DatabaseFile::Open(target->path, true).status());
+  target->identity = SqliteIdentity(target->path, target->table);
+  return Status::OK();
 }
 
 // ---------------------------------------------------------------------------
 // Checkpoints
 
 Status CheckpointTable::Create() {
-  return db_->Exec("CREATE TABLE IF NOT EXISTS " + table_ +
-                   " (run_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, position TEXT NOT NULL, records BIGINT NOT NULL,"
-                   " output_bytes BIGINT NOT NULL, rejects_bytes BIGINT NOT NULL, complements_bytes BIGINT NOT NULL,"
-                   " counters TEXT NOT NULL, owner TEXT NOT NULL, updated_at TEXT NOT NULL)");
+  const size_t dot = table_.find('.');  // PostgreSQL: ferry.checkpoints
+  const std::string schema = dot == std::string::npos ? "" : "CREATE SCHEMA IF NOT EXISTS " + table_.substr(0, dot) + ";";
+  return CreateFerryObjects(*db_, {table_},
+                            schema + "CREATE TABLE IF NOT EXISTS " + table_ +
+                                " (run_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, position TEXT NOT NULL,"
+                                " records BIGINT NOT NULL, output_bytes BIGINT NOT NULL, rejects_bytes BIGINT NOT NULL,"
+                                " complements_bytes BIGINT NOT NULL, counters TEXT NOT NULL, owner TEXT NOT NULL,"
+                                " updated_at TEXT NOT NULL)");
 }
 
 Result<std::optional<Checkpoint>> CheckpointTable::Load(const std::string& run_id) {

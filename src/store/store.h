@@ -52,12 +52,22 @@ struct StoreUri {
   std::string table;      // kSqlite, kPostgres: the collection's table (may be schema.table in PostgreSQL)
   std::string conninfo;   // kPostgres: libpq URI without Ferry's parameters. Holds the password: never print it.
   std::string display;    // the URI as given, with any password replaced by "***"
-  std::string identity;   // what a lease locks: "file:/abs/path", "sqlite:/abs/path#table", "postgres://host:port/db#table"
+  // Who the target is, for the state's runs, resumes, rollbacks and backups:
+  // "file:/real/path" (symlinks resolved), "sqlite:DEV:INODE#table" (the
+  // database file, whatever path, symlink or hard link names it; its real
+  // path while it does not exist), "postgres://host:port/db#table". Table
+  // targets lease themselves in their own database (store/target_lease.h).
+  std::string identity;
   bool is_database() const { return kind != StoreKind::kFile; }
 };
 
 // Parses a store URI. `default_table` names the table when the URI has none.
 Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_table);
+
+// Creates an SQLite target's database file when it does not exist yet (an
+// empty file is an empty database), so that its identity is its device and
+// inode from the first run on; nothing for other stores.
+Status CreateSqliteTarget(StoreUri* target);
 
 // `uri` with the password of a postgres:// URI replaced by "***".
 std::string RedactUri(std::string_view uri);
