@@ -62,6 +62,13 @@ std::string OpenedName(int fd, const std::string& path) {
   return ec ? std::filesystem::absolute(path).lexically_normal().string() : p.string();
 }
 
+// The name OpenedName() gives `path`, without opening it.
+std::string OpenedNameOf(const std::string& path) {
+  std::error_code ec;
+  auto p = std::filesystem::canonical(path, ec);
+  return ec ? std::filesystem::absolute(path).lexically_normal().string() : p.string();
+}
+
 // Takes the shared lock on `name`'s byte, then fails when any other name's
 // byte is locked (someone has the file open under another name). Both
 // processes of a race may refuse; never both proceed.
@@ -103,6 +110,14 @@ Result<FileId> IdentifyFile(const std::string& path) {
 }
 
 Result<std::shared_ptr<DatabaseFile>> DatabaseFile::Open(const std::string& path, bool create) {
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  // Open in this process already: share its descriptor. Never open and
+  // close a second one: closing any descriptor of a file drops every POSIX
+  // lock this process holds on it, SQLite's too (its WAL-mode shared lock;
+  // without it another process may delete the log in use).
+  if (auto id = IdentifyFile(path); id.ok()) {
+    if (auto it = Registry().find({id->device, id->inode}); it != Registry().end()) return Share(it->second, path);
+  }
   int fd = ::open(path.c_str(), O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0), 0644);
   if (fd < 0 && (errno == EACCES || errno == EROFS)) fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) {
@@ -110,32 +125,37 @@ Result<std::shared_ptr<DatabaseFile>> DatabaseFile::Open(const std::string& path
     return Status::IoError("cannot open SQLite database " + path + ": " + std::strerror(errno));
   }
   struct stat st;
-  if (::fstat(fd, &st) != 0) {
-    const int err = errno;
-    ::close(fd);
-    return Status::IoError("cannot stat SQLite database " + path + ": " + std::strerror(err));
-  }
+  if (::fstat(fd, &st) != 0) return Status::IoError("cannot stat SQLite database " + path + ": " + std::strerror(errno));
   const FileId id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
-  const std::string name = OpenedName(fd, path);
-  std::lock_guard<std::mutex> lock(RegistryMutex());
-  DatabaseFile*& slot = Registry()[{id.device, id.inode}];
-  if (slot != nullptr) {
-    ::close(fd);  // this process's own descriptor stays the one locks hang on
-    if (slot->canonical_ != name) {
-      return Status::Locked("SQLite database " + path + " is already open in this process as " + slot->canonical_ +
-                            " (a hard link to the same file); use one name");
-    }
-  } else {
-    Status s = RegisterName(fd, name, path);
-    if (!s.ok()) {
-      ::close(fd);
-      Registry().erase({id.device, id.inode});
-      return s;
-    }
-    slot = new DatabaseFile(fd, name, id);
+  if (auto it = Registry().find({id.device, id.inode}); it != Registry().end()) {
+    // The path was replaced by a file open here since the stat above: keep
+    // the extra descriptor open (closing it would drop locks, see above).
+    return Share(it->second, path);
   }
-  ++slot->refs_;
-  return std::shared_ptr<DatabaseFile>(slot, &DatabaseFile::Release);
+  const std::string name = OpenedName(fd, path);
+  if (Status s = RegisterName(fd, name, path); !s.ok()) {
+    ::close(fd);  // nothing of this file is open here
+    return s;
+  }
+  DatabaseFile* file = new DatabaseFile(fd, name, id);
+  Registry()[{id.device, id.inode}] = file;
+  return Share(file, path);
+}
+
+Result<std::shared_ptr<DatabaseFile>> DatabaseFile::Share(DatabaseFile* file, const std::string& path) {
+  if (file->canonical_ != OpenedNameOf(path)) {
+    return Status::Locked("SQLite database " + path + " is already open in this process as " + file->canonical_ +
+                          " (a hard link to the same file); use one name");
+  }
+  ++file->refs_;
+  return std::shared_ptr<DatabaseFile>(file, &DatabaseFile::Release);
+}
+
+bool DatabaseFile::OpenHere(const std::string& path) {
+  auto id = IdentifyFile(path);
+  if (!id.ok()) return false;
+  std::lock_guard<std::mutex> lock(RegistryMutex());
+  return Registry().count({id->device, id->inode}) > 0;
 }
 
 void DatabaseFile::Release(DatabaseFile* file) {

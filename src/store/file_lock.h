@@ -71,9 +71,13 @@ class DatabaseFile {
   // Whether another process holds the byte of `table` of the file at `path`
   // (which this process may not be able to Open(): in use under another name).
   static Result<bool> TableLockedElsewhere(const std::string& path, const std::string& table);
+  // Whether this process has the file at `path` open (through a handle).
+  static bool OpenHere(const std::string& path);
 
  private:
   DatabaseFile(int fd, std::string canonical, FileId id) : fd_(fd), canonical_(std::move(canonical)), id_(id) {}
+  // A new handle of `file` for `path`; LOCKED when `path` is another name.
+  static Result<std::shared_ptr<DatabaseFile>> Share(DatabaseFile* file, const std::string& path);
   static void Release(DatabaseFile* file);
 
   int fd_;

@@ -164,10 +164,13 @@ class SqliteLeaseHolder : public LeaseHolder {
   }
 
   // The holder's row as the main file has it (the holder checkpoints it
-  // there); a few tries, as the holder may be writing pages meanwhile.
+  // there); a few tries, as the holder may be writing pages meanwhile. When
+  // this process has the file open, through a connection like the others
+  // (an immutable one's close would drop this process's locks on the file).
   std::optional<SqlRow> ReadHolder() const {
     SqliteOptions o;
-    o.immutable = true;
+    o.create = false;
+    o.immutable = !DatabaseFile::OpenHere(target_.path);
     for (int attempt = 0; attempt < 3; ++attempt) {
       auto db = OpenSqlite(target_.path, o);
       if (!db.ok()) return std::nullopt;

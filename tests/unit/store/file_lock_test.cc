@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <functional>
 
@@ -56,6 +57,30 @@ class OtherProcess {
   bool ok_ = false;
 };
 
+// Runs this test binary again (a process that shares nothing with this one,
+// SQLite's in-process bookkeeping included) to do `what` to `path`.
+bool InFreshProcess(const std::string& what, const std::string& path) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("FERRY_FILE_LOCK_HELPER", what.c_str(), 1);
+    ::setenv("FERRY_FILE_LOCK_PATH", path.c_str(), 1);
+    ::execl("/proc/self/exe", "file_lock_test", "--gtest_filter=FileLockHelper.*", static_cast<char*>(nullptr));
+    ::_exit(127);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+// The other side of InFreshProcess(): does nothing in a normal test run.
+TEST(FileLockHelper, OpenAndClose) {
+  const char* what = std::getenv("FERRY_FILE_LOCK_HELPER");
+  if (what == nullptr || std::string(what) != "open-and-close") return;
+  auto db = OpenSqlite(std::getenv("FERRY_FILE_LOCK_PATH"));
+  ASSERT_OK(db.status());
+  ASSERT_OK(db.value()->Query("SELECT count(*) FROM t").status());
+}
+
 class DatabaseFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -77,6 +102,23 @@ TEST_F(DatabaseFileTest, ThisProcessOpensAFileUnderOneNameAtATime) {
   EXPECT_EQ(OpenSqlite(dir_ + "/hard.db").status().code(), ErrorCode::kLocked);
   a.value().reset();
   ASSERT_OK(OpenSqlite(dir_ + "/hard.db").status());
+}
+
+TEST_F(DatabaseFileTest, ASecondConnectionKeepsTheFirstOnesLocks) {
+  auto first = OpenSqlite(dir_ + "/a.db");
+  ASSERT_OK(first.status());
+  ASSERT_OK(first.value()->Exec("INSERT INTO t VALUES (1)"));
+  // Opening and closing another connection (to the file, or to its lease
+  // row) must not drop the first one's POSIX locks: without its shared lock,
+  // the last connection of another process would delete the log in use.
+  ASSERT_OK(OpenSqlite(dir_ + "/link.db").status());
+  EXPECT_FALSE(DatabaseFile::TableLockedElsewhere(dir_ + "/a.db", "t").value());
+  EXPECT_TRUE(InFreshProcess("open-and-close", dir_ + "/a.db"));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/a.db-wal")) << "another process deleted the log in use";
+  ASSERT_OK(first.value()->Exec("INSERT INTO t VALUES (2)"));
+  auto rows = first.value()->Query("PRAGMA integrity_check");
+  ASSERT_OK(rows.status());
+  EXPECT_EQ(rows->rows[0][0].value_or(""), "ok");
 }
 
 TEST_F(DatabaseFileTest, AFileInUseByAnotherProcessIsRefusedUnderAnotherName) {
