@@ -283,36 +283,62 @@ class PgLeaseHolder : public LeaseHolder {
                                         " ON CONFLICT (resource) DO NOTHING",
                                     Params(r)));
     if (db_->changes() == 1) return Status::OK();
-    // Locked first; then judged (clock and sessions read after the wait).
+    FERRY_ASSIGN_OR_RETURN(std::optional<Holder> h, LockHolder());
+    if (!h) return Status::Unavailable("the lease on " + resource_ + " was released meanwhile; again");
+    if (!h->expired && !h->gone) {
+      *dead_here = DeadHere(h->host, h->pid);
+      return Status::Locked(target_.display + " (table " + resource_ + ") is being migrated by " +
+                            HolderText(h->run_id, h->host, h->pid, h->started) + "; its lease expires in " +
+                            h->expires_in + " s by the database's clock unless it keeps running" +
+                            WaitAdvice(h->run_id, h->state));
+    }
+    *took_over = "took over the lease of run " + h->run_id + " (host " + h->host + ", pid " + std::to_string(h->pid) +
+                 "): " + (h->gone ? "its database session ended" : "it expired by the database's clock");
+    return TakeOver(r, h->owner);
+  }
+
+  struct Holder {
+    std::string run_id, owner, host, started, state, expires_in;
+    int64_t pid = 0;
+    bool expired = false, gone = false;
+  };
+
+  // The holder's row, locked first, then judged: by the database's clock,
+  // and by whether its lease-keeping session still exists (both read after
+  // any wait for the lock). Nothing when the row went meanwhile.
+  Result<std::optional<Holder>> LockHolder() {
     FERRY_ASSIGN_OR_RETURN(SqlRows locked, db_->Query("SELECT 1 FROM ferry.target_leases WHERE resource = $1 FOR UPDATE",
                                                       {resource_}));
-    if (locked.empty()) return Status::Unavailable("the lease on " + resource_ + " was released meanwhile; again");
+    if (locked.empty()) return std::optional<Holder>();
     FERRY_ASSIGN_OR_RETURN(
         SqlRows rows,
-        db_->Query("SELECT run_id, host, pid, to_char(acquired_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-                   " state, expires_at <= clock_timestamp(), NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE"
-                   " a.pid = l.backend_pid AND (a.backend_start IS NULL OR a.backend_start = l.backend_start)),"
+        db_->Query("SELECT run_id, owner, host, pid, to_char(acquired_at AT TIME ZONE 'UTC',"
+                   " 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), state, expires_at <= clock_timestamp(),"
+                   " NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.pid = l.backend_pid"
+                   " AND (a.backend_start IS NULL OR a.backend_start = l.backend_start)),"
                    " greatest(0, ceil(extract(epoch FROM expires_at - clock_timestamp())))::bigint"
                    " FROM ferry.target_leases l WHERE resource = $1",
                    {resource_}));
-    const SqlRow& h = rows.rows[0];
-    const std::string holder = h[0].value_or(""), host = h[1].value_or("");
-    const int64_t pid = ToInt(h[2]);
-    const bool expired = h[5].value_or("f") == "t", gone = h[6].value_or("f") == "t";
-    if (!expired && !gone) {
-      *dead_here = DeadHere(host, pid);
-      return Status::Locked(target_.display + " (table " + resource_ + ") is being migrated by " +
-                            HolderText(holder, host, pid, h[3].value_or("")) + "; its lease expires in " +
-                            h[7].value_or("?") + " s by the database's clock unless it keeps running" +
-                            WaitAdvice(holder, h[4].value_or("")));
-    }
-    *took_over = "took over the lease of run " + holder + " (host " + host + ", pid " + std::to_string(pid) + "): " +
-                 (gone ? "its database session ended" : "it expired by the database's clock");
-    return db_->Exec(std::string("UPDATE ferry.target_leases SET run_id = $2, owner = $3, host = $4, pid = $5::bigint,"
-                                 " state = $6, (backend_pid, backend_start) = (SELECT ") +
-                         kThisBackend + "), acquired_at = clock_timestamp(), heartbeat_at = clock_timestamp(),"
-                         " expires_at = " + kExpiry + " WHERE resource = $1",
-                     Params(r));
+    if (rows.empty()) return std::optional<Holder>();
+    const SqlRow& r = rows.rows[0];
+    Holder h{r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[4].value_or(""), r[5].value_or(""),
+             r[8].value_or("?"), ToInt(r[3]), r[6].value_or("f") == "t", r[7].value_or("f") == "t"};
+    return std::optional<Holder>(std::move(h));
+  }
+
+  // Replaces the holder and fences it: its checkpoint rows in this database
+  // change owner in the same transaction, so each later commit of it, which
+  // checks its owner in its own transaction (CheckpointTable::Save), fails.
+  Status TakeOver(const LeaseRequest& r, const std::string& old_owner) {
+    FERRY_RETURN_IF_ERROR(db_->Exec(std::string("UPDATE ferry.target_leases SET run_id = $2, owner = $3, host = $4,"
+                                                " pid = $5::bigint, state = $6, (backend_pid, backend_start) ="
+                                                " (SELECT ") +
+                                        kThisBackend + "), acquired_at = clock_timestamp(),"
+                                        " heartbeat_at = clock_timestamp(), expires_at = " + kExpiry +
+                                        " WHERE resource = $1",
+                                    Params(r)));
+    return db_->Exec("UPDATE ferry.checkpoints SET owner = $2 WHERE owner = $1",
+                     {old_owner, "taken over by " + r.owner});
   }
 
   StoreUri target_;

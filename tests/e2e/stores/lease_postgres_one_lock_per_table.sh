@@ -6,7 +6,8 @@
 #   database, are refused with LOCKED (exit 75) naming the first run; the first completes exactly.
 #   A holder whose process is gone on this host but whose database session lives is not taken over;
 #   once its session ends, the next run takes the lease over at once. A stalled holder (SIGSTOP) is
-#   taken over when its lease expires by the database's clock, and stops with LOCKED when continued.
+#   taken over by a run with another state when its lease expires by the database's clock; continued,
+#   it stops with LOCKED and commits nothing more.
 # group: e2e nosan postgres
 source "$(dirname "$0")/../lib.sh"
 db=$(pg_database lease_pg)
@@ -98,19 +99,26 @@ wait $ghost 2> /dev/null || true
 grep -q "took over the lease of run run-ghost" takeover.out || fail "no takeover notice: $(cat takeover.out)"
 same_as_expected ghost
 
-# 3. A stalled holder is taken over when its lease expires by the database's clock.
+# 3. A stalled holder is taken over when its lease expires by the database's clock, by another run
+#    (another state); continued, it stops with LOCKED and commits nothing more.
 start_first stall --lease-ttl 1
 kill -STOP $first
 refused "within the lease time" "$db?table=stall" --state b.db --lease-ttl 1
 sleep 1.5
-"$FERRY" run --state a.db --project "$PROJECT" --source in.jsonl --target "$db?table=stall" --lease-ttl 1 \
+"$FERRY" run --state b.db --project "$PROJECT" --source in.jsonl --target "$db?table=stall" --lease-ttl 1 \
   > takeover.out 2> takeover.err || fail "the takeover run failed: $(cat takeover.err)"
-grep -q "took over the lease" takeover.out || fail "no takeover notice: $(cat takeover.out)"
+grep -q "took over the lease of run $first_run" takeover.out || fail "no takeover notice: $(cat takeover.out)"
+commits() { psql "$db" -XAt -c "SELECT seq FROM ferry.checkpoints WHERE run_id = '$first_run'"; }
+before=$(commits)
+# Fenced in the takeover's transaction: the stalled run's checkpoint is no longer its own.
+psql "$db" -XAt -c "SELECT owner FROM ferry.checkpoints WHERE run_id = '$first_run'" | grep -q "^taken over by" \
+  || fail "the stalled run's checkpoint was not fenced"
 kill -CONT $first
 set +e
 wait $first
 rc=$?
 set -e
 [ "$rc" = 75 ] || fail "the stalled run: expected exit 75 (LOCKED) after losing its lease, got $rc: $(cat first.err)"
+[ "$(commits)" = "$before" ] || fail "the stalled run committed after it was taken over ($before, then $(commits))"
 same_as_expected stall
 echo PASS
