@@ -50,6 +50,9 @@ struct Event {
   // Seconds left, -1 when unknown.
   double eta_seconds = -1;
   double elapsed_seconds = 0;
+  // Table targets: rows others changed between the run's read and its
+  // write (read again, never overwritten; RunReport::concurrent_changes).
+  uint64_t concurrent_changes = 0;
   // For kWarning / kError / kFailed: what happened.
   std::string message;
   ErrorCode code = ErrorCode::kOk;

@@ -233,7 +233,14 @@ struct RunReport {
   bool backup_has_originals = false;
   // Records whose key already held a different document in the target.
   uint64_t conflicts = 0;
-  // input == migrated + already_at_target + rejected + filtered, always.
+  // Table targets: rows someone else changed between the run's read and its
+  // write. None was overwritten: each was read again and migrated from what
+  // it held then (counted under migrated, already_at_target or rejected),
+  // or, when it had been deleted, left deleted (concurrent_deletes).
+  uint64_t concurrent_changes = 0;
+  uint64_t concurrent_deletes = 0;
+  // input == migrated + already_at_target + rejected + filtered +
+  // concurrent_deletes, always.
   uint64_t input = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;

@@ -428,6 +428,11 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
       std::printf("  conflicts: %s (the target held a different document under the same key)\n",
                   Thousands(rep.conflicts).c_str());
     }
+    if (rep.concurrent_changes > 0) {
+      std::printf("  changed by others during the run: %s (read again and migrated from their new content,"
+                  " never overwritten; %s deleted meanwhile and left deleted)\n",
+                  Thousands(rep.concurrent_changes).c_str(), Thousands(rep.concurrent_deletes).c_str());
+    }
     for (const auto& [m, n] : rep.skipped_migrations) {
       std::printf("  %s records went on without migration '%s' (it failed on them; on_failure: skip)\n",
                   Thousands(n).c_str(), m.c_str());

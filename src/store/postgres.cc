@@ -470,7 +470,8 @@ class PgReader : public RecordReader {
   }
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();
-    const std::string sql = "SELECT key, document::text FROM " + table_ +
+    // xmin: the row's version, which an in-place write is conditional on.
+    const std::string sql = "SELECT key, document::text, xmin::text FROM " + table_ +
                             (started_ ? " WHERE key > $1 ORDER BY key LIMIT $2" : " ORDER BY key LIMIT $1");
     std::vector<SqlParam> params;
     if (started_) params.push_back(last_key_);
@@ -483,7 +484,7 @@ class PgReader : public RecordReader {
     for (SqlRow& row : rows.rows) {
       const std::string& key = row[0].value_or("");
       const std::string& doc = row[1].value_or("");
-      batch->Append(doc, ++record_, 0, key);
+      batch->Append(doc, ++record_, 0, key, row[2].value_or(""));
       batch->source_bytes += doc.size();
       last_key_ = key;
       started_ = true;
@@ -538,6 +539,7 @@ class PgReader : public RecordReader {
 struct StagedRecord {
   std::string key;
   std::string document;
+  std::string token;  // in place: the row's xmin as the run read it
 };
 
 class PgSink : public RecordSink {
@@ -570,25 +572,28 @@ class PgSink : public RecordSink {
 
   Status Stage(const BatchResult& b) override {
     for (const OutputRecord& r : b.output_records) {
-      if (r.key_length == 0) continue;  // no key: the engine rejects these before
-      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length)});
+      if (r.key_length == 0) return Status::Internal("a record without a key reached the PostgreSQL sink");
+      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
+                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string()});
       bytes_ += r.length;
     }
     return Status::OK();
   }
 
-  Status Commit(Checkpoint* cp) override {
+  Status Commit(Checkpoint* cp, CommitHooks* hooks) override {
     if (db_ == nullptr || checkpoints_ == nullptr) return Status::Internal("PostgreSQL sink: Commit before Start");
     copy_.clear();
-    for (const StagedRecord& r : staged_) AppendRow(&copy_, r.key, r.document);
+    for (const StagedRecord& r : staged_) AppendRow(&copy_, r);
     staged_copy_.clear();
+    hooks_ = hooks;
     uint32_t attempt = 0;
-    Status s = WithRetries(options_.retries, [&] { return CommitOnce(*cp, attempt++ > 0); });
+    Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, attempt++ > 0); });
     if (s.ok()) {
       staged_.clear();
       conflicts_ += pending_conflicts_;
+      concurrent_ += pending_concurrent_;
     }
-    pending_conflicts_ = 0;
+    pending_conflicts_ = pending_concurrent_ = 0;
     return s;
   }
 
@@ -597,6 +602,7 @@ class PgSink : public RecordSink {
   void Discard() override { db_.reset(); }
   uint64_t bytes_written() const override { return bytes_; }
   uint64_t conflicts() const override { return conflicts_; }
+  uint64_t concurrent_changes() const override { return concurrent_; }
 
  private:
   Status StartOnce(bool resumed) {
@@ -664,12 +670,17 @@ class PgSink : public RecordSink {
     return Status::OK();
   }
 
-  void AppendRow(std::string* out, std::string_view key, std::string_view document) const {
-    AppendCopyField(out, key);
+  // A COPY row: key, version, document (and, in place, the row's token).
+  void AppendRow(std::string* out, const StagedRecord& r, const std::string* document = nullptr) const {
+    AppendCopyField(out, r.key);
     out->push_back('\t');
     AppendCopyField(out, options_.version);
     out->push_back('\t');
-    AppendCopyField(out, document);
+    AppendCopyField(out, document != nullptr ? *document : r.document);
+    if (options_.in_place) {
+      out->push_back('\t');
+      AppendCopyField(out, r.token);
+    }
     out->push_back('\n');
   }
 
@@ -682,20 +693,30 @@ class PgSink : public RecordSink {
     return !rows.empty() && uint64_t(ToInt(rows.rows[0][0])) == cp.seq && rows.rows[0][1].value_or("") == cp.position;
   }
 
-  Status CommitOnce(const Checkpoint& cp, bool retry) {
+  // The end of every commit attempt: the journal, then the checkpoint.
+  Status Finish(const std::vector<std::optional<TargetRow>>& before, Checkpoint* cp) {
+    if (hooks_ != nullptr) FERRY_RETURN_IF_ERROR(hooks_->WriteAhead(before, cp));
+    return checkpoints_->Save(*cp, options_.owner);
+  }
+  void BeginAttempt() {
+    pending_conflicts_ = pending_concurrent_ = 0;
+    if (hooks_ != nullptr) hooks_->Begin();
+  }
+
+  Status CommitOnce(Checkpoint* cp, bool retry) {
     if (retry) {
-      FERRY_ASSIGN_OR_RETURN(bool done, AlreadyCommitted(cp));
+      FERRY_ASSIGN_OR_RETURN(bool done, AlreadyCommitted(*cp));
       if (done) return Status::OK();
     }
-    pending_conflicts_ = 0;
+    BeginAttempt();
     std::string sqlstate;
     if (staged_.empty()) {
-      return InTransaction(*db_, "BEGIN", &sqlstate, [&] { return checkpoints_->Save(cp, options_.owner); });
+      return InTransaction(*db_, "BEGIN", &sqlstate, [&] { return Finish({}, cp); });
     }
     if (direct_) {
       Status s = InTransaction(*db_, "BEGIN", &sqlstate, [&] {
         FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY " + table_ + " (key, version, document) FROM STDIN", copy_));
-        return checkpoints_->Save(cp, options_.owner);
+        return Finish(std::vector<std::optional<TargetRow>>(staged_.size()), cp);
       });
       if (s.ok() || sqlstate != "23505") return s;
       // A key is already in the target: take the staged path until commits
@@ -708,7 +729,8 @@ class PgSink : public RecordSink {
     // hashing the whole target (the lookups go through the primary key).
     static const std::string kBegin =
         "BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
-        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text) ON COMMIT DELETE ROWS;"
+        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text, token text)"
+        " ON COMMIT DELETE ROWS;"
         " CREATE TEMP TABLE IF NOT EXISTS ferry_merge (key text, document text) ON COMMIT DELETE ROWS";
     if (temp_session_ != db_->session()) {
       // Room for a commit's rows in memory; only possible before the
@@ -717,14 +739,19 @@ class PgSink : public RecordSink {
       temp_session_ = db_->session();
     }
     Status s;
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    for (int attempt = 0; attempt < kInsertRaceAttempts; ++attempt) {
+      BeginAttempt();
+      std::vector<std::optional<TargetRow>> before;
       s = InTransaction(*db_, kBegin, &sqlstate, [&] {
-        FERRY_RETURN_IF_ERROR(WriteStaged());
-        return checkpoints_->Save(cp, options_.owner);
+        FERRY_RETURN_IF_ERROR(options_.in_place ? WriteInPlace() : WriteStaged(&before));
+        return Finish(before, cp);
       });
       // Another writer inserted one of the new keys meanwhile: look again.
-      if (sqlstate != "23505") break;
-      pending_conflicts_ = 0;
+      if (sqlstate != "23505" && !insert_race_) break;
+    }
+    if (insert_race_) {
+      s = Status::Unavailable("keys of this commit were inserted into " + uri_.display + " by another writer " +
+                              std::to_string(kInsertRaceAttempts) + " times while it ran");
     }
     if (s.ok() && !options_.in_place) {
       clean_commits_ = existing_keys_ == 0 ? clean_commits_ + 1 : 0;
@@ -778,24 +805,99 @@ class PgSink : public RecordSink {
     if (slots.size() == staged_.size()) return Status::OK();
     staged_copy_.clear();
     for (const Slot& slot : slots) {
-      AppendRow(&staged_copy_, staged_[slot.key].key, slot.merged ? slot.merged_doc : staged_[slot.doc].document);
+      AppendRow(&staged_copy_, staged_[slot.key], slot.merged ? &slot.merged_doc : &staged_[slot.doc].document);
     }
     *data = &staged_copy_;
     return Status::OK();
   }
 
-  Status WriteStaged() {
+  Status CopyStaged() {
     const std::string* data = nullptr;
     FERRY_RETURN_IF_ERROR(Deduplicate(&data));
     // Documents stay text in the temporary table: each is parsed into jsonb
     // once, on its way into the target.
-    FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_stage (key, version, document) FROM STDIN", *data));
-    existing_keys_ = 0;
-    if (options_.in_place) {
-      return db_->Exec("UPDATE " + table_ +
-                       " AS t SET version = s.version, document = s.document::jsonb, updated_at = now()"
-                       " FROM pg_temp.ferry_stage s WHERE t.key = s.key");
+    return db_->CopyIn(options_.in_place ? "COPY pg_temp.ferry_stage (key, version, document, token) FROM STDIN"
+                                         : "COPY pg_temp.ferry_stage (key, version, document) FROM STDIN",
+                       *data);
+  }
+
+  // In place: each UPDATE is conditional on the row's xmin as the run read
+  // it (an UPDATE that waited for another writer re-checks it on the row's
+  // new version). The rows it missed were changed or deleted meanwhile.
+  Status WriteInPlace() {
+    FERRY_RETURN_IF_ERROR(CopyStaged());
+    FERRY_ASSIGN_OR_RETURN(
+        SqlRows missed,
+        db_->Query("WITH u AS (UPDATE " + table_ +
+                   " AS t SET version = s.version, document = s.document::jsonb, updated_at = now()"
+                   " FROM pg_temp.ferry_stage s WHERE t.key = s.key AND t.xmin = s.token::xid RETURNING t.key)"
+                   " SELECT s.key FROM pg_temp.ferry_stage s WHERE s.key NOT IN (SELECT key FROM u) ORDER BY s.key"));
+    if (missed.empty()) return Status::OK();
+    return RewriteChanged(missed);
+  }
+
+  // The rows an in-place write missed, locked and read again: the hooks say
+  // what to write from their new content.
+  Status RewriteChanged(const SqlRows& missed) {
+    std::string array = "{";
+    for (const SqlRow& r : missed.rows) AppendArrayElement(r[0].value_or(""), &array);
+    array.push_back('}');
+    FERRY_ASSIGN_OR_RETURN(SqlRows now, db_->Query("SELECT key, version, document::text, xmin::text FROM " + table_ +
+                                                   " WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE",
+                                                   {array}));
+    std::unordered_map<std::string, TargetRow> rows;
+    for (const SqlRow& r : now.rows) rows[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), r[3].value_or("")};
+    std::unordered_map<std::string_view, size_t> index;
+    for (size_t i = 0; i < staged_.size(); ++i) index.emplace(staged_[i].key, i);
+    std::vector<ChangedRow> changed;
+    for (const SqlRow& r : missed.rows) {
+      ChangedRow c;
+      c.key = r[0].value_or("");
+      c.index = index.at(c.key);
+      if (auto it = rows.find(r[0].value_or("")); it != rows.end()) c.now = it->second;
+      changed.push_back(std::move(c));
     }
+    pending_concurrent_ = changed.size();
+    if (hooks_ == nullptr) return Status::OK();
+    FERRY_ASSIGN_OR_RETURN(auto documents, hooks_->Reprocess(changed));
+    for (size_t j = 0; j < changed.size(); ++j) {
+      if (!documents[j] || !changed[j].now) continue;
+      const std::string& key = staged_[changed[j].index].key;
+      FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE " + table_ +
+                                          " SET version = $2, document = $3::jsonb, updated_at = now()"
+                                          " WHERE key = $1 AND xmin = $4::xid",
+                                      {key, options_.version, *documents[j], changed[j].now->token}));
+      if (db_->changes() != 1) return Status::Internal("row '" + key + "' changed while this commit held its lock");
+    }
+    return Status::OK();
+  }
+
+  // Into a live table: the rows of the staged keys that exist are locked
+  // and read first (the journal's before-images); keys absent then are
+  // inserted, and a key someone else inserted meanwhile makes the attempt
+  // start again (insert_race_).
+  Status LockExisting(std::vector<std::optional<TargetRow>>* before, uint64_t* locked) {
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT t.key, t.version, t.document::text FROM " + table_ +
+                                                    " t WHERE t.key IN (SELECT key FROM pg_temp.ferry_stage)"
+                                                    " ORDER BY t.key FOR UPDATE OF t"));
+    std::unordered_map<std::string, TargetRow> found;
+    for (const SqlRow& r : rows.rows) found[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}};
+    *locked = rows.rows.size();
+    before->clear();
+    before->reserve(staged_.size());
+    for (const StagedRecord& r : staged_) {
+      auto it = found.find(r.key);
+      before->push_back(it == found.end() ? std::optional<TargetRow>() : std::optional<TargetRow>(it->second));
+    }
+    return Status::OK();
+  }
+
+  Status WriteStaged(std::vector<std::optional<TargetRow>>* before) {
+    insert_race_ = false;
+    FERRY_RETURN_IF_ERROR(CopyStaged());
+    existing_keys_ = 0;
+    uint64_t locked = 0;
+    FERRY_RETURN_IF_ERROR(LockExisting(before, &locked));
     const std::string conflicting = " FROM pg_temp.ferry_stage s JOIN " + table_ +
                                     " t ON t.key = s.key WHERE t.document <> s.document::jsonb";
     int64_t merged = -1;
@@ -854,6 +956,10 @@ class PgSink : public RecordSink {
     FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query(sql));
     pending_conflicts_ += uint64_t(merged >= 0 ? merged : ToInt(n.rows[0][0]));
     existing_keys_ = uint64_t(ToInt(n.rows[0][1]));
+    if (existing_keys_ != locked) {
+      insert_race_ = true;
+      return Status::Conflict("a key of this commit was inserted by another writer meanwhile");
+    }
     return Status::OK();
   }
 
@@ -871,7 +977,10 @@ class PgSink : public RecordSink {
   uint32_t direct_after_ = 1;   // ... before the direct path is tried again
   uint64_t existing_keys_ = 0;  // keys the last staged commit found in the target
   uint64_t temp_session_ = 0;  // the session temp_buffers was set for
-  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
+  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0, concurrent_ = 0, pending_concurrent_ = 0;
+  CommitHooks* hooks_ = nullptr;  // of the commit in progress
+  bool insert_race_ = false;      // the attempt met a key inserted meanwhile
+  static constexpr int kInsertRaceAttempts = 3;
 };
 
 }  // namespace
