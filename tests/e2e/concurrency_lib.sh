@@ -145,7 +145,7 @@ in_place_with_app() {
   echo "in-place run: $(( (t1 - t0) / 1000000 )) ms" >&2
   rc=0
   oracle --store "$store" --before "$name.before.jsonl" --log "$name.app.log" --kind in-place --phase after-run \
-    --expected expected.jsonl --insert-docs in.jsonl --report "$name.run.json" \
+    --expected expected.jsonl --expected-rejects expected.rej.jsonl --insert-docs in.jsonl --report "$name.run.json" \
     --window "$t0" "$t1" --min-writes 10000 --summary "$name.oracle.json" || rc=$?
   run_failures_ok || rc=1
   return "$rc"

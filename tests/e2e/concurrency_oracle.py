@@ -9,7 +9,7 @@ checks key by key that no application write was lost.
 
   concurrency_oracle.py check --store STORE --before FILE --log APP_LOG
       --kind in-place|overwrite --phase after-run|after-rollback
-      [--expected REF.jsonl] [--insert-docs DOCS.jsonl] [--field name]
+      [--expected REF.jsonl] [--expected-rejects REF.rej.jsonl] [--insert-docs DOCS.jsonl] [--field name]
       [--report RUN_REPORT.json] [--rollback-report ROLLBACK.json --rollback-exit N]
       [--window START_NS END_NS --min-writes N] [--summary FILE.json] [--no-anomalies]
 
@@ -55,7 +55,8 @@ What is checked, key by key (the app's last COMMITTED write to the key decides):
   with overwrite, an insert refused because the run created the key is fine),
   and the report's counters add up: input = migrated + already_at_target +
   rejected + filtered (+ concurrent_changes / conflicts when the engine counts
-  them apart; the fields are optional and printed).
+  them apart; the fields are optional and printed), with as many rejected as
+  the run without the app (--expected-rejects).
 Exit 0 when everything holds, 1 with the numbers and examples otherwise.
 """
 import argparse
@@ -288,7 +289,10 @@ def check(args):
 
     report = json.load(open(args.report)) if args.report else None
     if report is not None:
-        extra = {k: report[k] for k in ("concurrent_changes", "conflicts") if k in report}
+        # The counters a fix may add: concurrent_changes (issue 11), or any other
+        # "concurrent..." count; conflicts (in place, rows given up on).
+        concurrent = {k: v for k, v in report.items() if "concurrent" in k and isinstance(v, int)}
+        extra = dict(concurrent, **({"conflicts": report["conflicts"]} if "conflicts" in report else {}))
         print("oracle: run report: input %d = migrated %d + already_at_target %d + rejected %d + filtered %d%s" % (
             report["input"], report["migrated"], report["already_at_target"], report["rejected"],
             report["filtered"], "".join(f"; {k} {v}" for k, v in extra.items())))
@@ -296,14 +300,19 @@ def check(args):
             problems.add("run not completed", "-", f"status {report.get('status')}: {report.get('error')}")
         base = report["migrated"] + report["already_at_target"] + report["rejected"] + report["filtered"]
         sums = {base}
-        cc = report.get("concurrent_changes", 0)
+        cc = sum(concurrent.values())
         conflicts = report.get("conflicts", 0) if args.kind == "in-place" else 0
         sums |= {base + cc, base + conflicts, base + cc + conflicts}
         if report["input"] not in sums:
             problems.add("report counters do not add up", "-",
                          f"input {report['input']} vs migrated+already+rejected+filtered {base} "
                          f"(concurrent_changes {cc}, conflicts {conflicts})")
-        allowed = report.get("concurrent_changes", 0) + (report.get("conflicts", 0) if args.kind == "in-place" else 0)
+        if args.expected_rejects is not None:
+            # The app never writes invalid rows: the run rejects what the run without it rejects.
+            want = sum(1 for _ in open(args.expected_rejects, encoding="utf-8"))
+            if report["rejected"] != want:
+                problems.add("rejected count", "-", f"{report['rejected']}, the run without the app rejected {want}")
+        allowed = cc + conflicts
         if len(legacy_left) > allowed:
             for key in legacy_left[:8]:
                 problems.add("left unmigrated without being reported", key,
@@ -384,6 +393,7 @@ def main():
     c.add_argument("--window", nargs=2, type=int, metavar=("START_NS", "END_NS"))
     c.add_argument("--min-writes", type=int, default=0)
     c.add_argument("--summary")
+    c.add_argument("--expected-rejects", help="the reject file of the run without the app (its line count)")
     c.add_argument("--no-anomalies", action="store_true",
                    help="do not count the app's missed/refused writes (they belong to an earlier phase)")
     args = p.parse_args()
