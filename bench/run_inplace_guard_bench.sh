@@ -40,16 +40,17 @@ load_table in.jsonl legacy.db workouts
 uri=$("$ROOT/scripts/pg-cluster.sh" start "$DATA/pg")
 trap '"$ROOT/scripts/pg-cluster.sh" stop "$DATA/pg" > /dev/null' EXIT
 base=${uri%/*}
-psql "$uri" -Xqc "DROP DATABASE IF EXISTS seed" -c "CREATE DATABASE seed" > /dev/null
+psql "$uri" -Xq -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS seed" -c "CREATE DATABASE seed" > /dev/null
 "$NEW" import -q --as-is --project "$P" --source in.jsonl --target "$base/seed?table=workouts" --state seed-state.db \
   > /dev/null
 
 timed() {  # timed LABEL CMD...: one line, wall seconds and records/s
-  local t0 t1
+  local label=$1 t0 t1
+  shift
   t0=$(date +%s.%N)
   "$@" > /dev/null
   t1=$(date +%s.%N)
-  awk -v l="$1" -v a="$t0" -v b="$t1" -v n="$N" -v by="$bytes" \
+  awk -v l="$label" -v a="$t0" -v b="$t1" -v n="$N" -v by="$bytes" \
     'BEGIN { s = b - a; printf "%-34s %6.2f s  %8.0f records/s  %6.1f MB/s\n", l, s, n / s, by / 1e6 / s }'
 }
 sqlite_run() {  # sqlite_run LABEL BINARY
@@ -58,7 +59,7 @@ sqlite_run() {  # sqlite_run LABEL BINARY
 }
 pg_run() {  # pg_run LABEL BINARY
   local db="bench_$1"
-  psql "$uri" -Xqc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE seed" > /dev/null
+  psql "$uri" -Xq -c "SET client_min_messages = warning" -c "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db TEMPLATE seed" > /dev/null
   rm -rf "p-$1" && mkdir "p-$1"
   (cd "p-$1" && timed "PostgreSQL in place, $1" "$2" run -q --project "$P" --source "$base/$db?table=workouts")
 }

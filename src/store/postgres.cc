@@ -729,8 +729,8 @@ class PgSink : public RecordSink {
     // hashing the whole target (the lookups go through the primary key).
     static const std::string kBegin =
         "BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
-        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text, token text)"
-        " ON COMMIT DELETE ROWS;"
+        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text, token text,"
+        " present boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;"
         " CREATE TEMP TABLE IF NOT EXISTS ferry_merge (key text, document text) ON COMMIT DELETE ROWS";
     if (temp_session_ != db_->session()) {
       // Room for a commit's rows in memory; only possible before the
@@ -746,12 +746,8 @@ class PgSink : public RecordSink {
         FERRY_RETURN_IF_ERROR(options_.in_place ? WriteInPlace() : WriteStaged(&before));
         return Finish(before, cp);
       });
-      // Another writer inserted one of the new keys meanwhile: look again.
-      if (sqlstate != "23505" && !insert_race_) break;
-    }
-    if (insert_race_) {
-      s = Status::Unavailable("keys of this commit were inserted into " + uri_.display + " by another writer " +
-                              std::to_string(kInsertRaceAttempts) + " times while it ran");
+      // A unique violation (not expected: inserts skip existing keys): look again.
+      if (sqlstate != "23505") break;
     }
     if (s.ok() && !options_.in_place) {
       clean_commits_ = existing_keys_ == 0 ? clean_commits_ + 1 : 0;
@@ -872,95 +868,105 @@ class PgSink : public RecordSink {
     return Status::OK();
   }
 
-  // Into a live table: the rows of the staged keys that exist are locked
-  // and read first (the journal's before-images); keys absent then are
-  // inserted, and a key someone else inserted meanwhile makes the attempt
-  // start again (insert_race_).
-  Status LockExisting(std::vector<std::optional<TargetRow>>* before, uint64_t* locked) {
-    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT t.key, t.version, t.document::text FROM " + table_ +
-                                                    " t WHERE t.key IN (SELECT key FROM pg_temp.ferry_stage)"
-                                                    " ORDER BY t.key FOR UPDATE OF t"));
+  // Into a live table: the staged keys' rows that exist are locked and read
+  // first (the journal's before-images, and what the policy decides on);
+  // the other keys are inserted. A key someone else inserts meanwhile is
+  // locked and decided on in the next pass; after kInsertRaceAttempts
+  // passes the attempt gives up (UNAVAILABLE: the commit is tried again).
+  Status WriteStaged(std::vector<std::optional<TargetRow>>* before) {
+    FERRY_RETURN_IF_ERROR(CopyStaged());
+    existing_keys_ = 0;
     std::unordered_map<std::string, TargetRow> found;
-    for (const SqlRow& r : rows.rows) found[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}};
-    *locked = rows.rows.size();
-    before->clear();
-    before->reserve(staged_.size());
-    for (const StagedRecord& r : staged_) {
-      auto it = found.find(r.key);
-      before->push_back(it == found.end() ? std::optional<TargetRow>() : std::optional<TargetRow>(it->second));
+    for (int pass = 0; pass < kInsertRaceAttempts; ++pass) {
+      FERRY_RETURN_IF_ERROR(LockExisting(&found));
+      FERRY_RETURN_IF_ERROR(PrepareByPolicy());
+      FERRY_ASSIGN_OR_RETURN(std::optional<std::string> raced, WritePass());
+      if (!raced) {
+        before->clear();
+        before->reserve(staged_.size());
+        for (const StagedRecord& r : staged_) {
+          auto it = found.find(r.key);
+          before->push_back(it == found.end() ? std::optional<TargetRow>() : std::optional<TargetRow>(it->second));
+        }
+        return Status::OK();
+      }
+      // What is left: the keys inserted by someone else since the lock.
+      FERRY_RETURN_IF_ERROR(db_->Exec("DELETE FROM pg_temp.ferry_stage WHERE NOT (key = ANY($1::text[]))", {*raced}));
     }
+    return Status::Unavailable("keys of this commit were inserted into " + uri_.display + " by another writer " +
+                               std::to_string(kInsertRaceAttempts) + " times while it ran");
+  }
+
+  // Locks the rows of the staged keys not yet locked that exist now, marks
+  // them present, and adds them to *found.
+  Status LockExisting(std::unordered_map<std::string, TargetRow>* found) {
+    FERRY_ASSIGN_OR_RETURN(
+        SqlRows rows,
+        db_->Query("WITH l AS (SELECT t.key, t.version, t.document FROM " + table_ +
+                   " t WHERE t.key IN (SELECT key FROM pg_temp.ferry_stage WHERE NOT present)"
+                   " ORDER BY t.key FOR UPDATE OF t),"
+                   " f AS (UPDATE pg_temp.ferry_stage s SET present = true FROM l WHERE s.key = l.key)"
+                   " SELECT l.key, l.version, l.document::text FROM l"));
+    for (const SqlRow& r : rows.rows) (*found)[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}};
     return Status::OK();
   }
 
-  Status WriteStaged(std::vector<std::optional<TargetRow>>* before) {
-    insert_race_ = false;
-    FERRY_RETURN_IF_ERROR(CopyStaged());
-    existing_keys_ = 0;
-    uint64_t locked = 0;
-    FERRY_RETURN_IF_ERROR(LockExisting(before, &locked));
+  // fail: stops on a conflict; merge: the client merges (MergeJson) and the
+  // merged documents replace the staged ones. Only locked rows count.
+  Status PrepareByPolicy() {
     const std::string conflicting = " FROM pg_temp.ferry_stage s JOIN " + table_ +
-                                    " t ON t.key = s.key WHERE t.document <> s.document::jsonb";
-    int64_t merged = -1;
-    switch (options_.on_conflict) {
-      case SinkOptions::OnConflict::kOverwrite:
-      case SinkOptions::OnConflict::kSkip: break;
-      case SinkOptions::OnConflict::kFail: {
-        FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query("SELECT count(*), min(s.key)" + conflicting));
-        const int64_t count = ToInt(n.rows[0][0]);
-        if (count > 0) {
-          pending_conflicts_ += uint64_t(count);
-          return Status::Conflict("key '" + n.rows[0][1].value_or("") + "' already holds a different document in " +
-                                  uri_.display +
-                                  (count > 1 ? " (and " + std::to_string(count - 1) + " more in this batch)" : "") +
-                                  "; choose --on-conflict skip, overwrite or merge");
-        }
-        break;
-      }
-      case SinkOptions::OnConflict::kMerge: {
-        // The client merges (MergeJson); the merged documents replace the staged ones.
-        FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT s.key, t.document::text, s.document" + conflicting));
-        merged = int64_t(rows.rows.size());
-        if (!rows.empty()) {
-          std::string copy;
-          for (const SqlRow& r : rows.rows) {
-            FERRY_ASSIGN_OR_RETURN(std::string doc,
-                                   MergeJson(r[1].value_or("null"), r[2].value_or("null"), options_.prefer_source));
-            AppendCopyField(&copy, r[0].value_or(""));
-            copy.push_back('\t');
-            AppendCopyField(&copy, doc);
-            copy.push_back('\n');
-          }
-          FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_merge (key, document) FROM STDIN", copy));
-          FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE pg_temp.ferry_stage s SET document = m.document"
-                                          " FROM pg_temp.ferry_merge m WHERE s.key = m.key"));
-        }
-        break;
-      }
+                                    " t ON s.present AND t.key = s.key WHERE t.document <> s.document::jsonb";
+    merged_ = -1;
+    if (options_.on_conflict == SinkOptions::OnConflict::kFail) {
+      FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query("SELECT count(*), min(s.key)" + conflicting));
+      const int64_t count = ToInt(n.rows[0][0]);
+      if (count == 0) return Status::OK();
+      pending_conflicts_ += uint64_t(count);
+      return Status::Conflict("key '" + n.rows[0][1].value_or("") + "' already holds a different document in " +
+                              uri_.display +
+                              (count > 1 ? " (and " + std::to_string(count - 1) + " more in this batch)" : "") +
+                              "; choose --on-conflict skip, overwrite or merge");
     }
-    // One statement, one snapshot: look every key up once, INSERT the new
-    // ones (a plain insert: cheaper than ON CONFLICT), UPDATE the existing
-    // ones per the policy, and count the conflicts as they were before.
+    if (options_.on_conflict != SinkOptions::OnConflict::kMerge) return Status::OK();
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT s.key, t.document::text, s.document" + conflicting));
+    merged_ = int64_t(rows.rows.size());
+    if (rows.empty()) return Status::OK();
+    std::string copy;
+    for (const SqlRow& r : rows.rows) {
+      FERRY_ASSIGN_OR_RETURN(std::string doc,
+                             MergeJson(r[1].value_or("null"), r[2].value_or("null"), options_.prefer_source));
+      AppendCopyField(&copy, r[0].value_or(""));
+      copy.push_back('\t');
+      AppendCopyField(&copy, doc);
+      copy.push_back('\n');
+    }
+    FERRY_RETURN_IF_ERROR(db_->Exec("TRUNCATE pg_temp.ferry_merge"));
+    FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_merge (key, document) FROM STDIN", copy));
+    return db_->Exec("UPDATE pg_temp.ferry_stage s SET document = m.document FROM pg_temp.ferry_merge m"
+                     " WHERE s.key = m.key");
+  }
+
+  // One statement: INSERT the keys not present (a key someone else inserted
+  // since the lock is left out: returned, as a text array), UPDATE the
+  // locked rows per the policy, and count the conflicts as they were before.
+  Result<std::optional<std::string>> WritePass() {
     const bool skip = options_.on_conflict == SinkOptions::OnConflict::kSkip;
     const std::string sql =
-        "WITH m AS MATERIALIZED (SELECT s.key, s.version, s.document::jsonb AS document, t.key IS NOT NULL AS present,"
+        "WITH m AS MATERIALIZED (SELECT s.key, s.version, s.document::jsonb AS document, s.present,"
         " t.document AS old_document, t.version AS old_version FROM pg_temp.ferry_stage s LEFT JOIN " + table_ +
-        " t ON t.key = s.key),"
+        " t ON s.present AND t.key = s.key),"
         " i AS (INSERT INTO " + table_ + " (key, version, document) SELECT key, version, document FROM m"
-        " WHERE NOT present),"
+        " WHERE NOT present ON CONFLICT (key) DO NOTHING RETURNING key),"
         " u AS (UPDATE " + table_ + " AS t SET version = m.version, " + (skip ? "" : "document = m.document, ") +
         "updated_at = now() FROM m WHERE m.present AND t.key = m.key AND " +
         (skip ? "m.old_document = m.document AND m.old_version IS DISTINCT FROM m.version"
               : "(m.old_document <> m.document OR m.old_version IS DISTINCT FROM m.version)") +
-        ") SELECT count(*) FILTER (WHERE present AND old_document <> document), count(*) FILTER (WHERE present)"
-        " FROM m";
+        ") SELECT count(*) FILTER (WHERE present AND old_document <> document), count(*) FILTER (WHERE present),"
+        " (SELECT array_agg(key)::text FROM m WHERE NOT present AND key NOT IN (SELECT key FROM i)) FROM m";
     FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query(sql));
-    pending_conflicts_ += uint64_t(merged >= 0 ? merged : ToInt(n.rows[0][0]));
-    existing_keys_ = uint64_t(ToInt(n.rows[0][1]));
-    if (existing_keys_ != locked) {
-      insert_race_ = true;
-      return Status::Conflict("a key of this commit was inserted by another writer meanwhile");
-    }
-    return Status::OK();
+    pending_conflicts_ += uint64_t(merged_ >= 0 ? merged_ : ToInt(n.rows[0][0]));
+    existing_keys_ += uint64_t(ToInt(n.rows[0][1]));
+    return n.rows[0][2];
   }
 
   StoreUri uri_;
@@ -979,7 +985,7 @@ class PgSink : public RecordSink {
   uint64_t temp_session_ = 0;  // the session temp_buffers was set for
   uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0, concurrent_ = 0, pending_concurrent_ = 0;
   CommitHooks* hooks_ = nullptr;  // of the commit in progress
-  bool insert_race_ = false;      // the attempt met a key inserted meanwhile
+  int64_t merged_ = -1;           // documents merged in this pass (-1: not merging)
   static constexpr int kInsertRaceAttempts = 3;
 };
 
