@@ -436,8 +436,10 @@ class PgDb : public SqlDb {
       if (!probe_failed_) probe_ = std::move(probe);
     }
     if (probe_ == nullptr) return "";
-    Result<SqlRows> rows = probe_->Query("SELECT wait_event_type, wait_event, array_to_string(pg_blocking_pids(pid), ', ')"
-                                         " FROM pg_stat_activity WHERE pid = $1", {SqlInt(PQbackendPID(conn_))});
+    Result<SqlRows> rows =
+        probe_->Query("SELECT wait_event_type, wait_event, array_to_string(pg_blocking_pids(pid), ', ')"
+                      " FROM pg_stat_activity WHERE pid = $1",
+                      {SqlInt(PQbackendPID(conn_))});
     if (!rows.ok() || rows.value().empty()) return "";
     const SqlRow& row = rows.value().rows[0];
     const std::string blockers = row[2].value_or("");

@@ -98,7 +98,9 @@ Status WithRetries(uint32_t retries, Fn&& fn) {
     if (s.ok() || !IsTransient(s) || attempt >= retries) return s;
     uint64_t base = std::min<uint64_t>(5000, uint64_t(100) << std::min<uint32_t>(attempt, 6));
     uint64_t jitter = uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) % (base + 1);
-    if (!SleepBeforeRetry(base / 2 + jitter)) return Status::Cancelled("stopped on request instead of retrying: " + s.message());
+    if (!SleepBeforeRetry(base / 2 + jitter)) {
+      return Status::Cancelled("stopped on request instead of retrying: " + s.message());
+    }
   }
 }
 

@@ -35,7 +35,8 @@ unchanged() { [ "$(sql "SELECT count(*) FROM w JOIN original o USING (key) WHERE
 
 # 1. lock_timeout 3 s, one retry: two waits, then UNAVAILABLE.
 set +e
-PGOPTIONS='-c lock_timeout=3s' "$FERRY" run --project "$PROJECT" --source "$db?table=w" --retries 1 > run1.out 2> run1.err
+PGOPTIONS='-c lock_timeout=3s' "$FERRY" run --project "$PROJECT" --source "$db?table=w" --retries 1 \
+  > run1.out 2> run1.err
 rc=$?
 set -e
 [ "$rc" = 69 ] || fail "expected exit 69 (UNAVAILABLE), got $rc: $(cat run1.err)"
