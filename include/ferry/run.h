@@ -140,8 +140,15 @@ struct RunOptions {
   // Stop after this many records (0 = all). Used by plan's timed sample.
   uint64_t limit = 0;
   // Set to true (e.g. from a SIGINT handler) to stop at the next batch
-  // boundary. Not owned; may be null.
+  // boundary, committing what was processed. A PostgreSQL statement found
+  // waiting for a lock is cancelled (the run then commits nothing more).
+  // Not owned; may be null.
   const std::atomic<bool>* cancel = nullptr;
+  // Set to true (with `cancel`; e.g. on SIGTERM) to stop now: running
+  // PostgreSQL statements are cancelled, nothing more is written to
+  // PostgreSQL, retries stop waiting; the run ends CANCELLED, resumable from
+  // its last commit. Not owned; may be null.
+  const std::atomic<bool>* stop_now = nullptr;
   // Receives progress events. Not owned; may be null.
   EventSink* events = nullptr;
   // Minimum milliseconds between progress events. Default 250.

@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -260,6 +262,28 @@ void FillPaths(const Project& project, const Project::Rep& rep, RunReport* repor
   }
 }
 
+// The run's database statements watch its stop flags (store.h).
+std::shared_ptr<internal::StatementHooks> StatementHooksFor(const RunOptions& options) {
+  auto hooks = std::make_shared<internal::StatementHooks>();
+  hooks->cancel = options.cancel;
+  hooks->stop_now = options.stop_now;
+  return hooks;
+}
+
+// While it lives, the run's statements report their waits through `report`.
+class WaitReports {
+ public:
+  WaitReports(internal::StatementHooks* hooks, std::function<void(const std::string&)> report) : hooks_(hooks) {
+    hooks_->on_wait = std::move(report);
+  }
+  ~WaitReports() { hooks_->on_wait = nullptr; }
+  WaitReports(const WaitReports&) = delete;
+  WaitReports& operator=(const WaitReports&) = delete;
+
+ private:
+  internal::StatementHooks* hooks_;
+};
+
 void SetStatus(RunReport* report, const Status& final_status) {
   report->final_status = final_status;
   report->status = final_status.ok() || final_status.code() == ErrorCode::kRejected
@@ -435,6 +459,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else if (in.is_database()) {
     out = in;  // in place
   }
+  const std::shared_ptr<internal::StatementHooks> hooks = StatementHooksFor(options);
+  in.hooks = hooks;
+  if (out) out->hooks = hooks;
+  internal::RetryStopScope retry_stop(options.stop_now);
   if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
   if (!out) {
     return Status::InvalidArgument(
@@ -673,6 +701,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
+  WaitReports wait_reports(hooks.get(), [&](const std::string& what) {
+    progress.Emit(EventType::kStageChanged, "waiting", report.input, report.bytes_in, what);
+  });
 
   const uint64_t conflicts_before = report.conflicts;  // from the checkpoint, when resuming
   const uint64_t concurrent_before = report.concurrent_changes;

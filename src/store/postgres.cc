@@ -28,9 +28,12 @@
 // store by its redacted URI, and libpq's texts are scrubbed.
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -171,12 +174,40 @@ void AppendCopyField(std::string* out, std::string_view s) {
 // ---------------------------------------------------------------------------
 // The connection
 
+// Timeouts for batch work, set on every session unless it already has a
+// value from elsewhere (the URI's options, PGOPTIONS, ALTER ROLE/DATABASE
+// ... SET, the server's configuration): docs/stores.md.
+constexpr const char* kLockTimeout = "5s";
+constexpr const char* kStatementTimeout = "5min";
+constexpr const char* kSetTimeouts =
+    "SELECT set_config(name, CASE name WHEN 'lock_timeout' THEN $1 ELSE $2 END, false) FROM pg_settings"
+    " WHERE name IN ('lock_timeout', 'statement_timeout') AND source = 'default'";
+// A statement's result is awaited in slices; between them the run's stop
+// flags are checked, and a statement running longer than kProbeAfter is
+// looked at (what does it wait for?) every kProbeEvery.
+constexpr int kSliceMs = 100;
+constexpr auto kProbeAfter = std::chrono::seconds(1);
+constexpr auto kProbeEvery = std::chrono::seconds(1);
+
+using Clock = std::chrono::steady_clock;
+
+// What a wait of type Lock (pg_stat_activity.wait_event) is for.
+std::string LockKind(const std::string& wait_event) {
+  if (wait_event == "transactionid" || wait_event == "tuple") return "a row lock";
+  if (wait_event == "relation") return "a table lock";
+  if (wait_event == "advisory") return "an advisory lock";
+  if (wait_event == "extend") return "a table extension lock";
+  return "a lock (" + wait_event + ")";
+}
+
 class PgDb : public SqlDb {
  public:
-  PgDb(std::string conninfo, std::string display) : conninfo_(std::move(conninfo)), display_(std::move(display)) {
+  PgDb(std::string conninfo, std::string display, std::shared_ptr<StatementHooks> hooks = nullptr)
+      : conninfo_(std::move(conninfo)), display_(std::move(display)), hooks_(std::move(hooks)) {
     secrets_ = Secrets(conninfo_);
   }
   ~PgDb() override {
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
     if (conn_ != nullptr) PQfinish(conn_);
   }
   PgDb(const PgDb&) = delete;
@@ -215,8 +246,7 @@ class PgDb : public SqlDb {
     if (conn_ == nullptr) return Status::Unavailable("cannot connect to PostgreSQL " + display_ + ": out of memory");
     PQsetNoticeProcessor(conn_, NoNotices, nullptr);
     if (PQstatus(conn_) != CONNECTION_OK) return ConnectError("cannot connect to PostgreSQL ");
-    ++session_;
-    return Status::OK();
+    return SessionStarted();
   }
 
   Status Exec(std::string_view sql, const std::vector<SqlParam>& params = {}) override {
@@ -231,9 +261,10 @@ class PgDb : public SqlDb {
       if (!StartsWithWord(sql, "BEGIN") && !StartsWithWord(sql, "START")) return LostTransaction();
       lost_in_tx_ = false;
     }
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(params.empty() ? PQexec(conn_, std::string(sql).c_str()) : ExecParams(sql, params));
+    PgResult res(Run(sql, params, params.empty()));
     FERRY_RETURN_IF_ERROR(Check(res.get(), sql, before));
     changes_ = Changes(res.get());
     if (StartsWithWord(sql, "COMMIT") && std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
@@ -247,9 +278,10 @@ class PgDb : public SqlDb {
     changes_ = 0;
     last_sqlstate_.clear();
     if (lost_in_tx_) return LostTransaction();
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(ExecParams(sql, params));
+    PgResult res(Run(sql, params, false));
     FERRY_RETURN_IF_ERROR(Check(res.get(), sql, before));
     SqlRows out;
     const int cols = PQnfields(res.get());
@@ -272,9 +304,10 @@ class PgDb : public SqlDb {
     changes_ = 0;
     last_sqlstate_.clear();
     if (lost_in_tx_) return LostTransaction();
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(PQexec(conn_, std::string(sql).c_str()));
+    PgResult res(Run(sql, {}, true));
     if (res == nullptr || PQresultStatus(res.get()) != PGRES_COPY_IN) {
       Status s = Check(res.get(), sql, before);
       return s.ok() ? Status::Internal("PostgreSQL " + display_ + ": " + std::string(sql.substr(0, 60)) +
@@ -295,6 +328,7 @@ class PgDb : public SqlDb {
     Status s;
     bool have_result = false;
     for (int guard = 0; guard < 16; ++guard) {
+      AwaitResult();
       PgResult r(PQgetResult(conn_));
       if (r == nullptr) break;
       ExecStatusType st = PQresultStatus(r.get());
@@ -315,11 +349,124 @@ class PgDb : public SqlDb {
   }
 
  private:
-  PGresult* ExecParams(std::string_view sql, const std::vector<SqlParam>& params) {
+  // The statement being awaited (see Watch()).
+  struct Statement {
+    Clock::time_point start = Clock::now();
+    Clock::time_point next_probe = start + kProbeAfter;
+    std::string waits_for;  // "a row lock held by pid 12345" while it waits for one
+    bool cancel_sent = false;
+  };
+
+  // Sends `sql` (a script when `script`: the simple protocol, several
+  // statements, no parameters) and waits for its outcome as PQexec would:
+  // the last result, or the one that starts a COPY. Null when it could not
+  // be sent (PQerrorMessage says why).
+  PGresult* Run(std::string_view sql, const std::vector<SqlParam>& params, bool script) {
+    statement_ = Statement();
+    const std::string text(sql);
+    if ((script ? PQsendQuery(conn_, text.c_str()) : SendParams(text, params)) == 0) return nullptr;
+    PGresult* last = nullptr;
+    for (;;) {
+      AwaitResult();
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) break;
+      PQclear(last);
+      last = r;
+      const ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH || PQstatus(conn_) == CONNECTION_BAD) {
+        break;
+      }
+    }
+    return last;
+  }
+
+  int SendParams(const std::string& sql, const std::vector<SqlParam>& params) {
     std::vector<const char*> values(params.size());
     for (size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-    return PQexecParams(conn_, std::string(sql).c_str(), int(params.size()), nullptr, values.data(), nullptr,
-                        nullptr, 0);
+    return PQsendQueryParams(conn_, sql.c_str(), int(params.size()), nullptr, values.data(), nullptr, nullptr, 0);
+  }
+
+  // Returns when a result can be read without blocking (or the connection
+  // is lost: PQgetResult then says so), watching the statement meanwhile.
+  void AwaitResult() {
+    while (PQisBusy(conn_) != 0) {
+      pollfd p{PQsocket(conn_), POLLIN, 0};
+      if (p.fd < 0) return;
+      const int n = ::poll(&p, 1, kSliceMs);
+      if (n < 0 && errno != EINTR) return;
+      if (n > 0 && PQconsumeInput(conn_) == 0) return;
+      Watch();
+    }
+  }
+
+  // Between slices of a run's statement: cancels it when the run asks to
+  // stop now, or to stop at a batch boundary while the statement waits for
+  // a lock; and, after kProbeAfter, tells the run what it waits for.
+  void Watch() {
+    if (hooks_ == nullptr || statement_.cancel_sent) return;
+    if (hooks_->stop_requested()) return SendCancel();
+    if (Clock::now() >= statement_.next_probe) {
+      statement_.next_probe = Clock::now() + kProbeEvery;
+      ReportLockWait();
+    }
+    if (!statement_.waits_for.empty() && hooks_->cancel != nullptr && hooks_->cancel->load()) SendCancel();
+  }
+
+  void SendCancel() {
+    char err[256];
+    if (cancel_ == nullptr || PQcancel(cancel_, err, sizeof err) == 0) return;  // tried again next slice
+    statement_.cancel_sent = true;
+    hooks_->stopped.store(true);
+  }
+
+  void ReportLockWait() {
+    statement_.waits_for = LockWait();
+    if (statement_.waits_for.empty() || !hooks_->on_wait) return;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - statement_.start).count();
+    hooks_->on_wait("waiting for " + statement_.waits_for + " (since " + std::to_string(seconds) + " s)");
+  }
+
+  // "a row lock held by pid 12345" while this session waits for a lock that
+  // other sessions hold, else "". Asks from a second connection, opened
+  // when first needed (never again once that failed).
+  std::string LockWait() {
+    if (probe_ == nullptr && !probe_failed_) {
+      auto probe = std::make_unique<PgDb>(conninfo_, display_);
+      probe_failed_ = !probe->Connect().ok();
+      if (!probe_failed_) probe_ = std::move(probe);
+    }
+    if (probe_ == nullptr) return "";
+    Result<SqlRows> rows =
+        probe_->Query("SELECT wait_event_type, wait_event, array_to_string(pg_blocking_pids(pid), ', ')"
+                      " FROM pg_stat_activity WHERE pid = $1",
+                      {SqlInt(PQbackendPID(conn_))});
+    if (!rows.ok() || rows.value().empty()) return "";
+    const SqlRow& row = rows.value().rows[0];
+    const std::string blockers = row[2].value_or("");
+    if (blockers.empty()) return "";
+    const std::string kind = row[0].value_or("") == "Lock" ? LockKind(row[1].value_or("")) : "a lock";
+    return kind + (blockers.find(',') == std::string::npos ? " held by pid " : " held by pids ") + blockers;
+  }
+
+  // After a cancel, or once the run asks to stop now, no statement starts
+  // but ROLLBACK: nothing more is committed.
+  Status RefuseWhenStopping(std::string_view sql) const {
+    if (hooks_ == nullptr || !(hooks_->stopped.load() || hooks_->stop_requested())) return Status::OK();
+    if (StartsWithWord(sql, "ROLLBACK") || StartsWithWord(sql, "ABORT")) return Status::OK();
+    return Status::Cancelled("stopped on request: no more statements are sent to PostgreSQL " + display_ +
+                             "; what was committed is kept");
+  }
+
+  // A new session (connected or reconnected): ready to be cancelled, with
+  // timeouts for batch work.
+  Status SessionStarted() {
+    ++session_;
+    statement_ = Statement();
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
+    cancel_ = PQgetCancel(conn_);
+    const char* values[] = {kLockTimeout, kStatementTimeout};
+    PgResult res(PQexecParams(conn_, kSetTimeouts, 2, nullptr, values, nullptr, nullptr, 0));
+    return Check(res.get(), "SET lock_timeout, statement_timeout", PQTRANS_IDLE);
   }
 
   // Rows an INSERT, UPDATE, DELETE, MERGE or COPY changed (PQcmdTuples also
@@ -338,8 +485,7 @@ class PgDb : public SqlDb {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::OK();
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return ConnectError("cannot reconnect to PostgreSQL ");
-    ++session_;
-    return Status::OK();
+    return SessionStarted();
   }
 
   Status ConnectError(const std::string& what) {
@@ -395,10 +541,16 @@ class PgDb : public SqlDb {
       return Status::Unavailable(msg + (StartsWithWord(sql, "COMMIT") ? "; the connection was lost during COMMIT"
                                                                       : "; the connection was lost"));
     }
+    if (code == "57014" && statement_.cancel_sent) {
+      return Status::Cancelled("PostgreSQL " + display_ + ": stopped on request: the running statement" +
+                               WaitedFor() + " was cancelled, its transaction rolled back");
+    }
     if (code.compare(0, 2, "08") == 0 || code == "57P01" || code == "57P02" || code == "57P03" || code == "40001" ||
         code == "40P01") {
       return Status::Unavailable(msg);
     }
+    // lock_timeout, statement_timeout (or a cancel from another session).
+    if (code == "55P03" || code == "57014") return Status::Unavailable(msg + WaitedFor());
     if (code == "53100") {
       return Status::IoError(msg + "; the database server's disk is full: the run stopped and can be resumed once"
                                    " space is freed");
@@ -408,6 +560,12 @@ class PgDb : public SqlDb {
                                    " database is repaired");
     }
     return Status::IoError(msg);
+  }
+
+  // " (waiting for a row lock held by pid 12345)" when the statement was
+  // seen waiting for a lock, else "".
+  std::string WaitedFor() const {
+    return statement_.waits_for.empty() ? "" : " (waiting for " + statement_.waits_for + ")";
   }
 
   std::string Scrub(std::string msg) const {
@@ -421,16 +579,22 @@ class PgDb : public SqlDb {
   }
 
   std::string conninfo_, display_;
+  std::shared_ptr<StatementHooks> hooks_;  // a run's, or null
   std::vector<std::string> secrets_;
   PGconn* conn_ = nullptr;
+  PGcancel* cancel_ = nullptr;  // for the current session
+  Statement statement_;
+  std::unique_ptr<PgDb> probe_;  // a second connection: what does a statement wait for?
+  bool probe_failed_ = false;
   int64_t changes_ = 0;
   uint64_t session_ = 0;
   bool lost_in_tx_ = false;
   std::string last_sqlstate_;
 };
 
-Result<std::unique_ptr<PgDb>> ConnectPg(const std::string& conninfo, const std::string& display) {
-  auto db = std::make_unique<PgDb>(conninfo, display);
+Result<std::unique_ptr<PgDb>> ConnectPg(const std::string& conninfo, const std::string& display,
+                                        std::shared_ptr<StatementHooks> hooks = nullptr) {
+  auto db = std::make_unique<PgDb>(conninfo, display, std::move(hooks));
   FERRY_RETURN_IF_ERROR(db->Connect());
   return db;
 }
@@ -498,7 +662,7 @@ class PgReader : public RecordReader {
  private:
   Status OpenOnce() {
     if (db_ == nullptr) {
-      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
     }
     FERRY_ASSIGN_OR_RETURN(SqlRows rel, db_->Query("SELECT c.reltuples::bigint FROM pg_class c"
                                                    " WHERE c.oid = to_regclass($1)", {table_}));
@@ -556,7 +720,7 @@ class PgSink : public RecordSink {
     std::optional<Checkpoint> out;
     FERRY_RETURN_IF_ERROR(WithRetries(options_.retries, [&]() -> Status {
       if (db_ == nullptr) {
-        FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+        FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
       }
       FERRY_ASSIGN_OR_RETURN(SqlRows t, db_->Query("SELECT to_regclass('ferry.checkpoints') IS NOT NULL"));
       if (t.empty() || t.rows[0][0].value_or("f") != "t") {
@@ -607,7 +771,7 @@ class PgSink : public RecordSink {
  private:
   Status StartOnce(bool resumed) {
     if (db_ == nullptr) {
-      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
     }
     // Create only what is missing: CREATE ... IF NOT EXISTS still needs the
     // CREATE privilege, which a user writing into existing tables may lack.
@@ -991,8 +1155,9 @@ class PgSink : public RecordSink {
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display) {
-  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, ConnectPg(conninfo, display));
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display,
+                                            std::shared_ptr<StatementHooks> hooks) {
+  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, ConnectPg(conninfo, display, std::move(hooks)));
   return std::unique_ptr<SqlDb>(std::move(db));
 }
 

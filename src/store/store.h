@@ -27,7 +27,9 @@
 #ifndef FERRY_STORE_STORE_H_
 #define FERRY_STORE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +47,27 @@ class SqlDb;
 
 enum class StoreKind : uint8_t { kFile, kSqlite, kPostgres };
 
+// How a run's database statements learn that the run should stop, and whom
+// they tell what they wait for. Shared by the run's reader and sink; used on
+// the thread that runs the statement (the run's coordinating thread).
+// PostgreSQL honours it (store/postgres.cc): a statement waits for its result
+// in slices of 100 ms, checking these between them.
+struct StatementHooks {
+  // Stop at the next batch boundary: a statement found waiting for a lock is
+  // cancelled (it could otherwise wait lock_timeout, retried).
+  const std::atomic<bool>* cancel = nullptr;
+  // Stop now: every running statement is cancelled.
+  const std::atomic<bool>* stop_now = nullptr;
+  // Told once a second while a statement waits for a lock held by another
+  // session: "waiting for a row lock held by pid 12345 (since 3 s)".
+  std::function<void(const std::string& what)> on_wait;
+  // Set once a statement was cancelled for the run: no new statement starts
+  // (ROLLBACK excepted), so nothing more is committed.
+  std::atomic<bool> stopped{false};
+
+  bool stop_requested() const { return stop_now != nullptr && stop_now->load(); }
+};
+
 struct StoreUri {
   StoreKind kind = StoreKind::kFile;
   FileSpec file;          // kFile
@@ -53,6 +76,7 @@ struct StoreUri {
   std::string conninfo;   // kPostgres: libpq URI without Ferry's parameters. Holds the password: never print it.
   std::string display;    // the URI as given, with any password replaced by "***"
   std::string identity;   // what a lease locks: "file:/abs/path", "sqlite:/abs/path#table", "postgres://host:port/db#table"
+  std::shared_ptr<StatementHooks> hooks;  // a run's (may be null)
   bool is_database() const { return kind != StoreKind::kFile; }
 };
 
@@ -208,7 +232,8 @@ Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json
 // PostgreSQL (store/postgres.cc).
 Result<std::unique_ptr<RecordReader>> OpenPostgresReader(const StoreUri& uri);
 Result<std::unique_ptr<RecordSink>> OpenPostgresSink(const StoreUri& uri);
-Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display);
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display,
+                                            std::shared_ptr<StatementHooks> hooks = nullptr);
 
 }  // namespace ferry::internal
 
