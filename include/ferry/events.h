@@ -7,6 +7,11 @@
 // Thread safety: the engine calls an EventSink from one thread at a time (the
 // run's coordinating thread), so sinks need no locking of their own unless
 // they share state with other threads.
+//
+// Waits: while a database statement of the run waits for a lock another
+// session holds (PostgreSQL), a kStageChanged event with stage "waiting" comes
+// about once a second, its message saying what for: "waiting for a row lock
+// held by pid 12345 (since 3 s)". An event of another kind means it is over.
 
 #ifndef FERRY_EVENTS_H_
 #define FERRY_EVENTS_H_
@@ -37,7 +42,8 @@ const char* EventTypeName(EventType t);
 struct Event {
   EventType type = EventType::kProgress;
   std::string run_id;
-  // "reading", "migrating", "publishing", "done" ...
+  // "reading", "migrating", "waiting" (message: for what), "publishing",
+  // "done" ...
   std::string stage;
   uint64_t processed_docs = 0;
   uint64_t processed_bytes = 0;
@@ -50,6 +56,9 @@ struct Event {
   // Seconds left, -1 when unknown.
   double eta_seconds = -1;
   double elapsed_seconds = 0;
+  // Table targets: rows others changed between the run's read and its
+  // write (read again, never overwritten; RunReport::concurrent_changes).
+  uint64_t concurrent_changes = 0;
   // For kWarning / kError / kFailed: what happened.
   std::string message;
   ErrorCode code = ErrorCode::kOk;

@@ -140,8 +140,15 @@ struct RunOptions {
   // Stop after this many records (0 = all). Used by plan's timed sample.
   uint64_t limit = 0;
   // Set to true (e.g. from a SIGINT handler) to stop at the next batch
-  // boundary. Not owned; may be null.
+  // boundary, committing what was processed. A PostgreSQL statement found
+  // waiting for a lock is cancelled (the run then commits nothing more).
+  // Not owned; may be null.
   const std::atomic<bool>* cancel = nullptr;
+  // Set to true (with `cancel`; e.g. on SIGTERM) to stop now: running
+  // PostgreSQL statements are cancelled, nothing more is written to
+  // PostgreSQL, retries stop waiting; the run ends CANCELLED, resumable from
+  // its last commit. Not owned; may be null.
+  const std::atomic<bool>* stop_now = nullptr;
   // Receives progress events. Not owned; may be null.
   EventSink* events = nullptr;
   // Minimum milliseconds between progress events. Default 250.
@@ -233,7 +240,14 @@ struct RunReport {
   bool backup_has_originals = false;
   // Records whose key already held a different document in the target.
   uint64_t conflicts = 0;
-  // input == migrated + already_at_target + rejected + filtered, always.
+  // Table targets: rows someone else changed between the run's read and its
+  // write. None was overwritten: each was read again and migrated from what
+  // it held then (counted under migrated, already_at_target or rejected),
+  // or, when it had been deleted, left deleted (concurrent_deletes).
+  uint64_t concurrent_changes = 0;
+  uint64_t concurrent_deletes = 0;
+  // input == migrated + already_at_target + rejected + filtered +
+  // concurrent_deletes, always.
   uint64_t input = 0;
   uint64_t migrated = 0;
   uint64_t already_at_target = 0;

@@ -37,12 +37,30 @@ namespace ferry::cli {
 
 namespace {
 
+// Signals (docs/stores.md): the first Ctrl-C stops at the next batch
+// boundary (g_cancel); SIGTERM, or a second Ctrl-C, stops now (g_stop_now:
+// running PostgreSQL statements are cancelled), with a backstop that exits
+// 130 kStopNowBackstopS seconds later whatever is still going on; the signal
+// after that exits at once.
 std::atomic<bool> g_cancel{false};
+std::atomic<bool> g_stop_now{false};
+constexpr unsigned kStopNowBackstopS = 2;
+
+extern "C" void ExitCancelled(int) { std::_Exit(130); }
+
+void StopNow() {
+  if (g_stop_now.load()) std::_Exit(130);
+  g_cancel.store(true);
+  g_stop_now.store(true);
+  ::alarm(kStopNowBackstopS);  // SIGALRM: ExitCancelled
+}
 
 extern "C" void OnSigint(int) {
-  if (g_cancel.load()) std::_Exit(130);  // second Ctrl-C: stop now
+  if (g_cancel.load()) return StopNow();
   g_cancel.store(true);
 }
+
+extern "C" void OnSigterm(int) { StopNow(); }
 
 std::string Thousands(uint64_t n) {
   std::string s = std::to_string(n);
@@ -67,6 +85,7 @@ RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
   if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
   o.events = display;
   o.cancel = &g_cancel;
+  o.stop_now = &g_stop_now;
   o.state = d.state;
   return o;
 }
@@ -329,6 +348,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   if (d.batch_size >= 0) o.batch_size = data.batch_size;  // overrides the preset's
   o.events = data.events;
   o.cancel = data.cancel;
+  o.stop_now = data.stop_now;
   o.target = a.target;
   o.rejects = a.rejects;
   o.complements = a.complements;
@@ -427,6 +447,11 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
     if (rep.conflicts > 0) {
       std::printf("  conflicts: %s (the target held a different document under the same key)\n",
                   Thousands(rep.conflicts).c_str());
+    }
+    if (rep.concurrent_changes > 0) {
+      std::printf("  changed by others during the run: %s (read again and migrated from their new content,"
+                  " never overwritten; %s deleted meanwhile and left deleted)\n",
+                  Thousands(rep.concurrent_changes).c_str(), Thousands(rep.concurrent_deletes).c_str());
     }
     for (const auto& [m, n] : rep.skipped_migrations) {
       std::printf("  %s records went on without migration '%s' (it failed on them; on_failure: skip)\n",
@@ -649,7 +674,8 @@ int Main(int argc, char** argv) {
     return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
   }
   std::signal(SIGINT, OnSigint);
-  std::signal(SIGTERM, OnSigint);
+  std::signal(SIGTERM, OnSigterm);
+  std::signal(SIGALRM, ExitCancelled);
   std::ios::sync_with_stdio(true);
 
   if (analyze->parsed()) return RunAnalyze(common, data, analyze_shaping, analyze_target);

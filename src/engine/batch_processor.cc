@@ -50,6 +50,7 @@ void BatchResult::Clear(size_t versions) {
   output.clear();
   output_records.clear();
   keys.clear();
+  tokens.clear();
   rejected_keys.clear();
   end_position.clear();
   rejects.clear();
@@ -79,6 +80,7 @@ void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result)
   result->end_position = input.end_position;
   arena_.Reset();
   for (size_t i = 0; i < input.records.size(); ++i) {
+    if (options_.row_tokens) token_ = input.records[i].token_length > 0 ? input.Token(i) : input.Record(i);
     ProcessRecord(input.Record(i), input.records[i], input.Key(i), input.Error(i), result);
   }
 }
@@ -99,8 +101,8 @@ BatchProcessor::Problem BatchProcessor::KeyProblem() const {
   return p;
 }
 
-void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
-                                 BatchResult* result) {
+void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, int version,
+                                 bool migrated, BatchResult* result) {
   std::string& out = result->output;
   if (options_.output_format == OutputFormat::kJsonArray) out.append(",\n");
   size_t start = out.size();
@@ -118,6 +120,12 @@ void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::st
       result->keys.append(k);
     }
     r.key_length = uint32_t(result->keys.size() - r.key_offset);
+    if (options_.row_tokens) {
+      r.token_offset = uint32_t(result->tokens.size());
+      r.token_length = uint32_t(token_.size());
+      result->tokens.append(token_);
+    }
+    r.version = version;
     r.migrated = migrated;
     result->output_records.push_back(r);
   }
@@ -257,7 +265,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       // file: that one is written compactly.
       bool raw = !shaped && !retyped && text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
                                             std::memchr(text.data(), '\n', text.size()) == nullptr);
-      WriteOutput(doc, raw ? text : std::string_view(), source_key, false, result);
+      WriteOutput(doc, raw ? text : std::string_view(), source_key, version, false, result);
       if (options_.write_journal) {
         journal_complements_.clear();
         journal_skipped_.clear();
@@ -359,7 +367,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (!record_complements_.empty()) result->complements.append(record_complements_);
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
   if (options_.write_output) {
-    WriteOutput(doc, std::string_view(), source_key, true, result);
+    WriteOutput(doc, std::string_view(), source_key, version, true, result);
     if (options_.write_journal) AppendJournal(doc, version, original_sha, source_key, text, result);
   }
 }

@@ -41,6 +41,10 @@ struct ProcessOptions {
   // Index every written record (key, span, migrated or not) for database
   // sinks.
   bool index_output = false;
+  // With index_output: keep each written record's row token (the source
+  // row's version as read: RecordBatchInput's token, else its text), which
+  // an in-place write is conditional on.
+  bool row_tokens = false;
   // Records already at the target version are counted but not written
   // (migrating a table in place: they are already there).
   bool skip_unchanged = false;
@@ -68,6 +72,9 @@ struct OutputRecord {
   uint32_t length = 0;
   uint32_t key_offset = 0;  // into BatchResult::keys
   uint32_t key_length = 0;
+  uint32_t token_offset = 0;  // into BatchResult::tokens (ProcessOptions::row_tokens)
+  uint32_t token_length = 0;
+  int32_t version = -1;       // the version the record was read in (index)
   bool migrated = false;
 };
 
@@ -83,6 +90,7 @@ struct BatchResult {
   // their keys (the source row's key, else the document's key field).
   std::vector<OutputRecord> output_records;
   std::string keys;
+  std::string tokens;
   // With index_output: the source row keys of rejected records (tables only).
   std::vector<std::string> rejected_keys;
   // The source position after the batch (RecordBatchInput::end_position).
@@ -129,7 +137,7 @@ class BatchProcessor {
   bool MissingKey(const Value& doc, std::string_view source_key) const;
   Problem KeyProblem() const;
   // Appends `doc` (or `raw`, when given) to the output, indexed.
-  void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, bool migrated,
+  void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, int version, bool migrated,
                    BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
@@ -149,7 +157,8 @@ class BatchProcessor {
   std::string journal_complements_;  // this record's "c" members
   std::string journal_skipped_;      // this record's "s" items
   std::string canonical_;            // scratch
-  std::string_view source_key_;  // the current record's source row key  // this record's complement lines until it is accepted
+  std::string_view source_key_;  // the current record's source row key
+  std::string_view token_;       // ... and its row token (ProcessOptions::row_tokens)
 };
 
 }  // namespace ferry::internal

@@ -122,6 +122,7 @@ struct Progress {
   Clock::time_point last = Clock::time_point();
   uint32_t interval_ms = 250;
   uint64_t total_bytes = 0;
+  uint64_t concurrent_changes = 0;  // so far (RunReport::concurrent_changes)
 
   Event Make(EventType type, const std::string& stage, uint64_t docs, uint64_t bytes) const {
     Event e;
@@ -131,6 +132,7 @@ struct Progress {
     e.processed_docs = docs;
     e.processed_bytes = bytes;
     e.total_bytes = total_bytes;
+    e.concurrent_changes = concurrent_changes;
     e.elapsed_seconds = SecondsSince(start);
     if (e.elapsed_seconds > 0) {
       e.docs_per_second = double(docs) / e.elapsed_seconds;

@@ -122,6 +122,7 @@ std::string RunReport::ToJson() const {
   j.Key("rejected").Num(rejected).Key("with_complement").Num(with_complement);
   j.Key("bytes_in").Num(bytes_in).Key("bytes_out").Num(bytes_out).Key("batches").Num(batches);
   j.Key("in_place").Bool(in_place).Key("conflicts").Num(conflicts);
+  j.Key("concurrent_changes").Num(concurrent_changes).Key("concurrent_deletes").Num(concurrent_deletes);
   j.Key("backup").Str(backup_id).Key("backup_records").Num(backup_records).Key("backup_has_originals").Bool(backup_has_originals);
   j.Key("resumed").Bool(resumed).Key("resumed_at").Num(resumed_at);
   if (!state.empty()) j.Key("state").Str(state);

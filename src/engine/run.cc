@@ -14,6 +14,8 @@
 #include <cstdio>
 #include <deque>
 #include <filesystem>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <random>
@@ -25,10 +27,10 @@
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "engine/table_commit.h"
 #include "safety/backup.h"
 #include "store/file_store.h"
 #include "store/json_merge.h"
-#include "store/keyed_table.h"
 #include "store/sql.h"
 #include "store/state.h"
 #include "store/target_lease.h"
@@ -148,7 +150,9 @@ std::string CountersJson(const RunReport& r) {
                     ",\"filtered\":" + std::to_string(r.filtered) +
                     ",\"with_complement\":" + std::to_string(r.with_complement) +
                     ",\"bytes_in\":" + std::to_string(r.bytes_in) + ",\"batches\":" + std::to_string(r.batches) +
-                    ",\"conflicts\":" + std::to_string(r.conflicts) + ",\"rejects_by_code\":{";
+                    ",\"conflicts\":" + std::to_string(r.conflicts) +
+                    ",\"concurrent_changes\":" + std::to_string(r.concurrent_changes) +
+                    ",\"concurrent_deletes\":" + std::to_string(r.concurrent_deletes) + ",\"rejects_by_code\":{";
   bool first = true;
   for (const auto& [code, n] : r.rejects_by_code) {
     if (!first) out.push_back(',');
@@ -196,6 +200,8 @@ void RestoreCounters(const std::string& json, RunReport* r) {
   r->bytes_in = U64(v.Find("bytes_in"));
   r->batches = U64(v.Find("batches"));
   r->conflicts = U64(v.Find("conflicts"));
+  r->concurrent_changes = U64(v.Find("concurrent_changes"));
+  r->concurrent_deletes = U64(v.Find("concurrent_deletes"));
   if (const Value* codes = v.Find("rejects_by_code"); codes != nullptr && codes->IsObject()) {
     for (const Member* m = codes->members(); m != codes->members_end(); ++m) {
       r->rejects_by_code[std::string(m->key.AsString())] = U64(&m->value);
@@ -257,6 +263,28 @@ void FillPaths(const Project& project, const Project::Rep& rep, RunReport* repor
   }
 }
 
+// The run's database statements watch its stop flags (store.h).
+std::shared_ptr<internal::StatementHooks> StatementHooksFor(const RunOptions& options) {
+  auto hooks = std::make_shared<internal::StatementHooks>();
+  hooks->cancel = options.cancel;
+  hooks->stop_now = options.stop_now;
+  return hooks;
+}
+
+// While it lives, the run's statements report their waits through `report`.
+class WaitReports {
+ public:
+  WaitReports(internal::StatementHooks* hooks, std::function<void(const std::string&)> report) : hooks_(hooks) {
+    hooks_->on_wait = std::move(report);
+  }
+  ~WaitReports() { hooks_->on_wait = nullptr; }
+  WaitReports(const WaitReports&) = delete;
+  WaitReports& operator=(const WaitReports&) = delete;
+
+ private:
+  internal::StatementHooks* hooks_;
+};
+
 void SetStatus(RunReport* report, const Status& final_status) {
   report->final_status = final_status;
   report->status = final_status.ok() || final_status.code() == ErrorCode::kRejected
@@ -300,8 +328,13 @@ Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<int
     }
   }
   BatchResult out;
+  size_t line = 0;
   for (size_t i = 0; i < b.output_records.size(); ++i) {
+    const size_t line_end = b.journal.empty() ? 0 : b.journal.find('\n', line) + 1;
+    const size_t line_start = line;
+    line = line_end;
     if (action[i] == 1) continue;
+    out.journal.append(b.journal, line_start, line_end - line_start);
     internal::OutputRecord r = b.output_records[i];
     std::string_view doc = action[i] == 2 ? std::string_view(merged[i]) : std::string_view(b.output).substr(r.offset, r.length);
     std::string_view key = std::string_view(b.keys).substr(r.key_offset, r.key_length);
@@ -417,57 +450,6 @@ Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
                                  "'; use skip, overwrite, merge, fail or ask");
 }
 
-// A store-to-table run's journal entries get what the target held before
-// each record ("v", "o" and, with the backup, "b"), or "o":"" when it held
-// nothing.
-Status AppendTargetJournal(const BatchResult& b, internal::KeyedTable* table, bool before_images, uint32_t retries,
-                           JsonParser* parser, Arena* arena, std::string* out,
-                           std::map<std::string, uint64_t>* versions, uint64_t* entries) {
-  std::vector<std::string> keys;
-  keys.reserve(b.output_records.size());
-  for (const internal::OutputRecord& r : b.output_records) keys.emplace_back(b.keys.substr(r.key_offset, r.key_length));
-  std::vector<std::optional<internal::KeyedTable::Row>> rows;
-  FERRY_RETURN_IF_ERROR(internal::WithRetries(retries, [&]() -> Status {
-    auto got = table->Get(keys);
-    if (!got.ok()) return got.status();
-    rows = std::move(got).value();
-    return Status::OK();
-  }));
-  size_t pos = 0, i = 0;
-  std::string canonical;
-  while (pos < b.journal.size()) {
-    size_t end = b.journal.find('\n', pos);
-    if (end == std::string::npos || i >= rows.size()) {
-      return Status::Internal("the run's journal does not match its output records");
-    }
-    out->push_back('{');
-    if (rows[i]) {
-      out->append("\"v\":");
-      WriteJsonString(rows[i]->version, out);
-      arena->Reset();
-      auto doc = parser->Parse(rows[i]->document, *arena);
-      canonical.clear();
-      if (doc.ok()) WriteCanonicalJson(doc.value(), &canonical);
-      else canonical = rows[i]->document;
-      out->append(",\"o\":\"").append(internal::Sha256Hex(canonical)).append("\",");
-      if (before_images) {
-        out->append("\"b\":");
-        WriteJsonString(rows[i]->document, out);
-        out->push_back(',');
-      }
-      ++(*versions)[rows[i]->version];
-    } else {
-      out->append("\"o\":\"\",");
-      ++(*versions)[""];
-    }
-    out->append(b.journal, pos + 1, end + 1 - (pos + 1));
-    ++*entries;
-    ++i;
-    pos = end + 1;
-  }
-  return Status::OK();
-}
-
 Result<RunReport> Run(const Project& project, const RunOptions& options) {
   FERRY_RETURN_IF_ERROR(CheckOptions(options));
   const Project::Rep& rep = ProjectInternal::Get(project);
@@ -478,6 +460,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else if (in.is_database()) {
     out = in;  // in place
   }
+  const std::shared_ptr<internal::StatementHooks> hooks = StatementHooksFor(options);
+  in.hooks = hooks;
+  if (out) out->hooks = hooks;
+  internal::RetryStopScope retry_stop(options.stop_now);
   if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
   if (!out) {
     return Status::InvalidArgument(
@@ -655,7 +641,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // texts before when the backup is on (safety/backup.h). Each chunk is
   // durable before the changes it covers commit.
   std::unique_ptr<internal::BackupWriter> journal;
-  std::unique_ptr<internal::KeyedTable> target_before;  // store to table: the target's rows before
   if (out->is_database()) {
     const internal::KeyOptions key{options.backup_passphrase, options.backup_key_file};
     FERRY_ASSIGN_OR_RETURN(auto existing, internal::FindRunBackup(state.get(), report.run_id));
@@ -675,15 +660,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       const std::string dir = options.backup_dir.empty() ? internal::DefaultBackupDir(*state) : options.backup_dir;
       FERRY_ASSIGN_OR_RETURN(journal, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
     }
-    if (journal && !in_place) {
-      FERRY_ASSIGN_OR_RETURN(target_before, internal::KeyedTable::Open(*out, false));
-    }
   }
-  std::string pending_journal;
-  uint64_t pending_entries = 0;
-  std::map<std::string, uint64_t> pending_versions;
-  JsonParser before_parser;
-  Arena before_arena;
 
   internal::AtomicFile rejects, complements;
   if (!options.rejects.empty()) {
@@ -707,11 +684,15 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   driver.process.collect_changes = options.collect_changes;
   driver.process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
   driver.process.index_output = out->is_database();
+  driver.process.row_tokens = in_place;
   driver.process.skip_unchanged = in_place;
   driver.process.examples_per_code = options.examples_per_code;
   driver.process.write_journal = journal != nullptr;
   driver.process.journal_source_is_before = in_place;
   driver.process.journal_before_images = options.backup;
+  // Table commits: the journal written ahead inside each commit, and rows
+  // changed by others since the run read them processed again.
+  internal::TableCommit table_commit(rep, driver.process, journal.get(), options.backup);
 
   Progress progress;
   progress.sink = options.events;
@@ -719,8 +700,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
+  WaitReports wait_reports(hooks.get(), [&](const std::string& what) {
+    progress.Emit(EventType::kStageChanged, "waiting", report.input, report.bytes_in, what);
+  });
 
   const uint64_t conflicts_before = report.conflicts;  // from the checkpoint, when resuming
+  const uint64_t concurrent_before = report.concurrent_changes;
   internal::Checkpoint cp;
   cp.run_id = report.run_id;
   cp.seq = from ? from->seq : 0;
@@ -735,19 +720,17 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Sync());
     if (complements.is_open()) FERRY_RETURN_IF_ERROR(complements.Sync());
     ++cp.seq;
-    if (journal && pending_entries > 0) {
-      // Write-ahead: the journal chunk is durable before the changes commit.
-      FERRY_RETURN_IF_ERROR(journal->AddChunk(cp.seq, pending_journal, pending_entries, pending_versions));
-      pending_journal.clear();
-      pending_entries = 0;
-      pending_versions.clear();
-    }
     cp.records = report.input;
     cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
     cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
     report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
+    // The checkpoint's counters cannot know what the commit finds changed:
+    // a resumed run may count those rows under their first outcome.
     cp.counters = CountersJson(report);
-    FERRY_RETURN_IF_ERROR(sink->Commit(&cp));
+    FERRY_RETURN_IF_ERROR(sink->Commit(&cp, &table_commit));
+    FERRY_RETURN_IF_ERROR(table_commit.Committed(&report, &rejects));
+    report.concurrent_changes = concurrent_before + sink->concurrent_changes();
+    progress.concurrent_changes = report.concurrent_changes;
     if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
     staged = 0;
     last_commit = Clock::now();
@@ -787,20 +770,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
     ++report.batches;
     Merge(b, rep, &report, options.examples_per_code);
-    if (journal && !b.journal.empty()) {
-      if (target_before) {
-        FERRY_RETURN_IF_ERROR(AppendTargetJournal(b, target_before.get(), options.backup, options.retries,
-                                                  &before_parser,
-                                                  &before_arena, &pending_journal, &pending_versions,
-                                                  &pending_entries));
-      } else {
-        pending_journal.append(b.journal);
-        pending_entries += uint64_t(std::count(b.journal.begin(), b.journal.end(), '\n'));
-        for (size_t v = 0; v < b.version_migrated.size(); ++v) {
-          if (b.version_migrated[v] > 0) pending_versions[rep.versions[v].info.name] += b.version_migrated[v];
-        }
-      }
-    }
+    table_commit.Add(*to_stage);
     FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
     if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
     if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));

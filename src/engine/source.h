@@ -75,6 +75,11 @@ struct RecordSpan {
   // ("PATH:LINE:COLUMN: what"); length 0 for a well-formed record.
   uint32_t error_offset = 0;
   uint32_t error_length = 0;
+  // The row's version as the reader saw it (PostgreSQL: xmin), into
+  // RecordBatchInput::tokens; length 0 when the store has none (SQLite: the
+  // record's text is its token; files).
+  uint32_t token_offset = 0;
+  uint32_t token_length = 0;
 };
 
 struct RecordBatchInput {
@@ -82,6 +87,7 @@ struct RecordBatchInput {
   std::vector<RecordSpan> records;
   std::string keys;
   std::string errors;  // RecordSpan::error_offset
+  std::string tokens;  // RecordSpan::token_offset
   uint64_t source_bytes = 0;  // source bytes consumed for these records
   // The source position after this batch's last record (RecordReader::Seek).
   std::string end_position;
@@ -90,12 +96,14 @@ struct RecordBatchInput {
     records.clear();
     keys.clear();
     errors.clear();
+    tokens.clear();
     source_bytes = 0;
     end_position.clear();
   }
   // Appends one record (and its source key, for table rows); the caller pads
   // the batch with JsonParser::kPadding bytes when it is complete.
-  void Append(std::string_view record_bytes, uint64_t record, uint64_t line, std::string_view key = {}) {
+  void Append(std::string_view record_bytes, uint64_t record, uint64_t line, std::string_view key = {},
+              std::string_view token = {}) {
     RecordSpan span;
     span.offset = static_cast<uint32_t>(bytes.size());
     span.length = static_cast<uint32_t>(record_bytes.size());
@@ -103,8 +111,11 @@ struct RecordBatchInput {
     span.line = line;
     span.key_offset = static_cast<uint32_t>(keys.size());
     span.key_length = static_cast<uint32_t>(key.size());
+    span.token_offset = static_cast<uint32_t>(tokens.size());
+    span.token_length = static_cast<uint32_t>(token.size());
     bytes.append(record_bytes);
     keys.append(key);
+    tokens.append(token);
     records.push_back(span);
   }
   // Appends a malformed record: its raw text and what is wrong.
@@ -119,6 +130,9 @@ struct RecordBatchInput {
   }
   std::string_view Key(size_t i) const {
     return std::string_view(keys.data() + records[i].key_offset, records[i].key_length);
+  }
+  std::string_view Token(size_t i) const {
+    return std::string_view(tokens.data() + records[i].token_offset, records[i].token_length);
   }
   std::string_view Record(size_t i) const {
     return std::string_view(bytes.data() + records[i].offset, records[i].length);

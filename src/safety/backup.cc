@@ -430,9 +430,17 @@ Status BackupWriter::AddChunk(uint64_t seq, std::string_view entries, uint64_t r
                              {m_.id, std::to_string(seq), c.file, c.sha256, std::to_string(records),
                               std::to_string(c.bytes), VersionsJson(versions), inline_data});
   }));
+  if (!m_.chunks.empty() && m_.chunks.back().seq == seq) {
+    // Written again by a retried commit: the new chunk replaces it.
+    m_.records -= m_.chunks.back().records;
+    m_.bytes -= m_.chunks.back().bytes;
+    for (const auto& [v, n] : chunk_versions_) m_.versions[v] -= n;
+    m_.chunks.pop_back();
+  }
   m_.records += records;
   m_.bytes += c.bytes;
   for (const auto& [v, n] : versions) m_.versions[v] += n;
+  chunk_versions_ = versions;
   m_.chunks.push_back(std::move(c));
   return Status::OK();
 }

@@ -108,7 +108,8 @@ class BackupWriter {
   static Result<std::unique_ptr<BackupWriter>> Resume(StateStore* state, const std::string& id,
                                                       uint64_t committed_seq, const KeyOptions& key);
   // Writes one chunk of entries (JSON Lines), durable when this returns.
-  // `versions`: records per version in it.
+  // `versions`: records per version in it. The same `seq` again (a retried
+  // commit) replaces the last chunk.
   Status AddChunk(uint64_t seq, std::string_view entries, uint64_t records,
                   const std::map<std::string, uint64_t>& versions);
   // Seals the manifest (status complete).
@@ -122,6 +123,7 @@ class BackupWriter {
   StateStore* state_ = nullptr;
   BackupManifest m_;
   std::optional<Key> key_;
+  std::map<std::string, uint64_t> chunk_versions_;  // of the last chunk added
 };
 
 struct BackupVerifyReport {

@@ -252,9 +252,10 @@ Status ScanJournal(Context& c, Position from, size_t size, Fn&& fn) {
   return Status::OK();
 }
 
-// Decides every entry of `g` against the rows it has now.
-Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g) {
-  FERRY_ASSIGN_OR_RETURN(auto rows, c.table->Get(g.keys));
+// Decides every entry of `g` against the rows it has now. `lock`: inside
+// the transaction that writes them, so that they stay as decided on.
+Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g, bool lock = false) {
+  FERRY_ASSIGN_OR_RETURN(auto rows, c.table->Get(g.keys, lock));
   std::vector<Decision> out;
   out.reserve(g.lines.size());
   for (size_t i = 0; i < g.lines.size(); ++i) {
@@ -504,11 +505,19 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
       return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
     }
     return internal::WithRetries(options.retries, [&]() -> Status {
-      FERRY_ASSIGN_OR_RETURN(auto decisions, DecideGroup(*c, g));
+      // The rows are read and decided on inside the transaction that
+      // restores them, locked, so a row someone changes meanwhile is never
+      // restored over: it is a conflict, left as it is.
       RollbackImpact impact = report.impact;
       uint64_t restored = report.restored, deleted = report.deleted;
       internal::SqlDb& db = c->table->db();
       FERRY_RETURN_IF_ERROR(db.Begin());
+      auto decided = DecideGroup(*c, g, true);
+      if (!decided.ok()) {
+        db.Rollback();
+        return decided.status();
+      }
+      const std::vector<Decision>& decisions = decided.value();
       Status s;
       for (size_t i = 0; i < decisions.size() && s.ok(); ++i) {
         const Decision& d = decisions[i];

@@ -485,7 +485,7 @@ class EncodedFileSink : public RecordSink {
     }
     return Status::OK();
   }
-  Status Commit(Checkpoint* cp) override {
+  Status Commit(Checkpoint* cp, CommitHooks*) override {
     cp->output_bytes = total_bytes_;
     return SaveFileCheckpoint(options_, *cp);
   }

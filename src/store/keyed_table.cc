@@ -39,7 +39,7 @@ Result<std::unique_ptr<KeyedTable>> KeyedTable::Open(const StoreUri& uri, bool m
   return t;
 }
 
-Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::vector<std::string>& keys) {
+Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::vector<std::string>& keys, bool lock) {
   std::vector<std::optional<Row>> out(keys.size());
   if (!exists_ || keys.empty()) return out;
   if (db_->dialect() == SqlDb::Dialect::kSqlite) {
@@ -57,7 +57,7 @@ Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::v
   FERRY_ASSIGN_OR_RETURN(
       SqlRows rows,
       db_->Query("SELECT k.i, t.version, t.document::text FROM unnest($1::text[]) WITH ORDINALITY AS k(key, i) JOIN " +
-                     table_ + " t ON t.key = k.key",
+                     table_ + " t ON t.key = k.key" + (lock ? " ORDER BY t.key FOR UPDATE OF t" : ""),
                  {array}));
   for (const SqlRow& r : rows.rows) {
     const int64_t i = ToInt(r[0]) - 1;

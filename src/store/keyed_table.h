@@ -33,8 +33,10 @@ class KeyedTable {
   static Result<std::unique_ptr<KeyedTable>> Open(const StoreUri& uri, bool must_exist);
   bool exists() const { return exists_; }
 
-  // The rows of `keys`, in order (nullopt: no such row).
-  Result<std::vector<std::optional<Row>>> Get(const std::vector<std::string>& keys);
+  // The rows of `keys`, in order (nullopt: no such row). `lock`: inside a
+  // transaction of db(), the rows found stay as read until it ends
+  // (PostgreSQL: FOR UPDATE; SQLite's write transaction locks them all).
+  Result<std::vector<std::optional<Row>>> Get(const std::vector<std::string>& keys, bool lock = false);
   // Inside a transaction of db().
   Status Put(const std::string& key, const std::string& version, const std::string& document);
   Status Delete(const std::string& key);

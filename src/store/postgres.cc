@@ -28,9 +28,12 @@
 // store by its redacted URI, and libpq's texts are scrubbed.
 
 #include <libpq-fe.h>
+#include <poll.h>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -171,12 +174,40 @@ void AppendCopyField(std::string* out, std::string_view s) {
 // ---------------------------------------------------------------------------
 // The connection
 
+// Timeouts for batch work, set on every session unless it already has a
+// value from elsewhere (the URI's options, PGOPTIONS, ALTER ROLE/DATABASE
+// ... SET, the server's configuration): docs/stores.md.
+constexpr const char* kLockTimeout = "5s";
+constexpr const char* kStatementTimeout = "5min";
+constexpr const char* kSetTimeouts =
+    "SELECT set_config(name, CASE name WHEN 'lock_timeout' THEN $1 ELSE $2 END, false) FROM pg_settings"
+    " WHERE name IN ('lock_timeout', 'statement_timeout') AND source = 'default'";
+// A statement's result is awaited in slices; between them the run's stop
+// flags are checked, and a statement running longer than kProbeAfter is
+// looked at (what does it wait for?) every kProbeEvery.
+constexpr int kSliceMs = 100;
+constexpr auto kProbeAfter = std::chrono::seconds(1);
+constexpr auto kProbeEvery = std::chrono::seconds(1);
+
+using Clock = std::chrono::steady_clock;
+
+// What a wait of type Lock (pg_stat_activity.wait_event) is for.
+std::string LockKind(const std::string& wait_event) {
+  if (wait_event == "transactionid" || wait_event == "tuple") return "a row lock";
+  if (wait_event == "relation") return "a table lock";
+  if (wait_event == "advisory") return "an advisory lock";
+  if (wait_event == "extend") return "a table extension lock";
+  return "a lock (" + wait_event + ")";
+}
+
 class PgDb : public SqlDb {
  public:
-  PgDb(std::string conninfo, std::string display) : conninfo_(std::move(conninfo)), display_(std::move(display)) {
+  PgDb(std::string conninfo, std::string display, std::shared_ptr<StatementHooks> hooks = nullptr)
+      : conninfo_(std::move(conninfo)), display_(std::move(display)), hooks_(std::move(hooks)) {
     secrets_ = Secrets(conninfo_);
   }
   ~PgDb() override {
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
     if (conn_ != nullptr) PQfinish(conn_);
   }
   PgDb(const PgDb&) = delete;
@@ -215,8 +246,7 @@ class PgDb : public SqlDb {
     if (conn_ == nullptr) return Status::Unavailable("cannot connect to PostgreSQL " + display_ + ": out of memory");
     PQsetNoticeProcessor(conn_, NoNotices, nullptr);
     if (PQstatus(conn_) != CONNECTION_OK) return ConnectError("cannot connect to PostgreSQL ");
-    ++session_;
-    return Status::OK();
+    return SessionStarted();
   }
 
   Status Exec(std::string_view sql, const std::vector<SqlParam>& params = {}) override {
@@ -231,9 +261,10 @@ class PgDb : public SqlDb {
       if (!StartsWithWord(sql, "BEGIN") && !StartsWithWord(sql, "START")) return LostTransaction();
       lost_in_tx_ = false;
     }
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(params.empty() ? PQexec(conn_, std::string(sql).c_str()) : ExecParams(sql, params));
+    PgResult res(Run(sql, params, params.empty()));
     FERRY_RETURN_IF_ERROR(Check(res.get(), sql, before));
     changes_ = Changes(res.get());
     if (StartsWithWord(sql, "COMMIT") && std::strcmp(PQcmdStatus(res.get()), "ROLLBACK") == 0) {
@@ -247,9 +278,10 @@ class PgDb : public SqlDb {
     changes_ = 0;
     last_sqlstate_.clear();
     if (lost_in_tx_) return LostTransaction();
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(ExecParams(sql, params));
+    PgResult res(Run(sql, params, false));
     FERRY_RETURN_IF_ERROR(Check(res.get(), sql, before));
     SqlRows out;
     const int cols = PQnfields(res.get());
@@ -272,9 +304,10 @@ class PgDb : public SqlDb {
     changes_ = 0;
     last_sqlstate_.clear();
     if (lost_in_tx_) return LostTransaction();
+    FERRY_RETURN_IF_ERROR(RefuseWhenStopping(sql));
     FERRY_RETURN_IF_ERROR(Ready());
     const PGTransactionStatusType before = PQtransactionStatus(conn_);
-    PgResult res(PQexec(conn_, std::string(sql).c_str()));
+    PgResult res(Run(sql, {}, true));
     if (res == nullptr || PQresultStatus(res.get()) != PGRES_COPY_IN) {
       Status s = Check(res.get(), sql, before);
       return s.ok() ? Status::Internal("PostgreSQL " + display_ + ": " + std::string(sql.substr(0, 60)) +
@@ -295,6 +328,7 @@ class PgDb : public SqlDb {
     Status s;
     bool have_result = false;
     for (int guard = 0; guard < 16; ++guard) {
+      AwaitResult();
       PgResult r(PQgetResult(conn_));
       if (r == nullptr) break;
       ExecStatusType st = PQresultStatus(r.get());
@@ -315,11 +349,124 @@ class PgDb : public SqlDb {
   }
 
  private:
-  PGresult* ExecParams(std::string_view sql, const std::vector<SqlParam>& params) {
+  // The statement being awaited (see Watch()).
+  struct Statement {
+    Clock::time_point start = Clock::now();
+    Clock::time_point next_probe = start + kProbeAfter;
+    std::string waits_for;  // "a row lock held by pid 12345" while it waits for one
+    bool cancel_sent = false;
+  };
+
+  // Sends `sql` (a script when `script`: the simple protocol, several
+  // statements, no parameters) and waits for its outcome as PQexec would:
+  // the last result, or the one that starts a COPY. Null when it could not
+  // be sent (PQerrorMessage says why).
+  PGresult* Run(std::string_view sql, const std::vector<SqlParam>& params, bool script) {
+    statement_ = Statement();
+    const std::string text(sql);
+    if ((script ? PQsendQuery(conn_, text.c_str()) : SendParams(text, params)) == 0) return nullptr;
+    PGresult* last = nullptr;
+    for (;;) {
+      AwaitResult();
+      PGresult* r = PQgetResult(conn_);
+      if (r == nullptr) break;
+      PQclear(last);
+      last = r;
+      const ExecStatusType st = PQresultStatus(r);
+      if (st == PGRES_COPY_IN || st == PGRES_COPY_OUT || st == PGRES_COPY_BOTH || PQstatus(conn_) == CONNECTION_BAD) {
+        break;
+      }
+    }
+    return last;
+  }
+
+  int SendParams(const std::string& sql, const std::vector<SqlParam>& params) {
     std::vector<const char*> values(params.size());
     for (size_t i = 0; i < params.size(); ++i) values[i] = params[i] ? params[i]->c_str() : nullptr;
-    return PQexecParams(conn_, std::string(sql).c_str(), int(params.size()), nullptr, values.data(), nullptr,
-                        nullptr, 0);
+    return PQsendQueryParams(conn_, sql.c_str(), int(params.size()), nullptr, values.data(), nullptr, nullptr, 0);
+  }
+
+  // Returns when a result can be read without blocking (or the connection
+  // is lost: PQgetResult then says so), watching the statement meanwhile.
+  void AwaitResult() {
+    while (PQisBusy(conn_) != 0) {
+      pollfd p{PQsocket(conn_), POLLIN, 0};
+      if (p.fd < 0) return;
+      const int n = ::poll(&p, 1, kSliceMs);
+      if (n < 0 && errno != EINTR) return;
+      if (n > 0 && PQconsumeInput(conn_) == 0) return;
+      Watch();
+    }
+  }
+
+  // Between slices of a run's statement: cancels it when the run asks to
+  // stop now, or to stop at a batch boundary while the statement waits for
+  // a lock; and, after kProbeAfter, tells the run what it waits for.
+  void Watch() {
+    if (hooks_ == nullptr || statement_.cancel_sent) return;
+    if (hooks_->stop_requested()) return SendCancel();
+    if (Clock::now() >= statement_.next_probe) {
+      statement_.next_probe = Clock::now() + kProbeEvery;
+      ReportLockWait();
+    }
+    if (!statement_.waits_for.empty() && hooks_->cancel != nullptr && hooks_->cancel->load()) SendCancel();
+  }
+
+  void SendCancel() {
+    char err[256];
+    if (cancel_ == nullptr || PQcancel(cancel_, err, sizeof err) == 0) return;  // tried again next slice
+    statement_.cancel_sent = true;
+    hooks_->stopped.store(true);
+  }
+
+  void ReportLockWait() {
+    statement_.waits_for = LockWait();
+    if (statement_.waits_for.empty() || !hooks_->on_wait) return;
+    const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(Clock::now() - statement_.start).count();
+    hooks_->on_wait("waiting for " + statement_.waits_for + " (since " + std::to_string(seconds) + " s)");
+  }
+
+  // "a row lock held by pid 12345" while this session waits for a lock that
+  // other sessions hold, else "". Asks from a second connection, opened
+  // when first needed (never again once that failed).
+  std::string LockWait() {
+    if (probe_ == nullptr && !probe_failed_) {
+      auto probe = std::make_unique<PgDb>(conninfo_, display_);
+      probe_failed_ = !probe->Connect().ok();
+      if (!probe_failed_) probe_ = std::move(probe);
+    }
+    if (probe_ == nullptr) return "";
+    Result<SqlRows> rows =
+        probe_->Query("SELECT wait_event_type, wait_event, array_to_string(pg_blocking_pids(pid), ', ')"
+                      " FROM pg_stat_activity WHERE pid = $1",
+                      {SqlInt(PQbackendPID(conn_))});
+    if (!rows.ok() || rows.value().empty()) return "";
+    const SqlRow& row = rows.value().rows[0];
+    const std::string blockers = row[2].value_or("");
+    if (blockers.empty()) return "";
+    const std::string kind = row[0].value_or("") == "Lock" ? LockKind(row[1].value_or("")) : "a lock";
+    return kind + (blockers.find(',') == std::string::npos ? " held by pid " : " held by pids ") + blockers;
+  }
+
+  // After a cancel, or once the run asks to stop now, no statement starts
+  // but ROLLBACK: nothing more is committed.
+  Status RefuseWhenStopping(std::string_view sql) const {
+    if (hooks_ == nullptr || !(hooks_->stopped.load() || hooks_->stop_requested())) return Status::OK();
+    if (StartsWithWord(sql, "ROLLBACK") || StartsWithWord(sql, "ABORT")) return Status::OK();
+    return Status::Cancelled("stopped on request: no more statements are sent to PostgreSQL " + display_ +
+                             "; what was committed is kept");
+  }
+
+  // A new session (connected or reconnected): ready to be cancelled, with
+  // timeouts for batch work.
+  Status SessionStarted() {
+    ++session_;
+    statement_ = Statement();
+    if (cancel_ != nullptr) PQfreeCancel(cancel_);
+    cancel_ = PQgetCancel(conn_);
+    const char* values[] = {kLockTimeout, kStatementTimeout};
+    PgResult res(PQexecParams(conn_, kSetTimeouts, 2, nullptr, values, nullptr, nullptr, 0));
+    return Check(res.get(), "SET lock_timeout, statement_timeout", PQTRANS_IDLE);
   }
 
   // Rows an INSERT, UPDATE, DELETE, MERGE or COPY changed (PQcmdTuples also
@@ -338,8 +485,7 @@ class PgDb : public SqlDb {
     if (PQstatus(conn_) == CONNECTION_OK) return Status::OK();
     PQreset(conn_);
     if (PQstatus(conn_) != CONNECTION_OK) return ConnectError("cannot reconnect to PostgreSQL ");
-    ++session_;
-    return Status::OK();
+    return SessionStarted();
   }
 
   Status ConnectError(const std::string& what) {
@@ -395,10 +541,16 @@ class PgDb : public SqlDb {
       return Status::Unavailable(msg + (StartsWithWord(sql, "COMMIT") ? "; the connection was lost during COMMIT"
                                                                       : "; the connection was lost"));
     }
+    if (code == "57014" && statement_.cancel_sent) {
+      return Status::Cancelled("PostgreSQL " + display_ + ": stopped on request: the running statement" +
+                               WaitedFor() + " was cancelled, its transaction rolled back");
+    }
     if (code.compare(0, 2, "08") == 0 || code == "57P01" || code == "57P02" || code == "57P03" || code == "40001" ||
         code == "40P01") {
       return Status::Unavailable(msg);
     }
+    // lock_timeout, statement_timeout (or a cancel from another session).
+    if (code == "55P03" || code == "57014") return Status::Unavailable(msg + WaitedFor());
     if (code == "53100") {
       return Status::IoError(msg + "; the database server's disk is full: the run stopped and can be resumed once"
                                    " space is freed");
@@ -408,6 +560,12 @@ class PgDb : public SqlDb {
                                    " database is repaired");
     }
     return Status::IoError(msg);
+  }
+
+  // " (waiting for a row lock held by pid 12345)" when the statement was
+  // seen waiting for a lock, else "".
+  std::string WaitedFor() const {
+    return statement_.waits_for.empty() ? "" : " (waiting for " + statement_.waits_for + ")";
   }
 
   std::string Scrub(std::string msg) const {
@@ -421,16 +579,22 @@ class PgDb : public SqlDb {
   }
 
   std::string conninfo_, display_;
+  std::shared_ptr<StatementHooks> hooks_;  // a run's, or null
   std::vector<std::string> secrets_;
   PGconn* conn_ = nullptr;
+  PGcancel* cancel_ = nullptr;  // for the current session
+  Statement statement_;
+  std::unique_ptr<PgDb> probe_;  // a second connection: what does a statement wait for?
+  bool probe_failed_ = false;
   int64_t changes_ = 0;
   uint64_t session_ = 0;
   bool lost_in_tx_ = false;
   std::string last_sqlstate_;
 };
 
-Result<std::unique_ptr<PgDb>> ConnectPg(const std::string& conninfo, const std::string& display) {
-  auto db = std::make_unique<PgDb>(conninfo, display);
+Result<std::unique_ptr<PgDb>> ConnectPg(const std::string& conninfo, const std::string& display,
+                                        std::shared_ptr<StatementHooks> hooks = nullptr) {
+  auto db = std::make_unique<PgDb>(conninfo, display, std::move(hooks));
   FERRY_RETURN_IF_ERROR(db->Connect());
   return db;
 }
@@ -470,7 +634,8 @@ class PgReader : public RecordReader {
   }
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();
-    const std::string sql = "SELECT key, document::text FROM " + table_ +
+    // xmin: the row's version, which an in-place write is conditional on.
+    const std::string sql = "SELECT key, document::text, xmin::text FROM " + table_ +
                             (started_ ? " WHERE key > $1 ORDER BY key LIMIT $2" : " ORDER BY key LIMIT $1");
     std::vector<SqlParam> params;
     if (started_) params.push_back(last_key_);
@@ -483,7 +648,7 @@ class PgReader : public RecordReader {
     for (SqlRow& row : rows.rows) {
       const std::string& key = row[0].value_or("");
       const std::string& doc = row[1].value_or("");
-      batch->Append(doc, ++record_, 0, key);
+      batch->Append(doc, ++record_, 0, key, row[2].value_or(""));
       batch->source_bytes += doc.size();
       last_key_ = key;
       started_ = true;
@@ -497,7 +662,7 @@ class PgReader : public RecordReader {
  private:
   Status OpenOnce() {
     if (db_ == nullptr) {
-      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
     }
     FERRY_ASSIGN_OR_RETURN(SqlRows rel, db_->Query("SELECT c.reltuples::bigint FROM pg_class c"
                                                    " WHERE c.oid = to_regclass($1)", {table_}));
@@ -538,6 +703,7 @@ class PgReader : public RecordReader {
 struct StagedRecord {
   std::string key;
   std::string document;
+  std::string token;  // in place: the row's xmin as the run read it
 };
 
 class PgSink : public RecordSink {
@@ -554,7 +720,7 @@ class PgSink : public RecordSink {
     std::optional<Checkpoint> out;
     FERRY_RETURN_IF_ERROR(WithRetries(options_.retries, [&]() -> Status {
       if (db_ == nullptr) {
-        FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+        FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
       }
       FERRY_ASSIGN_OR_RETURN(SqlRows t, db_->Query("SELECT to_regclass('ferry.checkpoints') IS NOT NULL"));
       if (t.empty() || t.rows[0][0].value_or("f") != "t") {
@@ -570,25 +736,28 @@ class PgSink : public RecordSink {
 
   Status Stage(const BatchResult& b) override {
     for (const OutputRecord& r : b.output_records) {
-      if (r.key_length == 0) continue;  // no key: the engine rejects these before
-      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length)});
+      if (r.key_length == 0) return Status::Internal("a record without a key reached the PostgreSQL sink");
+      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
+                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string()});
       bytes_ += r.length;
     }
     return Status::OK();
   }
 
-  Status Commit(Checkpoint* cp) override {
+  Status Commit(Checkpoint* cp, CommitHooks* hooks) override {
     if (db_ == nullptr || checkpoints_ == nullptr) return Status::Internal("PostgreSQL sink: Commit before Start");
     copy_.clear();
-    for (const StagedRecord& r : staged_) AppendRow(&copy_, r.key, r.document);
+    for (const StagedRecord& r : staged_) AppendRow(&copy_, r);
     staged_copy_.clear();
+    hooks_ = hooks;
     uint32_t attempt = 0;
-    Status s = WithRetries(options_.retries, [&] { return CommitOnce(*cp, attempt++ > 0); });
+    Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, attempt++ > 0); });
     if (s.ok()) {
       staged_.clear();
       conflicts_ += pending_conflicts_;
+      concurrent_ += pending_concurrent_;
     }
-    pending_conflicts_ = 0;
+    pending_conflicts_ = pending_concurrent_ = 0;
     return s;
   }
 
@@ -597,11 +766,12 @@ class PgSink : public RecordSink {
   void Discard() override { db_.reset(); }
   uint64_t bytes_written() const override { return bytes_; }
   uint64_t conflicts() const override { return conflicts_; }
+  uint64_t concurrent_changes() const override { return concurrent_; }
 
  private:
   Status StartOnce(bool resumed) {
     if (db_ == nullptr) {
-      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display));
+      FERRY_ASSIGN_OR_RETURN(db_, ConnectPg(uri_.conninfo, uri_.display, uri_.hooks));
     }
     // Create only what is missing: CREATE ... IF NOT EXISTS still needs the
     // CREATE privilege, which a user writing into existing tables may lack.
@@ -664,12 +834,17 @@ class PgSink : public RecordSink {
     return Status::OK();
   }
 
-  void AppendRow(std::string* out, std::string_view key, std::string_view document) const {
-    AppendCopyField(out, key);
+  // A COPY row: key, version, document (and, in place, the row's token).
+  void AppendRow(std::string* out, const StagedRecord& r, const std::string* document = nullptr) const {
+    AppendCopyField(out, r.key);
     out->push_back('\t');
     AppendCopyField(out, options_.version);
     out->push_back('\t');
-    AppendCopyField(out, document);
+    AppendCopyField(out, document != nullptr ? *document : r.document);
+    if (options_.in_place) {
+      out->push_back('\t');
+      AppendCopyField(out, r.token);
+    }
     out->push_back('\n');
   }
 
@@ -682,20 +857,30 @@ class PgSink : public RecordSink {
     return !rows.empty() && uint64_t(ToInt(rows.rows[0][0])) == cp.seq && rows.rows[0][1].value_or("") == cp.position;
   }
 
-  Status CommitOnce(const Checkpoint& cp, bool retry) {
+  // The end of every commit attempt: the journal, then the checkpoint.
+  Status Finish(const std::vector<std::optional<TargetRow>>& before, Checkpoint* cp) {
+    if (hooks_ != nullptr) FERRY_RETURN_IF_ERROR(hooks_->WriteAhead(before, cp));
+    return checkpoints_->Save(*cp, options_.owner);
+  }
+  void BeginAttempt() {
+    pending_conflicts_ = pending_concurrent_ = 0;
+    if (hooks_ != nullptr) hooks_->Begin();
+  }
+
+  Status CommitOnce(Checkpoint* cp, bool retry) {
     if (retry) {
-      FERRY_ASSIGN_OR_RETURN(bool done, AlreadyCommitted(cp));
+      FERRY_ASSIGN_OR_RETURN(bool done, AlreadyCommitted(*cp));
       if (done) return Status::OK();
     }
-    pending_conflicts_ = 0;
+    BeginAttempt();
     std::string sqlstate;
     if (staged_.empty()) {
-      return InTransaction(*db_, "BEGIN", &sqlstate, [&] { return checkpoints_->Save(cp, options_.owner); });
+      return InTransaction(*db_, "BEGIN", &sqlstate, [&] { return Finish({}, cp); });
     }
     if (direct_) {
       Status s = InTransaction(*db_, "BEGIN", &sqlstate, [&] {
         FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY " + table_ + " (key, version, document) FROM STDIN", copy_));
-        return checkpoints_->Save(cp, options_.owner);
+        return Finish(std::vector<std::optional<TargetRow>>(staged_.size()), cp);
       });
       if (s.ok() || sqlstate != "23505") return s;
       // A key is already in the target: take the staged path until commits
@@ -708,7 +893,8 @@ class PgSink : public RecordSink {
     // hashing the whole target (the lookups go through the primary key).
     static const std::string kBegin =
         "BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;"
-        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text) ON COMMIT DELETE ROWS;"
+        " CREATE TEMP TABLE IF NOT EXISTS ferry_stage (key text, version text, document text, token text,"
+        " present boolean NOT NULL DEFAULT false) ON COMMIT DELETE ROWS;"
         " CREATE TEMP TABLE IF NOT EXISTS ferry_merge (key text, document text) ON COMMIT DELETE ROWS";
     if (temp_session_ != db_->session()) {
       // Room for a commit's rows in memory; only possible before the
@@ -717,14 +903,15 @@ class PgSink : public RecordSink {
       temp_session_ = db_->session();
     }
     Status s;
-    for (int attempt = 0; attempt < 3; ++attempt) {
+    for (int attempt = 0; attempt < kInsertRaceAttempts; ++attempt) {
+      BeginAttempt();
+      std::vector<std::optional<TargetRow>> before;
       s = InTransaction(*db_, kBegin, &sqlstate, [&] {
-        FERRY_RETURN_IF_ERROR(WriteStaged());
-        return checkpoints_->Save(cp, options_.owner);
+        FERRY_RETURN_IF_ERROR(options_.in_place ? WriteInPlace() : WriteStaged(&before));
+        return Finish(before, cp);
       });
-      // Another writer inserted one of the new keys meanwhile: look again.
+      // A unique violation (not expected: inserts skip existing keys): look again.
       if (sqlstate != "23505") break;
-      pending_conflicts_ = 0;
     }
     if (s.ok() && !options_.in_place) {
       clean_commits_ = existing_keys_ == 0 ? clean_commits_ + 1 : 0;
@@ -778,83 +965,172 @@ class PgSink : public RecordSink {
     if (slots.size() == staged_.size()) return Status::OK();
     staged_copy_.clear();
     for (const Slot& slot : slots) {
-      AppendRow(&staged_copy_, staged_[slot.key].key, slot.merged ? slot.merged_doc : staged_[slot.doc].document);
+      AppendRow(&staged_copy_, staged_[slot.key], slot.merged ? &slot.merged_doc : &staged_[slot.doc].document);
     }
     *data = &staged_copy_;
     return Status::OK();
   }
 
-  Status WriteStaged() {
+  Status CopyStaged() {
     const std::string* data = nullptr;
     FERRY_RETURN_IF_ERROR(Deduplicate(&data));
     // Documents stay text in the temporary table: each is parsed into jsonb
     // once, on its way into the target.
-    FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_stage (key, version, document) FROM STDIN", *data));
+    return db_->CopyIn(options_.in_place ? "COPY pg_temp.ferry_stage (key, version, document, token) FROM STDIN"
+                                         : "COPY pg_temp.ferry_stage (key, version, document) FROM STDIN",
+                       *data);
+  }
+
+  // In place: each UPDATE is conditional on the row's xmin as the run read
+  // it (an UPDATE that waited for another writer re-checks it on the row's
+  // new version). The rows it missed were changed or deleted meanwhile.
+  Status WriteInPlace() {
+    FERRY_RETURN_IF_ERROR(CopyStaged());
+    FERRY_ASSIGN_OR_RETURN(
+        SqlRows missed,
+        db_->Query("WITH u AS (UPDATE " + table_ +
+                   " AS t SET version = s.version, document = s.document::jsonb, updated_at = now()"
+                   " FROM pg_temp.ferry_stage s WHERE t.key = s.key AND t.xmin = s.token::xid RETURNING t.key)"
+                   " SELECT s.key FROM pg_temp.ferry_stage s WHERE s.key NOT IN (SELECT key FROM u) ORDER BY s.key"));
+    if (missed.empty()) return Status::OK();
+    return RewriteChanged(missed);
+  }
+
+  // The rows an in-place write missed, locked and read again: the hooks say
+  // what to write from their new content.
+  Status RewriteChanged(const SqlRows& missed) {
+    std::string array = "{";
+    for (const SqlRow& r : missed.rows) AppendArrayElement(r[0].value_or(""), &array);
+    array.push_back('}');
+    FERRY_ASSIGN_OR_RETURN(SqlRows now, db_->Query("SELECT key, version, document::text, xmin::text FROM " + table_ +
+                                                   " WHERE key = ANY($1::text[]) ORDER BY key FOR UPDATE",
+                                                   {array}));
+    std::unordered_map<std::string, TargetRow> rows;
+    for (const SqlRow& r : now.rows) rows[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), r[3].value_or("")};
+    std::unordered_map<std::string_view, size_t> index;
+    for (size_t i = 0; i < staged_.size(); ++i) index.emplace(staged_[i].key, i);
+    std::vector<ChangedRow> changed;
+    for (const SqlRow& r : missed.rows) {
+      ChangedRow c;
+      c.key = r[0].value_or("");
+      c.index = index.at(c.key);
+      if (auto it = rows.find(r[0].value_or("")); it != rows.end()) c.now = it->second;
+      changed.push_back(std::move(c));
+    }
+    pending_concurrent_ = changed.size();
+    if (hooks_ == nullptr) return Status::OK();
+    FERRY_ASSIGN_OR_RETURN(auto documents, hooks_->Reprocess(changed));
+    for (size_t j = 0; j < changed.size(); ++j) {
+      if (!documents[j] || !changed[j].now) continue;
+      const std::string& key = staged_[changed[j].index].key;
+      FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE " + table_ +
+                                          " SET version = $2, document = $3::jsonb, updated_at = now()"
+                                          " WHERE key = $1 AND xmin = $4::xid",
+                                      {key, options_.version, *documents[j], changed[j].now->token}));
+      if (db_->changes() != 1) return Status::Internal("row '" + key + "' changed while this commit held its lock");
+    }
+    return Status::OK();
+  }
+
+  // Into a live table: the staged keys' rows that exist are locked and read
+  // first (the journal's before-images, and what the policy decides on);
+  // the other keys are inserted. A key someone else inserts meanwhile is
+  // locked and decided on in the next pass; after kInsertRaceAttempts
+  // passes the attempt gives up (UNAVAILABLE: the commit is tried again).
+  Status WriteStaged(std::vector<std::optional<TargetRow>>* before) {
+    FERRY_RETURN_IF_ERROR(CopyStaged());
     existing_keys_ = 0;
-    if (options_.in_place) {
-      return db_->Exec("UPDATE " + table_ +
-                       " AS t SET version = s.version, document = s.document::jsonb, updated_at = now()"
-                       " FROM pg_temp.ferry_stage s WHERE t.key = s.key");
+    std::unordered_map<std::string, TargetRow> found;
+    for (int pass = 0; pass < kInsertRaceAttempts; ++pass) {
+      FERRY_RETURN_IF_ERROR(LockExisting(&found));
+      FERRY_RETURN_IF_ERROR(PrepareByPolicy());
+      FERRY_ASSIGN_OR_RETURN(std::optional<std::string> raced, WritePass());
+      if (!raced) {
+        before->clear();
+        before->reserve(staged_.size());
+        for (const StagedRecord& r : staged_) {
+          auto it = found.find(r.key);
+          before->push_back(it == found.end() ? std::optional<TargetRow>() : std::optional<TargetRow>(it->second));
+        }
+        return Status::OK();
+      }
+      // What is left: the keys inserted by someone else since the lock.
+      FERRY_RETURN_IF_ERROR(db_->Exec("DELETE FROM pg_temp.ferry_stage WHERE NOT (key = ANY($1::text[]))", {*raced}));
     }
+    return Status::Unavailable("keys of this commit were inserted into " + uri_.display + " by another writer " +
+                               std::to_string(kInsertRaceAttempts) + " times while it ran");
+  }
+
+  // Locks the rows of the staged keys not yet locked that exist now, marks
+  // them present, and adds them to *found.
+  Status LockExisting(std::unordered_map<std::string, TargetRow>* found) {
+    FERRY_ASSIGN_OR_RETURN(
+        SqlRows rows,
+        db_->Query("WITH l AS (SELECT t.key, t.version, t.document FROM " + table_ +
+                   " t WHERE t.key IN (SELECT key FROM pg_temp.ferry_stage WHERE NOT present)"
+                   " ORDER BY t.key FOR UPDATE OF t),"
+                   " f AS (UPDATE pg_temp.ferry_stage s SET present = true FROM l WHERE s.key = l.key)"
+                   " SELECT l.key, l.version, l.document::text FROM l"));
+    for (const SqlRow& r : rows.rows) (*found)[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}};
+    return Status::OK();
+  }
+
+  // fail: stops on a conflict; merge: the client merges (MergeJson) and the
+  // merged documents replace the staged ones. Only locked rows count.
+  Status PrepareByPolicy() {
     const std::string conflicting = " FROM pg_temp.ferry_stage s JOIN " + table_ +
-                                    " t ON t.key = s.key WHERE t.document <> s.document::jsonb";
-    int64_t merged = -1;
-    switch (options_.on_conflict) {
-      case SinkOptions::OnConflict::kOverwrite:
-      case SinkOptions::OnConflict::kSkip: break;
-      case SinkOptions::OnConflict::kFail: {
-        FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query("SELECT count(*), min(s.key)" + conflicting));
-        const int64_t count = ToInt(n.rows[0][0]);
-        if (count > 0) {
-          pending_conflicts_ += uint64_t(count);
-          return Status::Conflict("key '" + n.rows[0][1].value_or("") + "' already holds a different document in " +
-                                  uri_.display +
-                                  (count > 1 ? " (and " + std::to_string(count - 1) + " more in this batch)" : "") +
-                                  "; choose --on-conflict skip, overwrite or merge");
-        }
-        break;
-      }
-      case SinkOptions::OnConflict::kMerge: {
-        // The client merges (MergeJson); the merged documents replace the staged ones.
-        FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT s.key, t.document::text, s.document" + conflicting));
-        merged = int64_t(rows.rows.size());
-        if (!rows.empty()) {
-          std::string copy;
-          for (const SqlRow& r : rows.rows) {
-            FERRY_ASSIGN_OR_RETURN(std::string doc,
-                                   MergeJson(r[1].value_or("null"), r[2].value_or("null"), options_.prefer_source));
-            AppendCopyField(&copy, r[0].value_or(""));
-            copy.push_back('\t');
-            AppendCopyField(&copy, doc);
-            copy.push_back('\n');
-          }
-          FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_merge (key, document) FROM STDIN", copy));
-          FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE pg_temp.ferry_stage s SET document = m.document"
-                                          " FROM pg_temp.ferry_merge m WHERE s.key = m.key"));
-        }
-        break;
-      }
+                                    " t ON s.present AND t.key = s.key WHERE t.document <> s.document::jsonb";
+    merged_ = -1;
+    if (options_.on_conflict == SinkOptions::OnConflict::kFail) {
+      FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query("SELECT count(*), min(s.key)" + conflicting));
+      const int64_t count = ToInt(n.rows[0][0]);
+      if (count == 0) return Status::OK();
+      pending_conflicts_ += uint64_t(count);
+      return Status::Conflict("key '" + n.rows[0][1].value_or("") + "' already holds a different document in " +
+                              uri_.display +
+                              (count > 1 ? " (and " + std::to_string(count - 1) + " more in this batch)" : "") +
+                              "; choose --on-conflict skip, overwrite or merge");
     }
-    // One statement, one snapshot: look every key up once, INSERT the new
-    // ones (a plain insert: cheaper than ON CONFLICT), UPDATE the existing
-    // ones per the policy, and count the conflicts as they were before.
+    if (options_.on_conflict != SinkOptions::OnConflict::kMerge) return Status::OK();
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT s.key, t.document::text, s.document" + conflicting));
+    merged_ = int64_t(rows.rows.size());
+    if (rows.empty()) return Status::OK();
+    std::string copy;
+    for (const SqlRow& r : rows.rows) {
+      FERRY_ASSIGN_OR_RETURN(std::string doc,
+                             MergeJson(r[1].value_or("null"), r[2].value_or("null"), options_.prefer_source));
+      AppendCopyField(&copy, r[0].value_or(""));
+      copy.push_back('\t');
+      AppendCopyField(&copy, doc);
+      copy.push_back('\n');
+    }
+    FERRY_RETURN_IF_ERROR(db_->Exec("TRUNCATE pg_temp.ferry_merge"));
+    FERRY_RETURN_IF_ERROR(db_->CopyIn("COPY pg_temp.ferry_merge (key, document) FROM STDIN", copy));
+    return db_->Exec("UPDATE pg_temp.ferry_stage s SET document = m.document FROM pg_temp.ferry_merge m"
+                     " WHERE s.key = m.key");
+  }
+
+  // One statement: INSERT the keys not present (a key someone else inserted
+  // since the lock is left out: returned, as a text array), UPDATE the
+  // locked rows per the policy, and count the conflicts as they were before.
+  Result<std::optional<std::string>> WritePass() {
     const bool skip = options_.on_conflict == SinkOptions::OnConflict::kSkip;
     const std::string sql =
-        "WITH m AS MATERIALIZED (SELECT s.key, s.version, s.document::jsonb AS document, t.key IS NOT NULL AS present,"
+        "WITH m AS MATERIALIZED (SELECT s.key, s.version, s.document::jsonb AS document, s.present,"
         " t.document AS old_document, t.version AS old_version FROM pg_temp.ferry_stage s LEFT JOIN " + table_ +
-        " t ON t.key = s.key),"
+        " t ON s.present AND t.key = s.key),"
         " i AS (INSERT INTO " + table_ + " (key, version, document) SELECT key, version, document FROM m"
-        " WHERE NOT present),"
+        " WHERE NOT present ON CONFLICT (key) DO NOTHING RETURNING key),"
         " u AS (UPDATE " + table_ + " AS t SET version = m.version, " + (skip ? "" : "document = m.document, ") +
         "updated_at = now() FROM m WHERE m.present AND t.key = m.key AND " +
         (skip ? "m.old_document = m.document AND m.old_version IS DISTINCT FROM m.version"
               : "(m.old_document <> m.document OR m.old_version IS DISTINCT FROM m.version)") +
-        ") SELECT count(*) FILTER (WHERE present AND old_document <> document), count(*) FILTER (WHERE present)"
-        " FROM m";
+        ") SELECT count(*) FILTER (WHERE present AND old_document <> document), count(*) FILTER (WHERE present),"
+        " (SELECT array_agg(key)::text FROM m WHERE NOT present AND key NOT IN (SELECT key FROM i)) FROM m";
     FERRY_ASSIGN_OR_RETURN(SqlRows n, db_->Query(sql));
-    pending_conflicts_ += uint64_t(merged >= 0 ? merged : ToInt(n.rows[0][0]));
-    existing_keys_ = uint64_t(ToInt(n.rows[0][1]));
-    return Status::OK();
+    pending_conflicts_ += uint64_t(merged_ >= 0 ? merged_ : ToInt(n.rows[0][0]));
+    existing_keys_ += uint64_t(ToInt(n.rows[0][1]));
+    return n.rows[0][2];
   }
 
   StoreUri uri_;
@@ -871,13 +1147,17 @@ class PgSink : public RecordSink {
   uint32_t direct_after_ = 1;   // ... before the direct path is tried again
   uint64_t existing_keys_ = 0;  // keys the last staged commit found in the target
   uint64_t temp_session_ = 0;  // the session temp_buffers was set for
-  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
+  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0, concurrent_ = 0, pending_concurrent_ = 0;
+  CommitHooks* hooks_ = nullptr;  // of the commit in progress
+  int64_t merged_ = -1;           // documents merged in this pass (-1: not merging)
+  static constexpr int kInsertRaceAttempts = 3;
 };
 
 }  // namespace
 
-Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display) {
-  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, ConnectPg(conninfo, display));
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display,
+                                            std::shared_ptr<StatementHooks> hooks) {
+  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<PgDb> db, ConnectPg(conninfo, display, std::move(hooks)));
   return std::unique_ptr<SqlDb>(std::move(db));
 }
 

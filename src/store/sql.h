@@ -20,6 +20,7 @@
 #define FERRY_STORE_SQL_H_
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -68,9 +69,27 @@ class SqlDb {
 // True for errors that a retry may cure (UNAVAILABLE).
 bool IsTransient(const Status& s);
 
+// While one lives, a request to stop now (`stop_now` set, e.g. by SIGTERM)
+// ends the waits of WithRetries on the calling thread at once, and no retry
+// follows. A run holds one on its coordinating thread.
+class RetryStopScope {
+ public:
+  explicit RetryStopScope(const std::atomic<bool>* stop_now);
+  ~RetryStopScope();
+  RetryStopScope(const RetryStopScope&) = delete;
+  RetryStopScope& operator=(const RetryStopScope&) = delete;
+
+ private:
+  const std::atomic<bool>* previous_;
+};
+
+// Sleeps `ms` milliseconds; false (at once) when asked to stop now.
+bool SleepBeforeRetry(uint64_t ms);
+
 // Runs `fn` again on transient errors, at most `retries` more times, with
 // exponential backoff and jitter (100 ms, 200 ms, ... capped at 5 s, each
-// between half and one and a half times that).
+// between half and one and a half times that). Asked to stop now while it
+// waits (RetryStopScope): CANCELLED.
 template <typename Fn>
 Status WithRetries(uint32_t retries, Fn&& fn) {
   Status s;
@@ -79,7 +98,9 @@ Status WithRetries(uint32_t retries, Fn&& fn) {
     if (s.ok() || !IsTransient(s) || attempt >= retries) return s;
     uint64_t base = std::min<uint64_t>(5000, uint64_t(100) << std::min<uint32_t>(attempt, 6));
     uint64_t jitter = uint64_t(std::chrono::steady_clock::now().time_since_epoch().count()) % (base + 1);
-    std::this_thread::sleep_for(std::chrono::milliseconds(base / 2 + jitter));
+    if (!SleepBeforeRetry(base / 2 + jitter)) {
+      return Status::Cancelled("stopped on request instead of retrying: " + s.message());
+    }
   }
 }
 

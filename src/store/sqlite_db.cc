@@ -24,6 +24,25 @@ int64_t ToInt(const std::optional<std::string>& v, int64_t fallback) {
 
 bool IsTransient(const Status& s) { return s.code() == ErrorCode::kUnavailable; }
 
+namespace {
+thread_local const std::atomic<bool>* t_stop_now = nullptr;  // RetryStopScope's
+}  // namespace
+
+RetryStopScope::RetryStopScope(const std::atomic<bool>* stop_now) : previous_(t_stop_now) { t_stop_now = stop_now; }
+RetryStopScope::~RetryStopScope() { t_stop_now = previous_; }
+
+bool SleepBeforeRetry(uint64_t ms) {
+  constexpr uint64_t kSliceMs = 50;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  for (;;) {
+    if (t_stop_now != nullptr && t_stop_now->load()) return false;
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return true;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now,
+                                                                             std::chrono::milliseconds(kSliceMs)));
+  }
+}
+
 std::string NowIso() {
   auto now = std::chrono::system_clock::now();
   auto t = std::chrono::system_clock::to_time_t(now);

@@ -238,7 +238,7 @@ class FileSink : public RecordSink {
     first_ = false;
     return out_.Append(bytes);
   }
-  Status Commit(Checkpoint* cp) override {
+  Status Commit(Checkpoint* cp, CommitHooks*) override {
     FERRY_RETURN_IF_ERROR(out_.Sync());
     cp->output_bytes = out_.bytes_written();
     return SaveFileCheckpoint(options_, *cp);
@@ -325,8 +325,16 @@ class SqliteReader : public RecordReader {
 struct StagedRecord {
   std::string key;
   std::string document;
+  std::string token;  // in place: the row as the run read it (its text)
 };
 
+// Writes a table's staged records in one write transaction (BEGIN
+// IMMEDIATE holds SQLite's write lock, so whatever the commit reads stays
+// as read until it ends). In place, each UPDATE is conditional on the row
+// still holding the text the run read; a row someone changed meanwhile is
+// read again and handed to CommitHooks::Reprocess. Into a live table, each
+// key's row is read right before it is written, and that is the journal's
+// before-image.
 class SqliteSink : public RecordSink {
  public:
   explicit SqliteSink(StoreUri uri) : uri_(std::move(uri)) {}
@@ -342,12 +350,14 @@ class SqliteSink : public RecordSink {
     FERRY_RETURN_IF_ERROR(checkpoints_->Claim(options.run_id, options.owner));
     FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT 1 FROM " + QuoteTable(uri_.table) + " LIMIT 1"));
     check_conflicts_ = !options.in_place && !rows.empty();
-    upsert_ = "INSERT INTO " + QuoteTable(uri_.table) +
+    const std::string t = QuoteTable(uri_.table);
+    upsert_ = "INSERT INTO " + t +
               " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET"
               " version = excluded.version, document = excluded.document, updated_at = excluded.updated_at";
-    select_ = "SELECT document FROM " + QuoteTable(uri_.table) + " WHERE key = $1";
-    insert_new_ = "INSERT INTO " + QuoteTable(uri_.table) +
+    select_ = "SELECT version, document FROM " + t + " WHERE key = $1";
+    insert_new_ = "INSERT INTO " + t +
                   " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING";
+    update_if_ = "UPDATE " + t + " SET version = $2, document = $3, updated_at = $4 WHERE key = $1 AND document = $5";
     return Status::OK();
   }
   Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) override {
@@ -365,16 +375,18 @@ class SqliteSink : public RecordSink {
   Status Stage(const BatchResult& b) override {
     for (const OutputRecord& r : b.output_records) {
       if (r.key_length == 0) return Status::Internal("a record without a key reached the SQLite sink");
-      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length)});
+      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
+                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string()});
       bytes_ += r.length;
     }
     return Status::OK();
   }
-  Status Commit(Checkpoint* cp) override {
-    Status s = WithRetries(options_.retries, [&] { return CommitOnce(*cp); });
+  Status Commit(Checkpoint* cp, CommitHooks* hooks) override {
+    Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, hooks); });
     if (s.ok()) {
       staged_.clear();
       conflicts_ += pending_conflicts_;
+      concurrent_ += pending_concurrent_;
     }
     return s;
   }
@@ -383,52 +395,93 @@ class SqliteSink : public RecordSink {
   void Discard() override { db_.reset(); }
   uint64_t bytes_written() const override { return bytes_; }
   uint64_t conflicts() const override { return conflicts_; }
+  uint64_t concurrent_changes() const override { return concurrent_; }
 
  private:
-  Status CommitOnce(const Checkpoint& cp) {
-    pending_conflicts_ = 0;
+  Status CommitOnce(Checkpoint* cp, CommitHooks* hooks) {
+    pending_conflicts_ = pending_concurrent_ = 0;
+    if (hooks != nullptr) hooks->Begin();
     FERRY_RETURN_IF_ERROR(db_->Begin());
-    Status s = WriteStaged(cp);
+    std::vector<std::optional<TargetRow>> before;
+    Status s = options_.in_place ? WriteInPlace(hooks) : WriteLive(&before);
+    if (s.ok() && hooks != nullptr) s = hooks->WriteAhead(before, cp);
+    if (s.ok()) s = checkpoints_->Save(*cp, options_.owner);
     if (s.ok()) s = db_->Commit();
     if (!s.ok()) db_->Rollback();
     return s;
   }
-  Status WriteStaged(const Checkpoint& cp) {
+
+  Result<std::optional<TargetRow>> ReadRow(const std::string& key) {
+    FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {key}));
+    if (rows.empty()) return std::optional<TargetRow>();
+    TargetRow row{rows.rows[0][0].value_or(""), rows.rows[0][1].value_or(""), {}};
+    row.token = row.document;
+    return std::optional<TargetRow>(std::move(row));
+  }
+
+  // In place: every UPDATE is conditional on the row's text as read.
+  Status WriteInPlace(CommitHooks* hooks) {
     const std::string now = NowIso();
+    std::vector<ChangedRow> changed;
+    for (size_t i = 0; i < staged_.size(); ++i) {
+      const StagedRecord& r = staged_[i];
+      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {r.key, options_.version, r.document, now, r.token}));
+      if (db_->changes() == 1) continue;
+      FERRY_ASSIGN_OR_RETURN(auto row, ReadRow(r.key));
+      changed.push_back({i, r.key, std::move(row)});
+    }
+    pending_concurrent_ = changed.size();
+    if (changed.empty() || hooks == nullptr) return Status::OK();
+    FERRY_ASSIGN_OR_RETURN(auto documents, hooks->Reprocess(changed));
+    for (size_t j = 0; j < changed.size(); ++j) {
+      if (!documents[j] || !changed[j].now) continue;
+      const std::string& key = staged_[changed[j].index].key;
+      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {key, options_.version, *documents[j], now, changed[j].now->token}));
+      if (db_->changes() != 1) return Status::Internal("row '" + key + "' changed while the commit held the write lock");
+    }
+    return Status::OK();
+  }
+
+  // Into a live table: each key's row is read right before its write (under
+  // the write lock), for the conflict policy and the journal.
+  Status WriteLive(std::vector<std::optional<TargetRow>>* before) {
+    const std::string now = NowIso();
+    before->reserve(staged_.size());
     for (const StagedRecord& r : staged_) {
-      const std::string* doc = &r.document;
-      std::string merged;
-      bool lookup = check_conflicts_;
-      if (!check_conflicts_ && !options_.in_place) {
+      if (!check_conflicts_) {
         // The table was empty when the run started: a plain insert, unless
-        // the key came earlier in this run (the source holds it twice);
-        // then --on-conflict decides as for any other conflict (skip keeps
-        // the first document, overwrite the last).
+        // the key is there already (the source holds it twice, or someone
+        // else wrote it); then --on-conflict decides as for any conflict.
         FERRY_RETURN_IF_ERROR(db_->Exec(insert_new_, {r.key, options_.version, r.document, now}));
-        if (db_->changes() > 0) continue;
-        lookup = true;
-      }
-      if (lookup) {
-        FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(select_, {r.key}));
-        if (!rows.empty() && rows.rows[0][0] && *rows.rows[0][0] != r.document) {
-          ++pending_conflicts_;
-          switch (options_.on_conflict) {
-            case SinkOptions::OnConflict::kSkip: continue;
-            case SinkOptions::OnConflict::kFail:
-              return Status::Conflict("key '" + r.key + "' already holds a different document in " + uri_.display +
-                                      "; choose --on-conflict skip, overwrite or merge");
-            case SinkOptions::OnConflict::kMerge: {
-              FERRY_ASSIGN_OR_RETURN(merged, MergeJson(*rows.rows[0][0], r.document, options_.prefer_source));
-              doc = &merged;
-              break;
-            }
-            case SinkOptions::OnConflict::kOverwrite: break;
-          }
+        if (db_->changes() > 0) {
+          before->emplace_back();
+          continue;
         }
       }
-      FERRY_RETURN_IF_ERROR(db_->Exec(upsert_, {r.key, options_.version, *doc, now}));
+      FERRY_ASSIGN_OR_RETURN(auto row, ReadRow(r.key));
+      before->push_back(row);
+      FERRY_ASSIGN_OR_RETURN(std::optional<std::string> doc, Decide(r, row));
+      if (doc) FERRY_RETURN_IF_ERROR(db_->Exec(upsert_, {r.key, options_.version, *doc, now}));
     }
-    return checkpoints_->Save(cp, options_.owner);
+    return Status::OK();
+  }
+
+  // What to write under r.key, which holds `row` now (nullopt: nothing).
+  Result<std::optional<std::string>> Decide(const StagedRecord& r, const std::optional<TargetRow>& row) {
+    if (!row || row->document == r.document) return std::optional<std::string>(r.document);
+    ++pending_conflicts_;
+    switch (options_.on_conflict) {
+      case SinkOptions::OnConflict::kSkip: return std::optional<std::string>();
+      case SinkOptions::OnConflict::kFail:
+        return Status::Conflict("key '" + r.key + "' already holds a different document in " + uri_.display +
+                                "; choose --on-conflict skip, overwrite or merge");
+      case SinkOptions::OnConflict::kMerge: {
+        FERRY_ASSIGN_OR_RETURN(std::string merged, MergeJson(row->document, r.document, options_.prefer_source));
+        return std::optional<std::string>(std::move(merged));
+      }
+      case SinkOptions::OnConflict::kOverwrite: break;
+    }
+    return std::optional<std::string>(r.document);
   }
 
   StoreUri uri_;
@@ -436,9 +489,9 @@ class SqliteSink : public RecordSink {
   std::unique_ptr<SqlDb> db_;
   std::unique_ptr<CheckpointTable> checkpoints_;
   std::vector<StagedRecord> staged_;
-  std::string upsert_, select_, insert_new_;
+  std::string upsert_, select_, insert_new_, update_if_;
   bool check_conflicts_ = false;
-  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0;
+  uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0, concurrent_ = 0, pending_concurrent_ = 0;
 };
 
 class SqliteConflictProbe : public ConflictProbe {

@@ -27,7 +27,9 @@
 #ifndef FERRY_STORE_STORE_H_
 #define FERRY_STORE_STORE_H_
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -45,6 +47,27 @@ class SqlDb;
 
 enum class StoreKind : uint8_t { kFile, kSqlite, kPostgres };
 
+// How a run's database statements learn that the run should stop, and whom
+// they tell what they wait for. Shared by the run's reader and sink; used on
+// the thread that runs the statement (the run's coordinating thread).
+// PostgreSQL honours it (store/postgres.cc): a statement waits for its result
+// in slices of 100 ms, checking these between them.
+struct StatementHooks {
+  // Stop at the next batch boundary: a statement found waiting for a lock is
+  // cancelled (it could otherwise wait lock_timeout, retried).
+  const std::atomic<bool>* cancel = nullptr;
+  // Stop now: every running statement is cancelled.
+  const std::atomic<bool>* stop_now = nullptr;
+  // Told once a second while a statement waits for a lock held by another
+  // session: "waiting for a row lock held by pid 12345 (since 3 s)".
+  std::function<void(const std::string& what)> on_wait;
+  // Set once a statement was cancelled for the run: no new statement starts
+  // (ROLLBACK excepted), so nothing more is committed.
+  std::atomic<bool> stopped{false};
+
+  bool stop_requested() const { return stop_now != nullptr && stop_now->load(); }
+};
+
 struct StoreUri {
   StoreKind kind = StoreKind::kFile;
   FileSpec file;          // kFile
@@ -58,6 +81,7 @@ struct StoreUri {
   // path while it does not exist), "postgres://host:port/db#table". Table
   // targets lease themselves in their own database (store/target_lease.h).
   std::string identity;
+  std::shared_ptr<StatementHooks> hooks;  // a run's (may be null)
   bool is_database() const { return kind != StoreKind::kFile; }
 };
 
@@ -120,6 +144,47 @@ struct SinkOptions {
   bool in_place = false;      // source and target are the same table
 };
 
+// A row of a table as it is now.
+struct TargetRow {
+  std::string version;
+  std::string document;  // as stored (jsonb: PostgreSQL's text form)
+  std::string token;     // its row version (PostgreSQL: xmin; SQLite: the document)
+};
+
+// A staged record whose row changed after the run read it (in place): its
+// index among the commit's staged records (staging order) and what the row
+// holds now (nullopt: deleted).
+struct ChangedRow {
+  size_t index = 0;
+  std::string key;
+  std::optional<TargetRow> now;
+};
+
+// The coordinator's side of a table sink's commit. A table commit runs in
+// one transaction: the writes, then these hooks, then the checkpoint.
+// Every write that replaces a row is conditional on the row being what the
+// run read (in place: the row's token as the reader saw it; a live table:
+// the row as the commit read and locked it), so nothing is ever written
+// over an application's newer write. The hooks run while the rows they are
+// given are locked (SQLite: the write lock; PostgreSQL: FOR UPDATE), so
+// their answers hold until the commit ends. A commit attempt that fails is
+// retried whole: Begin() starts each attempt afresh.
+class CommitHooks {
+ public:
+  virtual ~CommitHooks() = default;
+  // A new attempt of the commit: forget what earlier attempts decided.
+  virtual void Begin() = 0;
+  // In place: the rows that changed under the run. Returns, per row (same
+  // order), the document to write from its new content, or nullopt to leave
+  // the row as it is (deleted, already at the target, or rejected).
+  virtual Result<std::vector<std::optional<std::string>>> Reprocess(const std::vector<ChangedRow>& rows) = 0;
+  // Before the checkpoint: makes the journal of what this commit changes
+  // durable (write-ahead: nothing commits before it). `before`: live tables:
+  // what each staged key held when the commit locked it (staging order);
+  // empty in place, where the run read the rows itself.
+  virtual Status WriteAhead(const std::vector<std::optional<TargetRow>>& before, Checkpoint* cp) = 0;
+};
+
 // File sinks: saves `cp` to the state store's checkpoints (options.state)
 // under the run's owner token, with retries.
 Status SaveFileCheckpoint(const SinkOptions& options, const Checkpoint& cp);
@@ -134,8 +199,9 @@ class RecordSink {
   // Takes a finished batch's accepted records (not yet durable).
   virtual Status Stage(const BatchResult& batch) = 0;
   // Makes everything staged durable together with `cp` (cp.output_bytes is
-  // filled in by file sinks).
-  virtual Status Commit(Checkpoint* cp) = 0;
+  // filled in by file sinks). Table sinks call `hooks` (may be null: no
+  // journal, no reprocessing; changed rows are then left as they are).
+  virtual Status Commit(Checkpoint* cp, CommitHooks* hooks) = 0;
   // The run completed: publish (files: rename into place).
   virtual Status Publish() = 0;
   // The run stopped unfinished: keep what is committed for a resume.
@@ -145,6 +211,9 @@ class RecordSink {
   virtual uint64_t bytes_written() const = 0;
   // Records that met a different document under the same key, by outcome.
   virtual uint64_t conflicts() const { return 0; }
+  // In place: rows found changed by someone else between the run's read and
+  // its write (each was read again and handed to CommitHooks::Reprocess).
+  virtual uint64_t concurrent_changes() const { return 0; }
 };
 
 // Read-only: finds the records of a finished batch whose key already holds a
@@ -173,7 +242,8 @@ Result<std::unique_ptr<RecordSink>> OpenStoreSink(const StoreUri& uri, bool json
 // PostgreSQL (store/postgres.cc).
 Result<std::unique_ptr<RecordReader>> OpenPostgresReader(const StoreUri& uri);
 Result<std::unique_ptr<RecordSink>> OpenPostgresSink(const StoreUri& uri);
-Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display);
+Result<std::unique_ptr<SqlDb>> OpenPostgres(const std::string& conninfo, const std::string& display,
+                                            std::shared_ptr<StatementHooks> hooks = nullptr);
 
 }  // namespace ferry::internal
 

@@ -3,7 +3,13 @@
 // classification, reconnecting after a lost connection, and that no message
 // ever shows a password.
 
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <memory>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "postgres_test_util.h"
 
@@ -223,6 +229,129 @@ TEST_F(PgDbTest, AMissingDatabaseIsNotTransient) {
   ASSERT_FALSE(db.ok());
   EXPECT_EQ(db.status().code(), ErrorCode::kIoError) << db.status().ToString();
   EXPECT_NE(db.status().message().find("does not exist"), std::string::npos) << db.status().message();
+}
+
+// ---------------------------------------------------------------------------
+// Timeouts, waits and cancellation (docs/stores.md, PostgreSQL)
+
+std::string Setting(SqlDb& db, const std::string& name) {
+  auto rows = db.Query("SELECT current_setting($1)", {name});
+  return rows.ok() ? rows.value().rows[0][0].value_or("") : rows.status().ToString();
+}
+
+TEST_F(PgDbTest, SessionsGetTimeoutsForBatchWorkUnlessSetElsewhere) {
+  EXPECT_EQ(Setting(*db_, "lock_timeout"), "5s");
+  EXPECT_EQ(Setting(*db_, "statement_timeout"), "5min");
+  // In the URI (libpq's options) ...
+  const std::string with_options = uri_ + "?options=-c%20lock_timeout%3D750ms";
+  auto db = OpenPostgres(with_options, RedactUri(with_options));
+  ASSERT_OK(db.status());
+  EXPECT_EQ(Setting(*db.value(), "lock_timeout"), "750ms");
+  EXPECT_EQ(Setting(*db.value(), "statement_timeout"), "5min");
+  // ... or in PGOPTIONS.
+  ::setenv("PGOPTIONS", "-c statement_timeout=0", 1);
+  auto from_env = OpenPostgres(uri_, RedactUri(uri_));
+  ::unsetenv("PGOPTIONS");
+  ASSERT_OK(from_env.status());
+  EXPECT_EQ(Setting(*from_env.value(), "statement_timeout"), "0");
+  EXPECT_EQ(Setting(*from_env.value(), "lock_timeout"), "5s");
+}
+
+// Locks every row of table_ from db_ (a transaction left open).
+void HoldRowLocks(SqlDb& db, const std::string& table) {
+  ASSERT_OK(db.Exec("CREATE TABLE " + table + " (k INT PRIMARY KEY, v INT)"));
+  ASSERT_OK(db.Exec("INSERT INTO " + table + " SELECT g, 0 FROM generate_series(1, 10) g"));
+  ASSERT_OK(db.Begin());
+  ASSERT_OK(db.Exec("SELECT * FROM " + table + " FOR UPDATE"));
+}
+
+TEST_F(PgDbTest, LockAndStatementTimeoutsAreTransient) {
+  HoldRowLocks(*db_, table_);
+  auto victim = Connect();
+  ASSERT_NE(victim, nullptr);
+  ASSERT_OK(victim->Exec("SET lock_timeout = '200ms'"));
+  Status locked = victim->Exec("UPDATE " + table_ + " SET v = 1");
+  EXPECT_EQ(locked.code(), ErrorCode::kUnavailable) << locked.ToString();
+  EXPECT_NE(locked.message().find("55P03"), std::string::npos) << locked.message();
+  ASSERT_OK(victim->Exec("SET statement_timeout = '100ms'"));
+  Status slow = victim->Exec("SELECT pg_sleep(5)");
+  EXPECT_EQ(slow.code(), ErrorCode::kUnavailable) << slow.ToString();
+  EXPECT_NE(slow.message().find("57014"), std::string::npos) << slow.message();
+  db_->Rollback();
+}
+
+TEST_F(PgDbTest, AStatementWaitingForALockSaysForWhatAndWhom) {
+  HoldRowLocks(*db_, table_);
+  const std::string holder = BackendPid(*db_);
+  auto hooks = std::make_shared<StatementHooks>();
+  std::vector<std::string> waits;
+  hooks->on_wait = [&](const std::string& what) { waits.push_back(what); };
+  auto victim = OpenPostgres(uri_, RedactUri(uri_), hooks);
+  ASSERT_OK(victim.status());
+  ASSERT_OK(victim.value()->Exec("SET lock_timeout = '2500ms'"));
+  Status s = victim.value()->Exec("UPDATE " + table_ + " SET v = 1");
+  EXPECT_EQ(s.code(), ErrorCode::kUnavailable) << s.ToString();
+  EXPECT_NE(s.message().find("waiting for a row lock held by pid " + holder), std::string::npos) << s.message();
+  ASSERT_GE(waits.size(), 1u);
+  EXPECT_EQ(waits[0], "waiting for a row lock held by pid " + holder + " (since 1 s)");
+  db_->Rollback();
+}
+
+TEST_F(PgDbTest, StopNowCancelsTheRunningStatementAndAnyLaterOne) {
+  std::atomic<bool> cancel{false}, stop_now{false};
+  auto hooks = std::make_shared<StatementHooks>();
+  hooks->cancel = &cancel;
+  hooks->stop_now = &stop_now;
+  auto db = OpenPostgres(uri_, RedactUri(uri_), hooks);
+  ASSERT_OK(db.status());
+  ASSERT_OK(db.value()->Begin());
+  std::thread signal([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    cancel.store(true);
+    stop_now.store(true);
+  });
+  const auto start = std::chrono::steady_clock::now();
+  Status s = db.value()->Exec("SELECT pg_sleep(20)");
+  signal.join();
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(2));
+  EXPECT_EQ(s.code(), ErrorCode::kCancelled) << s.ToString();
+  EXPECT_TRUE(hooks->stopped.load());
+  EXPECT_EQ(db.value()->Exec("SELECT 1").code(), ErrorCode::kCancelled);
+  db.value()->Rollback();
+  EXPECT_EQ(Value1("SELECT count(*) FROM pg_stat_activity WHERE query = 'SELECT pg_sleep(20)' AND state = 'active'"),
+            "0");
+}
+
+TEST_F(PgDbTest, StopAtABatchBoundaryCancelsOnlyAStatementWaitingForALock) {
+  HoldRowLocks(*db_, table_);
+  std::atomic<bool> cancel{true};
+  auto hooks = std::make_shared<StatementHooks>();
+  hooks->cancel = &cancel;
+  auto db = OpenPostgres(uri_, RedactUri(uri_), hooks);
+  ASSERT_OK(db.status());
+  // Busy, not waiting for a lock: left to finish.
+  ASSERT_OK(db.value()->Exec("SELECT pg_sleep(1.5)"));
+  // Waiting for a lock: cancelled once seen waiting (after a second).
+  const auto start = std::chrono::steady_clock::now();
+  Status s = db.value()->Exec("UPDATE " + table_ + " SET v = 1");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(3));
+  EXPECT_EQ(s.code(), ErrorCode::kCancelled) << s.ToString();
+  EXPECT_NE(s.message().find("row lock"), std::string::npos) << s.message();
+  db_->Rollback();
+}
+
+TEST_F(PgDbTest, RetriesStopWaitingWhenAskedToStopNow) {
+  std::atomic<bool> stop_now{false};
+  RetryStopScope scope(&stop_now);
+  int calls = 0;
+  const auto start = std::chrono::steady_clock::now();
+  Status s = WithRetries(10, [&] {
+    if (++calls == 3) stop_now.store(true);
+    return Status::Unavailable("try again");
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kCancelled) << s.ToString();
+  EXPECT_EQ(calls, 3);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(1));
 }
 
 }  // namespace

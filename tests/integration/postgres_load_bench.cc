@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
       ++cp.seq;
       cp.records = end;
       cp.position = std::to_string(end);
-      s = sink.value()->Commit(&cp);
+      s = sink.value()->Commit(&cp, nullptr);
       if (!s.ok()) return Fail(s);
       since_commit = 0;
     }

@@ -101,7 +101,7 @@ TEST_F(PgSinkTest, FreshLoadCommitsRowsWithTheCheckpoint) {
   // Staged is not committed.
   EXPECT_EQ(Count(), "0");
   Checkpoint cp = Cp(1, "c");
-  ASSERT_OK(sink->Commit(&cp));
+  ASSERT_OK(sink->Commit(&cp, nullptr));
   EXPECT_EQ(Count(), "3");
   EXPECT_TRUE(Holds("b", R"({"n":2,"id":"b"})"));
   EXPECT_EQ(Value1("SELECT count(*) FROM " + table_ + " WHERE version = 'v2' AND updated_at > now() - interval '1 hour'"),
@@ -119,7 +119,7 @@ TEST_F(PgSinkTest, FreshLoadCommitsRowsWithTheCheckpoint) {
 
   // A commit with nothing staged still moves the checkpoint.
   Checkpoint cp2 = Cp(2, "c");
-  ASSERT_OK(sink->Commit(&cp2));
+  ASSERT_OK(sink->Commit(&cp2, nullptr));
   EXPECT_EQ(SavedSeq(), 2u);
   ASSERT_OK(sink->Publish());
   sink->Close();
@@ -141,7 +141,7 @@ TEST_F(PgSinkTest, AResumedRunContinuesAfterItsCheckpoint) {
   ASSERT_NE(sink, nullptr);
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":1})"}})));
   Checkpoint cp = Cp(1, "a");
-  ASSERT_OK(sink->Commit(&cp));
+  ASSERT_OK(sink->Commit(&cp, nullptr));
   ASSERT_OK(sink->Stage(MakeBatch({{"b", R"({"n":2})"}})));  // never committed: the process dies
   sink->Close();
 
@@ -155,7 +155,7 @@ TEST_F(PgSinkTest, AResumedRunContinuesAfterItsCheckpoint) {
   ASSERT_OK(resumed.value()->Start(Options(Policy::kOverwrite, "owner-2"), &*from.value()));
   ASSERT_OK(resumed.value()->Stage(MakeBatch({{"b", R"({"n":2})"}, {"c", R"({"n":3})"}})));
   Checkpoint cp2 = Cp(2, "c");
-  ASSERT_OK(resumed.value()->Commit(&cp2));
+  ASSERT_OK(resumed.value()->Commit(&cp2, nullptr));
   EXPECT_EQ(Count(), "3");
   EXPECT_EQ(SavedSeq(), 2u);
 }
@@ -171,7 +171,7 @@ TEST_F(PgSinkTest, AFailedCommitLeavesNeitherRowsNorCheckpoint) {
     ASSERT_NE(sink, nullptr);
     ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":1})"}, {"b", R"({"n":2)"}, {"c", R"({"n":3})"}})));
     Checkpoint cp = Cp(1, "c");
-    Status s = sink->Commit(&cp);
+    Status s = sink->Commit(&cp, nullptr);
     EXPECT_EQ(s.code(), ErrorCode::kIoError) << s.ToString();
     EXPECT_NE(s.message().find("22P02"), std::string::npos) << s.message();
     EXPECT_EQ(Count(), prefilled ? "1" : "0");
@@ -193,7 +193,7 @@ TEST_F(PgSinkTest, AnotherOwnerFencesTheSinkOff) {
     ASSERT_NE(sink, nullptr);
     ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":1})"}})));
     Checkpoint cp = Cp(1, "a");
-    ASSERT_OK(sink->Commit(&cp));
+    ASSERT_OK(sink->Commit(&cp, nullptr));
 
     // Another process takes the run over.
     CheckpointTable other(db_.get(), "ferry.checkpoints");
@@ -201,7 +201,7 @@ TEST_F(PgSinkTest, AnotherOwnerFencesTheSinkOff) {
 
     ASSERT_OK(sink->Stage(MakeBatch({{"b", R"({"n":2})"}, {"c", R"({"n":3})"}})));
     Checkpoint cp2 = Cp(2, "c");
-    Status s = sink->Commit(&cp2);
+    Status s = sink->Commit(&cp2, nullptr);
     EXPECT_EQ(s.code(), ErrorCode::kLocked) << s.ToString();
     EXPECT_EQ(Count(), prefilled ? "2" : "1");
     EXPECT_EQ(Value1("SELECT count(*) FROM " + table_ + " WHERE key IN ('b', 'c')"), "0");
@@ -228,7 +228,7 @@ TEST_P(PgSinkConflictTest, AppliesThePolicy) {
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"x":2,"y":{"p":2},"z":2})"}, {"b", R"({ "x" : 1 })"},
                                    {"c", R"({"x":3})"}})));
   Checkpoint cp = Cp(1, "c");
-  Status s = sink->Commit(&cp);
+  Status s = sink->Commit(&cp, nullptr);
   EXPECT_EQ(s.code(), c.code) << s.ToString();
   if (!s.ok()) {
     EXPECT_NE(s.message().find("'a'"), std::string::npos) << s.message();
@@ -273,7 +273,7 @@ TEST_F(PgSinkTest, MergePreferringTheTarget) {
   ASSERT_NE(sink, nullptr);
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"x":2,"y":{"p":2,"r":2}})"}})));
   Checkpoint cp = Cp(1, "a");
-  ASSERT_OK(sink->Commit(&cp));
+  ASSERT_OK(sink->Commit(&cp, nullptr));
   EXPECT_TRUE(Holds("a", R"({"x":1,"y":{"p":1,"r":2}})")) << Doc("a");
   EXPECT_EQ(sink->conflicts(), 1u);
 }
@@ -285,10 +285,10 @@ TEST_F(PgSinkTest, TheDirectPathFallsBackWhenAKeyExists) {
   ASSERT_NE(sink, nullptr);
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":1})"}, {"b", R"({"n":2})"}})));
   Checkpoint cp = Cp(1, "b");
-  ASSERT_OK(sink->Commit(&cp));
+  ASSERT_OK(sink->Commit(&cp, nullptr));
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":10})"}, {"c", R"({"n":3})"}})));
   Checkpoint cp2 = Cp(2, "c");
-  ASSERT_OK(sink->Commit(&cp2));
+  ASSERT_OK(sink->Commit(&cp2, nullptr));
   EXPECT_EQ(Count(), "3");
   EXPECT_TRUE(Holds("a", R"({"n":1})"));
   EXPECT_EQ(sink->conflicts(), 1u);
@@ -305,7 +305,7 @@ TEST_F(PgSinkTest, PathSwitchesKeepTheResultExact) {
   auto commit = [&](const Records& records) {
     ASSERT_OK(sink->Stage(MakeBatch(records)));
     Checkpoint cp = Cp(++seq, records.back().first);
-    ASSERT_OK(sink->Commit(&cp));
+    ASSERT_OK(sink->Commit(&cp, nullptr));
   };
   commit({{"k01", R"({"n":1})"}, {"k02", R"({"n":2})"}});     // staged (table not empty), no existing key
   commit({{"k03", R"({"n":3})"}});                            // direct
@@ -331,7 +331,7 @@ TEST_F(PgSinkTest, AKeyTwiceInOneCommit) {
     ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"x":1,"y":1})"}, {"b", R"({"n":2})"}})));
     ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"x":2})"}, {"b", R"({"n":2})"}})));
     Checkpoint cp = Cp(1, "b");
-    Status s = sink->Commit(&cp);
+    Status s = sink->Commit(&cp, nullptr);
     if (policy == Policy::kFail) {
       EXPECT_EQ(s.code(), ErrorCode::kConflict) << s.ToString();
       EXPECT_EQ(Count(), "0");
@@ -362,16 +362,78 @@ TEST_F(PgSinkTest, InPlaceUpdatesTheSameRows) {
   o.in_place = true;
   auto sink = StartSink(o);
   ASSERT_NE(sink, nullptr);
-  ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"v":2,"name":"A"})"}, {"b", R"({"v":2,"name":"B"})"}})));
+  ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"v":2,"name":"A"})"}, {"b", R"({"v":2,"name":"B"})"}},
+                                  {std::string(in.Token(0)), std::string(in.Token(1))})));
   Checkpoint cp = Cp(1, in.end_position);
-  ASSERT_OK(sink->Commit(&cp));
+  ASSERT_OK(sink->Commit(&cp, nullptr));
   EXPECT_EQ(sink->conflicts(), 0u);
+  EXPECT_EQ(sink->concurrent_changes(), 0u);
   EXPECT_EQ(Count(), "3");
   EXPECT_TRUE(Holds("a", R"({"v":2,"name":"A"})"));
   EXPECT_TRUE(Holds("b", R"({"v":2,"name":"B"})"));
   EXPECT_TRUE(Holds("c", R"({"v":2,"name":"c"})"));
   EXPECT_EQ(Value1("SELECT string_agg(version, ',' ORDER BY key) FROM " + table_), "v2,v2,v1");
   EXPECT_EQ(SavedSeq(), 1u);
+}
+
+// Hands changed rows back migrated ("name" upper-cased by hand), and
+// records what it was asked.
+class UpcaseHooks : public CommitHooks {
+ public:
+  void Begin() override { seen.clear(); }
+  Result<std::vector<std::optional<std::string>>> Reprocess(const std::vector<ChangedRow>& rows) override {
+    std::vector<std::optional<std::string>> out;
+    for (const ChangedRow& r : rows) {
+      seen.push_back(r.key + "=" + (r.now ? r.now->document : "(deleted)"));
+      if (r.now) out.emplace_back(R"({"v": 2, "name": "NEW"})");
+      else out.emplace_back();
+    }
+    return out;
+  }
+  Status WriteAhead(const std::vector<std::optional<TargetRow>>&, Checkpoint*) override {
+    ++write_aheads;
+    return Status::OK();
+  }
+  std::vector<std::string> seen;
+  int write_aheads = 0;
+};
+
+TEST_F(PgSinkTest, InPlaceNeverOverwritesARowChangedAfterTheRead) {
+  Prefill({{"a", R"({"v":1,"name":"a"})"}, {"b", R"({"v":1,"name":"b"})"}, {"c", R"({"v":1,"name":"c"})"}});
+  auto reader = OpenPostgresReader(Store(table_));
+  ASSERT_OK(reader.status());
+  RecordBatchInput in;
+  bool eof = false;
+  ASSERT_OK(reader.value()->ReadBatch(10, &in, &eof));
+  ASSERT_EQ(in.records.size(), 3u);
+  // The application writes b and deletes c after the run read them.
+  ASSERT_OK(db_->Exec("UPDATE " + table_ + " SET document = '{\"v\":1,\"name\":\"new\"}' WHERE key = 'b'"));
+  ASSERT_OK(db_->Exec("DELETE FROM " + table_ + " WHERE key = 'c'"));
+
+  SinkOptions o = Options();
+  o.in_place = true;
+  for (bool with_hooks : {false, true}) {
+    SCOPED_TRACE(with_hooks ? "reprocessed" : "left alone");
+    auto sink = StartSink(o);
+    ASSERT_NE(sink, nullptr);
+    ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"v":2,"name":"A"})"}, {"b", R"({"v":2,"name":"B"})"},
+                                     {"c", R"({"v":2,"name":"C"})"}},
+                                    {std::string(in.Token(0)), std::string(in.Token(1)), std::string(in.Token(2))})));
+    UpcaseHooks hooks;
+    Checkpoint cp = Cp(with_hooks ? 2 : 1, in.end_position);
+    ASSERT_OK(sink->Commit(&cp, with_hooks ? &hooks : nullptr));
+    EXPECT_EQ(sink->concurrent_changes(), with_hooks ? 3u : 2u);  // a changed too, by the first pass
+    EXPECT_EQ(Count(), "2");  // c stays deleted
+    if (with_hooks) {
+      EXPECT_TRUE(Holds("b", R"({"v":2,"name":"NEW"})")) << Doc("b");
+      EXPECT_EQ(hooks.write_aheads, 1);
+      ASSERT_EQ(hooks.seen.size(), 3u);
+      EXPECT_EQ(hooks.seen[2], "c=(deleted)");
+    } else {
+      EXPECT_TRUE(Holds("a", R"({"v":2,"name":"A"})")) << Doc("a");
+      EXPECT_TRUE(Holds("b", R"({"v":1,"name":"new"})")) << Doc("b");
+    }
+  }
 }
 
 // Backslashes, tabs, newlines, carriage returns and unicode, in documents
@@ -394,7 +456,7 @@ TEST_F(PgSinkTest, DocumentsNeedingEscapesSurviveCopyExactly) {
     ASSERT_NE(sink, nullptr);
     ASSERT_OK(sink->Stage(MakeBatch(records)));
     Checkpoint cp = Cp(1, "x");
-    ASSERT_OK(sink->Commit(&cp));
+    ASSERT_OK(sink->Commit(&cp, nullptr));
     EXPECT_EQ(Count(), std::to_string(records.size() + (prefilled ? 1 : 0)));
     for (const auto& [key, doc] : records) {
       EXPECT_TRUE(Holds(key, doc)) << key << " -> " << Doc(key).substr(0, 200);
@@ -417,13 +479,13 @@ TEST_F(PgSinkTest, ACommitSurvivesALostConnection) {
                      " WHERE application_name = $1", {app}),
               "t");
     Checkpoint cp = Cp(1, "b");
-    ASSERT_OK(sink->Commit(&cp));
+    ASSERT_OK(sink->Commit(&cp, nullptr));
     EXPECT_EQ(Count(), prefilled ? "3" : "2");
     EXPECT_EQ(SavedSeq(), 1u);
     // The retried commit landed once; the next one works on the new session.
     ASSERT_OK(sink->Stage(MakeBatch({{"c", R"({"n":3})"}})));
     Checkpoint cp2 = Cp(2, "c");
-    ASSERT_OK(sink->Commit(&cp2));
+    ASSERT_OK(sink->Commit(&cp2, nullptr));
     EXPECT_EQ(Count(), prefilled ? "4" : "3");
     sink->Close();
     ASSERT_OK(db_->Exec("DELETE FROM ferry.checkpoints WHERE run_id = $1", {run_id_}));
@@ -447,7 +509,7 @@ TEST_F(PgSinkTest, ALostCommitIsRetriedExactlyOnce) {
   ASSERT_OK(sink->Stage(MakeBatch({{"a", R"({"n":1})"}, {"b", R"({"n":2})"}})));
   Checkpoint cp = Cp(1, "b");
   Status committed;
-  std::thread committer([&] { committed = sink->Commit(&cp); });
+  std::thread committer([&] { committed = sink->Commit(&cp, nullptr); });
   // Wait until the sink sits in COMMIT, then open the gate and cut the connection.
   bool seen = false;
   for (int i = 0; i < 200 && !seen; ++i) {
@@ -489,10 +551,10 @@ TEST_F(PgSinkTest, AWriterWithoutCreatePrivilegesLoadsAnExistingTable) {
   ASSERT_OK(sink.value()->Start(Options(Policy::kOverwrite, "owner-2"), nullptr));
   ASSERT_OK(sink.value()->Stage(MakeBatch({{"a", R"({"n":1})"}})));
   Checkpoint cp = Cp(1, "a");
-  ASSERT_OK(sink.value()->Commit(&cp));  // direct
+  ASSERT_OK(sink.value()->Commit(&cp, nullptr));  // direct
   ASSERT_OK(sink.value()->Stage(MakeBatch({{"a", R"({"n":2})"}, {"b", R"({"n":2})"}})));
   Checkpoint cp2 = Cp(2, "b");
-  ASSERT_OK(sink.value()->Commit(&cp2));  // staged (temporary tables need no grant)
+  ASSERT_OK(sink.value()->Commit(&cp2, nullptr));  // staged (temporary tables need no grant)
   EXPECT_EQ(Count(), "2");
   EXPECT_TRUE(Holds("a", R"({"n":2})"));
   EXPECT_EQ(sink.value()->conflicts(), 1u);

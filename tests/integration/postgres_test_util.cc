@@ -33,7 +33,8 @@ std::string PgTableName(const std::string& prefix) {
   return name.substr(0, 63);
 }
 
-internal::BatchResult MakeBatch(const std::vector<std::pair<std::string, std::string>>& records) {
+internal::BatchResult MakeBatch(const std::vector<std::pair<std::string, std::string>>& records,
+                                const std::vector<std::string>& tokens) {
   internal::BatchResult b;
   for (const auto& [key, doc] : records) {
     internal::OutputRecord r;
@@ -41,6 +42,12 @@ internal::BatchResult MakeBatch(const std::vector<std::pair<std::string, std::st
     r.length = uint32_t(doc.size());
     r.key_offset = uint32_t(b.keys.size());
     r.key_length = uint32_t(key.size());
+    if (b.output_records.size() < tokens.size()) {
+      const std::string& token = tokens[b.output_records.size()];
+      r.token_offset = uint32_t(b.tokens.size());
+      r.token_length = uint32_t(token.size());
+      b.tokens += token;
+    }
     r.migrated = true;
     b.output += doc;
     b.output += '\n';

@@ -26,7 +26,9 @@ std::string PgUri();
 std::string PgTableName(const std::string& prefix);
 
 // A batch as the engine hands it to a sink: (key, document) pairs.
-internal::BatchResult MakeBatch(const std::vector<std::pair<std::string, std::string>>& records);
+// `tokens`: the rows' tokens as read (in place), one per record, or none.
+internal::BatchResult MakeBatch(const std::vector<std::pair<std::string, std::string>>& records,
+                                const std::vector<std::string>& tokens = {});
 
 // Connects to the test cluster; each test gets a fresh table name (dropped
 // in SetUp, so a failed run leaves it for inspection).
