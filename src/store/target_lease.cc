@@ -92,7 +92,7 @@ class SqliteLeaseHolder : public LeaseHolder {
     o.create = false;
     o.synchronous = "NORMAL";
     FERRY_ASSIGN_OR_RETURN(db_, OpenSqlite(target_.path, o));
-    FERRY_RETURN_IF_ERROR(db_->Exec(kSqliteLeaseTable));
+    FERRY_RETURN_IF_ERROR(CreateFerryObjects(*db_, {"ferry_leases"}, kSqliteLeaseTable));
     FERRY_RETURN_IF_ERROR(WithRetries(5, [&] { return WriteRow(r, took_over); }));
     // Into the main file, where a refused run reads it without the log.
     (void)db_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
