@@ -422,9 +422,8 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
   report.resumed = unfinished.has_value();
   const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
   std::string took_over;
-  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(c->target, *c->state,
-                                                                    {report.rollback_run_id, owner, options.lease_ttl_ms},
-                                                                    &took_over));
+  const internal::LeaseRequest request{report.rollback_run_id, owner, options.lease_ttl_ms};
+  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(c->target, *c->state, request, &took_over));
   internal::TargetLease& keeper = *lease;
   if (!took_over.empty()) (void)c->state->Audit(report.rollback_run_id, "lease_taken_over", took_over);
 

@@ -47,7 +47,9 @@ struct flock Range(short type, off_t start, off_t len) {
 Result<bool> OthersHold(int fd, off_t start, off_t len) {
   if (len <= 0) return false;
   struct flock l = Range(F_WRLCK, start, len);
-  if (::fcntl(fd, F_OFD_GETLK, &l) != 0) return Status::IoError(std::string("fcntl(F_OFD_GETLK): ") + std::strerror(errno));
+  if (::fcntl(fd, F_OFD_GETLK, &l) != 0) {
+    return Status::IoError(std::string("fcntl(F_OFD_GETLK): ") + std::strerror(errno));
+  }
   return l.l_type != F_UNLCK;
 }
 
@@ -125,7 +127,9 @@ Result<std::shared_ptr<DatabaseFile>> DatabaseFile::Open(const std::string& path
     return Status::IoError("cannot open SQLite database " + path + ": " + std::strerror(errno));
   }
   struct stat st;
-  if (::fstat(fd, &st) != 0) return Status::IoError("cannot stat SQLite database " + path + ": " + std::strerror(errno));
+  if (::fstat(fd, &st) != 0) {
+    return Status::IoError("cannot stat SQLite database " + path + ": " + std::strerror(errno));
+  }
   const FileId id{uint64_t(st.st_dev), uint64_t(st.st_ino)};
   if (auto it = Registry().find({id.device, id.inode}); it != Registry().end()) {
     // The path was replaced by a file open here since the stat above: keep

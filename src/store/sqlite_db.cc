@@ -158,7 +158,8 @@ class SqliteDb : public SqlDb {
     uri += "?immutable=1";
     const int flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;
     if (sqlite3_open_v2(uri.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
-      return Status::IoError("cannot read SQLite database " + path + ": " + (db_ ? sqlite3_errmsg(db_) : "out of memory"));
+      const std::string why = db_ != nullptr ? sqlite3_errmsg(db_) : "out of memory";
+      return Status::IoError("cannot read SQLite database " + path + ": " + why);
     }
     return Status::OK();
   }
@@ -225,9 +226,9 @@ Result<bool> AllExist(SqlDb& db, const std::vector<std::string>& relations) {
   std::string array = "{";
   for (const std::string& r : relations) AppendArrayElement(r, &array);
   array.push_back('}');
-  FERRY_ASSIGN_OR_RETURN(SqlRows rows,
-                         db.Query("SELECT coalesce(bool_and(to_regclass(r) IS NOT NULL), true) FROM unnest($1::text[]) r",
-                                  {array}));
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows, db.Query("SELECT coalesce(bool_and(to_regclass(r) IS NOT NULL), true)"
+                                                " FROM unnest($1::text[]) r",
+                                                {array}));
   return !rows.empty() && rows.rows[0][0].value_or("f") == "t";
 }
 

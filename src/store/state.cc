@@ -253,11 +253,13 @@ Status StateStore::MirrorLease(const std::string& resource, const std::string& r
                                int64_t ttl_ms) {
   const std::string now = NowIso();
   return db_->Exec("INSERT INTO " + T("leases") +
-                       " (resource, run_id, owner, host, pid, acquired_at, heartbeat_at, expires_ms) VALUES ($1, $2, $3,"
-                       " $4, $5, $6, $7, $8) ON CONFLICT (resource) DO UPDATE SET run_id = excluded.run_id,"
+                       " (resource, run_id, owner, host, pid, acquired_at, heartbeat_at, expires_ms)"
+                       " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (resource) DO UPDATE SET"
+                       " run_id = excluded.run_id,"
                        " owner = excluded.owner, host = excluded.host, pid = excluded.pid,"
                        " heartbeat_at = excluded.heartbeat_at, expires_ms = excluded.expires_ms",
-                   {resource, run_id, owner, HostName(), SqlInt(int64_t(::getpid())), now, now, SqlInt(NowMs() + ttl_ms)});
+                   {resource, run_id, owner, HostName(), SqlInt(int64_t(::getpid())), now, now,
+                    SqlInt(NowMs() + ttl_ms)});
 }
 
 Result<std::vector<LeaseRow>> StateStore::ListLeases() {

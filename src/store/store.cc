@@ -148,7 +148,8 @@ Status CreateSqliteTarget(StoreUri* target) {
 
 Status CheckpointTable::Create() {
   const size_t dot = table_.find('.');  // PostgreSQL: ferry.checkpoints
-  const std::string schema = dot == std::string::npos ? "" : "CREATE SCHEMA IF NOT EXISTS " + table_.substr(0, dot) + ";";
+  const std::string schema =
+      dot == std::string::npos ? "" : "CREATE SCHEMA IF NOT EXISTS " + table_.substr(0, dot) + ";";
   return CreateFerryObjects(*db_, {table_},
                             schema + "CREATE TABLE IF NOT EXISTS " + table_ +
                                 " (run_id TEXT PRIMARY KEY, seq BIGINT NOT NULL, position TEXT NOT NULL,"

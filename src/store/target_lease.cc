@@ -36,6 +36,10 @@ std::string HolderText(const std::string& run_id, const std::string& host, int64
   return "run " + run_id + " (host " + host + ", pid " + std::to_string(pid) + ", started " + started + ")";
 }
 
+Status TakenOverFrom(const StoreUri& target) {
+  return Status::Locked("the lease on " + target.display + " was taken over by another run");
+}
+
 std::string WaitAdvice(const std::string& run_id, const std::string& state) {
   return ". Wait for it to finish (its state: " + state + "; ferry status " + run_id + " there)";
 }
@@ -102,8 +106,7 @@ class SqliteLeaseHolder : public LeaseHolder {
   Status Renew(const LeaseRequest& r) override {
     FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE ferry_leases SET heartbeat_at = $1 WHERE resource = $2 AND owner = $3",
                                     {NowIso(), target_.table, r.owner}));
-    if (db_->changes() != 1) return Status::Locked("the lease on " + target_.display + " was taken over by another run");
-    return Status::OK();
+    return db_->changes() == 1 ? Status::OK() : TakenOverFrom(target_);
   }
 
   void Release(const LeaseRequest& r) override {
@@ -235,8 +238,7 @@ class PgLeaseHolder : public LeaseHolder {
                                                  " '1 millisecond', (backend_pid, backend_start) = (SELECT ") +
                                         kThisBackend + ") WHERE resource = $1 AND owner = $2",
                                     {resource_, r.owner, SqlInt(r.ttl_ms)}));
-    if (db_->changes() != 1) return Status::Locked("the lease on " + target_.display + " was taken over by another run");
-    return Status::OK();
+    return db_->changes() == 1 ? Status::OK() : TakenOverFrom(target_);
   }
 
   void Release(const LeaseRequest& r) override {
@@ -307,8 +309,8 @@ class PgLeaseHolder : public LeaseHolder {
   // and by whether its lease-keeping session still exists (both read after
   // any wait for the lock). Nothing when the row went meanwhile.
   Result<std::optional<Holder>> LockHolder() {
-    FERRY_ASSIGN_OR_RETURN(SqlRows locked, db_->Query("SELECT 1 FROM ferry.target_leases WHERE resource = $1 FOR UPDATE",
-                                                      {resource_}));
+    FERRY_ASSIGN_OR_RETURN(
+        SqlRows locked, db_->Query("SELECT 1 FROM ferry.target_leases WHERE resource = $1 FOR UPDATE", {resource_}));
     if (locked.empty()) return std::optional<Holder>();
     FERRY_ASSIGN_OR_RETURN(
         SqlRows rows,
