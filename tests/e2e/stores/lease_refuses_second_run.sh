@@ -5,7 +5,8 @@
 #   blocked; after the first run ends, the lease is gone.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
-"$FERRY" generate workouts --count 3000 --seed 41 --output in.jsonl > /dev/null
+# Enough records to outlast the read-ahead window (the throttle paces only what comes after it).
+"$FERRY" generate workouts --count 20000 --seed 41 --output in.jsonl > /dev/null
 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target sqlite:out.db --batch-size 10 --throttle-ms 10 \
   > first.out 2> first.err &
 pid=$!
