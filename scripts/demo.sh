@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-200000}
 scripts/install-deps.sh
-scripts/build.sh build -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_BENCH=OFF
+scripts/build.sh build -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_BENCH=OFF -DFERRY_SHARED=OFF
 ferry=$PWD/build/src/ferry
 project=$PWD/examples/workouts
 work=${FERRY_DEMO_DIR:-/tmp/ferry-demo}
