@@ -17,6 +17,15 @@ std::string_view KeyOf(const Value* doc, const std::string& key) {
   return {};
 }
 
+std::string CanonicalDigest::Of(std::string_view json_text) {
+  arena_.Reset();
+  auto doc = parser_.Parse(json_text, arena_);
+  canonical_.clear();
+  if (doc.ok()) WriteCanonicalJson(doc.value(), &canonical_);
+  else canonical_.assign(json_text);
+  return Sha256Hex(canonical_);
+}
+
 namespace {
 
 // Pointer patterns with their JSON type, array indices as "*".

@@ -21,6 +21,19 @@
 
 namespace ferry::internal {
 
+// SHA-256 (hex) of a JSON text's canonical form (sorted keys, no
+// whitespace): what journals compare rows by. A text that is not JSON is
+// digested as it is. Keeps its parser and arena between calls.
+class CanonicalDigest {
+ public:
+  std::string Of(std::string_view json_text);
+
+ private:
+  JsonParser parser_;
+  Arena arena_;
+  std::string canonical_;
+};
+
 enum class OutputFormat : uint8_t { kJsonLines, kJsonArray };
 
 struct ProcessOptions {

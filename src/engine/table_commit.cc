@@ -14,16 +14,6 @@ std::string VersionName(const Project::Rep& rep, int32_t version) {
   return version >= 0 && size_t(version) < rep.versions.size() ? rep.versions[size_t(version)].info.name : "";
 }
 
-std::string CanonicalSha(std::string_view text) {
-  Arena arena;
-  JsonParser parser;
-  auto doc = parser.Parse(text, arena);
-  if (!doc.ok()) return Sha256Hex(text);
-  std::string canonical;
-  WriteCanonicalJson(doc.value(), &canonical);
-  return Sha256Hex(canonical);
-}
-
 }  // namespace
 
 TableCommit::TableCommit(const Project::Rep& rep, const ProcessOptions& process, BackupWriter* journal,
@@ -70,7 +60,7 @@ Result<std::vector<std::optional<std::string>>> TableCommit::Reprocess(const std
 // One changed row, processed again from what it holds now, as a batch of
 // its own (rare: only rows someone else wrote during the run).
 Result<std::optional<std::string>> TableCommit::ReprocessOne(const ChangedRow& row) {
-  Replacement& replacement = replaced_[row.index];
+  std::optional<Entry>& replacement = replaced_[row.index];
   if (!row.now) {
     ++delta_.deletes;  // deleted meanwhile: it stays deleted
     return std::optional<std::string>();
@@ -93,7 +83,7 @@ Result<std::optional<std::string>> TableCommit::ReprocessOne(const ChangedRow& r
   e.version = VersionName(rep_, r.version);
   e.migrated = r.migrated;
   e.line = result.journal.substr(0, result.journal.find('\n'));
-  replacement.entry = std::move(e);
+  replacement = std::move(e);
   return std::optional<std::string>(result.output.substr(r.offset, r.length));
 }
 
@@ -102,7 +92,7 @@ std::string TableCommit::WithBefore(const Entry& e, const std::optional<TargetRo
   if (before) {
     line.append("\"v\":");
     WriteJsonString(before->version, &line);
-    line.append(",\"o\":\"").append(CanonicalSha(before->document)).append("\",");
+    line.append(",\"o\":\"").append(digest_.Of(before->document)).append("\",");
     if (before_images_) {
       line.append("\"b\":");
       WriteJsonString(before->document, &line);
@@ -129,8 +119,8 @@ Status TableCommit::WriteAhead(const std::vector<std::optional<TargetRow>>& befo
   for (size_t i = 0; i < entries_.size(); ++i) {
     const Entry* e = &entries_[i];
     if (auto it = replaced_.find(i); it != replaced_.end()) {
-      if (!it->second.entry) continue;  // left as someone else wrote it
-      e = &*it->second.entry;
+      if (!it->second) continue;  // left as someone else wrote it
+      e = &*it->second;
     }
     if (e->line.empty()) continue;
     std::string version = e->version;

@@ -63,10 +63,6 @@ class TableCommit : public CommitHooks {
     std::string version;  // the version before ("" : the row did not exist)
     bool migrated = false;
   };
-  // What an attempt decided for a changed row: its new entry, or none.
-  struct Replacement {
-    std::optional<Entry> entry;
-  };
   // The outcome of processing one changed row again.
   Result<std::optional<std::string>> ReprocessOne(const ChangedRow& row);
   // A live table's entry: what the row held before, then the worker's entry.
@@ -77,9 +73,12 @@ class TableCommit : public CommitHooks {
   BackupWriter* journal_;
   bool before_images_;
   std::unique_ptr<BatchProcessor> processor_;  // for changed rows, made when first needed
+  CanonicalDigest digest_;                     // of live tables' before-images
   std::vector<Entry> entries_;                 // staging order
   // This attempt.
-  std::map<size_t, Replacement> replaced_;
+  // What this attempt decided for each changed row: its new entry, or none
+  // (left as someone else wrote it).
+  std::map<size_t, std::optional<Entry>> replaced_;
   struct Delta {
     int64_t migrated = 0, already_at_target = 0, rejected = 0, filtered = 0, deletes = 0;
     std::map<std::string, uint64_t> rejects_by_code;

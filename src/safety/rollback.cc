@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/digest.h"
+#include "engine/batch_processor.h"
 #include "engine/driver.h"
 #include "engine/project_internal.h"
 #include "ferry/json.h"
@@ -59,15 +60,10 @@ struct Context {
   std::set<uint64_t> batches;        // options.batches
   JsonParser parser;
   Arena arena;
-  std::string canonical;
+  internal::CanonicalDigest digest;
+  std::string canonical;  // scratch
 
-  std::string CanonicalSha(std::string_view text) {
-    auto v = parser.Parse(text, arena);
-    canonical.clear();
-    if (v.ok()) WriteCanonicalJson(v.value(), &canonical);
-    else canonical.assign(text);
-    return internal::Sha256Hex(canonical);
-  }
+  std::string CanonicalSha(std::string_view text) { return digest.Of(text); }
 
   // Undoes, on `doc`, the migrations of `path` from index `from` to its end
   // (last first), with the entry's complements ("c") and skipping the
