@@ -5,7 +5,7 @@
 #   the report shows input = migrated + already at target + rejected.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
-have_node || { echo "SKIP: node not installed"; exit 77; }
+have_node || skip "node not installed"
 for spec in "mixed 1 20000" "mixed 977 20000" "all-valid 5 5000" "malformed 11 3000" "large 3 2000" "already-migrated 8 3000"; do
   set -- $spec
   scenario=$1 seed=$2 n=$3
