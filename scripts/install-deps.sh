@@ -8,6 +8,7 @@ PACKAGES=(
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev rapidjson-dev
   libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev
+  zstd  # the CLI: tests decompress Ferry's .zst output with another implementation
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
