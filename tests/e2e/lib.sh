@@ -3,6 +3,11 @@
 set -euo pipefail
 : "${FERRY:?FERRY must point at the ferry binary}"
 : "${FERRY_SOURCE_DIR:?}"
+# Ferry's own environment variables from the caller's shell would change what the
+# tests run: FERRY_PASSPHRASE encrypts every file target (and the plain-file
+# reads after it fail with WRONG_KEY), FERRY_STATE moves the state. A test sets
+# the ones it needs itself.
+unset FERRY_PASSPHRASE FERRY_BACKUP_PASSPHRASE FERRY_STATE FERRY_USER FERRY_KDF
 SHARED=${FERRY_SHARED_DIR:-$FERRY_SOURCE_DIR/../shared}
 PROJECT=$FERRY_SOURCE_DIR/examples/workouts
 E2E=$FERRY_SOURCE_DIR/tests/e2e
