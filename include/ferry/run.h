@@ -370,6 +370,11 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
 struct VerifyReport {
   // "in sync" when nothing is missing, different, extra or duplicated.
   std::string status;
+  // What the target was compared with: the source migrated in memory, or (a
+  // table in place, no --target) the table migrated again and the journals of
+  // the runs that wrote it, whose keys and digests are independent of the
+  // table's rows now (docs/stores.md#verify).
+  std::string checked_against;
   uint64_t source_records = 0;
   uint64_t expected = 0;        // records that belong in the target
   uint64_t rejected = 0;        // source records the migration rejects (not expected)

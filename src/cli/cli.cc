@@ -228,13 +228,24 @@ int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, 
   return p.blockers.empty() ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
+// The key of encrypted run journals, which verify reads for a table in place.
+struct JournalKey {
+  std::string passphrase_file, key_file;
+};
+
 int RunVerify(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& target,
-              uint32_t max_keys) {
+              uint32_t max_keys, const JournalKey& journal_key) {
   auto project = LoadProject(c);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o = DataRunOptions(d, &display);
   o.target = target;
+  o.backup_key_file = journal_key.key_file;
+  if (journal_key.key_file.empty()) {
+    auto passphrase = ReadPassphrase(journal_key.passphrase_file, "FERRY_BACKUP_PASSPHRASE");
+    if (!passphrase.ok()) return Fail(passphrase.status());
+    o.backup_passphrase = passphrase.value();
+  }
   if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
   auto r = Verify(**project, o, max_keys);
   if (!r.ok()) return Fail(r.status());
@@ -243,6 +254,7 @@ int RunVerify(const Common& c, const DataOptions& d, const ShapingFlags& shaping
     std::printf("%s\n", v.ToJson().c_str());
   } else {
     std::printf("Sync status: %s\n", v.status.c_str());
+    std::printf("  checked against %s\n", v.checked_against.c_str());
     std::printf("  source  %s records: %s belong in the target, %s rejected by the migration%s\n",
                 Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str(),
                 v.filtered ? (", " + Thousands(v.filtered) + " filtered out").c_str() : "");
@@ -631,6 +643,10 @@ int Main(int argc, char** argv) {
   uint32_t verify_keys = 20;
   verify->add_option("-t,--target", verify_target, "the store the source was migrated into (default: the source table)");
   verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str();
+  JournalKey verify_journal_key;
+  verify->add_option("--backup-passphrase-file", verify_journal_key.passphrase_file,
+                     "in place: the passphrase of encrypted run journals (or set FERRY_BACKUP_PASSPHRASE)");
+  verify->add_option("--backup-key-file", verify_journal_key.key_file, "in place: the key file of encrypted run journals");
   AddShapingFlags(verify, &verify_shaping);
 
   CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
@@ -690,7 +706,7 @@ int Main(int argc, char** argv) {
     return RunRun(common, data, ra);
   }
   if (validate->parsed()) return RunValidate(common, data, validate_shaping, version);
-  if (verify->parsed()) return RunVerify(common, data, verify_shaping, verify_target, verify_keys);
+  if (verify->parsed()) return RunVerify(common, data, verify_shaping, verify_target, verify_keys, verify_journal_key);
   if (generate->parsed()) return RunGenerate(dataset, gen, scenario, shape, output, expect_rejects, gen_json);
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }
