@@ -4,12 +4,18 @@
 # The run writes to the embedded default store, an SQLite database, with Ferry's
 # state (.ferry/state.db: runs, history, checkpoints) beside it in the demo directory.
 # Usage (Debian 12, root): scripts/demo.sh [COUNT]   (default 200000 documents)
+# FERRY_DEMO_BINARY=PATH runs that ferry binary instead of installing and building
+# (tests/e2e/ci/readme_commands_run_as_written.sh); FERRY_DEMO_DIR=DIR works in DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 count=${1:-200000}
-scripts/install-deps.sh
-scripts/build.sh build -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_BENCH=OFF -DFERRY_SHARED=OFF
-ferry=$PWD/build/src/ferry
+if [ -n "${FERRY_DEMO_BINARY:-}" ]; then
+  ferry=$FERRY_DEMO_BINARY
+else
+  scripts/install-deps.sh
+  scripts/build.sh build -DFERRY_BUILD_TESTS=OFF -DFERRY_BUILD_BENCH=OFF -DFERRY_SHARED=OFF
+  ferry=$PWD/build/src/ferry
+fi
 project=$PWD/examples/workouts
 work=${FERRY_DEMO_DIR:-/tmp/ferry-demo}
 rm -rf "$work" && mkdir -p "$work"
