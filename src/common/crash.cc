@@ -126,7 +126,7 @@ class Line {
   size_t size_ = 0;
 };
 
-const char* SignalName(int sig) {
+[[maybe_unused]] const char* SignalName(int sig) {
   switch (sig) {
     case SIGSEGV: return "SIGSEGV";
     case SIGBUS: return "SIGBUS";
@@ -139,7 +139,7 @@ const char* SignalName(int sig) {
 
 // The crashing thread's record, else (a signal sent from outside) any
 // thread's; null when no record is being processed.
-const Slot* RecordInProgress(bool* own) {
+[[maybe_unused]] const Slot* RecordInProgress(bool* own) {
   *own = tls_slot != nullptr && tls_slot->record.load(std::memory_order_relaxed) != 0;
   if (*own) return tls_slot;
   for (const Slot& s : g_slots) {
@@ -148,7 +148,7 @@ const Slot* RecordInProgress(bool* own) {
   return nullptr;
 }
 
-void OnCrash(int sig, siginfo_t*, void*) {
+[[maybe_unused]] void OnCrash(int sig, siginfo_t*, void*) {
   // A crash inside the handler (SA_NODEFER lets it in) just exits.
   if (g_crashing.exchange(true)) _exit(kInternalExitCode);
   Line line;

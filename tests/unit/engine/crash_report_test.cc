@@ -25,14 +25,14 @@ namespace ferry::internal {
 namespace {
 
 // Uses 4 KiB of stack per level, `depth` levels (far beyond any stack).
-[[gnu::noinline]] size_t Recurse(size_t depth) {
+[[gnu::noinline, maybe_unused]] size_t Recurse(size_t depth) {
   volatile char frame[4096];
   frame[0] = static_cast<char>(depth);
   size_t below = depth > 0 ? Recurse(depth - 1) : 0;
   return below + static_cast<size_t>(frame[0]);
 }
 
-void OverflowWhileProcessingARecord() {
+[[maybe_unused]] void OverflowWhileProcessingARecord() {
   InstallCrashHandler();
   std::thread worker([] {
     PrepareThreadForCrashReports();
