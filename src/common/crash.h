@@ -27,7 +27,8 @@ namespace ferry::internal {
 void InstallCrashHandler();
 
 // Gives the calling thread an alternate signal stack (freed when the thread
-// ends) and a slot to publish records in. Cheap after the first call.
+// ends) and a slot to publish records in (64 slots: a thread beyond them
+// publishes nothing). Cheap after the first call.
 void PrepareThreadForCrashReports();
 
 // Publishes the record the calling thread starts processing: its 1-based
