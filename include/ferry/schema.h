@@ -6,8 +6,8 @@
 // nodes with every "$ref" resolved, every "pattern" compiled and every
 // "enum"/"const" value copied into memory owned by the program. Validating a
 // document walks that graph; it never parses, resolves or allocates on the
-// IsValid() path (std::regex matching for "pattern"/"patternProperties" is
-// the one exception, inside the standard library).
+// IsValid() path (RE2 matching for "pattern"/"patternProperties" is the one
+// exception: RE2 may grow its cache on the first searches).
 //
 //   SchemaRegistry registry;                     // knows the draft-07 meta-schema
 //   FERRY_RETURN_IF_ERROR(registry.RegisterJson("http://x/common.json", text));
@@ -23,9 +23,10 @@
 // with an integral value (1.0 is an integer). String lengths count Unicode
 // code points. Objects with duplicate keys are seen as JavaScript sees them:
 // the last occurrence of a key wins. "format" is an annotation unless
-// SchemaCompileOptions::assert_formats is set. Regular expressions use
-// std::regex (ECMAScript grammar) over UTF-8 bytes, so Unicode property
-// escapes (\p{...}) are a compile error. docs/schema.md lists the details.
+// SchemaCompileOptions::assert_formats is set. Regular expressions are
+// ECMA-262 patterns matched on code points by RE2, in time linear in the
+// value; lookarounds and backreferences are refused at compile time.
+// docs/schema.md lists the details.
 //
 // Thread safety: a CompiledSchema is immutable; any number of threads may
 // validate with one CompiledSchema at the same time, without locking.
@@ -95,7 +96,7 @@ class CompiledSchema {
   CompiledSchema& operator=(const CompiledSchema&) = delete;
 
   // Returns true when `instance` is valid. Stops at the first failure and
-  // allocates nothing (except inside std::regex). `instance` is only read.
+  // allocates nothing (except inside RE2). `instance` is only read.
   bool IsValid(const Value& instance) const;
 
   // Returns true when `instance` is valid (always the same answer as

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <set>
 
+#include "common/crash.h"
 #include "common/digest.h"
 
 namespace ferry::internal {
@@ -88,10 +89,14 @@ void BatchProcessor::Process(const RecordBatchInput& input, BatchResult* result)
   result->source_bytes = input.source_bytes;
   result->end_position = input.end_position;
   arena_.Reset();
+  PrepareThreadForCrashReports();
   for (size_t i = 0; i < input.records.size(); ++i) {
     if (options_.row_tokens) token_ = input.records[i].token_length > 0 ? input.Token(i) : input.Record(i);
+    // A crash report names this record (common/crash.h): a few stores.
+    PublishRecord(input.records[i].record, input.records[i].line, input.Key(i));
     ProcessRecord(input.Record(i), input.records[i], input.Key(i), input.Error(i), result);
   }
+  ClearPublishedRecord();
 }
 
 bool BatchProcessor::MissingKey(const Value& doc, std::string_view source_key) const {
@@ -188,6 +193,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     return;
   }
   Value doc = parsed.value();
+  if (source_key.empty()) PublishRecordKey(KeyOf(&doc, project_.key));
 
   // A reject record fed back as input: process the document it carries.
   if (doc.IsObject() && doc.Find("ferry_reject") != nullptr) {

@@ -8,10 +8,10 @@
 #include <fstream>
 #include <functional>
 #include <map>
-#include <regex>
 #include <set>
 #include <sstream>
 
+#include <re2/re2.h>
 #include <yaml-cpp/yaml.h>
 
 #include "engine/project_internal.h"
@@ -332,13 +332,10 @@ class Loader {
     if (!compiled.ok()) {
       // Map "steps[N]..." in the message to the line of step N.
       const std::string& msg = compiled.status().message();
-      static const std::regex kIndex(R"(^steps\[(\d+)\])");
-      std::smatch match;
+      static const re2::RE2 kIndex(R"(^steps\[(\d+)\])");
+      size_t i = 0;
       YAML::Node at = steps;
-      if (std::regex_search(msg, match, kIndex)) {
-        size_t i = std::stoul(match[1]);
-        if (i < steps.size()) at = steps[i];
-      }
+      if (re2::RE2::PartialMatch(msg, kIndex, &i) && i < steps.size()) at = steps[i];
       return Error(at, "migration '" + cm->info.id + "': " + msg);
     }
     cm->steps = compiled.value();

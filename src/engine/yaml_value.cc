@@ -1,7 +1,7 @@
 // Copyright (c) the Ferry authors.
 #include "engine/yaml_value.h"
 
-#include <regex>
+#include <re2/re2.h>
 
 namespace ferry::internal {
 
@@ -12,12 +12,13 @@ bool IsYamlNull(const std::string& s) { return s.empty() || s == "~" || s == "nu
 // YAML 1.2 core schema number forms; the JSON-compatible ones are kept as
 // their literal, the others (0x1F, .5, +1, .inf) converted.
 Result<Value> ResolveNumber(const std::string& s, Arena& arena, bool* is_number) {
-  static const std::regex kJsonNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
-  static const std::regex kYamlInt(R"([-+]?[0-9]+)");
-  static const std::regex kYamlFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
+  // RE2: linear time and no recursion on the scalar, however long.
+  static const re2::RE2 kJsonNumber(R"(-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?)");
+  static const re2::RE2 kYamlInt(R"([-+]?[0-9]+)");
+  static const re2::RE2 kYamlFloat(R"([-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?)");
   *is_number = true;
-  if (std::regex_match(s, kJsonNumber)) return Value::NumberLiteral(arena.CopyString(s));
-  if (std::regex_match(s, kYamlInt)) {
+  if (re2::RE2::FullMatch(s, kJsonNumber)) return Value::NumberLiteral(arena.CopyString(s));
+  if (re2::RE2::FullMatch(s, kYamlInt)) {
     try {
       return Value::Int(std::stoll(s), arena);
     } catch (...) {
@@ -25,7 +26,7 @@ Result<Value> ResolveNumber(const std::string& s, Arena& arena, bool* is_number)
       return Value();
     }
   }
-  if (std::regex_match(s, kYamlFloat)) {
+  if (re2::RE2::FullMatch(s, kYamlFloat)) {
     try {
       return Value::Double(std::stod(s), arena);
     } catch (...) {

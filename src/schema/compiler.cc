@@ -8,7 +8,6 @@
 
 #include <cmath>
 #include <limits>
-#include <regex>
 #include <utility>
 
 #include "ferry/schema.h"
@@ -285,12 +284,10 @@ class Compiler {
   }
 
   Status CompileRegex(const std::string& source, const std::string& location, std::string_view keyword,
-                      std::regex* out) {
-    try {
-      *out = std::regex(source, std::regex::ECMAScript);
-    } catch (const std::regex_error& e) {
-      return Error(location, keyword, "bad regular expression " + Quote(source) + ": " + e.what());
-    }
+                      std::unique_ptr<EcmaRegex>* out) {
+    Result<std::unique_ptr<EcmaRegex>> re = EcmaRegex::Compile(source);
+    if (!re.ok()) return Error(location, keyword, "bad regular expression " + Quote(source) + ": " + re.status().message());
+    *out = std::move(re).value();
     return Status::OK();
   }
 
@@ -412,8 +409,7 @@ class Compiler {
         c.op = Op::kPattern;
         c.keyword = "pattern";
         c.literal = std::string(kv.AsString());
-        c.re = std::make_unique<std::regex>();
-        FERRY_RETURN_IF_ERROR(CompileRegex(c.literal, loc, key, c.re.get()));
+        FERRY_RETURN_IF_ERROR(CompileRegex(c.literal, loc, key, &c.re));
       } else if (key == "format") {
         if (!kv.IsString()) return Error(loc, key, "must be a string");
         c.op = Op::kFormat;

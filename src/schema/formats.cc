@@ -6,7 +6,6 @@
 // names, RFC 2673/4291 addresses, RFC 3986 URIs, RFC 6901 pointers).
 
 #include <cstring>
-#include <regex>
 
 #include "schema/program.h"
 
@@ -208,14 +207,7 @@ bool IsRelativeJsonPointer(std::string_view s) {
   return rest == "#" || IsJsonPointer(rest);
 }
 
-bool IsRegex(std::string_view s) {
-  try {
-    std::regex re{std::string(s), std::regex::ECMAScript};
-  } catch (const std::regex_error&) {
-    return false;
-  }
-  return true;
-}
+bool IsRegex(std::string_view s) { return EcmaRegex::IsValidSyntax(s); }
 
 bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;

@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
-#include <regex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +23,7 @@
 
 #include "ferry/json.h"
 #include "ferry/schema.h"
+#include "schema/regex.h"
 
 namespace ferry::internal {
 
@@ -85,7 +85,7 @@ struct NamedNode {
 
 struct PatternNode {
   std::string source;
-  std::regex re;
+  std::unique_ptr<EcmaRegex> re;
   const Node* node = nullptr;
 };
 
@@ -105,7 +105,7 @@ struct Check {
   std::string literal;       // number or format name or pattern, for messages
   uint64_t count = 0;
   FormatFn format = nullptr;
-  std::unique_ptr<std::regex> re;
+  std::unique_ptr<EcmaRegex> re;
   const Node* node = nullptr;
   std::vector<const Node*> nodes;
   std::vector<NamedNode> properties;

@@ -12,7 +12,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <regex>
 #include <string>
 
 #include "ferry/schema.h"
@@ -178,11 +177,9 @@ bool IsMultipleOf(const Value& v, double divisor) {
   return std::fabs(q - std::nearbyint(q)) < 1e-9;
 }
 
-// Out of line: std::regex_search puts ~1 KiB of state on the stack, which
-// must not sit in the recursive evaluator's frames.
-[[gnu::noinline]] bool RegexMatches(const std::regex& re, std::string_view s) {
-  return std::regex_search(s.begin(), s.end(), re);
-}
+// Out of line: RE2's search state must not sit in the recursive
+// evaluator's frames.
+[[gnu::noinline]] bool RegexMatches(const EcmaRegex& re, std::string_view s) { return re.Search(s); }
 
 // Runs `fn` with the token `key` appended to the pointer (error mode only).
 template <typename Fn>
@@ -261,7 +258,7 @@ bool IsDeclaredProperty(const Check& k, std::string_view key) {
   }
   if (k.sibling_patterns != nullptr) {
     for (const PatternNode& pn : k.sibling_patterns->patterns) {
-      if (RegexMatches(pn.re, key)) return true;
+      if (RegexMatches(*pn.re, key)) return true;
     }
   }
   return false;
@@ -560,7 +557,7 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
         if (!IsLastOccurrence(v, m)) continue;
         std::string_view key = m->key.AsString();
         for (const PatternNode& pn : k.patterns) {
-          if (!RegexMatches(pn.re, key)) continue;
+          if (!RegexMatches(*pn.re, key)) continue;
           if (!WithKey(c, key, [&] { return Eval(*pn.node, m->value, c); })) {
             ok = false;
             if (!report || Full(c)) return false;

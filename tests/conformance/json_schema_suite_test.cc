@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ferry/json.h"
@@ -151,6 +152,22 @@ TEST(JsonSchemaSuiteTest, Draft7OptionalIsReportedAndDoesNotCrash) {
   }
   std::printf("draft7 optional: %d/%d passed\n", passed, total);
   EXPECT_GT(total, 0);
+}
+
+// The optional regex files pass in full since patterns run on RE2 with
+// ECMA-262 translation (src/schema/regex.h): Unicode classes, \s, \c,
+// surrogate pairs, named groups, lookbehind as a valid "regex" format.
+TEST(JsonSchemaSuiteTest, Draft7OptionalRegexFilesPassInFull) {
+  SchemaRegistry registry;
+  RegisterRemotes(&registry);
+  fs::path dir = SuiteRoot() + "/tests/draft7/optional";
+  for (const char* rel : {"ecmascript-regex.json", "non-bmp-regex.json", "format/ecmascript-regex.json",
+                          "format/regex.json"}) {
+    SuiteResult result;
+    RunFile(registry, dir / rel, rel, std::string_view(rel).rfind("format/", 0) == 0, &result);
+    EXPECT_GT(result.passed, 0) << rel;
+    for (const std::string& f : result.failures) ADD_FAILURE() << "fails: " << f;
+  }
 }
 
 }  // namespace
