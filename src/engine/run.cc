@@ -387,7 +387,7 @@ void KeepCommittedCounters(const std::string& committed, const Status& stop, Run
 std::string RollbackCommand(const RunOptions& options, const Project::Rep& rep, const internal::StoreUri& out,
                             const std::string& run_id) {
   std::string cmd = "ferry rollback " + run_id + " --project " + rep.file;
-  if (!options.state.empty()) cmd += " --state '" + options.state + "'";
+  if (!options.state.empty()) cmd += " --state '" + internal::RedactUri(options.state) + "'";
   if (out.kind == internal::StoreKind::kPostgres) cmd += " --target '" + out.display + "'";
   return cmd + " --yes";
 }
