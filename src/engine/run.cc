@@ -285,6 +285,17 @@ class WaitReports {
   internal::StatementHooks* hooks_;
 };
 
+// A failed run whose commits hold nothing (its report counts no committed
+// batch): nothing to resume, so it does not stand in another run's way.
+bool CommittedNothing(const internal::RunRow& run) {
+  if (run.status != "failed") return false;
+  if (run.report.empty()) return true;  // failed before its first batch
+  RunReport counters;
+  counters.batches = 1;  // unless the report says otherwise
+  RestoreCounters(run.report, &counters);
+  return counters.batches == 0;
+}
+
 // A registered run that returns before it reaches its first batch (its
 // shaping spec is refused, say) is recorded `failed`, never left `running`.
 class FailedStartGuard {
@@ -583,6 +594,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   const std::string shaping_tag =
       options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
   const std::string fingerprint = SourceFingerprint(in) + shaping_tag;
+  if (previous && options.resume_run.empty() && !options.restart && CommittedNothing(*previous) &&
+      (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
+    FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "it committed nothing; another run started"));
+    previous.reset();
+  }
   if (previous && options.restart) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));

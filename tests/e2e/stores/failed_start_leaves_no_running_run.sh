@@ -2,10 +2,11 @@
 # name: stores/failed_start_leaves_no_running_run
 # description: A run refused at its start (read-only target directory, bad --compress-level, an SQLite target
 #   that is not a database) leaves no run marked `running`: the next run on that target, from another source,
-#   is not refused with CONFLICT. A run killed with SIGKILL shows as dead in `ferry status` (text and JSON),
+#   is not refused with CONFLICT; nor after a run that failed before its first commit. A run killed with SIGKILL shows as dead in `ferry status` (text and JSON),
 #   and running it again resumes it.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
+source "$E2E/stop_lib.sh"
 "$FERRY" generate workouts --count 300 --seed 4 --output in.jsonl > /dev/null
 head -50 in.jsonl > other.jsonl
 run() { "$FERRY" run -q --project "$PROJECT" "$@" > /dev/null; }
@@ -39,6 +40,11 @@ expect_exit 74 run --source in.jsonl --target sqlite:plain.db
 no_running_run "not a database"
 rm plain.db
 run --source other.jsonl --target sqlite:plain.db || fail "the run after a target that was not a database was refused"
+
+# A run that failed before its first commit (stopped by its first record) holds nothing to resume.
+stop_source first-bad.jsonl 0 50
+expect_exit 65 run --source first-bad.jsonl --target sqlite:stopped.db --on-error stop
+run --source other.jsonl --target sqlite:stopped.db || fail "the run after a run that committed nothing was refused"
 
 # A run killed with SIGKILL is dead, not running, in `ferry status`; running it again resumes it.
 "$FERRY" generate workouts --count 60000 --seed 5 --output big.jsonl > /dev/null
