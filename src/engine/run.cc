@@ -701,15 +701,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // registered, so that a failed start leaves no `running` run behind.
   FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
 
-  internal::AtomicFile rejects, complements;
-  if (!options.rejects.empty()) {
-    FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects, report.run_id, from ? &from->rejects_bytes : nullptr));
-  }
-  if (!options.complements.empty()) {
-    FERRY_RETURN_IF_ERROR(
-        complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
-  }
-
   // Table targets keep the run's rollback journal, with the records'
   // texts before when the backup is on (safety/backup.h). Each chunk is
   // durable before the changes it covers commit.
@@ -733,6 +724,15 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       const std::string dir = options.backup_dir.empty() ? internal::DefaultBackupDir(*state) : options.backup_dir;
       FERRY_ASSIGN_OR_RETURN(journal, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
     }
+  }
+
+  internal::AtomicFile rejects, complements;
+  if (!options.rejects.empty()) {
+    FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects, report.run_id, from ? &from->rejects_bytes : nullptr));
+  }
+  if (!options.complements.empty()) {
+    FERRY_RETURN_IF_ERROR(
+        complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
   }
 
   if (previous) {
