@@ -3,7 +3,8 @@
 # description: --on-error stop (preset safe) into SQLite, in place and from a file: the message says how many
 #   rows the run committed before the rejected record (the table's own count), that they are kept, and the
 #   command that undoes them, which gives the table back byte for byte; the report counts what was
-#   committed plus the reject, not the records read after the last commit; a file target publishes nothing.
+#   committed plus the reject, not the records read after the last commit; running again with --on-error skip
+#   goes on after the last commit, as the message says; a file target publishes nothing.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$E2E/safety_lib.sh"
@@ -51,6 +52,15 @@ python3 -c "import json; r = json.load(open('copy.json')); assert r['input'] == 
 undo_command copy.err > undo.out
 count=$(python3 -c "import sqlite3; print(sqlite3.connect('copy.db').execute('SELECT count(*) FROM workouts').fetchone()[0])")
 [ "$count" = 0 ] || fail "the undo command left $count rows"
+
+# The advice holds: run again with --on-error skip resumes after the last commit and rejects the record.
+expect_exit 65 "$FERRY" run -q --project "$PROJECT" --source src.jsonl --target sqlite:go-on.db#workouts --preset safe \
+  --commit-interval 0 > /dev/null 2>&1
+"$FERRY" run -q --project "$PROJECT" --source src.jsonl --target sqlite:go-on.db#workouts --preset safe --on-error skip \
+  --report go-on.json > /dev/null || fail "--on-error skip did not go on past the record"
+python3 -c "import json; r = json.load(open('go-on.json')); assert r['resumed'] and r['resumed_at'] == 2500 and r['rejected'] == 1, r"
+count=$(python3 -c "import sqlite3; print(sqlite3.connect('go-on.db').execute('SELECT count(*) FROM workouts').fetchone()[0])")
+[ "$count" = 3000 ] || fail "after going on past the record the table has $count rows, not 3000"
 
 # A file target: nothing published, and the message says so.
 expect_exit 65 "$FERRY" run -q --project "$PROJECT" --source src.jsonl --target out.jsonl --preset safe > file.err 2>&1
