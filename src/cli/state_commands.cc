@@ -79,7 +79,8 @@ int Status_() {
                 (unsigned long long)run.checkpoint_seq);
     if (run.lease_held) std::printf("  lease       held, expires in %s unless renewed\n", run.lease_expires_in.c_str());
     if (run.status != "completed" && run.status != "abandoned" && !run.lease_held) {
-      std::printf("  resumable   run the same 'ferry run' command again (or --resume %s)\n", run.run_id.c_str());
+      std::printf("  resumable   %srun the same 'ferry run' command again (or --resume %s)\n",
+                  run.status == "failed" ? "once what made it fail is fixed, " : "", run.run_id.c_str());
     }
     auto audit = (*state)->Audit(run.run_id, 20);
     if (audit.ok() && !audit.value().empty()) {
