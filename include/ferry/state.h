@@ -49,6 +49,9 @@ struct RunRecord {
   uint64_t checkpoint_seq = 0;
   // The final report (RunReport::ToJson), "" while unfinished.
   std::string report_json;
+  // `running`, but its process (on this host) is gone: it was killed or
+  // crashed. `ferry status` shows it as dead; running it again resumes it.
+  bool process_gone = false;
   // A lease is held for the run's target right now (by this run).
   bool lease_held = false;
   std::string lease_expires_in;  // e.g. "24 s"

@@ -37,10 +37,13 @@ std::string RunJson(const RunRecord& r) {
                   ",\"host\":" + Str(r.host) + ",\"pid\":" + std::to_string(r.pid) + ",\"user\":" + Str(r.user) +
                   ",\"checkpoint\":{\"records\":" + std::to_string(r.checkpoint_records) +
                   ",\"commits\":" + std::to_string(r.checkpoint_seq) + "},\"lease_held\":" +
-                  (r.lease_held ? "true" : "false");
+                  (r.lease_held ? "true" : "false") + ",\"process_gone\":" + (r.process_gone ? "true" : "false");
   if (!r.report_json.empty()) j += ",\"report\":" + r.report_json;
   return j + "}";
 }
+
+// The run's status as shown: a `running` run whose process is gone is dead.
+std::string ShownStatus(const RunRecord& r) { return r.process_gone ? "dead" : r.status; }
 
 void AddStateOptions(CLI::App* app, bool with_project) {
   if (with_project) {
@@ -62,7 +65,11 @@ int Status_() {
       return 0;
     }
     const RunRecord& run = r.value();
-    std::printf("Run %s: %s\n", run.run_id.c_str(), run.status.c_str());
+    std::printf("Run %s: %s\n", run.run_id.c_str(), ShownStatus(run).c_str());
+    if (run.process_gone) {
+      std::printf("  dead        recorded as running, but its process (pid %lld on %s) is gone\n", (long long)run.pid,
+                  run.host.c_str());
+    }
     std::printf("  collection  %s\n  source      %s\n  target      %s\n", run.collection.c_str(), run.source.c_str(),
                 run.target.c_str());
     std::printf("  started     %s by %s on %s (pid %lld)\n", run.started_at.c_str(), run.user.c_str(), run.host.c_str(),
@@ -72,7 +79,8 @@ int Status_() {
                 (unsigned long long)run.checkpoint_seq);
     if (run.lease_held) std::printf("  lease       held, expires in %s unless renewed\n", run.lease_expires_in.c_str());
     if (run.status != "completed" && run.status != "abandoned" && !run.lease_held) {
-      std::printf("  resumable   run the same 'ferry run' command again (or --resume %s)\n", run.run_id.c_str());
+      std::printf("  resumable   %srun the same 'ferry run' command again (or --resume %s)\n",
+                  run.status == "failed" ? "once what made it fail is fixed, " : "", run.run_id.c_str());
     }
     auto audit = (*state)->Audit(run.run_id, 20);
     if (audit.ok() && !audit.value().empty()) {
@@ -94,7 +102,7 @@ int Status_() {
   std::printf("Runs in %s (newest first):\n", (*state)->location().c_str());
   if (runs.value().empty()) std::printf("  none\n");
   for (const RunRecord& r : runs.value()) {
-    std::printf("  %-24s %-10s %-20s %12llu records  %s -> %s\n", r.run_id.c_str(), r.status.c_str(),
+    std::printf("  %-24s %-10s %-20s %12llu records  %s -> %s\n", r.run_id.c_str(), ShownStatus(r).c_str(),
                 r.started_at.c_str(), (unsigned long long)r.checkpoint_records, r.source.c_str(), r.target.c_str());
   }
   return 0;

@@ -285,6 +285,37 @@ class WaitReports {
   internal::StatementHooks* hooks_;
 };
 
+// A failed run whose commits hold nothing (its report counts no committed
+// batch): nothing to resume, so it does not stand in another run's way.
+bool CommittedNothing(const internal::RunRow& run) {
+  if (run.status != "failed") return false;
+  if (run.report.empty()) return true;  // failed before its first batch
+  RunReport counters;
+  counters.batches = 1;  // unless the report says otherwise
+  RestoreCounters(run.report, &counters);
+  return counters.batches == 0;
+}
+
+// A registered run that returns before it reaches its first batch (its
+// shaping spec is refused, say) is recorded `failed`, never left `running`.
+class FailedStartGuard {
+ public:
+  FailedStartGuard(internal::StateStore* state, std::string run_id) : state_(state), run_id_(std::move(run_id)) {}
+  ~FailedStartGuard() {
+    if (state_ == nullptr) return;
+    (void)state_->FinishRun(run_id_, "failed", "");
+    (void)state_->Audit(run_id_, "failed", "failed before its first batch");
+  }
+  FailedStartGuard(const FailedStartGuard&) = delete;
+  FailedStartGuard& operator=(const FailedStartGuard&) = delete;
+  // The run reached its batches: it records its own end.
+  void Started() { state_ = nullptr; }
+
+ private:
+  internal::StateStore* state_;
+  std::string run_id_;
+};
+
 void SetStatus(RunReport* report, const Status& final_status) {
   report->final_status = final_status;
   report->status = final_status.ok() || final_status.code() == ErrorCode::kRejected
@@ -347,6 +378,63 @@ Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<int
     out.output_records.push_back(r);
   }
   return out;
+}
+
+// A failed run reports what its commits hold, not what it read after its
+// last commit: the counters of the last commit, plus the reject that
+// stopped it (`stop`, OK when none).
+void KeepCommittedCounters(const std::string& committed, const Status& stop, RunReport* r) {
+  r->versions.clear();
+  r->rejects_by_code.clear();
+  r->skipped_migrations.clear();
+  RestoreCounters(committed, r);
+  if (stop.ok()) return;
+  ++r->input;
+  ++r->rejected;
+  ++r->rejects_by_code[std::string(ErrorCodeName(stop.code()))];
+}
+
+// The command that undoes what a run committed to a table.
+std::string RollbackCommand(const RunOptions& options, const Project::Rep& rep, const internal::StoreUri& out,
+                            const std::string& run_id) {
+  std::string cmd = "ferry rollback " + run_id + " --project " + rep.file;
+  if (!options.state.empty()) cmd += " --state '" + internal::RedactUri(options.state) + "'";
+  if (out.kind == internal::StoreKind::kPostgres) cmd += " --target '" + out.display + "'";
+  return cmd + " --yes";
+}
+
+// What a failed run left in its target, in numbers: the rows its commits
+// wrote to a table (kept; `undo` removes them) or, for a file, nothing
+// published. `rows`: the rows its journal holds.
+std::string CommittedSummary(const RunReport& r, const internal::StoreUri& out, uint64_t rows, const std::string& undo,
+                             bool stopped_on_reject) {
+  if (!out.is_database()) return "nothing was published to " + out.display;
+  if (rows == 0) return "nothing was committed to " + out.display;
+  const uint64_t read = r.input - (stopped_on_reject ? 1 : 0);
+  std::string s = std::to_string(rows) + " rows were committed to " + out.display + " before it (from the first " +
+                  std::to_string(read) + " records: " + std::to_string(r.migrated) + " migrated, " +
+                  std::to_string(r.already_at_target) + " already at the target";
+  const uint64_t rejected = r.rejected - (stopped_on_reject ? 1 : 0);
+  if (rejected > 0) s += ", " + std::to_string(rejected) + " rejected";
+  if (r.filtered > 0) s += ", " + std::to_string(r.filtered) + " filtered out";
+  return s + ") and are kept; undo them with: " + undo;
+}
+
+// Errors a plain rerun can get past (the run resumes at its last commit);
+// the others need their cause fixed first.
+bool RerunMayResume(ErrorCode code) {
+  return code == ErrorCode::kIoError || code == ErrorCode::kUnavailable || code == ErrorCode::kCancelled;
+}
+
+// How a failed run can go on.
+std::string HowToGoOn(const RunReport& r, const Status& final_status, bool stopped_on_reject) {
+  if (stopped_on_reject) {
+    return "to go on past record " + std::to_string(r.input) + ", fix it in the source and start over with --restart, "
+           "or run again with --on-error skip (the run resumes after its last commit and rejects it)";
+  }
+  if (RerunMayResume(final_status.code())) return "run the same command again to resume run " + r.run_id;
+  return "once the cause is fixed, running the same command again resumes run " + r.run_id +
+         " after its last commit (--restart starts over)";
 }
 
 // What stops a run under --on-error stop: the batch's first reject, with its
@@ -506,6 +594,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   const std::string shaping_tag =
       options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
   const std::string fingerprint = SourceFingerprint(in) + shaping_tag;
+  if (previous && options.resume_run.empty() && !options.restart && CommittedNothing(*previous) &&
+      (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
+    FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "it committed nothing; another run started"));
+    previous.reset();
+  }
   if (previous && options.restart) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
@@ -603,38 +697,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     report.resumed = true;
     report.resumed_at = from->records;
   }
-  if (previous) {
-    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
-                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
-                                           std::to_string(::getpid()) +
-                                           (output_restarted ? " (the file output starts again from the first record)"
-                                                             : "")));
-    if (output_restarted) {
-      report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
-                                " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
-                                "was written again from the first record");
-    }
-  } else {
-    internal::RunRow row;
-    row.run_id = report.run_id;
-    row.resource = out->identity;
-    row.collection = rep.collection;
-    row.source = in.display;
-    row.target = out->display;
-    row.project = rep.file;
-    row.status = "running";
-    row.started_at = internal::NowIso();
-    row.host = internal::HostName();
-    row.pid = ::getpid();
-    row.user = internal::CurrentUser();
-    row.source_fingerprint = fingerprint;
-    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
-                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
-                  "\"}";
-    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
-  }
+  // Everything that can refuse the run is checked before the run is
+  // registered, so that a failed start leaves no `running` run behind.
   FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
 
   // Table targets keep the run's rollback journal, with the records'
@@ -670,6 +734,42 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     FERRY_RETURN_IF_ERROR(
         complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
   }
+
+  if (previous) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
+                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
+                                           std::to_string(::getpid()) +
+                                           (output_restarted ? " (the file output starts again from the first record)"
+                                                             : "")));
+    if (output_restarted) {
+      report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
+                                " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
+                                "was written again from the first record");
+    }
+  } else {
+    internal::RunRow row;
+    row.run_id = report.run_id;
+    row.resource = out->identity;
+    row.collection = rep.collection;
+    row.source = in.display;
+    row.target = out->display;
+    row.project = rep.file;
+    row.status = "running";
+    row.started_at = internal::NowIso();
+    row.host = internal::HostName();
+    row.pid = ::getpid();
+    row.user = internal::CurrentUser();
+    row.source_fingerprint = fingerprint;
+    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
+                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
+                  "\"}";
+    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
+  }
+  // Registered: from here the run records how it ends (`failed` when it
+  // returns before its first batch).
+  FailedStartGuard failed_start(state.get(), report.run_id);
   const uint64_t resumed_bytes = report.bytes_in;
   const uint64_t resumed_input = report.input;
 
@@ -711,6 +811,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   cp.seq = from ? from->seq : 0;
   cp.position = from ? from->position : "";
   uint64_t staged = 0;
+  std::string committed_counters = CountersJson(report);  // what the last commit holds
   auto last_commit = Clock::now();
   auto commit = [&]() -> Status {
     if (keeper.lost()) {
@@ -732,6 +833,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     report.concurrent_changes = concurrent_before + sink->concurrent_changes();
     progress.concurrent_changes = report.concurrent_changes;
     if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
+    committed_counters = CountersJson(report);
     staged = 0;
     last_commit = Clock::now();
     return Status::OK();
@@ -740,6 +842,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   Status stop_status;
   bool cancelled = false;
   auto start = Clock::now();
+  failed_start.Started();
   Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
     if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
       // Strict: the run fails on the first rejected record; its reject is
@@ -749,7 +852,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
         (void)rejects.Sync();
       }
-      stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop) and published nothing");
+      stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop)");
       return Status::Cancelled("stop");
     }
     // --on-conflict ask: the answers decide what is staged.
@@ -826,9 +929,18 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     }
     rejects.Close();
     complements.Close();
+    const bool stopped_on_reject = io.ok() && !stop_status.ok();
+    KeepCommittedCounters(committed_counters, stopped_on_reject ? stop_status : Status::OK(), &report);
+    const std::string committed =
+        CommittedSummary(report, *out, journal ? journal->manifest().records : 0,
+                         RollbackCommand(options, rep, *out, report.run_id), stopped_on_reject);
+    if (stopped_on_reject) {
+      final_status = Status(final_status.code(), final_status.message() + "; " + committed);
+    }
     if (final_status.code() != ErrorCode::kLocked) {
       report.warnings.push_back("run " + report.run_id + " stopped after " + std::to_string(report.input) +
-                                " records; what was committed is kept: run the same command again to resume it");
+                                " records; " + (stopped_on_reject ? "" : committed + "; ") +
+                                HowToGoOn(report, final_status, stopped_on_reject));
     }
   }
   report.bytes_out = sink->bytes_written();

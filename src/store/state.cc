@@ -7,7 +7,10 @@
 
 #include <cerrno>
 #include <cstdlib>
+#include <ctime>
+#include <fstream>
 #include <map>
+#include <sstream>
 
 #include "ferry/json.h"
 
@@ -24,6 +27,52 @@ std::string HostName() {
   char buf[256] = {0};
   if (gethostname(buf, sizeof(buf) - 1) != 0) return "unknown";
   return buf;
+}
+
+namespace {
+
+// When process `pid` started, in seconds since the epoch (Linux /proc),
+// or -1 when unknown.
+int64_t ProcessStartSeconds(int64_t pid) {
+  std::ifstream stat_file("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(stat_file)), std::istreambuf_iterator<char>());
+  const size_t comm_end = stat.rfind(')');  // the command name may hold spaces
+  if (comm_end == std::string::npos) return -1;
+  std::istringstream fields(stat.substr(comm_end + 2));
+  // Field 22 (starttime, clock ticks after boot); fields 1 and 2 end at ")".
+  std::string field;
+  for (int i = 3; i <= 22; ++i) fields >> field;
+  if (!fields) return -1;
+  std::ifstream proc_stat("/proc/stat");
+  int64_t boot = -1;
+  for (std::string key; proc_stat >> key;) {
+    if (key == "btime") {
+      proc_stat >> boot;
+      break;
+    }
+  }
+  const long ticks = ::sysconf(_SC_CLK_TCK);
+  if (boot < 0 || ticks <= 0 || field.empty()) return -1;
+  return boot + int64_t(std::strtoll(field.c_str(), nullptr, 10) / ticks);
+}
+
+int64_t IsoSeconds(const std::string& iso) {
+  std::tm tm{};
+  if (::strptime(iso.c_str(), "%Y-%m-%dT%H:%M:%S", &tm) == nullptr) return -1;
+  return int64_t(::timegm(&tm));
+}
+
+}  // namespace
+
+bool RunProcessGone(const std::string& host, int64_t pid, const std::string& started_at) {
+  if (host != HostName() || pid <= 0) return false;
+  if (::kill(pid_t(pid), 0) != 0) return errno == ESRCH;
+  // The pid exists: it is the run's own process only if that started before
+  // the run registered (a second of slack for the clocks' rounding).
+  constexpr int64_t kSlackSeconds = 2;
+  const int64_t process_start = ProcessStartSeconds(pid);
+  const int64_t run_start = IsoSeconds(started_at);
+  return process_start >= 0 && run_start >= 0 && process_start > run_start + kSlackSeconds;
 }
 
 Result<std::unique_ptr<StateStore>> StateStore::OpenSqlite(const std::string& path) {

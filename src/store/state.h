@@ -157,6 +157,12 @@ class StateStore {
 std::string CurrentUser();
 std::string HostName();
 
+// Whether the process of a run registered on `host` with `pid` at
+// `started_at` (ISO 8601 UTC) is gone. Decidable on this host only (false
+// elsewhere): gone when no process has that pid, or when the one that has it
+// started after the run did (the pid was reused).
+bool RunProcessGone(const std::string& host, int64_t pid, const std::string& started_at);
+
 // Where the state lives for a run: --state when given, else the target's
 // PostgreSQL database, else .ferry/state.db in the working directory.
 Result<std::unique_ptr<StateStore>> OpenStateFor(const std::string& state_option, const StoreUri* target);

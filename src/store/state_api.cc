@@ -54,6 +54,7 @@ RunRecord ToRecord(internal::StateStore& store, const internal::RunRow& r) {
   out.pid = r.pid;
   out.user = r.user;
   out.report_json = r.report;
+  out.process_gone = r.status == "running" && internal::RunProcessGone(r.host, r.pid, r.started_at);
   auto cp = store.checkpoints().Load(r.run_id);
   if (cp.ok() && cp.value()) {
     out.checkpoint_records = cp.value()->records;

@@ -1,4 +1,5 @@
 // Copyright (c) the Ferry authors.
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "store/state.h"
@@ -87,6 +88,21 @@ TEST_F(StateStoreTest, UnfinishedRunsAreFoundPerResource) {
   EXPECT_FALSE(state_->FindUnfinished("file:/y")->has_value());
   ASSERT_OK(state_->FinishRun("run-1", "completed", "{}"));
   EXPECT_FALSE(state_->FindUnfinished("file:/x")->has_value());
+}
+
+TEST(RunProcessGoneTest, AliveOnlyWhileItsPidIsTheProcessThatStartedTheRun) {
+  // This process, registered now: alive.
+  EXPECT_FALSE(RunProcessGone(HostName(), ::getpid(), NowIso()));
+  // Registered long before this process started: the pid was reused.
+  EXPECT_TRUE(RunProcessGone(HostName(), ::getpid(), "2000-01-01T00:00:00.000Z"));
+  // A child that exited: no process with its pid.
+  const pid_t child = ::fork();
+  if (child == 0) ::_exit(0);
+  ASSERT_GT(child, 0);
+  ASSERT_EQ(::waitpid(child, nullptr, 0), child);
+  EXPECT_TRUE(RunProcessGone(HostName(), child, NowIso()));
+  // Another host's process cannot be judged from here.
+  EXPECT_FALSE(RunProcessGone(HostName() + "-elsewhere", child, NowIso()));
 }
 
 }  // namespace
