@@ -97,6 +97,16 @@ struct Context {
     return Status::OK();
   }
 
+  // The migrations the run applied to the record of `entry`: the path of
+  // "f" (the version it migrated it from; "": none); journals written
+  // before "f" existed: the path of "v".
+  const std::vector<size_t>* Applied(const Value& entry) {
+    const Value* f = entry.Find("f");
+    const std::string from = f != nullptr ? Str(f) : Str(entry.Find("v"));
+    const int vi = project->VersionIndex(from);
+    return vi >= 0 ? &rep->paths[size_t(vi)] : nullptr;
+  }
+
   // How the record of journal `entry` goes back, given the row it has now.
   Decision Decide(const Value& entry, const std::optional<KeyedTable::Row>& row) {
     Decision d;
@@ -116,7 +126,7 @@ struct Context {
       // The run created the row.
       if (to_original) {
         d.action = Action::kDelete;
-        if (vi >= 0) d.path = &rep->paths[size_t(vi)];
+        d.path = Applied(entry);
       } else {
         d.action = Action::kNotRestorable;
       }
@@ -129,7 +139,7 @@ struct Context {
       const Value* vv = entry.Find("v");
       d.version_null = vv != nullptr && vv->IsNull();
       d.document.assign(b->AsString());
-      if (vi >= 0) d.path = &rep->paths[size_t(vi)];
+      d.path = Applied(entry);
       return d;
     }
     // Through the backward steps.

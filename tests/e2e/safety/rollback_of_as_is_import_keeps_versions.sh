@@ -2,7 +2,8 @@
 # name: safety/rollback_of_as_is_import_keeps_versions
 # description: an `import --as-is` into an SQLite table that overwrites rows (some with a version, some
 #   NULL) and adds others, rolled back: every row's key, version column (NULL stays NULL) and text are as
-#   they were; `ferry status` then counts the records the rollback went through, not "0 records".
+#   they were; the history records no migration undone (the import applied none); `ferry status` then
+#   counts the records the rollback went through, not "0 records".
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$E2E/safety_lib.sh"
@@ -26,6 +27,13 @@ if [ "$(table)" != "$before" ]; then
 fi
 
 rb=$(python3 -c "import json; print(json.load(open('rb.json'))['rollback_run_id'])")
+"$FERRY" history --json --project "$PROJECT" > history.json
+python3 - "$rb" <<'PY'
+import json, sys
+undone = [e for e in json.load(open("history.json")) if e["run_id"] == sys.argv[1]]
+assert undone == [], ("an --as-is import applied no migration, yet the history says these were undone", undone)
+assert json.load(open("rb.json"))["impact"]["migrations"] == {}
+PY
 "$FERRY" status --json > status.json
 records=$(python3 -c "import json; print(json.load(open('rb.json'))['impact']['records'])")
 python3 - "$rb" "$records" <<'PY'
