@@ -32,7 +32,8 @@ namespace ferry {
 
 struct BackupOptions {
   std::string state;       // as RunOptions::state
-  std::string dir;         // where backups live; "" = beside the state
+  std::string dir;         // where backups live; "" = beside the state (every
+                           // backup's files are looked for in dir/ID)
   std::string passphrase;  // encryption (Argon2id) ...
   std::string key_file;    // ... or a key file
 };
@@ -75,7 +76,11 @@ struct RestoreReport {
 Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
                                     const std::string& target);
 
-Status DeleteBackup(const BackupOptions& options, const std::string& id);
+// Deletes backup `id`: its index entry, then in its directory (options.dir
+// or beside the state, + "/ID"; never where the state says) only the files
+// Ferry writes, then the directory when empty. Returns a note when the
+// directory was left because it holds other files ("" otherwise).
+Result<std::string> DeleteBackup(const BackupOptions& options, const std::string& id);
 
 // Clean-up of the legacy data after a verified successful store-to-store
 // run: `target` must be in sync with migrating `source` (ferry verify) and
@@ -93,9 +98,15 @@ struct CleanupReport {
 Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions& options, const std::string& source,
                                     const std::string& target, bool dry_run);
 
-// Returns the ids deleted (with dry_run: that would be).
-Result<std::vector<std::string>> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days,
-                                              bool dry_run);
+// The backups deleted (with dry_run: that would be): complete ones beyond
+// the retention, and those a killed `backup create` left `writing` (their
+// process on this host is gone; another host's are left).
+struct PruneReport {
+  std::vector<std::string> pruned;
+  std::vector<std::string> abandoned;
+  std::vector<std::string> notes;  // directories left because they hold other files
+};
+Result<PruneReport> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days, bool dry_run);
 
 }  // namespace ferry
 

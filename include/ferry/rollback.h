@@ -60,6 +60,9 @@ struct RollbackOptions {
   // 1-based, as `ferry rollback --list` shows them). Empty: all.
   std::vector<std::string> keys;
   std::vector<uint64_t> batches;
+  // Where the run's backup directories are, when the run was given
+  // --backup-dir; "" = beside the state.
+  std::string backup_dir;
   // The backup's key, when it is encrypted.
   std::string passphrase;
   std::string key_file;
@@ -90,6 +93,7 @@ struct RollbackImpact {
   uint64_t conflicts = 0;
   uint64_t not_restorable = 0;
   std::map<std::string, uint64_t> versions;  // records to restore, by the version they go back to
+  std::map<std::string, uint64_t> migrations;  // records on which each migration is undone, by migration id
   std::vector<std::string> conflict_keys;    // up to max_listed
   std::vector<std::string> not_restorable_keys;
   uint64_t to_change() const { return via_backup + via_complements + via_backward_steps + deletions; }
@@ -125,6 +129,7 @@ struct RollbackPoint {
   bool has_originals = false;
   bool encrypted = false;
   std::string rolled_back_by;  // the rollback run, "" when not rolled back
+  std::string partly_rolled_back_by;  // the last partial rollback (--to, --keys, --batch), if any
   std::string backup_status;   // writing, complete
 };
 // The runs that can be rolled back (newest first), from `state` (as

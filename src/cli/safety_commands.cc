@@ -114,6 +114,11 @@ void AddStateOptions(CLI::App* app) {
   app->add_flag("--json", g.json, "print JSON");
 }
 
+// Where backups live; their files are looked for only in DIR/ID.
+void AddDirOption(CLI::App* app) {
+  app->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+}
+
 void AddKeyOptions(CLI::App* app) {
   app->add_option("--passphrase-file", g.passphrase_file,
                   "file holding the backup's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
@@ -173,6 +178,7 @@ int Rollback_() {
              ",\"records\":" + std::to_string(p.records) + ",\"batches\":" + std::to_string(p.batches) +
              ",\"has_originals\":" + (p.has_originals ? "true" : "false") +
              ",\"encrypted\":" + (p.encrypted ? "true" : "false") + ",\"rolled_back_by\":" + s(p.rolled_back_by) +
+             ",\"partly_rolled_back_by\":" + s(p.partly_rolled_back_by) +
              ",\"backup_status\":" + s(p.backup_status) + "}";
       }
       std::printf("%s]\n", j.c_str());
@@ -184,7 +190,9 @@ int Rollback_() {
       std::printf("  %-24s %-11s %-24s %10s records %5llu batches  %s%s  %s\n", p.run_id.c_str(), p.status.c_str(),
                   p.started_at.c_str(), Thousands(p.records).c_str(), (unsigned long long)p.batches,
                   p.has_originals ? "backup" : "journal", p.encrypted ? " (encrypted)" : "",
-                  p.rolled_back_by.empty() ? p.target.c_str() : ("rolled back by " + p.rolled_back_by).c_str());
+                  !p.rolled_back_by.empty()         ? ("rolled back by " + p.rolled_back_by).c_str()
+                  : !p.partly_rolled_back_by.empty() ? ("partly rolled back by " + p.partly_rolled_back_by).c_str()
+                                                     : p.target.c_str());
     }
     return 0;
   }
@@ -194,6 +202,7 @@ int Rollback_() {
   o.run_id = g.run;
   o.target = g.target;
   o.state = g.state;
+  o.backup_dir = g.dir;
   o.to_version = g.to;
   o.keys = g.keys;
   if (!g.keys_file.empty()) {
@@ -316,23 +325,34 @@ int Backup_() {
     return 0;
   }
   if (g_delete->parsed()) {
-    Status s = DeleteBackup(options.value(), g.id);
-    if (!s.ok()) return Fail(s);
+    auto note = DeleteBackup(options.value(), g.id);
+    if (!note.ok()) return Fail(note.status());
     if (!g.json) std::printf("Deleted backup %s\n", g.id.c_str());
+    if (!note.value().empty()) std::fprintf(stderr, "note: %s\n", note.value().c_str());
     return 0;
   }
   if (g_prune->parsed()) {
     auto pruned = PruneBackups(options.value(), g.keep, g.max_age_days, g.dry_run);
     if (!pruned.ok()) return Fail(pruned.status());
+    const PruneReport& p = pruned.value();
+    for (const std::string& note : p.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
     if (g.json) {
       std::string j = "[";
-      for (size_t i = 0; i < pruned.value().size(); ++i) j += std::string(i ? "," : "") + "\"" + pruned.value()[i] + "\"";
+      for (size_t i = 0; i < p.pruned.size(); ++i) j += std::string(i ? "," : "") + "\"" + p.pruned[i] + "\"";
+      for (size_t i = 0; i < p.abandoned.size(); ++i) {
+        j += std::string(i || !p.pruned.empty() ? "," : "") + "\"" + p.abandoned[i] + "\"";
+      }
       std::printf("%s]\n", j.c_str());
       return 0;
     }
     std::printf("%s %zu backups (keep %u, at most %lld days old)\n", g.dry_run ? "Would prune" : "Pruned",
-                pruned.value().size(), g.keep, (long long)g.max_age_days);
-    for (const std::string& id : pruned.value()) std::printf("  %s\n", id.c_str());
+                p.pruned.size(), g.keep, (long long)g.max_age_days);
+    for (const std::string& id : p.pruned) std::printf("  %s\n", id.c_str());
+    if (!p.abandoned.empty()) {
+      std::printf("%s %zu unfinished backups whose `backup create` was killed\n", g.dry_run ? "Would remove" : "Removed",
+                  p.abandoned.size());
+      for (const std::string& id : p.abandoned) std::printf("  %s\n", id.c_str());
+    }
     return 0;
   }
   return ExitCodeFor(ErrorCode::kInvalidArgument);
@@ -379,6 +399,7 @@ void RegisterSafetyCommands(CLI::App& app) {
   AddKeyOptions(g_rollback);
   g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
   g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
+  g_rollback->add_option("--backup-dir", g.dir, "where the run's backups live, when the run was given --backup-dir");
   g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
   g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
   g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
@@ -403,11 +424,13 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_create->add_flag("--pin", g.pin, "never prune this backup");
   g_list = g_backup->add_subcommand("list", "list backups");
   AddStateOptions(g_list);
+  AddDirOption(g_list);
   g_list->add_flag("--all", g.all, "also the runs' journals without originals");
   g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
   AddStateOptions(g_verify);
   AddKeyOptions(g_verify);
   g_verify->add_option("id", g.id, "the backup")->required();
+  AddDirOption(g_verify);
   g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
   g_restore = g_backup->add_subcommand("restore", "write a backup's records into a store");
   AddStateOptions(g_restore);
@@ -415,13 +438,16 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_restore->add_option("id", g.id, "the backup")->required();
   g_restore->add_option("-t,--target", g.target, "the store to write (a table, or a new file)")->required();
   g_restore->add_flag("-y,--yes", g.yes, "confirm");
+  AddDirOption(g_restore);
   g_delete = g_backup->add_subcommand("delete", "delete a backup");
   AddStateOptions(g_delete);
   g_delete->add_option("id", g.id, "the backup")->required();
+  AddDirOption(g_delete);
   g_prune = g_backup->add_subcommand("prune", "delete backups beyond the retention (pinned ones are kept)");
   AddStateOptions(g_prune);
   g_prune->add_option("--keep", g.keep, "keep the newest N")->capture_default_str();
   g_prune->add_option("--max-age-days", g.max_age_days, "delete backups older than this")->capture_default_str();
+  AddDirOption(g_prune);
   g_prune->add_flag("--dry-run", g.dry_run, "only list what would be deleted");
 }
 

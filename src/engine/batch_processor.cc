@@ -54,6 +54,18 @@ const std::string& FieldPointer(const SchemaError& e) {
   return e.field_pointer.empty() ? e.instance_pointer : e.field_pointer;
 }
 
+// Adds to the journal entry just appended (the last line of `journal`) the
+// version the run migrated the record from: "f" (docs/backup.md), "" when it
+// applied no migration (already at the target, or --as-is). A rollback
+// undoes, in the history, only the migrations on that version's path.
+void AddMigratedFrom(std::string_view version, std::string* journal) {
+  if (journal->size() < 2 || journal->compare(journal->size() - 2, 2, "}\n") != 0) return;
+  journal->resize(journal->size() - 2);
+  journal->append(",\"f\":");
+  WriteJsonString(version, journal);
+  journal->append("}\n");
+}
+
 }  // namespace
 
 void BatchResult::Clear(size_t versions) {
@@ -286,6 +298,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
         journal_skipped_.clear();
         if (options_.journal_source_is_before && original_sha.empty()) original_sha = CanonicalSha(doc);
         AppendJournal(doc, version, original_sha, source_key, std::string_view(), result);
+        AddMigratedFrom("", &result->journal);
       }
     }
     return;
@@ -383,7 +396,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
   if (options_.write_output) {
     WriteOutput(doc, std::string_view(), source_key, version, true, result);
-    if (options_.write_journal) AppendJournal(doc, version, original_sha, source_key, text, result);
+    if (options_.write_journal) {
+      AppendJournal(doc, version, original_sha, source_key, text, result);
+      AddMigratedFrom(project_.versions[size_t(version)].info.name, &result->journal);
+    }
   }
 }
 

@@ -217,6 +217,7 @@ std::string RollbackImpact::ToJson() const {
   j.Key("deletions").Num(deletions).Key("conflicts").Num(conflicts).Key("not_restorable").Num(not_restorable);
   j.Key("to_change").Num(to_change());
   j.Key("versions").Counts(versions);
+  j.Key("migrations").Counts(migrations);
   j.Key("conflict_keys").Strings(conflict_keys);
   j.Key("not_restorable_keys").Strings(not_restorable_keys);
   j.End();

@@ -710,7 +710,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     FERRY_ASSIGN_OR_RETURN(auto existing, internal::FindRunBackup(state.get(), report.run_id));
     if (existing && existing->status != "complete") {
       FERRY_ASSIGN_OR_RETURN(journal,
-                             internal::BackupWriter::Resume(state.get(), existing->id, from ? from->seq : 0, key));
+                             internal::BackupWriter::Resume(state.get(), internal::BackupRoot(*state, options.backup_dir),
+                                                                   existing->id, from ? from->seq : 0, key));
     } else if (!existing) {
       internal::BackupManifest h;
       h.id = report.run_id;

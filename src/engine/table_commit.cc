@@ -91,7 +91,8 @@ std::string TableCommit::WithBefore(const Entry& e, const std::optional<TargetRo
   std::string line = "{";
   if (before) {
     line.append("\"v\":");
-    WriteJsonString(before->version, &line);
+    if (before->version_null) line.append("null");  // given back as NULL, not ''
+    else WriteJsonString(before->version, &line);
     line.append(",\"o\":\"").append(digest_.Of(before->document)).append("\",");
     if (before_images_) {
       line.append("\"b\":");

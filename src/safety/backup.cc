@@ -6,16 +6,19 @@
 #include "safety/backup.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
 #include <optional>
 #include <set>
 
@@ -73,12 +76,6 @@ std::optional<std::string> FromBase64(std::string_view text) {
   if (text.size() >= 2 && text[text.size() - 2] == '=') --len;
   out.resize(len);
   return out;
-}
-
-std::string ChunkFileName(uint64_t seq) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "chunk-%06llu.fbk", static_cast<unsigned long long>(seq));
-  return buf;
 }
 
 // The whole's digest: SHA-256 over the chunks' digests (raw) in order.
@@ -160,6 +157,10 @@ Result<std::optional<BackupManifest>> LoadIndexed(StateStore* state, const std::
                                                          {id}));
   if (rows.empty()) return std::optional<BackupManifest>();
   FERRY_ASSIGN_OR_RETURN(BackupManifest m, ParseManifest(rows.rows[0][0].value_or("")));
+  if (m.id != id) {
+    return Status::IntegrityError("backup " + id + ": its manifest in the state names another id: the state's " +
+                                  "backup index was edited");
+  }
   m.status = rows.rows[0][1].value_or("");
   m.pinned = ToInt(rows.rows[0][2]) != 0;
   if (m.status != "complete") {
@@ -210,6 +211,55 @@ Result<std::optional<Key>> KeyFor(const BackupManifest& m, const KeyOptions& key
                             " does not open backup " + m.id + " (its key check differs); pass the one it was written with");
   }
   return std::optional<Key>(k);
+}
+
+// A process's start, told apart from a later process with the same pid:
+// the boot id and its start time in clock ticks (/proc). "" when unknown.
+std::string ProcessStart(int64_t pid) {
+  std::ifstream boot("/proc/sys/kernel/random/boot_id");
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string boot_id, line;
+  if (!std::getline(boot, boot_id) || !std::getline(stat, line)) return "";
+  // Field 22 (starttime), counted after the command name's closing ')'.
+  size_t pos = line.rfind(')');
+  if (pos == std::string::npos) return "";
+  for (int field = 2; field < 22 && pos != std::string::npos; ++field) pos = line.find(' ', pos + 1);
+  if (pos == std::string::npos) return "";
+  return boot_id + ":" + line.substr(pos + 1, line.find(' ', pos + 1) - pos - 1);
+}
+
+bool IsFerryFileName(const std::string& name) {
+  if (name == "manifest.json" || name == "manifest.json.tmp") return true;
+  std::string chunk = name;
+  if (chunk.size() > 4 && chunk.compare(chunk.size() - 4, 4, ".tmp") == 0) chunk.resize(chunk.size() - 4);
+  if (chunk.size() < 16 || chunk.compare(0, 6, "chunk-") != 0 || chunk.compare(chunk.size() - 4, 4, ".fbk") != 0) {
+    return false;
+  }
+  const std::string digits = chunk.substr(6, chunk.size() - 10);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string::npos || digits.size() > 20) return false;
+  return ChunkFileName(std::strtoull(digits.c_str(), nullptr, 10)) == chunk;
+}
+
+// Removes from `dir` the files Ferry writes in a backup directory, then the
+// directory when it is empty. Returns a note when it is left.
+std::string RemoveBackupFiles(const std::string& dir) {
+  std::error_code ec;
+  const fs::file_status st = fs::symlink_status(dir, ec);
+  if (ec || !fs::exists(st)) return "";
+  if (!fs::is_directory(st)) return dir + " is not a directory: left as it is";
+  std::vector<std::string> others;
+  for (const fs::directory_entry& e : fs::directory_iterator(dir, ec)) {
+    const std::string name = e.path().filename().string();
+    if (IsFerryFileName(name) && e.is_regular_file(ec) && !e.is_symlink(ec)) {
+      fs::remove(e.path(), ec);
+    } else {
+      others.push_back(name);
+    }
+  }
+  if (others.empty() && fs::remove(dir, ec)) return "";
+  std::string note = dir + " was left: it holds files Ferry did not write there (";
+  for (size_t i = 0; i < others.size() && i < 5; ++i) note += (i ? ", " : "") + others[i];
+  return note + (others.size() > 5 ? ", ...)" : ")") + "; remove them yourself if they are not needed";
 }
 
 std::string ManifestMacInput(BackupManifest m) {
@@ -277,6 +327,13 @@ std::string BackupManifest::ToJson() const {
   s.append(",\"store\":");
   WriteJsonString(store, &s);
   s.append(",\"versions\":").append(VersionsJson(versions));
+  if (writer_pid != 0) {
+    s.append(",\"writer\":{\"host\":");
+    WriteJsonString(writer_host, &s);
+    s.append(",\"pid\":").append(std::to_string(writer_pid)).append(",\"start\":");
+    WriteJsonString(writer_start, &s);
+    s.push_back('}');
+  }
   s.push_back('}');
   return s;
 }
@@ -331,6 +388,11 @@ Result<BackupManifest> ParseManifest(std::string_view json) {
   }
   m.sha256 = Str(v.Find("sha256"));
   m.mac = Str(v.Find("mac"));
+  if (const Value* w = v.Find("writer"); w != nullptr && w->IsObject()) {
+    m.writer_host = Str(w->Find("host"));
+    m.writer_pid = int64_t(U64(w->Find("pid")));
+    m.writer_start = Str(w->Find("start"));
+  }
   return m;
 }
 
@@ -343,6 +405,56 @@ std::string DefaultBackupDir(const StateStore& state) {
   return "";  // PostgreSQL: the chunks are kept in the state itself
 }
 
+std::string BackupRoot(const StateStore& state, const std::string& configured) {
+  const std::string root = configured.empty() ? DefaultBackupDir(state) : configured;
+  if (root.empty()) return root;
+  std::error_code ec;
+  const fs::path abs = fs::absolute(root, ec);
+  return (ec ? fs::path(root) : abs).lexically_normal().string();
+}
+
+Status ValidateBackupId(const std::string& id) {
+  const bool valid = !id.empty() && id.size() <= 128 && id[0] != '.' &&
+                     id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-") ==
+                         std::string::npos;
+  if (valid) return Status::OK();
+  std::string shown;
+  WriteJsonString(id.substr(0, 200), &shown);
+  return Status::IntegrityError("backup id " + shown + " is not one Ferry gives (letters, digits, '.', '_', '-'): " +
+                                "the state's backup index was edited; nothing was read or deleted");
+}
+
+std::string ChunkFileName(uint64_t seq) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "chunk-%06llu.fbk", static_cast<unsigned long long>(seq));
+  return buf;
+}
+
+Status LocateBackupFiles(const std::string& root, BackupManifest* m) {
+  FERRY_RETURN_IF_ERROR(ValidateBackupId(m->id));
+  if (m->dir.empty()) return Status::OK();  // its chunks are in the state
+  if (root.empty()) {
+    return Status::InvalidArgument("the files of backup " + m->id + " are on disk, not in the state (it records " +
+                                   m->dir + "): pass --dir (ferry run, ferry rollback: --backup-dir) with the " +
+                                   "directory that holds the backup directories");
+  }
+  m->dir = (fs::path(root) / m->id).string();
+  return Status::OK();
+}
+
+void SetWriterToThisProcess(BackupManifest* m) {
+  m->writer_host = HostName();
+  m->writer_pid = int64_t(::getpid());
+  m->writer_start = ProcessStart(m->writer_pid);
+}
+
+bool WriterIsGone(const BackupManifest& m) {
+  if (m.writer_pid <= 0 || m.writer_host != HostName()) return false;
+  if (::kill(pid_t(m.writer_pid), 0) != 0 && errno == ESRCH) return true;
+  const std::string start = ProcessStart(m.writer_pid);
+  return !m.writer_start.empty() && !start.empty() && start != m.writer_start;
+}
+
 // ---------------------------------------------------------------- writer
 
 Result<std::unique_ptr<BackupWriter>> BackupWriter::Create(StateStore* state, const std::string& root,
@@ -353,6 +465,8 @@ Result<std::unique_ptr<BackupWriter>> BackupWriter::Create(StateStore* state, co
   w->m_ = std::move(header);
   w->m_.status = "writing";
   w->m_.created_at = NowIso();
+  FERRY_RETURN_IF_ERROR(ValidateBackupId(w->m_.id));
+  SetWriterToThisProcess(&w->m_);
   if (!root.empty()) {
     std::error_code ec;
     fs::create_directories(fs::path(root) / w->m_.id, ec);
@@ -376,10 +490,12 @@ Result<std::unique_ptr<BackupWriter>> BackupWriter::Create(StateStore* state, co
   return w;
 }
 
-Result<std::unique_ptr<BackupWriter>> BackupWriter::Resume(StateStore* state, const std::string& id,
-                                                           uint64_t committed_seq, const KeyOptions& key) {
+Result<std::unique_ptr<BackupWriter>> BackupWriter::Resume(StateStore* state, const std::string& root,
+                                                           const std::string& id, uint64_t committed_seq,
+                                                           const KeyOptions& key) {
   FERRY_ASSIGN_OR_RETURN(auto found, LoadIndexed(state, id));
   if (!found) return Status::NotFound("no backup " + id + " in " + state->location());
+  FERRY_RETURN_IF_ERROR(LocateBackupFiles(root, &*found));
   auto w = std::unique_ptr<BackupWriter>(new BackupWriter());
   w->state_ = state;
   w->m_ = std::move(*found);
@@ -392,13 +508,14 @@ Result<std::unique_ptr<BackupWriter>> BackupWriter::Resume(StateStore* state, co
       keep.push_back(c);
     } else if (!w->m_.dir.empty()) {
       std::error_code ec;
-      fs::remove(fs::path(w->m_.dir) / c.file, ec);
+      fs::remove(fs::path(w->m_.dir) / ChunkFileName(c.seq), ec);
     }
   }
   FERRY_RETURN_IF_ERROR(state->db().Exec("DELETE FROM " + state->Table("backup_chunks") +
                                              " WHERE backup_id = $1 AND seq > $2",
                                          {id, std::to_string(committed_seq)}));
   FERRY_ASSIGN_OR_RETURN(auto reloaded, LoadIndexed(state, id));
+  FERRY_RETURN_IF_ERROR(LocateBackupFiles(root, &*reloaded));
   w->m_ = std::move(*reloaded);
   return w;
 }
@@ -446,6 +563,9 @@ Status BackupWriter::AddChunk(uint64_t seq, std::string_view entries, uint64_t r
 }
 
 Status BackupWriter::Finish() {
+  m_.writer_host.clear();
+  m_.writer_pid = 0;
+  m_.writer_start.clear();
   m_.sha256 = WholeDigest(m_.chunks);
   m_.status = "complete";
   if (key_) m_.mac = Mac(*key_, ManifestMacInput(m_));
@@ -460,10 +580,11 @@ Status BackupWriter::Finish() {
 
 // ---------------------------------------------------------------- reader
 
-Result<std::unique_ptr<BackupReader>> BackupReader::Open(StateStore* state, const std::string& id,
-                                                         const KeyOptions& key) {
+Result<std::unique_ptr<BackupReader>> BackupReader::Open(StateStore* state, const std::string& root,
+                                                         const std::string& id, const KeyOptions& key) {
   FERRY_ASSIGN_OR_RETURN(auto found, LoadIndexed(state, id));
   if (!found) return Status::NotFound("no backup " + id + " in " + state->location() + " (see `ferry backup list`)");
+  FERRY_RETURN_IF_ERROR(LocateBackupFiles(root, &*found));
   auto r = std::unique_ptr<BackupReader>(new BackupReader());
   r->state_ = state;
   r->m_ = std::move(*found);
@@ -482,6 +603,7 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
     if (!disk.ok()) return Status::IntegrityError("backup " + m_.id + ": manifest.json is damaged");
     BackupManifest a = disk.value(), b = m_;
     a.pinned = b.pinned = false;
+    a.dir = b.dir = "";  // where it was written; it is read where it is now
     if (a.ToJson() != b.ToJson()) {
       return Status::IntegrityError("backup " + m_.id + ": manifest.json differs from the state's index");
     }
@@ -531,10 +653,20 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
 
 Result<std::string> BackupReader::ChunkBytes(size_t i) {
   const BackupChunk& c = m_.chunks.at(i);
+  if (c.file != ChunkFileName(c.seq)) {
+    std::string shown;
+    WriteJsonString(c.file.substr(0, 200), &shown);
+    return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(c.seq) + " names the file " + shown +
+                                  ", not " + ChunkFileName(c.seq) + " as Ferry writes it: the state's backup index " +
+                                  "was edited; nothing was read");
+  }
   std::string data;
   if (!m_.dir.empty()) {
     auto src = NewFileSource((fs::path(m_.dir) / c.file).string());
-    if (!src.ok()) return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing");
+    if (!src.ok()) {
+      return Status::IntegrityError("backup " + m_.id + ": chunk file " + c.file + " is missing in " + m_.dir +
+                                    " (backups moved elsewhere: pass --dir with the directory that holds them)");
+    }
     FERRY_ASSIGN_OR_RETURN(data, ReadAll(src.value().get()));
   } else {
     FERRY_ASSIGN_OR_RETURN(SqlRows rows, state_->db().Query("SELECT data FROM " + state_->Table("backup_chunks") +
@@ -599,9 +731,13 @@ Result<std::optional<BackupManifest>> FindRunBackup(StateStore* state, const std
   return LoadIndexed(state, rows.rows[0][0].value_or(""));
 }
 
-Status DeleteBackup(StateStore* state, const std::string& id) {
+Result<std::string> DeleteBackup(StateStore* state, const std::string& root, const std::string& id) {
+  FERRY_RETURN_IF_ERROR(ValidateBackupId(id));
   FERRY_ASSIGN_OR_RETURN(auto m, LoadIndexed(state, id));
   if (!m) return Status::NotFound("no backup " + id + " in " + state->location());
+  // Where its files are now: from the root and the id, never the state's word.
+  const bool on_disk = !m->dir.empty() && !root.empty();
+  const std::string dir = on_disk ? (fs::path(root) / id).string() : std::string();
   FERRY_RETURN_IF_ERROR(state->db().Begin());
   Status s = state->db().Exec("DELETE FROM " + state->Table("backup_chunks") + " WHERE backup_id = $1", {id});
   if (s.ok()) s = state->db().Exec("DELETE FROM " + state->Table("backups") + " WHERE id = $1", {id});
@@ -612,17 +748,22 @@ Status DeleteBackup(StateStore* state, const std::string& id) {
   }
   // The index goes first: a crash leaves unreferenced files, never a
   // referenced backup with missing files.
-  std::error_code ec;
-  if (!m->dir.empty()) fs::remove_all(m->dir, ec);
-  (void)state->Audit(m->run_id, "backup_deleted", id);
-  return Status::OK();
+  std::string note = dir.empty() ? std::string() : RemoveBackupFiles(dir);
+  if (!m->dir.empty() && root.empty()) {
+    note = "the files of backup " + id + " are on disk, not in the state: pass --dir to delete them";
+  }
+  (void)state->Audit(m->run_id, "backup_deleted", note.empty() ? id : id + "; " + note);
+  return note;
 }
 
-Result<std::vector<std::string>> PruneBackups(StateStore* state, const PruneOptions& options) {
+Result<PruneResult> PruneBackups(StateStore* state, const PruneOptions& options) {
   FERRY_ASSIGN_OR_RETURN(auto all, ListBackups(state, false));
+  PruneResult result;
   std::vector<const BackupManifest*> complete;
   for (const BackupManifest& m : all) {
     if (m.status == "complete") complete.push_back(&m);
+    // A `backup create` that was killed: nothing resumes it.
+    if (m.status == "writing" && m.kind != "run" && WriterIsGone(m)) result.abandoned.push_back(m.id);
   }
   std::sort(complete.begin(), complete.end(), [](const BackupManifest* a, const BackupManifest* b) {
     return a->created_at != b->created_at ? a->created_at > b->created_at : a->id > b->id;
@@ -651,13 +792,17 @@ Result<std::vector<std::string>> PruneBackups(StateStore* state, const PruneOpti
       }
     }
   }
-  std::vector<std::string> pruned;
   for (const BackupManifest* m : complete) {
-    if (keep.count(m->id)) continue;
-    pruned.push_back(m->id);
-    if (!options.dry_run) FERRY_RETURN_IF_ERROR(DeleteBackup(state, m->id));
+    if (!keep.count(m->id)) result.pruned.push_back(m->id);
   }
-  return pruned;
+  if (options.dry_run) return result;
+  for (const auto* ids : {&result.pruned, &result.abandoned}) {
+    for (const std::string& id : *ids) {
+      FERRY_ASSIGN_OR_RETURN(std::string note, DeleteBackup(state, options.root, id));
+      if (!note.empty()) result.notes.push_back(std::move(note));
+    }
+  }
+  return result;
 }
 
 }  // namespace ferry::internal

@@ -80,7 +80,12 @@ struct BackupManifest {
   KdfParams kdf;               // when encrypted with a passphrase
   std::string key_kind;        // "", passphrase, key-file
   std::string key_check;       // hex
-  std::string dir;             // where its files are
+  std::string dir;             // where its files were written ("" : in the state).
+                               // Only tells that they are on disk: readers and
+                               // deleters use LocateBackupFiles(), never this path.
+  std::string writer_host;     // while writing: the process writing it
+  int64_t writer_pid = 0;
+  std::string writer_start;    // that process's start (boot id and start time)
   uint64_t records = 0;
   uint64_t bytes = 0;
   std::map<std::string, uint64_t> versions;  // records by version before
@@ -97,16 +102,43 @@ Result<BackupManifest> ParseManifest(std::string_view json);
 // that reaches the database can roll back.
 std::string DefaultBackupDir(const StateStore& state);
 
+// The root backups live in: `configured` (--dir, --backup-dir) when given,
+// else DefaultBackupDir(state); absolute.
+std::string BackupRoot(const StateStore& state, const std::string& configured);
+
+// INTEGRITY_ERROR unless `id` is a name Ferry gives backups: 1 to 128 of
+// [A-Za-z0-9._-], not starting with '.' (a single path component).
+Status ValidateBackupId(const std::string& id);
+
+// The chunk file of chunk `seq`: chunk-NNNNNN.fbk, the only chunk names
+// Ferry reads, writes or deletes.
+std::string ChunkFileName(uint64_t seq);
+
+// Points m->dir at `root`/ID when the backup's files are on disk; the
+// directory the state recorded is never used (the state may be edited by
+// anyone who can write it). INVALID_ARGUMENT when its files are on disk but
+// `root` is "" (a PostgreSQL state without --dir).
+Status LocateBackupFiles(const std::string& root, BackupManifest* m);
+
+// This process, as BackupManifest's writer fields record it; and whether
+// the process a manifest records as its writer is gone (on this host, not
+// running, or another process now has its pid). Another host's: false.
+void SetWriterToThisProcess(BackupManifest* m);
+bool WriterIsGone(const BackupManifest& m);
+
 class BackupWriter {
  public:
   // Starts backup `header.id` in `root`/ID (created), or in the state when
-  // `root` is "". `key` given: encrypted.
+  // `root` is "". `key` given: encrypted. The manifest records this process
+  // as its writer until Finish().
   static Result<std::unique_ptr<BackupWriter>> Create(StateStore* state, const std::string& root,
                                                       BackupManifest header, const KeyOptions& key);
-  // Continues an unfinished backup; chunks with seq > `committed_seq` are
-  // dropped (their records are written again).
-  static Result<std::unique_ptr<BackupWriter>> Resume(StateStore* state, const std::string& id,
-                                                      uint64_t committed_seq, const KeyOptions& key);
+  // Continues an unfinished backup whose files are in `root`/ID (or in the
+  // state); chunks with seq > `committed_seq` are dropped (their records are
+  // written again).
+  static Result<std::unique_ptr<BackupWriter>> Resume(StateStore* state, const std::string& root,
+                                                      const std::string& id, uint64_t committed_seq,
+                                                      const KeyOptions& key);
   // Writes one chunk of entries (JSON Lines), durable when this returns.
   // `versions`: records per version in it. The same `seq` again (a retried
   // commit) replaces the last chunk.
@@ -133,9 +165,12 @@ struct BackupVerifyReport {
 
 class BackupReader {
  public:
-  // Opens a backup by id from the state's index; `key` needed to decode an
-  // encrypted backup (Verify without decode works without it).
-  static Result<std::unique_ptr<BackupReader>> Open(StateStore* state, const std::string& id, const KeyOptions& key);
+  // Opens a backup by id from the state's index, its files in `root`/ID (see
+  // LocateBackupFiles); `key` needed to decode an encrypted backup (Verify
+  // without decode works without it). Chunks are read only under the names
+  // Ferry writes: another name in the index is INTEGRITY_ERROR.
+  static Result<std::unique_ptr<BackupReader>> Open(StateStore* state, const std::string& root,
+                                                    const std::string& id, const KeyOptions& key);
   const BackupManifest& manifest() const { return m_; }
   // Checks every chunk's SHA-256, the whole's and the HMAC; with `decode`,
   // also opens every chunk and parses every entry.
@@ -157,17 +192,29 @@ Result<std::vector<BackupManifest>> ListBackups(StateStore* state, bool include_
 Result<std::optional<BackupManifest>> FindBackup(StateStore* state, const std::string& id);
 // The run backup (or journal) of `run_id`.
 Result<std::optional<BackupManifest>> FindRunBackup(StateStore* state, const std::string& run_id);
-Status DeleteBackup(StateStore* state, const std::string& id);
+// Removes backup `id` from the index, then from `root`/ID only the files
+// Ferry writes there (its chunks, manifest.json and their temporary files),
+// then the directory when it is empty. Returns a note when the directory
+// was left because it holds other files ("" otherwise).
+Result<std::string> DeleteBackup(StateStore* state, const std::string& root, const std::string& id);
 
 struct PruneOptions {
   uint32_t keep = 5;          // the newest N complete backups are kept
   int64_t max_age_days = 7;   // backups older than this are pruned...
   bool dry_run = false;
+  std::string root;           // where the backups' files are (BackupRoot)
+};
+struct PruneResult {
+  std::vector<std::string> pruned;     // complete backups beyond the retention
+  std::vector<std::string> abandoned;  // left `writing` by a process that is gone
+  std::vector<std::string> notes;      // directories left because they hold other files
 };
 // A backup is pruned when it is older than max_age_days or not among the
 // newest `keep`; pinned backups, run journals and the parents of kept
-// incrementals are kept. Returns the ids pruned (or that would be).
-Result<std::vector<std::string>> PruneBackups(StateStore* state, const PruneOptions& options);
+// incrementals are kept. A `backup create` killed before it finished
+// (status writing, its writer gone: WriterIsGone) is removed too. Returns
+// the ids removed (or that would be).
+Result<PruneResult> PruneBackups(StateStore* state, const PruneOptions& options);
 
 }  // namespace ferry::internal
 

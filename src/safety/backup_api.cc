@@ -58,14 +58,35 @@ Result<std::unique_ptr<internal::StateStore>> OpenState(const BackupOptions& o, 
   return internal::OpenStateFor(o.state, uri);
 }
 
+// The state the backups are indexed in, which must exist: listing or
+// pruning in a directory without one creates nothing (NOT_FOUND).
+Result<std::unique_ptr<internal::StateStore>> OpenExistingState(const BackupOptions& o) {
+  const bool remote = o.state.rfind("postgres://", 0) == 0 || o.state.rfind("postgresql://", 0) == 0;
+  if (!remote) {
+    std::string path = o.state.empty() ? ".ferry/state.db" : o.state;
+    if (path.rfind("sqlite:", 0) == 0) path = path.substr(7);
+    std::error_code ec;
+    if (!std::filesystem::exists(path, ec)) {
+      return Status::NotFound("no Ferry state at " + path + ", so no backups are indexed there; run from the " +
+                              "directory of the runs, or pass --state");
+    }
+  }
+  return OpenState(o, nullptr);
+}
+
 internal::KeyOptions KeyOf(const BackupOptions& o) { return internal::KeyOptions{o.passphrase, o.key_file}; }
+
+std::string RootOf(const internal::StateStore& state, const BackupOptions& o) {
+  return internal::BackupRoot(state, o.dir);
+}
 
 std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
 
 // Calls fn(entry) for every entry of backup `id`, oldest chunk first.
 template <typename Fn>
-Status ForEachEntry(internal::StateStore* state, const std::string& id, const internal::KeyOptions& key, Fn&& fn) {
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, id, key));
+Status ForEachEntry(internal::StateStore* state, const std::string& root, const std::string& id,
+                    const internal::KeyOptions& key, Fn&& fn) {
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, root, id, key));
   JsonParser parser;
   Arena arena;
   for (size_t i = 0; i < reader->manifest().chunks.size(); ++i) {
@@ -101,7 +122,7 @@ Result<std::vector<BackupManifest>> Chain(internal::StateStore* state, const std
 }  // namespace
 
 Result<std::vector<BackupInfo>> ListBackups(const BackupOptions& options, bool include_journals) {
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenExistingState(options));
   FERRY_ASSIGN_OR_RETURN(auto all, internal::ListBackups(state.get(), include_journals));
   std::vector<BackupInfo> out;
   for (const BackupManifest& m : all) out.push_back(Info(m));
@@ -109,8 +130,9 @@ Result<std::vector<BackupInfo>> ListBackups(const BackupOptions& options, bool i
 }
 
 Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string& id, bool decode) {
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), id, KeyOf(options)));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenExistingState(options));
+  FERRY_ASSIGN_OR_RETURN(auto reader,
+                         internal::BackupReader::Open(state.get(), RootOf(*state, options), id, KeyOf(options)));
   FERRY_RETURN_IF_ERROR(reader->Verify(false).status());
   if (decode) FERRY_RETURN_IF_ERROR(reader->Verify(true).status());
   return Info(reader->manifest());
@@ -138,7 +160,7 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
     }
     FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), parent));
     for (const BackupManifest& m : chain) {
-      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
         const std::string k = Str(e.Find("k"));
         if (const Value* d = e.Find("d"); d != nullptr && d->IsBool() && d->AsBool()) {
           known.erase(k);
@@ -246,7 +268,7 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
                                    "`ferry rollback " + m.run_id + "`");
     }
     // Never restore from a damaged backup.
-    FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), m.id, key));
+    FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), RootOf(*state, options), m.id, key));
     FERRY_RETURN_IF_ERROR(reader->Verify(false).status());
   }
   RestoreReport report;
@@ -265,7 +287,7 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
     uint64_t in_txn = 0;
     FERRY_RETURN_IF_ERROR(db.Begin());
     for (const BackupManifest& m : chain) {
-      Status s = ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+      Status s = ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
         const std::string k = Str(e.Find("k"));
         const Value* d = e.Find("d");
         const bool deleted = (d != nullptr && d->IsBool() && d->AsBool()) || (is_run && Str(e.Find("o")).empty());
@@ -273,7 +295,9 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
           FERRY_RETURN_IF_ERROR(table->Delete(k));
           ++report.deleted;
         } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
-          FERRY_RETURN_IF_ERROR(table->Put(k, Str(e.Find("v")), std::string(b->AsString())));
+          const Value* v = e.Find("v");
+          const internal::SqlParam version = v != nullptr && v->IsNull() ? internal::SqlParam() : Str(v);
+          FERRY_RETURN_IF_ERROR(table->Put(k, version, std::string(b->AsString())));
           ++report.written;
         }
         if (++in_txn >= 5000) {
@@ -295,7 +319,7 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
     std::vector<std::optional<std::string>> records;
     std::unordered_map<std::string, size_t> index;
     for (const BackupManifest& m : chain) {
-      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), m.id, key, [&](const Value& e) -> Status {
+      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
         const std::string k = Str(e.Find("k"));
         const Value* d = e.Find("d");
         auto [it, fresh] = index.emplace(k, records.size());
@@ -374,19 +398,20 @@ Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions&
   return report;
 }
 
-Status DeleteBackup(const BackupOptions& options, const std::string& id) {
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
-  return internal::DeleteBackup(state.get(), id);
+Result<std::string> DeleteBackup(const BackupOptions& options, const std::string& id) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenExistingState(options));
+  return internal::DeleteBackup(state.get(), RootOf(*state, options), id);
 }
 
-Result<std::vector<std::string>> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days,
-                                              bool dry_run) {
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, nullptr));
+Result<PruneReport> PruneBackups(const BackupOptions& options, uint32_t keep, int64_t max_age_days, bool dry_run) {
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenExistingState(options));
   internal::PruneOptions p;
   p.keep = keep;
   p.max_age_days = max_age_days;
   p.dry_run = dry_run;
-  return internal::PruneBackups(state.get(), p);
+  p.root = RootOf(*state, options);
+  FERRY_ASSIGN_OR_RETURN(internal::PruneResult r, internal::PruneBackups(state.get(), p));
+  return PruneReport{std::move(r.pruned), std::move(r.abandoned), std::move(r.notes)};
 }
 
 }  // namespace ferry

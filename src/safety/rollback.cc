@@ -41,7 +41,11 @@ enum class Action : uint8_t { kUnchanged, kBackup, kComplements, kBackward, kDel
 struct Decision {
   Action action = Action::kUnchanged;
   std::string version;   // what the row's version column becomes
+  bool version_null = false;  // ... NULL, as it was before the run (kBackup)
   std::string document;  // what the row becomes (kBackup, kComplements, kBackward)
+  // The migrations it undoes: (*path)[undone_from..] (none when null).
+  const std::vector<size_t>* path = nullptr;
+  size_t undone_from = 0;
 };
 
 std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
@@ -93,6 +97,16 @@ struct Context {
     return Status::OK();
   }
 
+  // The migrations the run applied to the record of `entry`: the path of
+  // "f" (the version it migrated it from; "": none); journals written
+  // before "f" existed: the path of "v".
+  const std::vector<size_t>* Applied(const Value& entry) {
+    const Value* f = entry.Find("f");
+    const std::string from = f != nullptr ? Str(f) : Str(entry.Find("v"));
+    const int vi = project->VersionIndex(from);
+    return vi >= 0 ? &rep->paths[size_t(vi)] : nullptr;
+  }
+
   // How the record of journal `entry` goes back, given the row it has now.
   Decision Decide(const Value& entry, const std::optional<KeyedTable::Row>& row) {
     Decision d;
@@ -107,10 +121,12 @@ struct Context {
       d.action = Action::kConflict;
       return d;
     }
+    const int vi = project->VersionIndex(v);
     if (o.empty()) {
       // The run created the row.
       if (to_original) {
         d.action = Action::kDelete;
+        d.path = Applied(entry);
       } else {
         d.action = Action::kNotRestorable;
       }
@@ -120,11 +136,13 @@ struct Context {
     if (to_original && b != nullptr && b->IsString()) {
       d.action = Action::kBackup;
       d.version = v;
+      const Value* vv = entry.Find("v");
+      d.version_null = vv != nullptr && vv->IsNull();
       d.document.assign(b->AsString());
+      d.path = Applied(entry);
       return d;
     }
     // Through the backward steps.
-    const int vi = project->VersionIndex(v);
     if (vi < 0) {
       d.action = Action::kNotRestorable;
       return d;
@@ -161,13 +179,16 @@ struct Context {
       return d;
     }
     d.action = used_complement ? Action::kComplements : Action::kBackward;
+    d.path = &path;
+    d.undone_from = from;
     d.version = to_original ? v : to;
     WriteJson(value, &d.document);
     return d;
   }
 };
 
-void Count(const Decision& d, const std::string& key, uint32_t max_listed, RollbackImpact* impact) {
+void Count(const Project::Rep& rep, const Decision& d, const std::string& key, uint32_t max_listed,
+           RollbackImpact* impact) {
   ++impact->records;
   switch (d.action) {
     case Action::kUnchanged: ++impact->unchanged; return;
@@ -185,6 +206,8 @@ void Count(const Decision& d, const std::string& key, uint32_t max_listed, Rollb
       return;
   }
   ++impact->versions[d.action == Action::kDelete ? "(removed)" : d.version];
+  if (d.path == nullptr) return;
+  for (size_t i = d.undone_from; i < d.path->size(); ++i) ++impact->migrations[rep.migrations[(*d.path)[i]].info.id];
 }
 
 // A position in the journal: chunk index and entry index within it.
@@ -264,6 +287,43 @@ Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g, bool lock 
   return out;
 }
 
+// Every record of the run, back to its original.
+bool IsWhole(const RollbackOptions& o) { return o.keys.empty() && o.batches.empty() && o.to_version.empty(); }
+
+const internal::CompiledMigration* FindMigration(const Project::Rep& rep, const std::string& id) {
+  for (const internal::CompiledMigration& m : rep.migrations) {
+    if (m.info.id == id) return &m;
+  }
+  return nullptr;
+}
+
+std::string CountsJson(const std::map<std::string, uint64_t>& counts) {
+  std::string out = "{";
+  for (const auto& [k, n] : counts) {
+    if (out.size() > 1) out.push_back(',');
+    WriteJsonString(k, &out);
+    out.append(":").append(std::to_string(n));
+  }
+  return out + "}";
+}
+
+// The completed rollbacks among `runs` (newest first): run rolled back ->
+// the newest whole rollback of it, and -> the newest partial one.
+void CompletedRollbacks(const std::vector<internal::RunRow>& runs, std::map<std::string, std::string>* whole,
+                        std::map<std::string, std::string>* partly) {
+  JsonParser parser;
+  Arena arena;
+  for (const internal::RunRow& r : runs) {
+    if (r.options.find("\"rollback_of\"") == std::string::npos || r.status != "completed") continue;
+    arena.Reset();
+    auto o = parser.Parse(r.options, arena);
+    if (!o.ok() || !o.value().IsObject()) continue;
+    const std::string of = Str(o.value().Find("rollback_of"));
+    const bool is_whole = Str(o.value().Find("to_version")).empty() && Str(o.value().Find("filter")).empty();
+    (is_whole ? whole : partly)->emplace(of, r.run_id);
+  }
+}
+
 // The runs row's options of a rollback: what it rolls back, to where, and
 // which records (a resume continues only the same rollback).
 std::string RollbackRunOptions(const std::string& run_id, const RollbackOptions& o) {
@@ -297,12 +357,15 @@ Result<std::unique_ptr<Context>> OpenContext(const Project& project, const Rollb
     FERRY_ASSIGN_OR_RETURN(run, c->state->GetRun(options.run_id));
     if (!run) return Status::NotFound("no run " + options.run_id + " in " + c->state->location());
   } else {
-    // The newest run that changed a table and was not rolled back.
+    // The newest run that changed a table and was not wholly rolled back
+    // (a run marked rolled_back by a partial rollback is not skipped).
     FERRY_ASSIGN_OR_RETURN(auto runs, c->state->ListRuns(1000));
+    std::map<std::string, std::string> whole, partly;
+    CompletedRollbacks(runs, &whole, &partly);
     for (const internal::RunRow& r : runs) {
       if (target && r.resource != target->identity) continue;
-      if (r.options.find("\"rollback_of\"") != std::string::npos || r.status == "rolled_back" ||
-          r.status == "abandoned") {
+      const bool rolled_back = r.status == "rolled_back" && (whole.count(r.run_id) || !partly.count(r.run_id));
+      if (r.options.find("\"rollback_of\"") != std::string::npos || rolled_back || r.status == "abandoned") {
         continue;
       }
       FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c->state.get(), r.run_id));
@@ -346,7 +409,9 @@ Result<std::unique_ptr<Context>> OpenContext(const Project& project, const Rollb
                                  "without one, or its backup was deleted or pruned)");
   }
   const internal::KeyOptions key{options.passphrase, options.key_file};
-  FERRY_ASSIGN_OR_RETURN(c->backup, BackupReader::Open(c->state.get(), journal->id, key));
+  FERRY_ASSIGN_OR_RETURN(c->backup, BackupReader::Open(c->state.get(),
+                                                       internal::BackupRoot(*c->state, options.backup_dir),
+                                                       journal->id, key));
   if (c->backup->manifest().encrypted && !key.given()) {
     return Status::InvalidArgument("the backup of run " + run->run_id +
                                    " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
@@ -401,7 +466,9 @@ Result<RollbackImpact> AnalyzeRollback(const Project& project, const RollbackOpt
       decisions = std::move(got).value();
       return Status::OK();
     }));
-    for (size_t i = 0; i < decisions.size(); ++i) Count(decisions[i], g.keys[i], options.max_listed, &impact);
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      Count(*c->rep, decisions[i], g.keys[i], options.max_listed, &impact);
+    }
     return Status::OK();
   }));
   return impact;
@@ -447,6 +514,8 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
   }
   internal::CheckpointTable& checkpoints = c->table->checkpoints();
   FERRY_RETURN_IF_ERROR(checkpoints.Claim(report.rollback_run_id, owner));
+  const bool mirror_checkpoints = c->target.kind == internal::StoreKind::kSqlite;
+  if (mirror_checkpoints) FERRY_RETURN_IF_ERROR(c->state->checkpoints().Claim(report.rollback_run_id, owner));
   internal::Checkpoint cp;
   cp.run_id = report.rollback_run_id;
   Position from;
@@ -476,6 +545,12 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
         i.not_restorable = num("not_restorable");
         report.restored = num("restored");
         report.deleted = num("deleted");
+        if (const Value* m = v.value().Find("migrations"); m != nullptr && m->IsObject()) {
+          for (const Member* e = m->members(); e != m->members_end(); ++e) {
+            int64_t n = 0;
+            if (e->value.GetInt64(&n)) i.migrations[std::string(e->key.AsString())] = uint64_t(n);
+          }
+        }
       }
     }
   }
@@ -516,12 +591,13 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
       Status s;
       for (size_t i = 0; i < decisions.size() && s.ok(); ++i) {
         const Decision& d = decisions[i];
-        Count(d, g.keys[i], options.max_listed, &impact);
+        Count(*c->rep, d, g.keys[i], options.max_listed, &impact);
         if (d.action == Action::kDelete) {
           s = c->table->Delete(g.keys[i]);
           ++deleted;
         } else if (d.action == Action::kBackup || d.action == Action::kComplements || d.action == Action::kBackward) {
-          s = c->table->Put(g.keys[i], d.version, d.document);
+          s = c->table->Put(g.keys[i], d.version_null ? internal::SqlParam() : internal::SqlParam(d.version),
+                            d.document);
           ++restored;
         }
       }
@@ -536,13 +612,16 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
                       ",\"deletions\":" + std::to_string(impact.deletions) +
                       ",\"conflicts\":" + std::to_string(impact.conflicts) +
                       ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
-                      ",\"restored\":" + std::to_string(restored) + ",\"deleted\":" + std::to_string(deleted) + "}";
+                      ",\"restored\":" + std::to_string(restored) + ",\"deleted\":" + std::to_string(deleted) +
+                      ",\"migrations\":" + CountsJson(impact.migrations) + "}";
       if (s.ok()) s = checkpoints.Save(next, owner);
       if (s.ok()) s = db.Commit();
       if (!s.ok()) {
         db.Rollback();
         return s;
       }
+      // `ferry status` reads the state's copy (as a run's, for SQLite).
+      if (mirror_checkpoints) (void)c->state->checkpoints().Save(next, owner);
       cp = next;
       report.impact = std::move(impact);
       report.restored = restored;
@@ -571,7 +650,9 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
                                                   std::to_string(report.impact.conflicts) + " conflicts"
                                             : final_status.ToString());
   }
-  const bool whole = options.keys.empty() && options.batches.empty();
+  // Only a whole rollback (every record, to the originals) closes the run;
+  // after a partial one the rest can still be rolled back.
+  const bool whole = IsWhole(options);
   if (final_status.ok() && !whole) {
     (void)c->state->Audit(c->run.run_id, "partly_rolled_back", "by " + report.rollback_run_id);
   }
@@ -579,19 +660,18 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
     // The run is rolled back: it is not resumed any more.
     (void)c->state->SetRunStatus(c->run.run_id, "rolled_back");
     (void)c->state->Audit(c->run.run_id, "rolled_back", "by " + report.rollback_run_id);
-    std::map<size_t, uint64_t> undone;
-    const BackupManifest& m = c->backup->manifest();
-    for (const auto& [version, n] : m.versions) {
-      const int vi = project.VersionIndex(version);
-      if (vi < 0) continue;
-      for (size_t mi : c->rep->paths[size_t(vi)]) undone[mi] += n;
-    }
-    for (const auto& [mi, n] : undone) {
+  }
+  if (final_status.ok()) {
+    // The history: the migrations this rollback undid, with the records it
+    // undid them on (not the journal's whole).
+    for (const auto& [id, n] : report.impact.migrations) {
+      const internal::CompiledMigration* mig = FindMigration(*c->rep, id);
+      if (mig == nullptr) continue;
       internal::HistoryRow h;
       h.collection = c->rep->collection;
-      h.migration_id = c->rep->migrations[mi].info.id;
-      h.checksum = c->rep->migrations[mi].info.checksum;
-      h.definition = c->rep->migrations[mi].info.definition;
+      h.migration_id = mig->info.id;
+      h.checksum = mig->info.checksum;
+      h.definition = mig->info.definition;
       h.run_id = report.rollback_run_id;
       h.kind = "rollback";
       h.applied_by = internal::CurrentUser();
@@ -614,14 +694,8 @@ Result<std::vector<RollbackPoint>> ListRollbackPoints(const std::string& state_o
   }
   FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(state_option, uri ? &*uri : nullptr));
   FERRY_ASSIGN_OR_RETURN(auto runs, state->ListRuns(1000));
-  std::map<std::string, std::string> rolled_back_by;
-  for (const internal::RunRow& r : runs) {
-    const size_t at = r.options.find("\"rollback_of\":\"");
-    if (at != std::string::npos && r.status == "completed") {
-      const size_t b = at + 15;
-      rolled_back_by.emplace(r.options.substr(b, r.options.find('"', b) - b), r.run_id);
-    }
-  }
+  std::map<std::string, std::string> rolled_back_by, partly_rolled_back_by;
+  CompletedRollbacks(runs, &rolled_back_by, &partly_rolled_back_by);
   std::vector<RollbackPoint> out;
   for (const internal::RunRow& r : runs) {
     if (uri && r.resource != uri->identity) continue;
@@ -640,6 +714,9 @@ Result<std::vector<RollbackPoint>> ListRollbackPoints(const std::string& state_o
     p.backup_status = journal->status;
     auto it = rolled_back_by.find(r.run_id);
     if (it != rolled_back_by.end()) p.rolled_back_by = it->second;
+    if (auto part = partly_rolled_back_by.find(r.run_id); part != partly_rolled_back_by.end()) {
+      p.partly_rolled_back_by = part->second;
+    }
     out.push_back(std::move(p));
   }
   return out;

@@ -66,7 +66,7 @@ Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::v
   return out;
 }
 
-Status KeyedTable::Put(const std::string& key, const std::string& version, const std::string& document) {
+Status KeyedTable::Put(const std::string& key, const SqlParam& version, const std::string& document) {
   if (db_->dialect() == SqlDb::Dialect::kSqlite) {
     return db_->Exec("INSERT INTO " + table_ +
                          " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO UPDATE SET"

@@ -38,7 +38,8 @@ class KeyedTable {
   // (PostgreSQL: FOR UPDATE; SQLite's write transaction locks them all).
   Result<std::vector<std::optional<Row>>> Get(const std::vector<std::string>& keys, bool lock = false);
   // Inside a transaction of db().
-  Status Put(const std::string& key, const std::string& version, const std::string& document);
+  // `version` nullopt: the version column is NULL.
+  Status Put(const std::string& key, const SqlParam& version, const std::string& document);
   Status Delete(const std::string& key);
 
   SqlDb& db() { return *db_; }

@@ -1071,7 +1071,9 @@ class PgSink : public RecordSink {
                    " ORDER BY t.key FOR UPDATE OF t),"
                    " f AS (UPDATE pg_temp.ferry_stage s SET present = true FROM l WHERE s.key = l.key)"
                    " SELECT l.key, l.version, l.document::text FROM l"));
-    for (const SqlRow& r : rows.rows) (*found)[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}};
+    for (const SqlRow& r : rows.rows) {
+      (*found)[r[0].value_or("")] = {r[1].value_or(""), r[2].value_or(""), {}, !r[1].has_value()};
+    }
     return Status::OK();
   }
 

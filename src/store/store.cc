@@ -417,6 +417,7 @@ class SqliteSink : public RecordSink {
     if (rows.empty()) return std::optional<TargetRow>();
     TargetRow row{rows.rows[0][0].value_or(""), rows.rows[0][1].value_or(""), {}};
     row.token = row.document;
+    row.version_null = !rows.rows[0][0].has_value();
     return std::optional<TargetRow>(std::move(row));
   }
 

@@ -146,9 +146,10 @@ struct SinkOptions {
 
 // A row of a table as it is now.
 struct TargetRow {
-  std::string version;
+  std::string version;   // "" also when NULL: see version_null
   std::string document;  // as stored (jsonb: PostgreSQL's text form)
   std::string token;     // its row version (PostgreSQL: xmin; SQLite: the document)
+  bool version_null = false;
 };
 
 // A staged record whose row changed after the run read it (in place): its

@@ -12,6 +12,7 @@
 #include <set>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "store/state.h"
 #include "util/test_util.h"
@@ -56,7 +57,7 @@ class BackupTest : public ::testing::Test {
     h.id = id;
     h.kind = "full";
     h.collection = "c";
-    auto w = BackupWriter::Create(state_.get(), dir_ + "/backups", h, key);
+    auto w = BackupWriter::Create(state_.get(), root(), h, key);
     EXPECT_TRUE(w.ok());
     EXPECT_TRUE((*w)->AddChunk(1, Entries(0, 4), 4, {{"old", 4}}).ok());
     EXPECT_TRUE((*w)->AddChunk(2, Entries(4, 3), 3, {{"old", 3}}).ok());
@@ -66,13 +67,14 @@ class BackupTest : public ::testing::Test {
     }
     return (*w)->manifest();
   }
+  std::string root() const { return dir_ + "/backups"; }
   std::string dir_;
   std::unique_ptr<StateStore> state_;
 };
 
 TEST_F(BackupTest, ChunksReadBackAndTheManifestDescribesThem) {
   BackupManifest m = Make("b1", {});
-  auto r = BackupReader::Open(state_.get(), "b1", {});
+  auto r = BackupReader::Open(state_.get(), root(), "b1", {});
   ASSERT_TRUE(r.ok());
   const BackupManifest& got = (*r)->manifest();
   EXPECT_EQ(got.status, "complete");
@@ -97,7 +99,7 @@ TEST_F(BackupTest, EveryFlippedBitOfEveryChunkIsAnIntegrityError) {
     const std::string id = encrypted ? "enc" : "plain";
     BackupManifest m = Make(id, encrypted ? KeyOptions{"pass phrase", ""} : KeyOptions{});
     // One reader (the key is derived once); Verify reads the files afresh.
-    auto r = BackupReader::Open(state_.get(), id, encrypted ? KeyOptions{"pass phrase", ""} : KeyOptions{});
+    auto r = BackupReader::Open(state_.get(), root(), id, encrypted ? KeyOptions{"pass phrase", ""} : KeyOptions{});
     ASSERT_TRUE(r.ok());
     for (const BackupChunk& c : m.chunks) {
       const fs::path p = fs::path(m.dir) / c.file;
@@ -122,10 +124,10 @@ TEST_F(BackupTest, EveryFlippedBitOfEveryChunkIsAnIntegrityError) {
 
 TEST_F(BackupTest, AWrongKeyIsWrongKeyNotGarbage) {
   Make("k", KeyOptions{"right", ""});
-  auto r = BackupReader::Open(state_.get(), "k", KeyOptions{"wrong", ""});
+  auto r = BackupReader::Open(state_.get(), root(), "k", KeyOptions{"wrong", ""});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.status().code(), ErrorCode::kWrongKey);
-  auto no_key = BackupReader::Open(state_.get(), "k", {});
+  auto no_key = BackupReader::Open(state_.get(), root(), "k", {});
   ASSERT_TRUE(no_key.ok());
   EXPECT_TRUE((*no_key)->Verify(false).ok());  // checksums need no key
   auto decode = (*no_key)->ReadChunk(0);
@@ -135,14 +137,14 @@ TEST_F(BackupTest, AWrongKeyIsWrongKeyNotGarbage) {
 
 TEST_F(BackupTest, AResumedWriterDropsTheChunksPastTheCommittedOne) {
   Make("r", {}, /*finish=*/false);
-  auto w = BackupWriter::Resume(state_.get(), "r", 1, {});
+  auto w = BackupWriter::Resume(state_.get(), root(), "r", 1, {});
   ASSERT_TRUE(w.ok()) << w.status().ToString();
   EXPECT_EQ((*w)->manifest().chunks.size(), 1u);
   EXPECT_EQ((*w)->manifest().records, 4u);
   EXPECT_FALSE(fs::exists(fs::path((*w)->manifest().dir) / "chunk-000002.fbk"));
   ASSERT_TRUE((*w)->AddChunk(2, Entries(4, 8), 8, {{"old", 8}}).ok());
   ASSERT_TRUE((*w)->Finish().ok());
-  auto r = BackupReader::Open(state_.get(), "r", {});
+  auto r = BackupReader::Open(state_.get(), root(), "r", {});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ((*r)->manifest().records, 12u);
   EXPECT_TRUE((*r)->Verify(true).ok());
@@ -169,14 +171,44 @@ TEST_F(BackupTest, PruneKeepsTheNewestYoungPinnedAndParents) {
   PruneOptions o;
   o.keep = 3;
   o.max_age_days = 7;
+  o.root = root();
   auto pruned = PruneBackups(state_.get(), o);
   ASSERT_TRUE(pruned.ok());
   // Kept: the newest three (p4, p5, p6), p1 (pinned) and p0 (p6's parent).
-  std::set<std::string> got(pruned.value().begin(), pruned.value().end());
+  std::set<std::string> got(pruned.value().pruned.begin(), pruned.value().pruned.end());
   EXPECT_EQ(got, (std::set<std::string>{"p2", "p3"}));
   auto left = ListBackups(state_.get(), true);
   ASSERT_TRUE(left.ok());
   EXPECT_EQ(left.value().size(), 5u);
+}
+
+TEST_F(BackupTest, OnlyIdsThatAreOnePathComponentAreAccepted) {
+  const std::vector<std::string> good = {"b-20260101-000000-abcd", "20260101-000000-00ff", "p1", "a.b_c-d"};
+  for (const std::string& id : good) {
+    EXPECT_TRUE(ValidateBackupId(id).ok()) << id;
+  }
+  const std::vector<std::string> bad = {"", ".", "..", "../x", "a/b", "/abs", ".hidden", std::string(129, 'a'), "a\\b"};
+  for (const std::string& id : bad) {
+    auto s = ValidateBackupId(id);
+    EXPECT_EQ(s.code(), ErrorCode::kIntegrityError) << id;
+  }
+}
+
+TEST_F(BackupTest, AWriterKilledOnThisHostIsGoneALiveOneIsNot) {
+  BackupManifest m;
+  SetWriterToThisProcess(&m);
+  EXPECT_FALSE(m.writer_start.empty());
+  EXPECT_FALSE(WriterIsGone(m));
+  BackupManifest reused = m;  // our pid, but another process's start
+  reused.writer_start = "another-boot:1";
+  EXPECT_TRUE(WriterIsGone(reused));
+  BackupManifest elsewhere = reused;
+  elsewhere.writer_host = "another-host";
+  EXPECT_FALSE(WriterIsGone(elsewhere));  // cannot tell: left
+  auto parsed = ParseManifest(m.ToJson());
+  ASSERT_TRUE(parsed.ok());
+  EXPECT_EQ(parsed.value().writer_pid, m.writer_pid);
+  EXPECT_EQ(parsed.value().writer_start, m.writer_start);
 }
 
 }  // namespace
