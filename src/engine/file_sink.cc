@@ -62,9 +62,16 @@ AtomicFile::~AtomicFile() {
 std::string AtomicFile::PublishPath(const std::string& path) {
   struct stat st;
   if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  // Link by link, so that a link to a file not created yet names it too.
+  constexpr int kMaxLinks = 40;  // as the kernel's ELOOP limit
+  std::filesystem::path p = path;
   std::error_code ec;
-  const std::filesystem::path real = std::filesystem::weakly_canonical(path, ec);
-  return ec ? path : real.string();
+  for (int i = 0; i < kMaxLinks && std::filesystem::is_symlink(p, ec); ++i) {
+    const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+    if (ec) return path;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  return p.lexically_normal().string();
 }
 
 bool AtomicFile::IsStream(const std::string& path) {

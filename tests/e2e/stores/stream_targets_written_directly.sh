@@ -34,6 +34,16 @@ for dev in "${devices[@]}"; do
 done
 no_temps .
 
+# A symlink to a regular file: the file it names gets the records, the symlink stays.
+ln -s real.jsonl file-link.jsonl
+run_into file-link.jsonl || fail "run into a symlink to a file: $(cat err.txt)"
+[ -L file-link.jsonl ] || fail "the symlink to a regular file was replaced by a file"
+cmp real.jsonl expected.jsonl || fail "the file behind the symlink did not get the records"
+# `-` names no reject, complement or report file (stdout carries the summary).
+got=0
+run_into out2.jsonl --report - || got=$?
+[ "$got" = 2 ] || fail "--report -: expected exit 2, got $got"
+
 # A FIFO with a reader: the reader gets exactly the records.
 mkfifo fifo
 cat fifo > from-fifo.jsonl &
