@@ -82,6 +82,11 @@ got=0
 "$FERRY" backup restore -p proj "$id" -t "sqlite:.ferry/state.db#workouts" --yes > /dev/null 2> err.txt || got=$?
 [ "$got" = 2 ] || fail "backup restore into the state's database: expected exit 2, got $got ($(cat err.txt))"
 
+# generate: the data set and its expected rejects are two files.
+got=0
+"$FERRY" generate workouts -n 50 -o gen.jsonl --expect-rejects ./gen.jsonl > /dev/null 2> err.txt || got=$?
+[ "$got" = 2 ] || fail "generate -o naming --expect-rejects: expected exit 2, got $got"
+
 # The source is intact, the state still works, and a run with distinct files still runs.
 cmp src.jsonl src.orig || fail "the source changed"
 "$FERRY" status > /dev/null || fail "the state no longer works"
