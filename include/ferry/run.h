@@ -110,6 +110,12 @@ struct RunOptions {
   // {"key":..., "record": N, "migration": ID, "complement": {...}}; with it, the
   // backward steps restore the record exactly (StepList::ApplyBackward).
   std::string complements;
+  // The file the caller writes the run's report to, "" for none. Run does
+  // not write it; like every file the run writes (the target, rejects,
+  // complements, backup directory) it is refused with INVALID_ARGUMENT when
+  // it is one of the run's inputs (the source, the project file, a key file,
+  // Ferry's state) or another output, compared by device and inode.
+  std::string report;
   // Table targets: before each batch of changes commits, the records it
   // changes are backed up (their stored text, chunked, zstd-compressed,
   // SHA-256 per chunk; docs/backup.md), so `ferry rollback` restores them
@@ -234,6 +240,11 @@ struct RunReport {
   bool resumed = false;
   uint64_t resumed_at = 0;
   bool in_place = false;
+  // The target is a stream (a device, pipe or socket, or `-`): written
+  // directly, never resumed; `target_on_stdout` when it is this process's
+  // standard output (the caller then prints its summary elsewhere).
+  bool target_stream = false;
+  bool target_on_stdout = false;
   // The run's backup or journal id ("" for file targets), and the records in it.
   std::string backup_id;
   uint64_t backup_records = 0;

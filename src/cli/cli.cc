@@ -100,7 +100,8 @@ void AddCommon(CLI::App* app, Common* c) {
 
 void AddData(CLI::App* app, DataOptions* d) {
   app->add_option("-s,--source", d->source,
-                  "records to read: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T")
+                  "records to read: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T; - is "
+                  "stdin")
       ->required();
   app->add_option("--state", d->state,
                   "Ferry's state: an SQLite file or postgres:// URI (default: $FERRY_STATE, else the target's "
@@ -364,6 +365,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   o.target = a.target;
   o.rejects = a.rejects;
   o.complements = a.complements;
+  o.report = a.report;
   if (a.no_backup) o.backup = false;
   if (a.backup) o.backup = true;
   o.backup_dir = a.backup_dir;
@@ -428,6 +430,11 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
   rep.preset = a.preset;
+  if (rep.target_on_stdout) {
+    // The records went to stdout: the summary goes to stderr.
+    std::fflush(stdout);
+    ::dup2(STDERR_FILENO, STDOUT_FILENO);
+  }
   if (!a.report.empty()) {
     std::ofstream f(a.report, std::ios::binary | std::ios::trunc);
     f << rep.ToJson() << "\n";
@@ -630,7 +637,7 @@ int Main(int argc, char** argv) {
   RunArgs ra;
   run->add_option("-t,--target", ra.target,
                   "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
-                  "(default for a table: the source, in place)");
+                  "(default for a table: the source, in place); - is stdout");
   AddRunFlags(run, &ra);
   AddShapingFlags(run, &ra.shaping);
   EnableTemplates(run, "run");
@@ -692,6 +699,9 @@ int Main(int argc, char** argv) {
   std::signal(SIGINT, OnSigint);
   std::signal(SIGTERM, OnSigterm);
   std::signal(SIGALRM, ExitCancelled);
+  // A reader that goes away (`ferry export --target - | head`) is an I/O
+  // error of the write, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
   std::ios::sync_with_stdio(true);
 
   if (analyze->parsed()) return RunAnalyze(common, data, analyze_shaping, analyze_target);

@@ -7,6 +7,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <cstdlib>
 #include <filesystem>
 
 namespace ferry::internal {
@@ -37,18 +38,80 @@ Status SyncDir(const std::string& dir) {
   return Status::OK();
 }
 
+// The descriptor a path such as /dev/stdout or /dev/fd/3 names; -1 for
+// any other path.
+int NamedDescriptor(const std::string& path) {
+  if (path == "/dev/stdout") return STDOUT_FILENO;
+  if (path == "/dev/stderr") return STDERR_FILENO;
+  for (const char* prefix : {"/dev/fd/", "/proc/self/fd/"}) {
+    const std::string p(prefix);
+    if (path.size() > p.size() && path.compare(0, p.size(), p) == 0 &&
+        path.find_first_not_of("0123456789", p.size()) == std::string::npos && path.size() - p.size() < 9) {
+      return std::atoi(path.c_str() + p.size());
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 AtomicFile::~AtomicFile() {
   if (fd_ >= 0) Abort(false);
 }
 
+std::string AtomicFile::PublishPath(const std::string& path) {
+  struct stat st;
+  if (::lstat(path.c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) return path;
+  // Link by link, so that a link to a file not created yet names it too.
+  constexpr int kMaxLinks = 40;  // as the kernel's ELOOP limit
+  std::filesystem::path p = path;
+  std::error_code ec;
+  for (int i = 0; i < kMaxLinks && std::filesystem::is_symlink(p, ec); ++i) {
+    const std::filesystem::path next = std::filesystem::read_symlink(p, ec);
+    if (ec) return path;
+    p = next.is_absolute() ? next : p.parent_path() / next;
+  }
+  return p.lexically_normal().string();
+}
+
+bool AtomicFile::IsStream(const std::string& path) {
+  if (NamedDescriptor(path) >= 0) return true;
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+}
+
 std::string AtomicFile::TempPathFor(const std::string& path, const std::string& tag) {
-  return DirName(path) + "/." + BaseName(path) + ".ferry-" + tag;
+  const std::string published = PublishPath(path);
+  return DirName(published) + "/." + BaseName(published) + ".ferry-" + tag;
+}
+
+bool AtomicFile::IsWrittenBeside(const std::string& path, std::string_view name) {
+  const std::string base = BaseName(PublishPath(path));
+  const std::string temp_prefix = "." + base + ".ferry-";
+  return name.substr(0, temp_prefix.size()) == temp_prefix || name == base + ".partial";
+}
+
+Status AtomicFile::OpenStream(const std::string& path) {
+  path_ = path;
+  temp_path_.clear();  // none: nothing beside the stream to remove
+  written_ = 0;
+  stream_ = true;
+  const int named = NamedDescriptor(path);
+  fd_ = named >= 0 ? ::fcntl(named, F_DUPFD_CLOEXEC, 3) : ::open(path.c_str(), O_WRONLY | O_CLOEXEC | O_NOCTTY);
+  if (fd_ < 0) return Status::IoError("cannot open " + path + " for writing: " + std::strerror(errno));
+  return Status::OK();
 }
 
 Status AtomicFile::Open(const std::string& path, const std::string& tag, const uint64_t* resume_length) {
-  path_ = path;
+  if (IsStream(path)) {
+    // What was written to a stream stays written: a resumed reject or
+    // complement stream goes on after it.
+    FERRY_RETURN_IF_ERROR(OpenStream(path));
+    if (resume_length != nullptr) written_ = *resume_length;
+    return Status::OK();
+  }
+  stream_ = false;
+  path_ = PublishPath(path);
   temp_path_ = TempPathFor(path, tag.empty() ? "tmp-" + std::to_string(::getpid()) : tag);
   written_ = 0;
   if (resume_length != nullptr) {
@@ -116,12 +179,14 @@ Status AtomicFile::Open(const std::string& path, const std::string& tag, const u
 
 Status AtomicFile::Sync() {
   FERRY_RETURN_IF_ERROR(Flush());
+  if (stream_) return Status::OK();
   if (::fdatasync(fd_) != 0) return Status::IoError("cannot sync " + temp_path_ + ": " + std::strerror(errno));
   return Status::OK();
 }
 
 Status AtomicFile::PublishCopy() {
   FERRY_RETURN_IF_ERROR(Sync());
+  if (stream_) return Status::OK();  // what was written is already there
   const std::string copy = temp_path_ + ".copy";
   int in = ::open(temp_path_.c_str(), O_RDONLY | O_CLOEXEC);
   if (in < 0) return Status::IoError("cannot read " + temp_path_ + ": " + std::strerror(errno));
@@ -177,7 +242,7 @@ Status AtomicFile::Flush() {
     ssize_t n = ::write(fd_, p, left);
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IoError("cannot write " + temp_path_ + ": " + std::strerror(errno));
+      return Status::IoError("cannot write " + (stream_ ? path_ : temp_path_) + ": " + std::strerror(errno));
     }
     p += n;
     left -= size_t(n);
@@ -194,6 +259,11 @@ Status AtomicFile::Commit() {
 
 Status AtomicFile::Seal() {
   FERRY_RETURN_IF_ERROR(Flush());
+  if (stream_) {
+    ::close(fd_);
+    fd_ = -1;
+    return Status::OK();
+  }
   if (::fsync(fd_) != 0) return Status::IoError("cannot sync " + temp_path_ + ": " + std::strerror(errno));
   ::close(fd_);
   fd_ = -1;
@@ -201,6 +271,7 @@ Status AtomicFile::Seal() {
 }
 
 Status AtomicFile::Rename() {
+  if (stream_) return Status::OK();
   if (::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     Status s = Status::IoError("cannot rename " + temp_path_ + " to " + path_ + ": " + std::strerror(errno));
     ::unlink(temp_path_.c_str());
@@ -211,6 +282,11 @@ Status AtomicFile::Rename() {
 
 void AtomicFile::Abort(bool keep_as_partial) {
   if (fd_ < 0) return;
+  if (stream_) {  // what is buffered is dropped; what was written stays
+    ::close(fd_);
+    fd_ = -1;
+    return;
+  }
   if (keep_as_partial) {
     Status s = Flush();
     ::fsync(fd_);

@@ -4,6 +4,13 @@
 // the target; Commit() syncs it, renames it over the target and syncs the
 // directory; Abort() removes it (or keeps it under a ".partial" name). A
 // crash before Commit() never leaves a half-written target.
+//
+// A target that is a symlink is published over the file it names (the link
+// stays). A stream (IsStream: a character device, FIFO or socket, a symlink
+// to one, or /dev/stdout, /dev/stderr, /dev/fd/N) cannot be replaced: it is
+// written directly, with no temporary file and no rename; Sync() and
+// Commit() only flush, Abort() only closes, and a resume goes on after
+// whatever was written (a target stream is never resumed: engine/run.cc).
 
 #ifndef FERRY_ENGINE_FILE_SINK_H_
 #define FERRY_ENGINE_FILE_SINK_H_
@@ -52,6 +59,15 @@ class AtomicFile {
 
   // The temporary file Open(path, tag) uses (tag non-empty).
   static std::string TempPathFor(const std::string& path, const std::string& tag);
+  // Whether `name` (no directory) is a file Open(path) may write beside the
+  // target: a temporary file of any run or PATH.partial.
+  static bool IsWrittenBeside(const std::string& path, std::string_view name);
+  // Where Open(path) publishes: `path`, or the file a symlink names.
+  static std::string PublishPath(const std::string& path);
+  // Whether `path` is a stream, written directly (see above).
+  static bool IsStream(const std::string& path);
+
+  bool is_stream() const { return stream_; }
 
   bool is_open() const { return fd_ >= 0; }
   uint64_t bytes_written() const { return written_; }
@@ -61,7 +77,9 @@ class AtomicFile {
 
  private:
   Status Flush();
+  Status OpenStream(const std::string& path);
   int fd_ = -1;
+  bool stream_ = false;
   std::string path_;
   std::string temp_path_;
   std::string partial_path_;

@@ -26,6 +26,7 @@
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
+#include "engine/run_files.h"
 #include "engine/source.h"
 #include "engine/table_commit.h"
 #include "safety/backup.h"
@@ -118,6 +119,7 @@ namespace internal {
 Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, const std::string& collection,
                                bool target) {
   FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(uri, collection));
+  FERRY_RETURN_IF_ERROR(PrepareStreamStore(&u, target, o.split_bytes));
   if (u.kind != StoreKind::kFile) {
     if (target && (o.split_bytes > 0 || !o.compression.empty() || !o.target_format_options.empty())) {
       return Status::InvalidArgument("--split, --compress and format options apply to file targets, not " + u.display);
@@ -427,7 +429,12 @@ bool RerunMayResume(ErrorCode code) {
 }
 
 // How a failed run can go on.
-std::string HowToGoOn(const RunReport& r, const Status& final_status, bool stopped_on_reject) {
+std::string HowToGoOn(const RunReport& r, const Status& final_status, bool stopped_on_reject, bool stream_out,
+                      bool stream_in) {
+  if (stream_out) return "its target is a stream: running the same command again writes everything from the first record";
+  if (stream_in) {
+    return "its source is a stream, which cannot be read again from where it stopped: start over with --restart";
+  }
   if (stopped_on_reject) {
     return "to go on past record " + std::to_string(r.input) + ", fix it in the source and start over with --restart, "
            "or run again with --on-error skip (the run resumes after its last commit and rejects it)";
@@ -552,6 +559,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   in.hooks = hooks;
   if (out) out->hooks = hooks;
   internal::RetryStopScope retry_stop(options.stop_now);
+  if (out) FERRY_RETURN_IF_ERROR(internal::CheckTargetTableName(*out));
+  FERRY_RETURN_IF_ERROR(internal::CheckRunFiles(options, rep.file, in, out ? &*out : nullptr));
   if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
   if (!out) {
     return Status::InvalidArgument(
@@ -563,10 +572,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   }
   if (in.kind == internal::StoreKind::kFile && out->kind == internal::StoreKind::kFile && SameFile(in.file.path, out->file.path)) {
     return Status::InvalidArgument("target " + out->file.path + " is the source; write to another file");
-  }
-  if (!options.rejects.empty() && ((in.kind == internal::StoreKind::kFile && SameFile(in.file.path, options.rejects)) ||
-                                   (out->kind == internal::StoreKind::kFile && options.rejects == out->file.path))) {
-    return Status::InvalidArgument("the reject file must differ from the source and the target");
   }
 
   // A new SQLite database is created first, so that every run knows it by
@@ -589,6 +594,16 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else {
     FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
   }
+  // What went into a stream cannot be taken back, nor can a stream be read
+  // again from where it stopped (docs/stores.md, "Streams").
+  const bool stream_out = internal::IsStreamStore(*out), stream_in = internal::IsStreamStore(in);
+  if (previous && (stream_out || stream_in) && !options.restart) {
+    if (!options.resume_run.empty() || !stream_out) {
+      return Status::Conflict("run " + previous->run_id + " on " + out->display + " did not finish, and it cannot "
+                              "resume: its " + (stream_in ? "source" : "target") + " is a stream (stdin, a pipe or "
+                              "a device), which cannot go on from where it stopped. Start over with --restart");
+    }
+  }
   // The shaping spec is part of what the run reads: a run is resumed only
   // with the same one.
   const std::string shaping_tag =
@@ -600,9 +615,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "it committed nothing; another run started"));
     previous.reset();
   }
-  if (previous && options.restart) {
+  if (previous && (options.restart || stream_out)) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
-    FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "--restart"));
+    FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned",
+                                       options.restart ? "--restart" : "a run into a stream cannot resume"));
     if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
   }
@@ -632,6 +648,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   report.on_error = options.on_error;
   report.in_place = in_place;
   report.state = state->location();
+  report.target_stream = stream_out;
+  report.target_on_stdout = internal::IsStdout(*out);
+  if (stream_out) {
+    report.warnings.push_back("the target " + out->display + " is a stream (a device, pipe or socket): it is written "
+                              "directly, so atomic publication does not apply (its reader sees the records as they "
+                              "come, and a run that fails leaves what it wrote), and an interrupted run cannot "
+                              "resume: running it again writes everything from the first record");
+  }
 
   const std::string owner = NewOwnerToken();
   std::string took_over;
@@ -898,9 +922,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else if (!stop_status.ok()) {
     final_status = stop_status;
   } else if (cancelled) {
-    final_status = Status::Cancelled("interrupted after " + std::to_string(report.input) +
-                                     " records (a batch boundary); nothing was lost. Run the same command again to "
-                                     "resume run " + report.run_id);
+    final_status = Status::Cancelled(
+        "interrupted after " + std::to_string(report.input) + " records (a batch boundary)" +
+        (stream_out ? "; the target is a stream: running the same command again writes everything from the first record"
+         : stream_in ? "; the source is a stream, which cannot be read again from here: start over with --restart"
+                     : "; nothing was lost. Run the same command again to resume run " + report.run_id));
   }
   // Whatever was processed cleanly is committed: at the end, and on an
   // interruption (so a resume continues exactly there).
@@ -921,12 +947,21 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
     }
   } else {
-    sink->Close();
+    // An encoded output is written again from the first record by the next
+    // attempt (and its reject and complement files with it): its temporary
+    // files are of no use, unless another process took the run over.
+    const bool discard = encoded_out && final_status.code() != ErrorCode::kLocked;
+    if (discard) sink->Discard();
+    else sink->Close();
     if (rejects.is_open() && !stop_status.ok()) {
       // The reject that stopped the run is evidence: publish the reject file
       // (a copy; the run stays resumable).
       Status rs = rejects.PublishCopy();
       if (!rs.ok()) report.warnings.push_back(rs.ToString());
+    }
+    if (discard) {
+      rejects.Abort();
+      complements.Abort();
     }
     rejects.Close();
     complements.Close();
@@ -941,7 +976,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (final_status.code() != ErrorCode::kLocked) {
       report.warnings.push_back("run " + report.run_id + " stopped after " + std::to_string(report.input) +
                                 " records; " + (stopped_on_reject ? "" : committed + "; ") +
-                                HowToGoOn(report, final_status, stopped_on_reject));
+                                HowToGoOn(report, final_status, stopped_on_reject, stream_out, stream_in));
     }
   }
   report.bytes_out = sink->bytes_written();

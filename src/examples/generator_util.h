@@ -18,6 +18,7 @@
 #include <string>
 
 #include "ferry/status.h"
+#include "store/distinct_files.h"
 
 namespace ferry::internal {
 
@@ -139,6 +140,14 @@ inline void AppendTimestamp(int64_t epoch, bool iso, std::string* out) {
 
 // ---------------------------------------------------------------------------
 // Output: a file written through a large buffer.
+
+// The data set and its expected rejects must be two files (by device and
+// inode: store/distinct_files.h), or each would truncate the other.
+inline Status CheckGeneratorOutputs(const std::string& out_path, const std::string& expect_rejects_path) {
+  internal::DistinctFiles files;
+  FERRY_RETURN_IF_ERROR(files.AddOutput("the output (-o)", out_path));
+  return files.AddOutput("the expected rejects (--expect-rejects)", expect_rejects_path);
+}
 
 class BufferedFile {
  public:

@@ -652,6 +652,7 @@ class Generator {
 
 Status Generate(const LocalStorageOptions& options, const std::string& out_path,
                 const std::string& expect_rejects_path, LocalStorageStats* stats) {
+  FERRY_RETURN_IF_ERROR(internal::CheckGeneratorOutputs(out_path, expect_rejects_path));
   BufferedFile out;
   Status s = out.Open(out_path);
   if (!s.ok()) return s;

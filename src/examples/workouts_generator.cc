@@ -776,6 +776,7 @@ enum class Draw : uint8_t { kLegacy, kUnified, kMalformed };
 
 Status Generate(const GenerateOptions& options, const std::string& out_path,
                 const std::string& expect_rejects_path, GenerateStats* stats) {
+  FERRY_RETURN_IF_ERROR(internal::CheckGeneratorOutputs(out_path, expect_rejects_path));
   BufferedFile out;
   Status s = out.Open(out_path);
   if (!s.ok()) return s;

@@ -17,6 +17,7 @@
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
+#include "engine/run_files.h"
 #include "engine/source.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
@@ -182,6 +183,13 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   h.before_images = true;
   h.pinned = pinned;
   const std::string dir = options.dir.empty() ? internal::DefaultBackupDir(*state) : options.dir;
+  {
+    internal::DistinctFiles files;
+    internal::AddStoreInput(&files, "the source (--source)", in);
+    files.AddDatabase("Ferry's state", state->sqlite_path());
+    files.AddInput("the key file (--key-file)", options.key_file);
+    FERRY_RETURN_IF_ERROR(files.AddOutput("the backup directory (--dir)", dir));
+  }
   FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
 
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
@@ -259,7 +267,21 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
                                     const std::string& target) {
   const Project::Rep& rep = ProjectInternal::Get(project);
   FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(target, rep.collection));
+  FERRY_RETURN_IF_ERROR(internal::CheckTargetTableName(out));
   FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
+  {
+    internal::DistinctFiles files;
+    files.AddDatabase("Ferry's state", state->sqlite_path());
+    files.AddInput("the key file (--key-file)", options.key_file);
+    files.AddInput("the project file", rep.file);
+    if (out.kind == internal::StoreKind::kSqlite) {
+      FERRY_RETURN_IF_ERROR(files.AddOutputDatabase("the target (--target)", out.path));
+    } else if (out.kind == internal::StoreKind::kFile) {
+      FERRY_RETURN_IF_ERROR(files.AddOutput("the target (--target)", out.file.path, [&](std::string_view name) {
+        return name == std::filesystem::path(out.file.path).filename().string() + ".ferry-restore";
+      }));
+    }
+  }
   const internal::KeyOptions key = KeyOf(options);
   FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), id));
   for (const BackupManifest& m : chain) {
@@ -335,14 +357,22 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
     if (std::filesystem::exists(out.file.path)) {
       return Status::InvalidArgument(out.file.path + " exists; restore into a new file");
     }
-    FERRY_ASSIGN_OR_RETURN(auto sink, internal::NewFileSink(out.file.path + ".ferry-restore"));
+    const std::string temp = out.file.path + ".ferry-restore";
+    FERRY_ASSIGN_OR_RETURN(auto sink, internal::NewFileSink(temp));
+    Status written;
     for (const auto& text : records) {
       if (!text) continue;
-      FERRY_RETURN_IF_ERROR(sink->Write(*text));
-      FERRY_RETURN_IF_ERROR(sink->Write("\n"));
+      written = sink->Write(*text);
+      if (written.ok()) written = sink->Write("\n");
+      if (!written.ok()) break;
       ++report.written;
     }
-    FERRY_RETURN_IF_ERROR(sink->Finish());
+    if (written.ok()) written = sink->Finish();
+    if (!written.ok()) {
+      sink.reset();
+      ::unlink(temp.c_str());  // a restore starts over: nothing to keep
+      return written;
+    }
     std::error_code ec;
     std::filesystem::rename(out.file.path + ".ferry-restore", out.file.path, ec);
     if (ec) return Status::IoError("cannot rename into " + out.file.path + ": " + ec.message());

@@ -513,7 +513,7 @@ class EncodedFileSink : public RecordSink {
   void Discard() override {
     for (auto& f : files_) {
       if (f->is_open()) f->Abort(false);
-      else if (!published_) ::unlink(f->temp_path().c_str());
+      else if (!published_ && !f->is_stream()) ::unlink(f->temp_path().c_str());
     }
   }
   uint64_t bytes_written() const override { return total_bytes_; }
@@ -569,6 +569,24 @@ std::string PartPath(const std::string& path, uint64_t n) {
   char num[24];
   std::snprintf(num, sizeof(num), ".%05llu", static_cast<unsigned long long>(n));
   return stem + num + ext;
+}
+
+bool IsPartOf(const std::string& path, std::string_view name) {
+  auto [stem, ext] = SplitExtension(path);
+  const size_t slash = stem.rfind('/');
+  const std::string prefix = (slash == std::string::npos ? stem : stem.substr(slash + 1)) + ".";
+  auto is_part = [&](std::string_view n) {
+    if (n.size() < prefix.size() + ext.size() + 5 || n.substr(0, prefix.size()) != prefix ||
+        n.substr(n.size() - ext.size()) != ext) {
+      return false;
+    }
+    const std::string_view digits = n.substr(prefix.size(), n.size() - prefix.size() - ext.size());
+    return digits.find_first_not_of("0123456789") == std::string_view::npos;
+  };
+  if (is_part(name)) return true;
+  // A part's temporary file: ".PART.ferry-RUN" (AtomicFile::TempPathFor).
+  const size_t tag = name.find(".ferry-");
+  return name.size() > 1 && name[0] == '.' && tag != std::string_view::npos && is_part(name.substr(1, tag - 1));
 }
 
 Result<std::vector<std::string>> FindParts(const std::string& path) {
@@ -660,7 +678,11 @@ std::string FileFingerprint(const std::string& path) {
 Result<std::unique_ptr<RecordReader>> OpenFileReader(const FileSpec& spec) {
   FERRY_RETURN_IF_ERROR(CheckFileOptions(spec, false));
   std::vector<std::string> paths;
-  if (!Exists(spec.path)) {
+  if (AtomicFile::IsStream(spec.path)) {
+    // A pipe or device is read once, as a stream (its format detected from
+    // its first bytes unless named): the byte-offset readers seek.
+    paths.push_back(spec.path);
+  } else if (!Exists(spec.path)) {
     FERRY_ASSIGN_OR_RETURN(paths, FindParts(spec.path));
     if (paths.empty()) {
       return Status::IoError("cannot open " + spec.path + ": No such file or directory (nor parts " +

@@ -66,6 +66,10 @@ namespace ferry::internal {
 // extension gets it at the end: out/data -> out/data.00001.
 std::string PartPath(const std::string& path, uint64_t n);
 
+// Whether `name` (no directory) is PartPath(path, N) for some N, or the
+// temporary file of such a part (what a split target writes beside `path`).
+bool IsPartOf(const std::string& path, std::string_view name);
+
 // The parts of `path` in order when `path` itself does not exist and part 1
 // does; empty otherwise. NOT_FOUND when a part in the middle is missing.
 Result<std::vector<std::string>> FindParts(const std::string& path);

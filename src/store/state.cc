@@ -431,19 +431,29 @@ Result<SqlRows> StateStore::AuditLog(const std::string& run_id, uint32_t limit) 
                     {run_id, SqlInt(limit)});
 }
 
-Result<std::unique_ptr<StateStore>> OpenStateFor(const std::string& state_option, const StoreUri* target) {
+namespace {
+bool IsPostgresUri(const std::string& uri) {
+  return uri.rfind("postgres://", 0) == 0 || uri.rfind("postgresql://", 0) == 0;
+}
+}  // namespace
+
+std::string StateSqlitePath(const std::string& state_option, const StoreUri* target) {
   if (!state_option.empty()) {
-    if (state_option.rfind("postgres://", 0) == 0 || state_option.rfind("postgresql://", 0) == 0) {
-      FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(state_option, "unused"));
-      return StateStore::OpenPostgres(u.conninfo, u.display);
-    }
-    std::string path = state_option.rfind("sqlite:", 0) == 0 ? state_option.substr(7) : state_option;
-    return StateStore::OpenSqlite(path);
+    if (IsPostgresUri(state_option)) return "";
+    return state_option.rfind("sqlite:", 0) == 0 ? state_option.substr(7) : state_option;
   }
-  if (target != nullptr && target->kind == StoreKind::kPostgres) {
-    return StateStore::OpenPostgres(target->conninfo, target->display);
+  if (target != nullptr && target->kind == StoreKind::kPostgres) return "";
+  return ".ferry/state.db";
+}
+
+Result<std::unique_ptr<StateStore>> OpenStateFor(const std::string& state_option, const StoreUri* target) {
+  const std::string path = StateSqlitePath(state_option, target);
+  if (!path.empty()) return StateStore::OpenSqlite(path);
+  if (!state_option.empty()) {
+    FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(state_option, "unused"));
+    return StateStore::OpenPostgres(u.conninfo, u.display);
   }
-  return StateStore::OpenSqlite(".ferry/state.db");
+  return StateStore::OpenPostgres(target->conninfo, target->display);
 }
 
 }  // namespace ferry::internal

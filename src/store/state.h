@@ -166,6 +166,9 @@ bool RunProcessGone(const std::string& host, int64_t pid, const std::string& sta
 // Where the state lives for a run: --state when given, else the target's
 // PostgreSQL database, else .ferry/state.db in the working directory.
 Result<std::unique_ptr<StateStore>> OpenStateFor(const std::string& state_option, const StoreUri* target);
+// The SQLite file OpenStateFor() opens for the same arguments; "" when the
+// state is in PostgreSQL.
+std::string StateSqlitePath(const std::string& state_option, const StoreUri* target);
 
 }  // namespace ferry::internal
 

@@ -97,6 +97,17 @@ TEST(FileUriTest, PartNamesGoBeforeTheExtensionChain) {
   EXPECT_EQ(PartPath("d.csv", 123456), "d.123456.csv");
 }
 
+TEST(FileUriTest, PartNamesAndTheirTemporariesAreRecognised) {
+  EXPECT_TRUE(IsPartOf("out/data.csv.zst.enc", "data.00001.csv.zst.enc"));
+  EXPECT_TRUE(IsPartOf("out/data.csv.zst.enc", ".data.00002.csv.zst.enc.ferry-20261207-r1"));
+  EXPECT_TRUE(IsPartOf("d.csv", "d.123456.csv"));
+  EXPECT_FALSE(IsPartOf("out/data.csv.zst.enc", "data.csv.zst.enc"));
+  EXPECT_FALSE(IsPartOf("out/data.csv", "data.0001.csv"));
+  EXPECT_FALSE(IsPartOf("out/data.csv", "data.00001.jsonl"));
+  EXPECT_FALSE(IsPartOf("out/data.csv", "other.00001.csv"));
+  EXPECT_FALSE(IsPartOf("out/data.csv", "data.0000a.csv"));
+}
+
 TEST(FileUriTest, BadOptionsAreRefusedWithTheKnownOnes) {
   auto check = [](const char* uri, bool writing) {
     auto spec = ParseFileUri(uri);
