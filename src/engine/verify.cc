@@ -102,7 +102,7 @@ Status ReadRunJournal(internal::StateStore* state, const internal::BackupManifes
     oracle->unreadable.push_back(journal.run_id);
     return Status::OK();
   }
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, journal.id, key));
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, internal::BackupRoot(*state, ""), journal.id, key));
   JsonParser parser;
   Arena arena;
   for (size_t ci = 0; ci < reader->manifest().chunks.size(); ++ci) {
