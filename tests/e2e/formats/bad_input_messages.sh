@@ -27,13 +27,17 @@ assert r["raw"] == '{"id":"b\ufffd\ufffd","v":1}', r["raw"]
 assert base64.b64decode(r["raw_base64"]) == b'{"id":"b\xff\xfe","v":1}', r["raw_base64"]
 PY
 echo secret > pass.txt
-expect_exit 2 "$FERRY" run -q --state st.db --project . --source in.jsonl --target enc.jsonl.enc \
-  --key-file missing.key > /dev/null 2> err.txt
+refused() {  # refused CMD...: exit 2 (INVALID_ARGUMENT), stderr in err.txt
+  set +e; "$@" > /dev/null 2> err.txt; local rc=$?; set -e
+  [ "$rc" = 2 ] || fail "expected exit 2, got $rc: $(cat err.txt)"
+}
+refused "$FERRY" run -q --state st.db --project . --source in.jsonl --target enc.jsonl.enc \
+  --key-file missing.key
 grep -q "the key file: .*missing.key" err.txt || fail "no clear message for a missing key file: $(cat err.txt)"
-expect_exit 2 "$FERRY" run -q --state st.db --project . --source in.jsonl --target enc.jsonl.enc \
-  --key-file missing.key --passphrase-file pass.txt > /dev/null 2> err.txt
+refused "$FERRY" run -q --state st.db --project . --source in.jsonl --target enc.jsonl.enc \
+  --key-file missing.key --passphrase-file pass.txt
 grep -q -- "--key-file" err.txt && grep -q -- "--passphrase-file" err.txt || fail "two keys: $(cat err.txt)"
-expect_exit 2 "$FERRY" run -q --state st.db --project . --source in.jsonl --target out2.jsonl \
-  --backup-key-file missing.key --backup-passphrase-file pass.txt > /dev/null 2> err.txt
+refused "$FERRY" run -q --state st.db --project . --source in.jsonl --target out2.jsonl \
+  --backup-key-file missing.key --backup-passphrase-file pass.txt
 grep -q -- "--backup-key-file" err.txt || fail "two backup keys: $(cat err.txt)"
 echo PASS
