@@ -7,11 +7,12 @@
 // and escape-free strings are kept byte for byte; their grammar is checked
 // here (simdjson On-Demand does not check a scalar that is never decoded).
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
-#include <unordered_set>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -105,20 +106,28 @@ struct JsonParser::Impl {
   std::vector<Value> item_stack;
   std::vector<Member> member_stack;
   std::vector<uint8_t> scratch;  // escaped strings are decoded here
-  std::unordered_set<std::string_view> names;  // duplicate check of large objects
+  std::vector<std::pair<std::string_view, uint32_t>> names;  // duplicate check of large objects
   Arena* arena = nullptr;
   std::string error;
   // Where the error is, innermost token first, filled in while unwinding;
-  // the pointer is reported for duplicate member names.
+  // the pointer is reported for duplicate member names and bad strings.
   std::vector<std::string> error_path;
-  bool duplicate = false;
+  bool pointed = false;
   std::string error_pointer;
 
   bool Fail(std::string msg) {
     if (error.empty()) error = std::move(msg);
     return false;
   }
-  bool Fail(simdjson::error_code e) { return Fail(std::string(simdjson::error_message(e))); }
+  bool Fail(simdjson::error_code e) {
+    if (e == simdjson::STRING_ERROR) {
+      // Named with its location, like a duplicate name.
+      pointed = true;
+      return Fail("invalid string: an escape that JSON does not allow, or a \\u escape naming a lone surrogate "
+                  "(\\ud800 to \\udfff without its pair)");
+    }
+    return Fail(std::string(simdjson::error_message(e)));
+  }
 
   // Builds a scalar from its raw token; `decode` decodes (and consumes) an
   // escaped string, `consume` consumes an escape-free one.
@@ -246,11 +255,18 @@ struct JsonParser::Impl {
       }
       return nullptr;
     }
+    // Sorted by (name, position): the second of each run of equal names is
+    // a duplicate; the earliest of those is the one reported.
     names.clear();
-    for (uint32_t i = 0; i < n; ++i) {
-      if (!names.insert(members[i].key.AsString()).second) return members + i;
+    for (uint32_t i = 0; i < n; ++i) names.emplace_back(members[i].key.AsString(), i);
+    std::sort(names.begin(), names.end());
+    uint32_t first = n;
+    for (size_t i = 1; i < names.size(); ++i) {
+      if (names[i].first == names[i - 1].first && (i < 2 || names[i - 2].first != names[i].first)) {
+        first = std::min(first, names[i].second);
+      }
     }
-    return nullptr;
+    return first < n ? members + first : nullptr;
   }
 
   std::string ErrorPointer() const {
@@ -299,7 +315,7 @@ struct JsonParser::Impl {
     }
     uint32_t n = static_cast<uint32_t>(member_stack.size() - base);
     if (const Member* dup = options.allow_duplicate_names ? nullptr : FirstDuplicate(member_stack.data() + base, n)) {
-      duplicate = true;
+      pointed = true;
       Fail("duplicate member name \"" + std::string(dup->key.AsString().substr(0, 80)) + "\"");
       return AtPath(dup->key.AsString());
     }
@@ -315,7 +331,7 @@ struct JsonParser::Impl {
     arena = &a;
     error.clear();
     error_path.clear();
-    duplicate = false;
+    pointed = false;
     error_pointer.clear();
     item_stack.clear();
     member_stack.clear();
@@ -352,7 +368,7 @@ struct JsonParser::Impl {
     if (ok && (t == od::json_type::array || t == od::json_type::object) && !doc.current_location().error()) {
       ok = Fail("trailing content after the JSON value");
     }
-    if (!ok && duplicate) {
+    if (!ok && pointed) {
       error_pointer = ErrorPointer();
       return Status::ParseError(error + " at " + error_pointer);
     }

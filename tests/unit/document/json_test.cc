@@ -48,9 +48,14 @@ TEST(JsonTest, DuplicateNamesAreAParseErrorWithTheirPointer) {
   for (int i = 0; i < 40; ++i) big += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
   big += "\"k7\":0}";
   const std::string nested_big = "[1,{\"a/b\":" + big + "}]";
+  // Two names repeated: the one repeated first in the text is reported.
+  std::string two = "{";
+  for (int i = 0; i < 40; ++i) two += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  two += "\"k30\":0,\"k5\":0}";
   for (const Case& c : {Case{R"({"a":1,"a":2})", "/a"}, Case{R"({"id":"x","n":[{"q":1,"r":2,"q":3}],"z":0})", "/n/0/q"},
                         Case{R"({"a\u0062":1,"ab":2})", "/ab"}, Case{R"({"~":{"x":{},"x":[]}})", "/~0/x"},
-                        Case{big.c_str(), "/k7"}, Case{nested_big.c_str(), "/1/a~1b/k7"}}) {
+                        Case{big.c_str(), "/k7"}, Case{nested_big.c_str(), "/1/a~1b/k7"},
+                        Case{two.c_str(), "/k30"}}) {
     Result<Value> r = parser.Parse(c.text, arena);
     ASSERT_FALSE(r.ok()) << c.text;
     EXPECT_TRUE(r.status().IsParseError()) << r.status().ToString();
