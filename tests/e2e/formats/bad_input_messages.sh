@@ -5,7 +5,8 @@
 #   raw_base64); a lone surrogate (\ud800) is a PARSE_ERROR saying so, with its pointer; a missing key file
 #   is INVALID_ARGUMENT (exit 2) naming the key file; --passphrase-file with --key-file (and the backup
 #   pair) is INVALID_ARGUMENT naming both; an SQLite source that is not a database is INVALID_ARGUMENT, a
-#   damaged one INTEGRITY_ERROR (exit 65), neither "table not found".
+#   damaged one INTEGRITY_ERROR (exit 65), neither "table not found"; one another process holds an exclusive
+#   lock on is UNAVAILABLE (69) saying so.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 unset FERRY_PASSPHRASE FERRY_BACKUP_PASSPHRASE
@@ -64,4 +65,26 @@ set +e
 rc=$?
 set -e
 [ "$rc" = 65 ] && grep -q "INTEGRITY_ERROR: .*damaged" err.txt || fail "damaged database: exit $rc: $(cat err.txt)"
+# Another process holds an exclusive lock: UNAVAILABLE (69) saying so, after the wait.
+python3 - <<'PY'
+import sqlite3
+c = sqlite3.connect("locked.db")
+c.execute("CREATE TABLE t (key TEXT PRIMARY KEY, version TEXT, document TEXT NOT NULL, updated_at TEXT)")
+c.execute("""INSERT INTO t VALUES ('a', 'v1', '{"id":"a"}', '')""")
+c.commit()
+PY
+python3 -c '
+import sqlite3, sys, time
+c = sqlite3.connect("locked.db", isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+open("locked.ready", "w").close()
+time.sleep(40)' &
+holder=$!
+for _ in $(seq 100); do [ -e locked.ready ] && break; sleep 0.1; done
+set +e
+"$FERRY" run -q --state st.db --project . --source sqlite:locked.db#t --target o3.jsonl > /dev/null 2> err.txt
+rc=$?
+set -e
+kill "$holder" 2> /dev/null || true
+[ "$rc" = 69 ] && grep -q "another process holds a lock on .*locked.db" err.txt || fail "locked: exit $rc: $(cat err.txt)"
 echo PASS
