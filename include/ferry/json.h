@@ -221,6 +221,9 @@ struct JsonParseOptions {
   // Deepest nesting accepted; deeper input is a PARSE_ERROR (never a stack
   // overflow). Default: 512.
   uint32_t max_depth = 512;
+  // Accept objects with two members of the same name (kept in order; Find
+  // sees the last). Default: false, a PARSE_ERROR.
+  bool allow_duplicate_names = false;
 };
 
 // Parses JSON texts into Values. One parser per thread; reuse it for many
@@ -239,12 +242,18 @@ class JsonParser {
   // Parses `text`, one JSON text (RFC 8259; leading/trailing whitespace
   // allowed). Strings without escapes point into `text`, so `text` must
   // outlive the result. REQUIRES: kPadding readable bytes after text.end().
-  // Errors: PARSE_ERROR with a message naming the problem.
+  // Errors: PARSE_ERROR with a message naming the problem. An object with
+  // two members of the same name is a PARSE_ERROR "duplicate member name
+  // "NAME" at POINTER" (the second member's JSON Pointer).
   Result<Value> ParsePadded(std::string_view text, Arena& arena);
 
   // As ParsePadded, but copies `text` into `arena` first (so no padding or
   // lifetime requirement on `text`).
   Result<Value> Parse(std::string_view text, Arena& arena);
+
+  // After a PARSE_ERROR for a duplicate member name: that member's JSON
+  // Pointer; otherwise "".
+  const std::string& error_pointer() const;
 
  private:
   struct Impl;

@@ -178,7 +178,7 @@ struct RunOptions {
   int compression_level = 0;
   // Split a file target into parts of about this many bytes of the final
   // (encoded) file, cut at record boundaries: PATH's parts NAME.00001.EXT...
-  // 0 = one file.
+  // 0 = one file; else at least kMinSplitBytes (INVALID_ARGUMENT).
   uint64_t split_bytes = 0;
   // Format options ("delimiter=;&header=false") for the source and the target
   // file, where their URI's query does not set them.
@@ -198,6 +198,9 @@ struct RunOptions {
   // Resolves shaping's `call` transforms. Not owned; may be null.
   const FunctionRegistry* functions = nullptr;
 };
+
+// The smallest part a split file target takes (RunOptions::split_bytes).
+inline constexpr uint64_t kMinSplitBytes = 4096;
 
 // "50MB", "512KB", "1GB", "1000" (bytes; K/M/G are powers of 1024, an
 // optional B/iB). INVALID_ARGUMENT otherwise.

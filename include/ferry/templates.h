@@ -57,7 +57,13 @@ Status ValidateTemplateName(std::string_view name);
 // Checks `options` (a JSON object whose values are strings, true, or arrays
 // of strings) and returns its compact form. INVALID_ARGUMENT naming the
 // offending member otherwise.
+// A value holding a password (a postgres:// URI with one, or password=...)
+// is INVALID_ARGUMENT: templates are kept in the state and shown in clear.
 Result<std::string> CanonicalTemplateOptions(std::string_view options);
+
+// `options` for display: the password of every URI in a value replaced by
+// "***" (templates saved before passwords were refused may hold one).
+std::string MaskTemplateOptions(std::string_view options);
 
 // Saves `t` under `name`. An existing template of that name is replaced
 // (keeping its created_at) only when `replace`; otherwise CONFLICT. The save

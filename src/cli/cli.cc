@@ -21,6 +21,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/numeric_flags.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -107,8 +108,9 @@ void AddData(CLI::App* app, DataOptions* d) {
                   "Ferry's state: an SQLite file or postgres:// URI (default: $FERRY_STATE, else the target's "
                   "PostgreSQL, else .ferry/state.db)")
       ->envname("FERRY_STATE");
-  app->add_option("--threads", d->threads, "worker threads (default: all cores)");
-  app->add_option("--batch-size", d->batch_size, "records per batch, 1-100000 (default: preset's)");
+  app->add_option("--threads", d->threads, "worker threads, 1-1024 (default: all cores)")->check(IntegerIn(1, 1024));
+  app->add_option("--batch-size", d->batch_size, "records per batch, 1-100000 (default: preset's)")
+      ->check(IntegerIn(1, 100000));
 }
 
 namespace {
@@ -300,13 +302,15 @@ ConflictAnswer AskOnTerminal(const ConflictQuestion& q) {
 }  // namespace
 
 void AddFileFlags(CLI::App* app, FileArgs* f) {
-  app->add_option("--passphrase-file", f->passphrase_file,
-                  "encrypted files: read, and encrypt file targets, with this file's passphrase (or set "
-                  "FERRY_PASSPHRASE)");
-  app->add_option("--key-file", f->key_file, "encrypted files: the same with a 256-bit key file");
+  CLI::Option* passphrase =
+      app->add_option("--passphrase-file", f->passphrase_file,
+                      "encrypted files: read, and encrypt file targets, with this file's passphrase (or set "
+                      "FERRY_PASSPHRASE)");
+  app->add_option("--key-file", f->key_file, "encrypted files: the same with a 256-bit key file")->excludes(passphrase);
   app->add_option("--compress", f->compress,
                   "compress a file target: gzip | zstd | brotli | none (default: from its extension .gz .zst .br)");
-  app->add_option("--compress-level", f->compress_level, "compression level (default: the library's)");
+  app->add_option("--compress-level", f->compress_level, "compression level (default: the library's)")
+      ->check(IntegerIn(-131072, 22));
   app->add_option("--split", f->split,
                   "split a file target into parts of about SIZE (e.g. 50MB, 512KB, 1GB): NAME.00001.EXT, ...");
 }
@@ -321,9 +325,15 @@ void AddRunFlags(CLI::App* run, RunArgs* a) {
       ->capture_default_str();
   run->add_option("--prefer", ra.prefer, "--on-conflict merge: which side wins a field present in both: source | target")
       ->capture_default_str();
-  run->add_option("--lease-ttl", ra.lease_ttl, "seconds a lease lives without a heartbeat")->capture_default_str();
-  run->add_option("--commit-interval", ra.commit_interval, "seconds between checkpoints")->capture_default_str();
-  run->add_option("--retries", ra.retries, "retries of transient store errors")->capture_default_str();
+  run->add_option("--lease-ttl", ra.lease_ttl, "seconds a lease lives without a heartbeat")
+      ->capture_default_str()
+      ->check(NumberIn(0.1, 86400));
+  run->add_option("--commit-interval", ra.commit_interval, "seconds between checkpoints")
+      ->capture_default_str()
+      ->check(NumberIn(0, 3600));
+  run->add_option("--retries", ra.retries, "retries of transient store errors")
+      ->capture_default_str()
+      ->check(IntegerIn(0, 1000));
   run->add_option("--rejects", ra.rejects, "reject file (JSON Lines; can be fed back as --source once fixed)");
   run->add_option("--complements", ra.complements,
                   "write what lossy steps dropped, per record (JSON Lines), so going back is exact");
@@ -331,16 +341,18 @@ void AddRunFlags(CLI::App* run, RunArgs* a) {
   run->add_option("--on-error", ra.on_error, "stop | skip | collect (default: preset's)");
   run->add_option("--report", ra.report, "write the run's summary as JSON to this file");
   run->add_flag("--dry-run", ra.dry_run, "do everything but write; report what would change");
-  run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds");
+  run->add_option("--throttle-ms", ra.throttle_ms, "pause between batches, milliseconds")->check(IntegerIn(0, 3600000));
   run->add_flag("--no-validate-before", ra.no_validate_before, "skip validation against the source version's schema");
   run->add_flag("--no-backup", ra.no_backup,
                 "table targets: keep only the rollback journal (hashes and complements), not the records' originals "
                 "(default: backup on, except in preset fast)");
   run->add_flag("--backup", ra.backup, "table targets: back up the records the run changes (also in preset fast)");
   run->add_option("--backup-dir", ra.backup_dir, "where backups live (default: beside the state, .ferry/backups)");
-  run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
-                  "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
-  run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file");
+  CLI::Option* backup_passphrase =
+      run->add_option("--backup-passphrase-file", ra.backup_passphrase_file,
+                      "encrypt the backup with this file's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
+  run->add_option("--backup-key-file", ra.backup_key_file, "encrypt the backup with this 256-bit key file")
+      ->excludes(backup_passphrase);
   run->add_flag("--preserve-original", ra.preserve_original,
                 "keep the backup of the originals until you delete it (never pruned)");
   AddFileFlags(run, &ra.file);
@@ -626,7 +638,7 @@ int Main(int argc, char** argv) {
   std::string plan_on_error = "skip";
   uint64_t sample = 20000;
   plan->add_option("--on-error", plan_on_error, "policy the run will use: stop|skip|collect")->capture_default_str();
-  plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str();
+  plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str()->check(IntegerIn(1, 100000000));
   std::string plan_target;
   plan->add_option("-t,--target", plan_target, "where the run will write (its applied migrations are checked)");
   AddShapingFlags(plan, &plan_shaping);
@@ -649,11 +661,12 @@ int Main(int argc, char** argv) {
   std::string verify_target;
   uint32_t verify_keys = 20;
   verify->add_option("-t,--target", verify_target, "the store the source was migrated into (default: the source table)");
-  verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str();
+  verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str()->check(IntegerIn(0, 1000000));
   JournalKey verify_journal_key;
   verify->add_option("--backup-passphrase-file", verify_journal_key.passphrase_file,
                      "in place: the passphrase of encrypted run journals (or set FERRY_BACKUP_PASSPHRASE)");
-  verify->add_option("--backup-key-file", verify_journal_key.key_file, "in place: the key file of encrypted run journals");
+  verify->add_option("--backup-key-file", verify_journal_key.key_file, "in place: the key file of encrypted run journals")
+      ->excludes("--backup-passphrase-file");
   AddShapingFlags(verify, &verify_shaping);
 
   CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
@@ -680,8 +693,12 @@ int Main(int argc, char** argv) {
   std::string shape;
   generate->add_option("dataset", dataset, "data set: workouts | local-storage | context")->required();
   generate->add_option("--shape", shape, "context: current | legacy | mixed (default mixed: about 30% legacy)");
-  generate->add_option("-n,--count", gen.count, "documents (local-storage: items)")->capture_default_str();
-  generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")->capture_default_str();
+  generate->add_option("-n,--count", gen.count, "documents (local-storage: items)")
+      ->capture_default_str()
+      ->check(IntegerIn(0, INT64_MAX));
+  generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")
+      ->capture_default_str()
+      ->check(IntegerIn(0, INT64_MAX));
   generate
       ->add_option("--scenario", scenario,
                    "workouts: all-valid | mixed | malformed | large | already-migrated; local-storage: all-valid | mixed")

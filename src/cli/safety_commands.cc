@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/numeric_flags.h"
 #include "cli/progress_display.h"
 #include "ferry/backup.h"
 #include "ferry/project.h"
@@ -120,9 +121,10 @@ void AddDirOption(CLI::App* app) {
 }
 
 void AddKeyOptions(CLI::App* app) {
-  app->add_option("--passphrase-file", g.passphrase_file,
-                  "file holding the backup's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
-  app->add_option("--key-file", g.key_file, "file holding the backup's 256-bit key (32 bytes raw, hex or base64)");
+  CLI::Option* passphrase = app->add_option("--passphrase-file", g.passphrase_file,
+                                            "file holding the backup's passphrase (or set FERRY_BACKUP_PASSPHRASE)");
+  app->add_option("--key-file", g.key_file, "file holding the backup's 256-bit key (32 bytes raw, hex or base64)")
+      ->excludes(passphrase);
 }
 
 void PrintImpact(const RollbackImpact& i) {
@@ -404,14 +406,17 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
   g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
   g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
-      ->delimiter(',');
+      ->delimiter(',')
+      ->check(IntegerIn(1, INT64_MAX));
   g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
   g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
   g_rollback->add_flag("--list", g.list, "list the rollback points");
   g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
   g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
+      ->check(IntegerIn(1, 1000000))
       ->capture_default_str();
-  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds");
+  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds")
+      ->check(IntegerIn(0, 3600000));
 
   g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
   g_backup->require_subcommand(1);
@@ -445,8 +450,10 @@ void RegisterSafetyCommands(CLI::App& app) {
   AddDirOption(g_delete);
   g_prune = g_backup->add_subcommand("prune", "delete backups beyond the retention (pinned ones are kept)");
   AddStateOptions(g_prune);
-  g_prune->add_option("--keep", g.keep, "keep the newest N")->capture_default_str();
-  g_prune->add_option("--max-age-days", g.max_age_days, "delete backups older than this")->capture_default_str();
+  g_prune->add_option("--keep", g.keep, "keep the newest N")->capture_default_str()->check(IntegerIn(0, 1000000));
+  g_prune->add_option("--max-age-days", g.max_age_days, "delete backups older than this")
+      ->capture_default_str()
+      ->check(IntegerIn(0, 36500));
   AddDirOption(g_prune);
   g_prune->add_flag("--dry-run", g.dry_run, "only list what would be deleted");
 }

@@ -1,6 +1,7 @@
 // Copyright (c) the Ferry authors.
 #include "cli/state_commands.h"
 
+#include "cli/numeric_flags.h"
 #include "cli/output.h"
 
 #include <cstdio>
@@ -173,7 +174,7 @@ void RegisterStateCommands(CLI::App& app) {
   g_status = app.add_subcommand("status", "runs and their state: ferry status [RUN]");
   AddStateOptions(g_status, false);
   g_status->add_option("run", g_args.run, "a run id (default: list recent runs)");
-  g_status->add_option("--limit", g_args.limit, "runs to list")->capture_default_str();
+  g_status->add_option("--limit", g_args.limit, "runs to list")->capture_default_str()->check(IntegerIn(1, 1000000));
   g_history = app.add_subcommand("history", "migrations applied to the project's collection");
   AddStateOptions(g_history, true);
   g_repair = app.add_subcommand("repair", "accept edited definitions of applied migrations (recorded with your name)");

@@ -87,7 +87,7 @@ std::string FlagsText(const std::string& options) {
 
 std::string TemplateJson(const Template& t) {
   return "{\"name\":" + Str(t.name) + ",\"for\":" + Str(t.command) + ",\"description\":" + Str(t.description) +
-         ",\"options\":" + (t.options.empty() ? "{}" : t.options) + ",\"created_at\":" + Str(t.created_at) +
+         ",\"options\":" + MaskTemplateOptions(t.options) + ",\"created_at\":" + Str(t.created_at) +
          ",\"updated_at\":" + Str(t.updated_at) + ",\"updated_by\":" + Str(t.updated_by) + "}";
 }
 
@@ -173,7 +173,7 @@ int Save() {
     std::printf("%s\n", TemplateJson(saved.value()).c_str());
   } else {
     std::printf("Saved template '%s' for 'ferry %s' in %s: %s\n", g_args.name.c_str(), t.command.c_str(),
-                (*state)->location().c_str(), FlagsText(t.options).c_str());
+                (*state)->location().c_str(), FlagsText(MaskTemplateOptions(t.options)).c_str());
   }
   return 0;
 }

@@ -113,8 +113,8 @@ struct KeyOptions {
 };
 
 // A key file holds 32 raw bytes, 64 hex digits, or the base64 of 32 bytes
-// (surrounding whitespace ignored). INVALID_ARGUMENT otherwise; IO_ERROR when
-// it cannot be read.
+// (surrounding whitespace ignored). INVALID_ARGUMENT otherwise, and when it
+// cannot be opened (missing, unreadable); IO_ERROR when reading it fails.
 Result<Key> ReadKeyFile(const std::string& path);
 
 struct KdfParams {

@@ -321,7 +321,14 @@ Status CheckKeyOptions(const KeyOptions& options) {
 // ----------------------------------------------------------------- keys
 
 Result<Key> ReadKeyFile(const std::string& path) {
-  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<ByteSource> in, NewFileSource(path));
+  Result<std::unique_ptr<ByteSource>> opened = NewFileSource(path);
+  if (!opened.ok()) {
+    // A key file named on the command line that is not there is a bad
+    // argument, not a failing disk.
+    return Status::InvalidArgument("the key file: " + opened.status().message() +
+                                   "; pass the key file the data was (or is to be) encrypted with");
+  }
+  std::unique_ptr<ByteSource> in = std::move(opened).value();
   Result<std::string> read = ReadAll(in.get(), 4096);
   if (!read.ok()) {
     if (read.status().IsInvalidArgument()) {

@@ -7,10 +7,12 @@
 // and escape-free strings are kept byte for byte; their grammar is checked
 // here (simdjson On-Demand does not check a scalar that is never decoded).
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <cstring>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <simdjson.h>
@@ -91,6 +93,9 @@ std::string_view TrimTrailingSpace(std::string_view s) {
   return s.substr(0, n);
 }
 
+// Objects up to this size are checked for duplicate names pairwise.
+constexpr uint32_t kPairwiseNameCheck = 16;
+
 }  // namespace
 
 struct JsonParser::Impl {
@@ -101,14 +106,28 @@ struct JsonParser::Impl {
   std::vector<Value> item_stack;
   std::vector<Member> member_stack;
   std::vector<uint8_t> scratch;  // escaped strings are decoded here
+  std::vector<std::pair<std::string_view, uint32_t>> names;  // duplicate check of large objects
   Arena* arena = nullptr;
   std::string error;
+  // Where the error is, innermost token first, filled in while unwinding;
+  // the pointer is reported for duplicate member names and bad strings.
+  std::vector<std::string> error_path;
+  bool pointed = false;
+  std::string error_pointer;
 
   bool Fail(std::string msg) {
     if (error.empty()) error = std::move(msg);
     return false;
   }
-  bool Fail(simdjson::error_code e) { return Fail(std::string(simdjson::error_message(e))); }
+  bool Fail(simdjson::error_code e) {
+    if (e == simdjson::STRING_ERROR) {
+      // Named with its location, like a duplicate name.
+      pointed = true;
+      return Fail("invalid string: an escape that JSON does not allow, or a \\u escape naming a lone surrogate "
+                  "(\\ud800 to \\udfff without its pair)");
+    }
+    return Fail(std::string(simdjson::error_message(e)));
+  }
 
   // Builds a scalar from its raw token; `decode` decodes (and consumes) an
   // escaped string, `consume` consumes an escape-free one.
@@ -218,6 +237,44 @@ struct JsonParser::Impl {
     return Fail("invalid number '" + std::string(TrimTrailingSpace(raw).substr(0, 40)) + "'");
   }
 
+  // Records one step of the failing value's location; returns false.
+  bool AtPath(std::string_view token) {
+    error_path.emplace_back(token);
+    return false;
+  }
+
+  // The first member of members[0, n) whose name an earlier member has, or
+  // null (RFC 8259: names SHOULD be unique; Ferry refuses duplicates, as
+  // the key, the validator and the output would each see another member).
+  const Member* FirstDuplicate(const Member* members, uint32_t n) {
+    if (n <= kPairwiseNameCheck) {
+      for (uint32_t i = 1; i < n; ++i) {
+        for (uint32_t j = 0; j < i; ++j) {
+          if (members[i].key.AsString() == members[j].key.AsString()) return members + i;
+        }
+      }
+      return nullptr;
+    }
+    // Sorted by (name, position): the second of each run of equal names is
+    // a duplicate; the earliest of those is the one reported.
+    names.clear();
+    for (uint32_t i = 0; i < n; ++i) names.emplace_back(members[i].key.AsString(), i);
+    std::sort(names.begin(), names.end());
+    uint32_t first = n;
+    for (size_t i = 1; i < names.size(); ++i) {
+      if (names[i].first == names[i - 1].first && (i < 2 || names[i - 2].first != names[i].first)) {
+        first = std::min(first, names[i].second);
+      }
+    }
+    return first < n ? members + first : nullptr;
+  }
+
+  std::string ErrorPointer() const {
+    std::string pointer;
+    for (auto it = error_path.rbegin(); it != error_path.rend(); ++it) AppendPointerToken(*it, &pointer);
+    return pointer;
+  }
+
   bool BuildArray(od::array& a, uint32_t depth, Value* out) {
     if (depth >= options.max_depth) return Fail("nesting deeper than " + std::to_string(options.max_depth));
     size_t base = item_stack.size();
@@ -225,7 +282,7 @@ struct JsonParser::Impl {
       od::value cv;
       if (auto e = std::move(child).get(cv)) return Fail(e);
       Value built;
-      if (!Build(cv, depth + 1, &built)) return false;
+      if (!Build(cv, depth + 1, &built)) return AtPath(std::to_string(item_stack.size() - base));
       item_stack.push_back(built);
     }
     uint32_t n = static_cast<uint32_t>(item_stack.size() - base);
@@ -253,10 +310,15 @@ struct JsonParser::Impl {
         if (auto e = f.unescaped_key().get(decoded)) return Fail(e);
         m.key = Value::StringView(arena->CopyString(decoded));
       }
-      if (!Build(f.value(), depth + 1, &m.value)) return false;
+      if (!Build(f.value(), depth + 1, &m.value)) return AtPath(m.key.AsString());
       member_stack.push_back(m);
     }
     uint32_t n = static_cast<uint32_t>(member_stack.size() - base);
+    if (const Member* dup = options.allow_duplicate_names ? nullptr : FirstDuplicate(member_stack.data() + base, n)) {
+      pointed = true;
+      Fail("duplicate member name \"" + std::string(dup->key.AsString().substr(0, 80)) + "\"");
+      return AtPath(dup->key.AsString());
+    }
     Value obj = Value::Object(*arena, n);
     if (n != 0) std::memcpy(static_cast<void*>(obj.members_), member_stack.data() + base, sizeof(Member) * n);
     obj.size_ = n;
@@ -268,6 +330,9 @@ struct JsonParser::Impl {
   Result<Value> Parse(std::string_view text, Arena& a) {
     arena = &a;
     error.clear();
+    error_path.clear();
+    pointed = false;
+    error_pointer.clear();
     item_stack.clear();
     member_stack.clear();
     od::document doc;
@@ -303,6 +368,10 @@ struct JsonParser::Impl {
     if (ok && (t == od::json_type::array || t == od::json_type::object) && !doc.current_location().error()) {
       ok = Fail("trailing content after the JSON value");
     }
+    if (!ok && pointed) {
+      error_pointer = ErrorPointer();
+      return Status::ParseError(error + " at " + error_pointer);
+    }
     if (!ok) return Status::ParseError(error.empty() ? "invalid JSON" : error);
     return root;
   }
@@ -310,6 +379,8 @@ struct JsonParser::Impl {
 
 JsonParser::JsonParser(JsonParseOptions options) : impl_(std::make_unique<Impl>(options)) {}
 JsonParser::~JsonParser() = default;
+
+const std::string& JsonParser::error_pointer() const { return impl_->error_pointer; }
 
 Result<Value> JsonParser::ParsePadded(std::string_view text, Arena& arena) {
   return impl_->Parse(text, arena);

@@ -4,17 +4,24 @@
 #include <cstring>
 #include <set>
 
+#include <sodium.h>
+
 #include "common/crash.h"
 #include "common/digest.h"
+#include "formats/utf8.h"
 
 namespace ferry::internal {
+
+bool IsIntegerKeyLiteral(std::string_view literal) {
+  return literal != "-0" && literal.find_first_of(".eE") == std::string_view::npos;
+}
 
 std::string_view KeyOf(const Value* doc, const std::string& key) {
   if (doc == nullptr || !doc->IsObject()) return {};
   const Value* k = doc->Find(key);
   if (k == nullptr) return {};
   if (k->IsString()) return k->AsString();
-  if (k->IsNumber()) return k->NumberLiteral();
+  if (k->IsNumber() && IsIntegerKeyLiteral(k->NumberLiteral())) return k->NumberLiteral();
   return {};
 }
 
@@ -48,6 +55,32 @@ void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>
     }
     pointer->resize(len);
   }
+}
+
+// ,"raw": the record's text as a JSON string. Bytes that are not UTF-8
+// cannot be in JSON text: there they become U+FFFD, and "raw_base64" keeps
+// the exact bytes, so every reject line stays valid JSON.
+void AppendRaw(std::string_view text, std::string* out) {
+  out->append(",\"raw\":");
+  if (FindInvalidUtf8(text) == std::string_view::npos) {
+    WriteJsonString(text, out);
+    return;
+  }
+  std::string valid;
+  for (std::string_view rest = text; !rest.empty();) {
+    const size_t bad = FindInvalidUtf8(rest);
+    valid.append(rest.substr(0, bad));
+    if (bad == std::string_view::npos) break;
+    valid.append("\xEF\xBF\xBD");
+    rest.remove_prefix(bad + 1);
+  }
+  WriteJsonString(valid, out);
+  out->append(",\"raw_base64\":\"");
+  std::string b64(sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out->append(b64.c_str());
+  out->push_back('"');
 }
 
 const std::string& FieldPointer(const SchemaError& e) {
@@ -115,14 +148,39 @@ bool BatchProcessor::MissingKey(const Value& doc, std::string_view source_key) c
   return options_.index_output && source_key.empty() && KeyOf(&doc, project_.key).empty();
 }
 
-BatchProcessor::Problem BatchProcessor::KeyProblem() const {
+BatchProcessor::Problem BatchProcessor::KeyProblem(const Value& doc) const {
   Problem p;
   p.code = ErrorCode::kValidationError;
   std::string pointer;
   AppendPointerToken(project_.key, &pointer);
+  const Value* k = doc.IsObject() ? doc.Find(project_.key) : nullptr;
+  if (k != nullptr && k->IsNumber()) {
+    p.errors.push_back({pointer, "key",
+                        "key " + std::string(k->NumberLiteral()) +
+                            " is a number that is not written as an integer (1, not 1.0, 1e0 or -0): every form of "
+                            "a number would be another row; write it as an integer or as a string",
+                        ""});
+    return p;
+  }
   p.errors.push_back({pointer, "key",
                       "has no key field \"" + project_.key +
-                          "\" (a non-empty string or a number), which a table target needs for the row's key",
+                          "\" (a non-empty string or an integer), which a table target needs for the row's key",
+                      ""});
+  return p;
+}
+
+bool BatchProcessor::DetectsAsTarget(const Value& doc) const {
+  return DetectVersion(project_, doc) == project_.target_index;
+}
+
+BatchProcessor::Problem BatchProcessor::NotTargetProblem(const Value& doc) const {
+  const int detected = DetectVersion(project_, doc);
+  const std::string as = detected < 0 ? "no version" : "version '" + project_.versions[size_t(detected)].info.name + "'";
+  Problem p;
+  p.code = ErrorCode::kValidationError;
+  p.errors.push_back({"", "detect",
+                      "after migration to '" + project_.target + "' the record is detected as " + as +
+                          ", so every later run would migrate it again; fix the detectors in " + project_.file,
                       ""});
   return p;
 }
@@ -200,7 +258,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (!parsed.ok()) {
     Problem p;
     p.code = ErrorCode::kParseError;
-    p.errors.push_back({"", "json", "not valid JSON: " + parsed.status().message(), ""});
+    p.errors.push_back({parser_.error_pointer(), "json", "not valid JSON: " + parsed.status().message(), ""});
     Reject(text, span, nullptr, -1, p, result);
     return;
   }
@@ -280,7 +338,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     return;
   }
   if (at_target && MissingKey(doc, source_key)) {
-    Reject(text, span, &doc, version, KeyProblem(), result);
+    Reject(text, span, &doc, version, KeyProblem(doc), result);
     return;
   }
   if (at_target) {
@@ -321,6 +379,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   Value shaped_doc;
   if (shaped) shaped_doc = doc.DeepCopy(arena_);
   const Value* before_migration = shaped ? &shaped_doc : nullptr;
+  bool skipped_any = false;  // a skipped migration may leave it short of the target's detector
   for (size_t m : project_.paths[size_t(version)]) {
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
@@ -332,6 +391,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       // A non-critical migration configured to be skipped: the record goes
       // on as it was before it.
       doc = before;
+      skipped_any = true;
       ++result->skipped_migrations[mig.info.id];
       if (options_.write_journal) {
         if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
@@ -385,8 +445,12 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     Reject(text, span, before_migration, version, p, result);
     return;
   }
+  if (!skipped_any && !DetectsAsTarget(doc)) {
+    Reject(text, span, before_migration, version, NotTargetProblem(doc), result);
+    return;
+  }
   if (MissingKey(doc, source_key)) {
-    Reject(text, span, before_migration, version, KeyProblem(), result);
+    Reject(text, span, before_migration, version, KeyProblem(doc), result);
     return;
   }
   ++result->migrated;
@@ -481,8 +545,7 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
     if (text.data() != nullptr && problem.code != ErrorCode::kParseError) out.append(text);
     else WriteJson(original, &out);
   } else {
-    out.append(",\"raw\":");
-    WriteJsonString(text, &out);
+    AppendRaw(text, &out);
   }
   out.append("}\n");
 }

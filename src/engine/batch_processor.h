@@ -148,7 +148,11 @@ class BatchProcessor {
                      std::string_view malformed, BatchResult* result);
   // A table target needs a key: the source row's, else the document's.
   bool MissingKey(const Value& doc, std::string_view source_key) const;
-  Problem KeyProblem() const;
+  // Why `doc` has no usable key (none, or a number not written as an integer).
+  Problem KeyProblem(const Value& doc) const;
+  // A migrated record must detect as the target, or every rerun migrates it again.
+  bool DetectsAsTarget(const Value& doc) const;
+  Problem NotTargetProblem(const Value& doc) const;
   // Appends `doc` (or `raw`, when given) to the output, indexed.
   void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, int version, bool migrated,
                    BatchResult* result);

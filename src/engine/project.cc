@@ -17,6 +17,7 @@
 #include "engine/project_internal.h"
 #include "common/digest.h"
 #include "engine/yaml_value.h"
+#include "formats/yaml.h"
 
 namespace ferry {
 
@@ -117,6 +118,7 @@ class Loader {
       if (list.IsScalar()) items.push_back(list);
       else if (list.IsSequence()) for (const auto& i : list) items.push_back(i);
       else return Error(list, where + ": '" + kind + "' takes a field name or a list of them");
+      if (items.empty()) return Error(list, where + ": '" + kind + "' needs at least one field name");
       std::vector<std::string> names;
       for (const auto& i : items) {
         FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(i, where));
@@ -126,7 +128,7 @@ class Loader {
       parts.push_back(std::string(kind) + " [" + Join(names) + "]");
     }
     if (YAML::Node eq = node["equals"]) {
-      if (!eq.IsMap()) return Error(eq, where + ": 'equals' takes a mapping field: value");
+      if (!eq.IsMap() || eq.size() == 0) return Error(eq, where + ": 'equals' takes a mapping field: value");
       for (const auto& kv : eq) {
         FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(kv.first, where));
         FERRY_ASSIGN_OR_RETURN(Value v, internal::YamlToValue(kv.second, rep_->arena));
@@ -147,7 +149,7 @@ class Loader {
         FERRY_RETURN_IF_ERROR(check(ty));
         d->types.emplace_back(FieldPath{}, ty.Scalar());
         parts.push_back("type " + ty.Scalar());
-      } else if (ty.IsMap()) {
+      } else if (ty.IsMap() && ty.size() > 0) {
         for (const auto& kv : ty) {
           FERRY_ASSIGN_OR_RETURN(FieldPath p, Path(kv.first, where));
           FERRY_RETURN_IF_ERROR(check(kv.second));
@@ -230,6 +232,29 @@ class Loader {
         return Error(body["detect"], where + " is detected by its schema but has no 'schema' file");
       }
       rep_->versions.push_back(std::move(v));
+    }
+    return CheckShadowedVersions(node);
+  }
+
+  // Detection takes the first version, in declaration order, whose detector
+  // matches: a version after one whose detector matches every record its
+  // own matches can never be detected (a target that cannot be detected is
+  // migrated again by every run).
+  Status CheckShadowedVersions(const YAML::Node& versions) {
+    for (size_t j = 0; j < rep_->versions.size(); ++j) {
+      for (size_t i = 0; i < j; ++i) {
+        const CompiledVersion& earlier = rep_->versions[i];
+        const CompiledVersion& later = rep_->versions[j];
+        if (!internal::DetectorImplies(later.detector, earlier.detector)) continue;
+        for (const auto& kv : versions) {
+          if (kv.first.Scalar() != later.info.name) continue;
+          return Error(kv.first, "version '" + later.info.name + "' can never be detected: version '" +
+                                     earlier.info.name + "', declared before it, matches every record that '" +
+                                     later.info.name + "' matches (" + earlier.info.detector +
+                                     "; the first match in declaration order wins); declare '" + later.info.name +
+                                     "' first or narrow the detector of '" + earlier.info.name + "'");
+        }
+      }
     }
     return Status::OK();
   }
@@ -460,6 +485,17 @@ class Loader {
     return Status::OK();
   }
 
+  // The data YAML reader's limits (alias expansion, depth, duplicate keys),
+  // checked before anything walks yaml-cpp's nodes: yaml-cpp shares an
+  // aliased node, but converting it to JSON expands every alias.
+  Status CheckLimits(std::string_view text) {
+    internal::YamlOptions options;
+    options.non_finite_as_string = true;  // .inf is a string to the loader
+    Status s = internal::CheckYamlLimits(text, options);
+    if (s.ok()) return s;
+    return Status::ProjectError(name_ + ":" + s.message() + "; the project file is held to the limits of YAML data");
+  }
+
   Result<std::unique_ptr<Project>> Load(std::string_view text) {
     rep_ = std::make_unique<Project::Rep>();
     rep_->file = name_;
@@ -470,6 +506,7 @@ class Loader {
     } catch (const YAML::Exception& e) {
       return Status::ProjectError(name_ + ":" + std::to_string(e.mark.line + 1) + ": invalid YAML: " + e.msg);
     }
+    FERRY_RETURN_IF_ERROR(CheckLimits(text));
     if (!root_.IsMap()) return Error(root_, "the project file must be a mapping with collection, versions, migrations, target");
     try {
       FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"collection", "key", "versions", "migrations", "target", "description"}, "the project file"));
@@ -514,6 +551,74 @@ const Value* internal::FieldPath::Resolve(const Value& doc) const {
     if (cur == nullptr) return nullptr;
   }
   return cur;
+}
+
+namespace {
+
+bool IsPrefix(const internal::FieldPath& prefix, const internal::FieldPath& path) {
+  return prefix.parts.size() <= path.parts.size() && std::equal(prefix.parts.begin(), prefix.parts.end(), path.parts.begin());
+}
+
+// Every record `d` matches has field `p`.
+bool RequiresPresent(const internal::Detector& d, const internal::FieldPath& p) {
+  for (const auto& h : d.has) {
+    if (IsPrefix(p, h)) return true;
+  }
+  for (const auto& [e, value] : d.equals) {
+    if (IsPrefix(p, e)) return true;
+  }
+  for (const auto& [t, type] : d.types) {
+    if (!t.parts.empty() && IsPrefix(p, t)) return true;
+  }
+  return false;
+}
+
+// Every record `d` matches lacks field `p`.
+bool RequiresAbsent(const internal::Detector& d, const internal::FieldPath& p) {
+  for (const auto& l : d.lacks) {
+    if (IsPrefix(l, p)) return true;
+  }
+  return false;
+}
+
+bool TypeImplies(std::string_view have, std::string_view want) {
+  return have == want || (have == "integer" && want == "number");
+}
+
+// Every record `d` matches has type `type` at `p`.
+bool RequiresType(const internal::Detector& d, const internal::FieldPath& p, const std::string& type) {
+  for (const auto& [t, have] : d.types) {
+    if (t.parts == p.parts && TypeImplies(have, type)) return true;
+  }
+  for (const auto& [e, value] : d.equals) {
+    if (e.parts != p.parts) continue;
+    const bool integral = value.IsNumber() && value.IsIntegral();
+    if (TypeImplies(integral ? "integer" : JsonTypeName(value.type()), type)) return true;
+  }
+  // A detector that looks at a field only matches objects.
+  if (p.parts.empty() && type == "object") return !d.has.empty() || !d.equals.empty() || RequiresPresent(d, p);
+  return false;
+}
+
+}  // namespace
+
+bool internal::DetectorImplies(const Detector& d, const Detector& other) {
+  if (other.by_schema) return false;  // schemas are not compared
+  for (const auto& p : other.has) {
+    if (!RequiresPresent(d, p)) return false;
+  }
+  for (const auto& p : other.lacks) {
+    if (!RequiresAbsent(d, p)) return false;
+  }
+  for (const auto& [p, want] : other.equals) {
+    bool found = false;
+    for (const auto& [q, value] : d.equals) found |= q.parts == p.parts && value.Equals(want);
+    if (!found) return false;
+  }
+  for (const auto& [p, type] : other.types) {
+    if (!RequiresType(d, p, type)) return false;
+  }
+  return true;
 }
 
 int internal::DetectVersion(const Project::Rep& rep, const Value& doc) {

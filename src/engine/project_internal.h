@@ -85,6 +85,10 @@ namespace internal {
 
 // The index of the first version whose detector matches `doc`, or -1.
 int DetectVersion(const Project::Rep& rep, const Value& doc);
+// True when every record `d` matches is certainly matched by `other` too
+// (decided from the conditions alone; a schema condition in `other` is
+// never taken as implied).
+bool DetectorImplies(const Detector& d, const Detector& other);
 // The record's key field as text ("" when absent or not a string/number).
 std::string_view KeyOf(const Value* doc, const std::string& key);
 

@@ -130,6 +130,11 @@ Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, cons
   if (target) {
     u.file.compression = o.compression;
     u.file.compression_level = o.compression_level;
+    if (o.split_bytes > 0 && o.split_bytes < kMinSplitBytes) {
+      return Status::InvalidArgument("--split " + std::to_string(o.split_bytes) +
+                                     " bytes: parts must be at least 4KB (smaller parts would make about one file "
+                                     "per record)");
+    }
     u.file.split_bytes = o.split_bytes;
     u.file.default_options = o.target_format_options;
   } else {

@@ -322,6 +322,7 @@ class Converter {
       return arr;
     }
     Value obj = Value::Object(*arena_);
+    std::unordered_set<std::string> names;
     for (pugi::xml_node c = node.first_child(); c; c = c.next_sibling()) {
       if (c.type() != pugi::node_element) continue;
       std::string_view key = c.name();
@@ -336,6 +337,7 @@ class Converter {
           key = decoded;
         }
       }
+      if (!names.emplace(key).second) return Fail(c, "duplicate member name \"" + std::string(key) + "\"");
       FERRY_ASSIGN_OR_RETURN(Value v, Convert(c, keyed, depth + 1));
       obj.InsertMemberAt(obj.size(), arena_->CopyString(key), v, *arena_);
     }

@@ -897,4 +897,14 @@ std::unique_ptr<DocumentWriter> NewYamlWriter(std::unique_ptr<ByteSink> out, con
   return std::make_unique<YamlWriter>(std::move(out), options);
 }
 
+Status CheckYamlLimits(std::string_view text, const YamlOptions& options) {
+  YamlReader reader(NewStringSource(std::string(text)), options);
+  std::string json;
+  uint64_t line = 0;
+  for (;;) {
+    FERRY_ASSIGN_OR_RETURN(bool more, reader.Next(&json, &line));
+    if (!more) return Status::OK();
+  }
+}
+
 }  // namespace ferry::internal

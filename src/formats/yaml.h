@@ -74,6 +74,12 @@ struct YamlOptions {
 std::unique_ptr<DocumentReader> NewYamlReader(std::unique_ptr<ByteSource> in, const YamlOptions& options);
 std::unique_ptr<DocumentWriter> NewYamlWriter(std::unique_ptr<ByteSink> out, const YamlOptions& options);
 
+// Reads every document of `text` as NewYamlReader would and returns its
+// first error (PARSE_ERROR "LINE:COLUMN: message"): the same alias
+// expansion, depth and key checks, for YAML that another parser then reads
+// (ferry.yaml, whose loader uses yaml-cpp, which has no such limits).
+Status CheckYamlLimits(std::string_view text, const YamlOptions& options);
+
 }  // namespace ferry::internal
 
 #endif  // FERRY_FORMATS_YAML_H_

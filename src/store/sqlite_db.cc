@@ -195,10 +195,19 @@ class SqliteDb : public SqlDb {
   Status Error(int rc, std::string_view sql) {
     std::string msg = "SQLite " + path_ + ": " + sqlite3_errmsg(db_) + " (in: " + std::string(sql.substr(0, 120)) + ")";
     int primary = rc & 0xff;
-    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable(msg);
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) {
+      return Status::Unavailable(msg + "; another process holds a lock on " + path_ +
+                                 " (an open write transaction or an exclusive lock) past the wait: run again when it "
+                                 "has finished (fuser " + path_ + " names it)");
+    }
     if (primary == SQLITE_FULL) return Status::IoError(msg + "; the disk is full: free space and resume the run");
-    if (primary == SQLITE_CORRUPT || primary == SQLITE_NOTADB) {
-      return Status::IoError(msg + "; the database file is damaged");
+    if (primary == SQLITE_NOTADB) {
+      return Status::InvalidArgument(msg + "; " + path_ +
+                                     " is not an SQLite database (or its header is destroyed): check the path");
+    }
+    if (primary == SQLITE_CORRUPT) {
+      return Status::IntegrityError(msg + "; the database file is damaged: restore it from a copy, or rescue what "
+                                          "is readable with sqlite3's .recover");
     }
     return Status::IoError(msg);
   }

@@ -277,6 +277,7 @@ class SqliteReader : public RecordReader {
     o.create = false;
     FERRY_ASSIGN_OR_RETURN(db_, OpenSqlite(uri.path, o));
     auto rows = db_->Query("SELECT count(*), coalesce(sum(length(document)), 0) FROM " + QuoteTable(uri.table));
+    if (!rows.ok() && !rows.status().IsIoError()) return rows.status();  // damaged, not a database, busy
     if (!rows.ok()) {
       return Status::NotFound("table '" + uri.table + "' in " + uri.path + " cannot be read (" +
                               rows.status().message() + "); is the table name right?");

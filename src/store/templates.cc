@@ -7,6 +7,7 @@
 
 #include "ferry/json.h"
 #include "store/state.h"
+#include "store/store.h"
 
 namespace ferry {
 
@@ -61,6 +62,45 @@ Status ValidateTemplateName(std::string_view name) {
   return Status::OK();
 }
 
+namespace {
+
+bool HoldsPassword(std::string_view text) { return internal::RedactUri(text) != text; }
+
+// A template is stored in the state and shown in clear: a URI's password
+// must not go in (docs/stores.md: a password never appears in the state).
+Status RefusePassword(std::string_view key, const Value& x) {
+  bool found = x.IsString() && HoldsPassword(x.AsString());
+  if (x.IsArray()) {
+    for (const Value& e : x) found |= e.IsString() && HoldsPassword(e.AsString());
+  }
+  if (!found) return Status::OK();
+  return Status::InvalidArgument("template option " + Quoted(key) +
+                                 " holds a password (templates are kept in the state and shown); give the URI "
+                                 "without it, e.g. postgres://USER@HOST/DB, and the password through PGPASSWORD "
+                                 "or ~/.pgpass; nothing was saved");
+}
+
+// `x` with the password of every URI it holds replaced by "***".
+Value Masked(const Value& x, Arena& arena) {
+  if (x.IsString()) return HoldsPassword(x.AsString()) ? Value::String(internal::RedactUri(x.AsString()), arena) : x;
+  if (!x.IsArray()) return x;
+  Value out = Value::Array(arena, x.size());
+  for (const Value& e : x) out.Append(Masked(e, arena), arena);
+  return out;
+}
+
+}  // namespace
+
+std::string MaskTemplateOptions(std::string_view options) {
+  Arena arena;
+  JsonParser parser;
+  auto parsed = parser.Parse(options.empty() ? "{}" : options, arena);
+  if (!parsed.ok() || !parsed.value().IsObject()) return HoldsPassword(options) ? "{}" : std::string(options);
+  Value v = parsed.value();
+  for (Member* m = v.members(); m != v.members_end(); ++m) m->value = Masked(m->value, arena);
+  return ToJson(v);
+}
+
 Result<std::string> CanonicalTemplateOptions(std::string_view options) {
   if (options.empty()) return std::string("{}");
   Arena arena;
@@ -79,6 +119,7 @@ Result<std::string> CanonicalTemplateOptions(std::string_view options) {
       if (n->key.AsString() == key) return Status::InvalidArgument("template option " + Quoted(key) + " given twice");
     }
     const Value& x = m->value;
+    FERRY_RETURN_IF_ERROR(RefusePassword(key, x));
     bool ok = x.IsString() || (x.IsBool() && x.AsBool());
     if (x.IsArray()) {
       ok = true;

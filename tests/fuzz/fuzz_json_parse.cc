@@ -10,7 +10,8 @@
 //    reparsed tree Equals the first one, and DeepCopy Equals it and writes
 //    the same text;
 //  - differential against simdjson's DOM parser (fully validating): what
-//    the DOM accepts we accept (below our depth limit), and what we accept
+//    the DOM accepts we accept (below our depth limit) unless an object has
+//    two members of the same name, which we refuse with its pointer, and what we accept
 //    the DOM accepts too, except numbers it cannot represent (we keep their
 //    literal).
 // A failed check prints the reason and aborts, so libFuzzer saves the input.
@@ -20,6 +21,7 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -56,6 +58,25 @@ uint32_t Depth(simdjson::dom::element e) {
   return 1;
 }
 
+// True when some object of the DOM has two members of the same name (the
+// DOM keeps both; Ferry refuses the text).
+bool HasDuplicateNames(simdjson::dom::element e) {
+  simdjson::dom::array a;
+  simdjson::dom::object o;
+  if (!e.get_array().get(a)) {
+    for (simdjson::dom::element c : a) {
+      if (HasDuplicateNames(c)) return true;
+    }
+    return false;
+  }
+  if (e.get_object().get(o)) return false;
+  std::set<std::string_view> names;
+  for (simdjson::dom::key_value_pair kv : o) {
+    if (!names.insert(kv.key).second || HasDuplicateNames(kv.value)) return true;
+  }
+  return false;
+}
+
 bool IsNumberError(simdjson::error_code e) {
   return e == simdjson::NUMBER_ERROR || e == simdjson::NUMBER_OUT_OF_RANGE;
 }
@@ -84,7 +105,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // Differential: simdjson DOM.
   simdjson::dom::element root;
   simdjson::error_code dom_error = dom.parse(data, size).get(root);
-  if (!dom_error && Depth(root) < 500) FUZZ_CHECK(r.ok(), r.status().ToString());
+  if (!dom_error && Depth(root) < 500) {
+    const bool duplicates = HasDuplicateNames(root);
+    FUZZ_CHECK(r.ok() != duplicates, r.ok() ? "accepted duplicate names" : r.status().ToString());
+    if (duplicates) FUZZ_CHECK(!parser.error_pointer().empty(), r.status().ToString());
+  }
   if (r.ok()) FUZZ_CHECK(!dom_error || IsNumberError(dom_error), simdjson::error_message(dom_error));
 
   if (!r.ok()) {

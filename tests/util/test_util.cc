@@ -37,7 +37,8 @@ std::string SharedDir() { return FERRY_SHARED_DIR; }
 std::string SourceDir() { return FERRY_SOURCE_DIR; }
 
 Value ParseJson(std::string_view text, Arena& arena) {
-  static thread_local JsonParser parser;
+  // Duplicate names allowed: tests build such Values on purpose.
+  static thread_local JsonParser parser(JsonParseOptions{.allow_duplicate_names = true});
   Result<Value> r = parser.Parse(text, arena);
   EXPECT_TRUE(r.ok()) << r.status().ToString() << " in " << text;
   return r.ok() ? r.value() : Value();

@@ -59,7 +59,7 @@ grep -q "'ferry run' has no flag -x" err.txt || fail "unknown short flag message
 expect_exit 2 "$FERRY" template save bad --for run -- --preset safe stray 2> err.txt
 grep -q "not valid for 'ferry run'.*stray" err.txt || fail "stray argument message: $(cat err.txt)"
 expect_exit 2 "$FERRY" template save bad --for run -- --batch-size many 2> err.txt
-grep -q -- "Could not convert: --batch-size = many" err.txt || fail "bad value message: $(cat err.txt)"
+grep -q -- "--batch-size: 'many' is not an integer from 1 to 100000" err.txt || fail "bad value message: $(cat err.txt)"
 expect_exit 2 "$FERRY" template save bad --for run -- --state other.db 2> err.txt
 grep -q "cannot hold --state" err.txt || fail "--state in a template: $(cat err.txt)"
 expect_exit 2 "$FERRY" template save bad --for run -- --template nightly 2> err.txt

@@ -149,7 +149,13 @@ TEST_F(CryptoTest, ReadKeyFileRefusesAnythingElse) {
     ASSERT_FALSE(key.ok()) << contents;
     EXPECT_TRUE(key.status().IsInvalidArgument()) << key.status().ToString();
   }
-  EXPECT_TRUE(ReadKeyFile(dir_ + "/missing").status().IsIoError());
+}
+
+TEST_F(CryptoTest, MissingKeyFileIsABadArgumentNamingTheKeyFile) {
+  const Status s = ReadKeyFile(dir_ + "/missing").status();
+  EXPECT_TRUE(s.IsInvalidArgument()) << s.ToString();
+  EXPECT_NE(s.message().find("the key file"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("/missing"), std::string::npos) << s.message();
 }
 
 TEST_F(CryptoTest, KeyCheckTellsKeysApartWithoutRevealingThem) {

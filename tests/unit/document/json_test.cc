@@ -36,7 +36,38 @@ TEST(JsonTest, EscapedKeysAreDecoded) {
   EXPECT_NE(v.Find("ab"), nullptr);
 }
 
-TEST(JsonTest, DuplicateKeysKeepLastForLookup) {
+TEST(JsonTest, DuplicateNamesAreAParseErrorWithTheirPointer) {
+  Arena arena;
+  JsonParser parser;
+  struct Case {
+    const char* text;
+    const char* pointer;
+  };
+  // Small objects are checked pairwise, objects of more than 16 members by hashing.
+  std::string big = "{";
+  for (int i = 0; i < 40; ++i) big += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  big += "\"k7\":0}";
+  const std::string nested_big = "[1,{\"a/b\":" + big + "}]";
+  // Two names repeated: the one repeated first in the text is reported.
+  std::string two = "{";
+  for (int i = 0; i < 40; ++i) two += "\"k" + std::to_string(i) + "\":" + std::to_string(i) + ",";
+  two += "\"k30\":0,\"k5\":0}";
+  for (const Case& c : {Case{R"({"a":1,"a":2})", "/a"}, Case{R"({"id":"x","n":[{"q":1,"r":2,"q":3}],"z":0})", "/n/0/q"},
+                        Case{R"({"a\u0062":1,"ab":2})", "/ab"}, Case{R"({"~":{"x":{},"x":[]}})", "/~0/x"},
+                        Case{big.c_str(), "/k7"}, Case{nested_big.c_str(), "/1/a~1b/k7"},
+                        Case{two.c_str(), "/k30"}}) {
+    Result<Value> r = parser.Parse(c.text, arena);
+    ASSERT_FALSE(r.ok()) << c.text;
+    EXPECT_TRUE(r.status().IsParseError()) << r.status().ToString();
+    EXPECT_EQ(parser.error_pointer(), c.pointer) << c.text;
+    EXPECT_NE(r.status().message().find(std::string("at ") + c.pointer), std::string::npos) << r.status().message();
+  }
+  // Equal names in different objects are fine, and the pointer is cleared by the next parse.
+  ASSERT_TRUE(parser.Parse(R"({"a":{"a":1},"b":[{"a":1},{"a":2}]})", arena).ok());
+  EXPECT_EQ(parser.error_pointer(), "");
+}
+
+TEST(JsonTest, DuplicateKeysKeepLastForLookupWhenAllowed) {
   Arena arena;
   Value v = test::ParseJson(R"({"a":1,"a":2})", arena);
   EXPECT_EQ(v.Find("a")->NumberLiteral(), "2");

@@ -72,7 +72,7 @@ const std::vector<std::string>& NastyDocuments() {
       R"({"big":123456789012345678901234567890,"neg":-0,"negf":-0.0,"exp":1E+300,"b":true,"f":false,"z":null})",
       R"({"":"empty key","a b":1,"1abc":2,"xml":3,"xmlfoo":4,"XmlBar":5,"field":6,"item":7,"@id":8,"#text":9,"a:b":10})",
       R"({"ctrl":"\u0000\u0001\u001f\u007f\u0085\ufffe\uffff","key\u0001":"x","attr\"<&>\t\n\r":"y","ok-name_1.2":"z"})",
-      R"({"dup":1,"dup":2})",
+      R"({"dup":1,"Dup":2,"dup ":3})",
       R"([1,"two",null,false,{"x":[]},[""]])",
       R"("just a string")",
       R"("")",
@@ -92,6 +92,16 @@ TEST(XmlTest, RoundTripsNastyDocuments) {
     ASSERT_EQ(back.size(), 1u) << xml;
     EXPECT_EQ(back[0], Compact(doc)) << xml;
   }
+}
+
+TEST(XmlTest, AMemberNamedTwiceIsAParseError) {
+  // As an element and as a <field name="...">: the same member "id" twice.
+  Status error;
+  const std::vector<std::string> docs = ReadXml(
+      "<records>\n<record type=\"object\"><id>a</id><field name=\"id\">b</field></record>\n</records>", &error);
+  EXPECT_TRUE(docs.empty());
+  EXPECT_TRUE(error.IsParseError()) << error.ToString();
+  EXPECT_NE(error.message().find("duplicate member name \"id\""), std::string::npos) << error.ToString();
 }
 
 TEST(XmlTest, RoundTripsDeepNestingAndManyRecords) {

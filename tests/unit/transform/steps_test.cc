@@ -205,8 +205,10 @@ TEST(ParseJsonStepTest, CompactTextBecomesTheValueAndComesBackWithoutComplement)
   Expect(R"([{"parse_json": "v"}])", R"({"v":"280"})", R"({"v":280})");
   Expect(R"([{"parse_json": "v"}])", R"({"v":"null"})", R"({"v":null})");
   Expect(R"([{"parse_json": "v"}])", R"({"v":"[]"})", R"({"v":[]})");
-  // Member order and duplicate keys are kept as parsed.
-  Expect(R"([{"parse_json": "v"}])", R"({"v":"{\"b\":1,\"a\":2,\"b\":3}"})", R"({"v":{"b":1,"a":2,"b":3}})");
+  // Member order is kept as parsed; a name given twice is not valid JSON text for Ferry.
+  Expect(R"([{"parse_json": "v"}])", R"({"v":"{\"b\":1,\"a\":2}"})", R"({"v":{"b":1,"a":2}})");
+  ExpectError(R"([{"parse_json": "v"}])", R"({"v":"{\"b\":1,\"a\":2,\"b\":3}"})", "/v",
+              "duplicate member name \"b\" at /b");
   // Nested paths, `$` inside map, an absent field.
   Expect(R"([{"parse_json": "a.b"}])", R"({"a":{"b":"{\"x\":1}"}})", R"({"a":{"b":{"x":1}}})");
   Expect(R"([{"map": {"field": "xs", "steps": [{"parse_json": "$"}]}}])", R"({"xs":["1","[2]","\"3\""]})",
