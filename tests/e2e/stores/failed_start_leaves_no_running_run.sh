@@ -2,7 +2,7 @@
 # name: stores/failed_start_leaves_no_running_run
 # description: A run refused at its start (read-only target directory, bad --compress-level, an SQLite target
 #   that is not a database) leaves no run marked `running`: the next run on that target, from another source,
-#   is not refused with CONFLICT; nor after a run that failed before its first commit. A run killed with SIGKILL shows as dead in `ferry status` (text and JSON),
+#   is not refused with CONFLICT (a file that is not a database is INVALID_ARGUMENT, exit 2, as for a source); nor after a run that failed before its first commit. A run killed with SIGKILL shows as dead in `ferry status` (text and JSON),
 #   and running it again resumes it.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
@@ -36,7 +36,7 @@ run --source other.jsonl --target out.jsonl.gz || fail "the run after a bad --co
 
 # An SQLite target that is not a database.
 echo "not a database" > plain.db
-expect_exit 74 run --source in.jsonl --target sqlite:plain.db
+expect_exit 2 run --source in.jsonl --target sqlite:plain.db
 no_running_run "not a database"
 rm plain.db
 run --source other.jsonl --target sqlite:plain.db || fail "the run after a target that was not a database was refused"
