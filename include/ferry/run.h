@@ -218,6 +218,11 @@ struct RejectExample {
   std::string message;
 };
 
+// A record's key as messages show it: a key longer than 64 bytes is cut at a
+// character boundary and followed by "... (N bytes)". Reject files and
+// reports keep the whole key.
+std::string KeyForMessage(std::string_view key);
+
 struct VersionStats {
   uint64_t count = 0;
   uint64_t migrated = 0;

@@ -123,7 +123,7 @@ void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
     if (it == examples.end()) continue;
     for (const RejectExample& e : it->second) {
       std::printf("      record %s%s%s: %s\n", Thousands(e.record).c_str(),
-                  e.key.empty() ? "" : (" (key " + e.key + ")").c_str(),
+                  e.key.empty() ? "" : (" (key " + KeyForMessage(e.key) + ")").c_str(),
                   e.pointer.empty() ? "" : (" at " + e.pointer).c_str(), e.message.c_str());
     }
   }

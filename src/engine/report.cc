@@ -11,6 +11,14 @@
 
 namespace ferry {
 
+std::string KeyForMessage(std::string_view key) {
+  constexpr size_t kShown = 64;
+  if (key.size() <= kShown) return std::string(key);
+  size_t cut = kShown;
+  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
+  return std::string(key.substr(0, cut)) + "... (" + std::to_string(key.size()) + " bytes)";
+}
+
 namespace {
 
 // A minimal streaming JSON object writer for reports.

@@ -434,14 +434,15 @@ bool RerunMayResume(ErrorCode code) {
 }
 
 // How a failed run can go on.
-std::string HowToGoOn(const RunReport& r, const Status& final_status, bool stopped_on_reject, bool stream_out,
+// `stop_record`: the record that stopped the run under --on-error stop (0: none).
+std::string HowToGoOn(const RunReport& r, const Status& final_status, uint64_t stop_record, bool stream_out,
                       bool stream_in) {
   if (stream_out) return "its target is a stream: running the same command again writes everything from the first record";
   if (stream_in) {
     return "its source is a stream, which cannot be read again from where it stopped: start over with --restart";
   }
-  if (stopped_on_reject) {
-    return "to go on past record " + std::to_string(r.input) + ", fix it in the source and start over with --restart, "
+  if (stop_record > 0) {
+    return "to go on past record " + std::to_string(stop_record) + ", fix it in the source and start over with --restart, "
            "or run again with --on-error skip (the run resumes after its last commit and rejects it)";
   }
   if (RerunMayResume(final_status.code())) return "run the same command again to resume run " + r.run_id;
@@ -454,7 +455,7 @@ std::string HowToGoOn(const RunReport& r, const Status& final_status, bool stopp
 Status FirstRejectStatus(const BatchResult& b, const std::string& suffix) {
   const RejectExample& r = b.first_reject;
   return Status(b.first_reject_code, "record " + std::to_string(r.record) +
-                                         (r.key.empty() ? "" : " (key " + r.key + ")") + " rejected" +
+                                         (r.key.empty() ? "" : " (key " + KeyForMessage(r.key) + ")") + " rejected" +
                                          (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message + suffix);
 }
 
@@ -618,6 +619,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "it committed nothing; another run started"));
+    if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
   }
   if (previous && (options.restart || stream_out)) {
@@ -726,8 +728,45 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     report.resumed = true;
     report.resumed_at = from->records;
   }
-  // Everything that can refuse the run is checked before the run is
-  // registered, so that a failed start leaves no `running` run behind.
+  if (previous) {
+    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
+                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
+                                           std::to_string(::getpid()) +
+                                           (output_restarted ? " (the file output starts again from the first record)"
+                                                             : "")));
+    if (output_restarted) {
+      report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
+                                " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
+                                "was written again from the first record");
+    }
+  } else {
+    internal::RunRow row;
+    row.run_id = report.run_id;
+    row.resource = out->identity;
+    row.collection = rep.collection;
+    row.source = in.display;
+    row.target = out->display;
+    row.project = rep.file;
+    row.status = "running";
+    row.started_at = internal::NowIso();
+    row.host = internal::HostName();
+    row.pid = ::getpid();
+    row.user = internal::CurrentUser();
+    row.source_fingerprint = fingerprint;
+    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
+                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
+                  "\"}";
+    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
+    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
+  }
+  // Registered: from here the run records how it ends (`failed` when it
+  // returns before its first batch).
+  FailedStartGuard failed_start(state.get(), report.run_id);
+  // The outputs open after the run is registered, so that a process killed
+  // while they open leaves temporaries its run names (RemoveRunTemps), and
+  // a start they refuse leaves the run `failed` (FailedStartGuard), never
+  // `running`.
   FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
 
   // Table targets keep the run's rollback journal, with the records'
@@ -765,41 +804,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
   }
 
-  if (previous) {
-    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
-                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
-                                           std::to_string(::getpid()) +
-                                           (output_restarted ? " (the file output starts again from the first record)"
-                                                             : "")));
-    if (output_restarted) {
-      report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
-                                " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
-                                "was written again from the first record");
-    }
-  } else {
-    internal::RunRow row;
-    row.run_id = report.run_id;
-    row.resource = out->identity;
-    row.collection = rep.collection;
-    row.source = in.display;
-    row.target = out->display;
-    row.project = rep.file;
-    row.status = "running";
-    row.started_at = internal::NowIso();
-    row.host = internal::HostName();
-    row.pid = ::getpid();
-    row.user = internal::CurrentUser();
-    row.source_fingerprint = fingerprint;
-    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
-                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
-                  "\"}";
-    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
-  }
-  // Registered: from here the run records how it ends (`failed` when it
-  // returns before its first batch).
-  FailedStartGuard failed_start(state.get(), report.run_id);
   const uint64_t resumed_bytes = report.bytes_in;
   const uint64_t resumed_input = report.input;
 
@@ -870,6 +874,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   };
 
   Status stop_status;
+  uint64_t stop_record = 0;  // the record that stopped the run (--on-error stop)
   bool cancelled = false;
   auto start = Clock::now();
   failed_start.Started();
@@ -883,6 +888,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
         (void)rejects.Sync();
       }
       stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop)");
+      stop_record = b.first_reject.record;
       return Status::Cancelled("stop");
     }
     // --on-conflict ask: the answers decide what is staged.
@@ -979,9 +985,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       final_status = Status(final_status.code(), final_status.message() + "; " + committed);
     }
     if (final_status.code() != ErrorCode::kLocked) {
-      report.warnings.push_back("run " + report.run_id + " stopped after " + std::to_string(report.input) +
-                                " records; " + (stopped_on_reject ? "" : committed + "; ") +
-                                HowToGoOn(report, final_status, stopped_on_reject, stream_out, stream_in));
+      report.warnings.push_back("run " + report.run_id +
+                                (stopped_on_reject ? " stopped at record " + std::to_string(stop_record) + "; "
+                                                   : " stopped after " + std::to_string(report.input) + " records; " +
+                                                         committed + "; ") +
+                                HowToGoOn(report, final_status, stopped_on_reject ? stop_record : 0, stream_out,
+                                          stream_in));
     }
   }
   report.bytes_out = sink->bytes_written();

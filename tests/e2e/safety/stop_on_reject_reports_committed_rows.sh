@@ -4,7 +4,8 @@
 #   rows the run committed before the rejected record (the table's own count), that they are kept, and the
 #   command that undoes them, which gives the table back byte for byte; the report counts what was
 #   committed plus the reject, not the records read after the last commit; running again with --on-error skip
-#   goes on after the last commit, as the message says; a file target publishes nothing.
+#   goes on after the last commit, as the message says; a file target publishes nothing, and the advice names
+#   the stopping record even when its batch held records before it.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$E2E/safety_lib.sh"
@@ -66,4 +67,6 @@ count=$(python3 -c "import sqlite3; print(sqlite3.connect('go-on.db').execute('S
 expect_exit 65 "$FERRY" run -q --project "$PROJECT" --source src.jsonl --target out.jsonl --preset safe > file.err 2>&1
 [ ! -e out.jsonl ] || fail "a stopped file run published its output"
 grep -q "nothing was published to out.jsonl" file.err || fail "the file run does not say nothing was published: $(cat file.err)"
+# Its batch (records 2001 on) was not committed: the advice names the stopping record, not a count.
+grep -q "stopped at record 2501; to go on past record 2501," file.err || fail "the advice names another record: $(cat file.err)"
 echo PASS

@@ -162,5 +162,17 @@ TEST_F(RunTest, PresetsSetBatchSizeValidationAndPolicy) {
   EXPECT_TRUE(ApplyPreset("reckless", &o).IsInvalidArgument());
 }
 
+TEST(KeyForMessageTest, ShortKeysShowWhole) {
+  EXPECT_EQ(KeyForMessage("wk-00000001"), "wk-00000001");
+  EXPECT_EQ(KeyForMessage(std::string(64, 'k')), std::string(64, 'k'));
+}
+
+TEST(KeyForMessageTest, LongKeysAreCutAtACharacterBoundaryWithTheirLength) {
+  EXPECT_EQ(KeyForMessage(std::string(50000, 'u')), std::string(64, 'u') + "... (50000 bytes)");
+  // 63 ASCII bytes, then a 2-byte character across the 64-byte mark.
+  const std::string key = std::string(63, 'a') + "\xC3\xA9" + std::string(10, 'b');
+  EXPECT_EQ(KeyForMessage(key), std::string(63, 'a') + "... (75 bytes)");
+}
+
 }  // namespace
 }  // namespace ferry
