@@ -222,8 +222,12 @@ int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, 
                     s.lossy ? " lossy" : "", s.critical ? " critical" : "");
       }
     }
-    std::printf("\nEstimated duration: %.1f s (timed sample: %s records in %.3f s)\n", p.estimated_seconds,
-                Thousands(p.sample_records).c_str(), p.sample_seconds);
+    if (p.sample_records == 0) {
+      std::printf("\nEstimated duration: unknown (no timed sample)\n");
+    } else {
+      std::printf("\nEstimated duration: %.1f s (timed sample: %s records in %.3f s)\n", p.estimated_seconds,
+                  Thousands(p.sample_records).c_str(), p.sample_seconds);
+    }
     std::printf("Blockers: %s\n", p.blockers.empty() ? "none" : "");
     for (const auto& b : p.blockers) std::printf("  - %s\n", b.c_str());
     for (const auto& w : p.warnings) std::printf("Warning: %s\n", w.c_str());

@@ -1246,6 +1246,15 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
     if (options.on_error == ErrorPolicy::kStop) plan.blockers.push_back(line + ": with --on-error stop the run would fail");
     else plan.warnings.push_back(line + ": they will be rejected");
   }
+  // A stream source (stdin, a pipe) was read once by the analysis: there is
+  // nothing left to time.
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in,
+                         internal::ParseRunStore(options, options.source, ProjectInternal::Get(project).collection, false));
+  if (internal::IsStreamStore(in)) {
+    plan.warnings.push_back("the source " + in.display + " is a stream, read once for this plan: no timed sample, "
+                            "so no duration is estimated (plan a file to get one)");
+    return plan;
+  }
   // A timed dry-run sample (transform + validate, no writes).
   RunOptions sample_options = options;
   sample_options.dry_run = true;
