@@ -30,6 +30,14 @@ bool SameDatabase(const StoreUri& a, const StoreUri& b) {
   return a.identity.substr(0, a.identity.rfind('#')) == b.identity.substr(0, b.identity.rfind('#'));
 }
 
+// A file output that names a directory would fail only when it is
+// published, after all the work.
+Status CheckNotDirectory(const std::string& role, const std::string& path) {
+  std::error_code ec;
+  if (path.empty() || !std::filesystem::is_directory(path, ec)) return Status::OK();
+  return Status::InvalidArgument(role + " " + path + " is a directory: name a file in it");
+}
+
 // The target and what is written beside it. A table of the source's
 // database is no new file: SQLite keeps both tables.
 Status AddTargetOutput(DistinctFiles* files, const StoreUri& in, const StoreUri& out) {
@@ -38,6 +46,7 @@ Status AddTargetOutput(DistinctFiles* files, const StoreUri& in, const StoreUri&
   if (out.kind == StoreKind::kSqlite) return files->AddOutputDatabase(role, out.path);
   if (out.kind != StoreKind::kFile || IsStreamStore(out)) return Status::OK();
   const std::string path = AtomicFile::PublishPath(out.file.path);
+  FERRY_RETURN_IF_ERROR(CheckNotDirectory(role, path));
   const bool split = out.file.split_bytes > 0;
   return files->AddOutput(role, path, [&](std::string_view name) {
     return AtomicFile::IsWrittenBeside(path, name) || (split && IsPartOf(path, name));
@@ -47,6 +56,7 @@ Status AddTargetOutput(DistinctFiles* files, const StoreUri& in, const StoreUri&
 Status AddAtomicOutput(DistinctFiles* files, const std::string& role, const std::string& path) {
   if (path.empty() || AtomicFile::IsStream(path)) return files->AddOutput(role, path);
   const std::string published = AtomicFile::PublishPath(path);
+  FERRY_RETURN_IF_ERROR(CheckNotDirectory(role, published));
   return files->AddOutput(role, published,
                           [&](std::string_view name) { return AtomicFile::IsWrittenBeside(published, name); });
 }
@@ -129,6 +139,7 @@ Status CheckRunFiles(const RunOptions& options, const std::string& project_file,
       FERRY_RETURN_IF_ERROR(files.AddOutput("the backup directory (--backup-dir)", BackupDir(options, state_path)));
     }
   }
+  FERRY_RETURN_IF_ERROR(CheckNotDirectory("the report (--report)", options.report));
   return files.AddOutput("the report (--report)", options.report);
 }
 

@@ -4,7 +4,8 @@
 #   files, --backup-dir, a restore target) naming one of its inputs (the source, the project file, Ferry's state
 #   and its journal) or another output is refused with INVALID_ARGUMENT (exit 2) before anything is written:
 #   by device and inode, so symlinks and hard links are caught; every file stays byte for byte as it was.
-#   A table target named like Ferry's own tables is refused up front too.
+#   A table target named like Ferry's own tables is refused up front too, and so is a file output naming a
+#   directory.
 # group: safety
 source "$(dirname "$0")/../lib.sh"
 
@@ -86,6 +87,18 @@ got=0
 got=0
 "$FERRY" generate workouts -n 50 -o gen.jsonl --expect-rejects ./gen.jsonl > /dev/null 2> err.txt || got=$?
 [ "$got" = 2 ] || fail "generate -o naming --expect-rejects: expected exit 2, got $got"
+
+# A file output naming a directory is refused before the run reads anything (it failed at publication).
+mkdir adir
+for opt in --target --rejects --complements --report; do
+  args=(--target dir-out.jsonl); [ "$opt" = --target ] && args=()
+  got=0
+  "$FERRY" run -q -p proj --source src.jsonl "${args[@]}" "$opt" adir > /dev/null 2> err.txt || got=$?
+  [ "$got" = 2 ] && grep -q "adir is a directory" err.txt || fail "$opt naming a directory: exit $got: $(cat err.txt)"
+done
+[ -z "$(ls -A adir)" ] && [ ! -e dir-out.jsonl ] || fail "a refused run wrote something"
+"$FERRY" status --json | python3 -c 'import json,sys; assert not [r for r in json.load(sys.stdin) if "adir" in r["target"]]' \
+  || fail "a run refused for a directory target was registered"
 
 # The source is intact, the state still works, and a run with distinct files still runs.
 cmp src.jsonl src.orig || fail "the source changed"
