@@ -1,7 +1,9 @@
 // Copyright (c) the Ferry authors.
 //
-// Record shaping: what a run does to every source record before version
-// detection (docs/shaping.md). In this order:
+// Record shaping: what a run does to every source record (docs/shaping.md).
+// Steps 1-3 run before version detection; the filters (4) select on the
+// migrated, target-version record by default (FilterOn::kTarget), or on the
+// shaped source record before detection (FilterOn::kSource). In this order:
 //   1. field mapping      old name -> new name (dot paths; a missing source
 //                         field is not an error)
 //   2. transformations    per field: trim, lower, upper, split (into an array
@@ -9,8 +11,9 @@
 //                         strptime-like format into ISO 8601), call (a
 //                         function of the FunctionRegistry, forward)
 //   3. computed fields    field = expression (include/ferry/expr.h)
-//   4. filters            all must hold, on the shaped record: date ranges,
-//                         value sets, array tags (any / all), predicates
+//   4. filters            all must hold, on the migrated record (or the
+//                         shaped source record): date ranges, value sets,
+//                         array tags (any / all), predicates
 // Steps 1-3 compile into ordinary StepLists (rename / set / when / call
 // steps with expressions, docs/steps.md; one per entry, so an error names
 // the entry), so they behave exactly like a migration's steps. A record that fails a filter is `filtered` (counted,
@@ -78,6 +81,12 @@ struct TagsFilter {
   bool all = false;
 };
 
+// Which record the filters select on.
+enum class FilterOn : uint8_t {
+  kTarget,  // the record as migrated to the target version (default)
+  kSource,  // the shaped source record, before version detection
+};
+
 struct ShapingSpec {
   std::vector<std::pair<std::string, std::string>> map;      // old -> new
   std::vector<FieldTransform> transforms;
@@ -86,6 +95,8 @@ struct ShapingSpec {
   std::vector<ValueSetFilter> in;
   std::vector<TagsFilter> tags;
   std::vector<std::string> where;  // predicate expressions (truthy: keep)
+  FilterOn filter_on = FilterOn::kTarget;
+  bool has_filters() const { return !date_ranges.empty() || !in.empty() || !tags.empty() || !where.empty(); }
   bool empty() const {
     return map.empty() && transforms.empty() && compute.empty() && date_ranges.empty() && in.empty() &&
            tags.empty() && where.empty();
@@ -97,7 +108,8 @@ struct ShapingSpec {
 // "lower" | "upper" | "split" | "date" | "call", "arg": A}],
 // "compute": {"field": "expr", ...}, "filters": {"date_range": [{"field": F,
 // "from": A, "to": B}], "in": [{"field": F, "values": [...]}], "tags_any":
-// [...], "tags_all": [...], "where": ["expr", ...]}}. Every member is
+// [...], "tags_all": [...], "where": ["expr", ...]}, "filter_on": "source" |
+// "target"}. Every member is
 // optional. Errors: INVALID_ARGUMENT naming the member ("shaping.transforms[1]:
 // unknown op \"strip\"").
 Result<ShapingSpec> ParseShaping(std::string_view json);
@@ -116,13 +128,20 @@ class Shaper {
   Shaper& operator=(const Shaper&) = delete;
 
   enum class Outcome : uint8_t { kKeep, kFiltered, kReject };
-  // Shapes `doc` in place (in ctx.arena()) and applies the filters. On
-  // kReject `*error` holds the JSON Pointer and message; `doc` may be
-  // partly shaped.
+  // Shapes `doc` in place (in ctx.arena()) and applies the filters:
+  // Reshape() then Select(). On kReject `*error` holds the JSON Pointer and
+  // message; `doc` may be partly shaped.
   Outcome Apply(Value& doc, StepContext& ctx, StepError* error) const;
+  // Mapping, transforms and computed fields only (kKeep or kReject).
+  Outcome Reshape(Value& doc, StepContext& ctx, StepError* error) const;
+  // The filters only (kKeep, kFiltered or kReject), on `doc` as given.
+  Outcome Select(const Value& doc, StepContext& ctx, StepError* error) const;
 
   // True when the spec changes records (mapping, transforms, computed).
   bool has_steps() const;
+  // True when the spec has filters; filter_on() says on which record.
+  bool has_filters() const;
+  FilterOn filter_on() const;
   // The step list the mapping, transforms and computed fields compile to
   // (JSON; one list per entry, in order), for inspection and docs.
   const std::string& steps_json() const;

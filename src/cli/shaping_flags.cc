@@ -101,6 +101,10 @@ void AddShapingFlags(CLI::App* app, ShapingFlags* f) {
   opt("--in", &f->in, "keep records whose FIELD is one of the values: FIELD=a,b,c");
   opt("--tags-any", &f->tags_any, "keep records whose array FIELD holds any of the values: FIELD=a,b");
   opt("--tags-all", &f->tags_all, "keep records whose array FIELD holds all of the values: FIELD=a,b");
+  app->add_option("--filter-on", f->filter_on,
+                  "which record the filters above select on: target (default: the record migrated to the target "
+                  "version) | source (the record as read and shaped, before version detection)")
+      ->group(group);
   app->add_option("--errors", f->errors,
                   "strict (stop at the first reject) | skip-errors (reject and go on) | lenient (as skip-errors, "
                   "and a record failing its source schema is kept when it passes the target schema)")
@@ -185,6 +189,13 @@ Result<ShapingSpec> ShapingFromFlags(const ShapingFlags& f) {
       FERRY_RETURN_IF_ERROR(SplitValues(flag, v, list, &t.values));
       spec.tags.push_back(std::move(t));
     }
+  }
+  if (f.filter_on == "source") {
+    spec.filter_on = FilterOn::kSource;
+  } else if (f.filter_on == "target") {
+    spec.filter_on = FilterOn::kTarget;
+  } else if (!f.filter_on.empty()) {
+    return Status::InvalidArgument("--filter-on " + f.filter_on + ": use target or source");
   }
   return spec;
 }

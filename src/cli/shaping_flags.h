@@ -3,7 +3,7 @@
 // The record-shaping flags of `ferry run` (and of the import/export
 // commands): --map, --trim, --lower, --upper, --split-list, --parse-date,
 // --call, --compute, --where, --date-range, --in, --tags-any, --tags-all,
-// --shaping FILE (a JSON template, include/ferry/shaping.h), --errors and
+// --filter-on target|source, --shaping FILE (a JSON template, include/ferry/shaping.h), --errors and
 // --on-duplicate. docs/shaping.md describes them.
 //
 // Usage: AddShapingFlags(sub, &flags) before parsing; after parsing,
@@ -35,6 +35,7 @@ struct ShapingFlags {
       tags_any, tags_all;
   std::string errors;        // strict | lenient | skip-errors ("" = not given)
   std::string on_duplicate;  // skip | overwrite ("" = not given)
+  std::string filter_on;     // target | source ("" = not given: the template's, else target)
   // Set by AddShapingFlags: used to recover the command-line order of the
   // transformation flags. Null: transforms in the order trim, lower, upper,
   // split-list, parse-date, call.

@@ -283,11 +283,13 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     text = std::string_view();  // the original bytes are the wrapper's, not the document's
   }
 
-  // Record shaping (mapping, transforms, computed fields, filters) on the
-  // record as read. Rejects keep the source record as read (so the reject
-  // file can be fed back with the same flags); their pointer is into the
-  // shaped record.
+  // Record shaping (mapping, transforms, computed fields; the filters too
+  // with FilterOn::kSource) on the record as read. Rejects keep the source
+  // record as read (so the reject file can be fed back with the same flags);
+  // their pointer is into the shaped record.
   const bool shaped = options_.shaping != nullptr && options_.shaping->has_steps();
+  const bool filter_on_target = options_.shaping != nullptr && options_.shaping->has_filters() &&
+                                options_.shaping->filter_on() == FilterOn::kTarget;
   std::string original_sha;
   if (options_.shaping != nullptr) {
     // The journal's before-image hash is of the record as stored, not as shaped.
@@ -296,7 +298,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     if (shaped && text.data() == nullptr) before = doc.DeepCopy(arena_);
     StepError error;
     ctx_.Reset(arena_);
-    Shaper::Outcome outcome = options_.shaping->Apply(doc, ctx_, &error);
+    Shaper::Outcome outcome = filter_on_target ? options_.shaping->Reshape(doc, ctx_, &error)
+                                               : options_.shaping->Apply(doc, ctx_, &error);
     if (outcome == Shaper::Outcome::kFiltered) {
       ++result->filtered;
       return;
@@ -326,6 +329,12 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   bool retyped = false;
   if (options_.schema_types && from.types != nullptr) retyped = ApplySchemaTypes(*from.types, doc) > 0;
   const bool at_target = version == project_.target_index || options_.as_is;
+  // A record that is not migrated is filtered as it is (at the target, or
+  // validated only).
+  if (filter_on_target && (at_target || !options_.transform) &&
+      LeftOutOnTarget(doc, text, span, &doc, version, result)) {
+    return;
+  }
 
   if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
       !from.schema->IsValid(doc)) {
@@ -380,6 +389,10 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (shaped) shaped_doc = doc.DeepCopy(arena_);
   const Value* before_migration = shaped ? &shaped_doc : nullptr;
   bool skipped_any = false;  // a skipped migration may leave it short of the target's detector
+  std::vector<const std::string*> skipped_ids;  // counted once the record is not filtered out
+  auto count_skipped = [&] {
+    for (const std::string* id : skipped_ids) ++result->skipped_migrations[*id];
+  };
   for (size_t m : project_.paths[size_t(version)]) {
     const CompiledMigration& mig = project_.migrations[m];
     Value complement;
@@ -392,7 +405,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       // on as it was before it.
       doc = before;
       skipped_any = true;
-      ++result->skipped_migrations[mig.info.id];
+      skipped_ids.push_back(&mig.info.id);
       if (options_.write_journal) {
         if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
         WriteJsonString(mig.info.id, &journal_skipped_);
@@ -407,6 +420,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
                               (ctx_.error().message.empty() ? s.message() : ctx_.error().message),
                           ""});
       // Report against the original document, not the half-migrated one.
+      count_skipped();
       Reject(text, span, before_migration, version, p, result);
       return;
     }
@@ -434,6 +448,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       }
     }
   }
+  if (filter_on_target && LeftOutOnTarget(doc, text, span, before_migration, version, result)) return;
+  count_skipped();
   const CompiledVersion& target = project_.versions[size_t(project_.target_index)];
   if (options_.validate_after && target.schema && !target.schema->IsValid(doc)) {
     errors_.clear();
@@ -465,6 +481,31 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       AddMigratedFrom(project_.versions[size_t(version)].info.name, &result->journal);
     }
   }
+}
+
+bool BatchProcessor::LeftOutOnTarget(const Value& doc, std::string_view text, const RecordSpan& span,
+                                     const Value* reject_doc, int version, BatchResult* result) {
+  StepError error;
+  ctx_.Reset(arena_);
+  switch (options_.shaping->Select(doc, ctx_, &error)) {
+    case Shaper::Outcome::kKeep:
+      return false;
+    case Shaper::Outcome::kFiltered:
+      ++result->filtered;
+      --result->version_count[size_t(version)];
+      return true;
+    case Shaper::Outcome::kReject: {
+      Problem p;
+      p.code = ErrorCode::kMigrationError;
+      p.errors.push_back({error.pointer, "shaping",
+                          error.message + " (on the record at the target version; --filter-on source filters the "
+                                          "record as read)",
+                          ""});
+      Reject(text, span, reject_doc, version, p, result);
+      return true;
+    }
+  }
+  return false;
 }
 
 void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version,

@@ -76,7 +76,9 @@ struct ProcessOptions {
   // detection, convert each record's leaves to the types its version's
   // schema gives (engine/schema_types.h) before validation.
   bool schema_types = false;
-  // Record shaping, applied after parsing and before detection; null: none.
+  // Record shaping, applied after parsing: its steps before detection, its
+  // filters on the target-version record (or before detection with
+  // FilterOn::kSource); null: none.
   std::shared_ptr<const Shaper> shaping;
 };
 
@@ -163,6 +165,12 @@ class BatchProcessor {
   void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
                      std::string_view text, BatchResult* result);
   void CollectChanges(std::string_view original, const Value& migrated, BatchResult* result);
+  // The shaping filters on the target-version record `doc` (FilterOn::kTarget):
+  // true when the record leaves here, counted as filtered (no longer in its
+  // version's count) or rejected (a filter it cannot be checked against)
+  // against `reject_doc`.
+  bool LeftOutOnTarget(const Value& doc, std::string_view text, const RecordSpan& span, const Value* reject_doc,
+                       int version, BatchResult* result);
 
   const Project::Rep& project_;
   ProcessOptions options_;

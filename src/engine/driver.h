@@ -195,6 +195,19 @@ inline bool SameFile(const std::string& a, const std::string& b) {
   return std::filesystem::equivalent(a, b, ec);
 }
 
+// Sleeps RunOptions::throttle_ms, waking early when the run is cancelled
+// (the pause may be long: up to an hour).
+inline void PauseBetweenBatches(const RunOptions& options) {
+  if (options.throttle_ms == 0) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.throttle_ms);
+  constexpr auto kCancelPoll = std::chrono::milliseconds(50);
+  while (options.cancel == nullptr || !options.cancel->load()) {
+    const auto now = std::chrono::steady_clock::now();
+    if (now >= until) return;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kCancelPoll));
+  }
+}
+
 // Drives reader -> workers -> in-order consumer. `consume` is called on the
 // coordinating thread for each finished batch in input order; returning false
 // stops the run after that batch.
@@ -273,7 +286,10 @@ struct Driver {
         for (auto& t : inflight) pool.WaitDone(t.get());
         break;
       }
-      if (options.throttle_ms > 0 && !eof) std::this_thread::sleep_for(std::chrono::milliseconds(options.throttle_ms));
+      // Throttle: pause before every batch that follows, also when the
+      // reader has already read it ahead (small inputs are read whole).
+      const bool more_batches = !inflight.empty() || !eof;
+      if (more_batches) PauseBetweenBatches(options);
     }
     return status;
   }

@@ -169,16 +169,22 @@ struct Shaper::Impl {
   std::vector<CompiledSet> sets;
   std::vector<CompiledTags> tags;
   std::vector<std::unique_ptr<const Expression>> where;
+  FilterOn filter_on = FilterOn::kTarget;
 };
 
 Shaper::Shaper(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Shaper::~Shaper() = default;
 
 bool Shaper::has_steps() const { return !impl_->entries.empty(); }
+bool Shaper::has_filters() const {
+  return !impl_->ranges.empty() || !impl_->sets.empty() || !impl_->tags.empty() || !impl_->where.empty();
+}
+FilterOn Shaper::filter_on() const { return impl_->filter_on; }
 const std::string& Shaper::steps_json() const { return impl_->steps_json; }
 
 Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
   auto impl = std::make_unique<Impl>();
+  impl->filter_on = spec.filter_on;
   FunctionRegistry none;
   impl->steps_json = "[";
   // Compiles one entry's steps (a comma-separated list of step objects).
@@ -310,6 +316,11 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
 }
 
 Shaper::Outcome Shaper::Apply(Value& doc, StepContext& ctx, StepError* error) const {
+  Outcome reshaped = Reshape(doc, ctx, error);
+  return reshaped == Outcome::kKeep ? Select(doc, ctx, error) : reshaped;
+}
+
+Shaper::Outcome Shaper::Reshape(Value& doc, StepContext& ctx, StepError* error) const {
   for (const Impl::Entry& entry : impl_->entries) {
     ctx.Reset(ctx.arena());
     Value complement;
@@ -326,6 +337,10 @@ Shaper::Outcome Shaper::Apply(Value& doc, StepContext& ctx, StepError* error) co
     error->message = entry.label + ": " + message;
     return Outcome::kReject;
   }
+  return Outcome::kKeep;
+}
+
+Shaper::Outcome Shaper::Select(const Value& doc, StepContext& ctx, StepError* error) const {
   for (const CompiledRange& r : impl_->ranges) {
     const Value* v = Resolve(doc, r.parts);
     if (v == nullptr || v->IsNull()) return Outcome::kFiltered;
@@ -546,6 +561,10 @@ std::string ShapingToJson(const ShapingSpec& spec) {
     f.push_back('}');
     out.append(f);
   }
+  if (spec.filter_on == FilterOn::kSource) {
+    member("filter_on");
+    out.append("\"source\"");
+  }
   out.push_back('}');
   return out;
 }
@@ -556,7 +575,7 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
   auto parsed = parser.Parse(json, arena);
   if (!parsed.ok()) return Status::InvalidArgument("shaping: not valid JSON: " + parsed.status().message());
   const Value& root = parsed.value();
-  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping", {"map", "transforms", "compute", "filters"}));
+  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping", {"map", "transforms", "compute", "filters", "filter_on"}));
   ShapingSpec spec;
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("map"), "shaping.map", &spec.map));
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("compute"), "shaping.compute", &spec.compute));
@@ -586,6 +605,12 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
       }
       spec.transforms.push_back(std::move(ft));
     }
+  }
+  if (const Value* on = root.Find("filter_on")) {
+    std::string name;
+    FERRY_RETURN_IF_ERROR(ReadString(*on, "shaping.filter_on", &name));
+    if (name == "source") spec.filter_on = FilterOn::kSource;
+    else if (name != "target") return Status::InvalidArgument("shaping.filter_on: \"" + name + "\": use \"target\" or \"source\"");
   }
   if (const Value* f = root.Find("filters")) {
     FERRY_RETURN_IF_ERROR(CheckMembers(*f, "shaping.filters", {"date_range", "in", "tags_any", "tags_all", "where"}));

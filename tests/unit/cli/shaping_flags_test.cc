@@ -116,6 +116,21 @@ TEST(ShapingFlagsTest, MalformedFlagsAreInvalidArguments) {
   EXPECT_EQ(error({"--tags-all", "t"}), "INVALID_ARGUMENT: --tags-all t: expected FIELD=a,b");
   EXPECT_EQ(error({"--errors", "loose"}), "INVALID_ARGUMENT: --errors loose: use strict, lenient or skip-errors");
   EXPECT_EQ(error({"--on-duplicate", "merge"}), "INVALID_ARGUMENT: --on-duplicate merge: use skip or overwrite");
+  EXPECT_EQ(error({"--where", "x", "--filter-on", "both"}), "INVALID_ARGUMENT: --filter-on both: use target or source");
+}
+
+TEST(ShapingFlagsTest, FilterOnOverridesTheTemplate) {
+  std::string dir = test::NewTempDir("shaping_flags_test");
+  test::WriteFile(dir + "/t.json", R"({"filters":{"where":["x"]},"filter_on":"source"})");
+  RunOptions from_template;
+  ASSERT_OK(Parse({"--shaping", dir + "/t.json"}, &from_template));
+  EXPECT_EQ(from_template.shaping.filter_on, FilterOn::kSource);
+  RunOptions overridden;
+  ASSERT_OK(Parse({"--shaping", dir + "/t.json", "--filter-on", "target"}, &overridden));
+  EXPECT_EQ(overridden.shaping.filter_on, FilterOn::kTarget);
+  RunOptions by_default;
+  ASSERT_OK(Parse({"--where", "x"}, &by_default));
+  EXPECT_EQ(by_default.shaping.filter_on, FilterOn::kTarget);
 }
 
 }  // namespace

@@ -268,13 +268,35 @@ TEST(ShapingTest, JsonTemplateRoundTrips) {
   ASSERT_OK(ParseShaping("{}").status());
 }
 
+TEST(ShapingTest, FilterOnIsTargetByDefaultAndRoundTrips) {
+  ShapingSpec spec;
+  spec.where = {"true"};
+  EXPECT_EQ(spec.filter_on, FilterOn::kTarget);
+  EXPECT_EQ(ShapingToJson(spec), R"({"filters":{"where":["true"]}})");
+  spec.filter_on = FilterOn::kSource;
+  std::string json = ShapingToJson(spec);
+  EXPECT_EQ(json, R"({"filters":{"where":["true"]},"filter_on":"source"})");
+  auto back = ParseShaping(json);
+  ASSERT_OK(back.status());
+  EXPECT_EQ(back->filter_on, FilterOn::kSource);
+  auto target = ParseShaping(R"({"filter_on":"target"})");
+  ASSERT_OK(target.status());
+  EXPECT_EQ(target->filter_on, FilterOn::kTarget);
+  EXPECT_EQ(ParseShaping(R"({"filter_on":"both"})").status().ToString(),
+            "INVALID_ARGUMENT: shaping.filter_on: \"both\": use \"target\" or \"source\"");
+  auto shaper = Shaper::Compile(back.value());
+  ASSERT_OK(shaper.status());
+  EXPECT_TRUE(shaper.value()->has_filters());
+  EXPECT_EQ(shaper.value()->filter_on(), FilterOn::kSource);
+}
+
 TEST(ShapingTest, BadTemplatesNameTheMember) {
   auto error = [](std::string_view json) { return ParseShaping(json).status().ToString(); };
   EXPECT_EQ(error("[]"), "INVALID_ARGUMENT: shaping: expected an object");
   EXPECT_EQ(error("{"), "INVALID_ARGUMENT: shaping: not valid JSON: " +
                             ParseShaping("{").status().message().substr(std::string("shaping: not valid JSON: ").size()));
   EXPECT_EQ(error(R"({"maps":{}})"),
-            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters)");
+            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters, filter_on)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"strip"}]})"),
             "INVALID_ARGUMENT: shaping.transforms[0]: unknown op \"strip\" (trim, lower, upper, split, date, call)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"date"}]})"),
@@ -404,6 +426,28 @@ TEST_F(ShapingRunTest, AnInterruptedRunResumesOnlyWithTheSameShaping) {
   ASSERT_OK(resumed->final_status);
   EXPECT_EQ(resumed->run_id, first->run_id);
   EXPECT_EQ(resumed->migrated, 2u);
+}
+
+TEST_F(ShapingRunTest, FiltersSelectOnTheMigratedRecordUnlessToldSource) {
+  // `kind` exists only after the v0 -> v1 migration.
+  RunOptions o = Options(dir_ + "/target.jsonl");
+  o.shaping.where = {"kind == \"person\" && len(tags) > 0"};
+  auto r = ferry::Run(*project_, o);
+  ASSERT_OK(r.status());
+  ASSERT_OK(r->final_status);
+  EXPECT_EQ(r->migrated, 2u);
+  EXPECT_EQ(r->filtered, 2u);
+  EXPECT_EQ(r->versions["v0"].count, 2u);  // a filtered record is in no version's count
+  RunOptions src = Options(dir_ + "/source.jsonl");
+  src.state = dir_ + "/state-source.db";
+  src.shaping.where = o.shaping.where;
+  src.shaping.filter_on = FilterOn::kSource;
+  auto s = ferry::Run(*project_, src);
+  ASSERT_OK(s.status());
+  ASSERT_OK(s->final_status);
+  EXPECT_EQ(s->migrated, 0u);
+  EXPECT_EQ(s->filtered, 4u);
+  EXPECT_EQ(s->input, s->migrated + s->already_at_target + s->rejected + s->filtered);
 }
 
 TEST_F(ShapingRunTest, ABadSpecFailsBeforeTheRunStarts) {
