@@ -6,6 +6,7 @@
 #include "cli/transfer_commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #include "cli/run_command.h"
@@ -35,6 +36,9 @@ void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char
   AddData(cmd, &t->data);
   // AddData's --source help names stores; the transfer's own help is clearer.
   cmd->get_option("--source")->description(source_help);
+  cmd->get_option("--project")->description(
+      "ferry.yaml, or the directory holding it; without one here and without --project, files are converted "
+      "with their records as read (docs/formats.md)");
   cmd->add_option("-t,--target", t->run.target, target_help)->required();
   AddRunFlags(cmd, &t->run);
   AddShaping(cmd, t);
@@ -74,6 +78,8 @@ bool RunTransferCommand(int* exit_code) {
       return true;
     }
     if (t == &g_export) g_export.run.as_is = g_export.run.version.empty();
+    std::error_code ec;
+    t->run.without_project = cmd->get_option("--project")->count() == 0 && !std::filesystem::exists("ferry.yaml", ec);
     *exit_code = RunRun(t->common, t->data, t->run);
     return true;
   }
