@@ -58,7 +58,7 @@ void RegisterTransferCommands(CLI::App& app) {
   EnableTemplates(g_export_cmd, "export");
 
   g_import_cmd = app.add_subcommand(
-      "import", "read a file (jsonl, json, csv, xml, yaml; compressed, encrypted, split) into a store, migrated");
+      "import", "read a file (jsonl, json, csv, xml, yaml, md; compressed, encrypted, split) into a store, migrated");
   AddTransfer(g_import_cmd, &g_import, "the file to read: PATH (format from the extension, else from the content) "
                                        "or FORMAT:PATH?options; a missing PATH with parts NAME.00001.EXT... reads them",
               "the store to write: sqlite:PATH#TABLE, postgres://...?table=T or a file");
