@@ -85,6 +85,16 @@ class Project {
   static Result<std::unique_ptr<Project>> LoadFromString(std::string_view yaml, const std::string& dir,
                                                          const std::string& name,
                                                          const ProjectLoadOptions& options = {});
+  // The project of a format conversion without a ferry.yaml (`ferry export`
+  // or `ferry import` where none is found and --project is not given): every
+  // record is at the one version "as-read", which has no schema and is the
+  // target, so records pass as they are read. Collection "records"; key
+  // "id", which only names records in messages: a run with this project
+  // writes files only (Run() refuses a table target, INVALID_ARGUMENT).
+  // file() is "".
+  static std::unique_ptr<Project> RecordsAsRead();
+  // True for RecordsAsRead().
+  bool records_as_read() const;
   ~Project();
 
   const std::string& file() const;

@@ -362,10 +362,25 @@ void AddRunFlags(CLI::App* run, RunArgs* a) {
   AddFileFlags(run, &ra.file);
 }
 
+namespace {
+
+Result<std::unique_ptr<Project>> LoadRunProject(const Common& c, const RunArgs& a) {
+  if (!a.without_project) {
+    ProjectLoadOptions load;
+    load.target = a.version;
+    return Project::Load(c.project, load);
+  }
+  if (!a.version.empty()) {
+    return Status::ProjectError("--version " + a.version + " needs the project's versions: pass --project DIR|FILE or "
+                                "run where ferry.yaml is (without one the records are written as they are read)");
+  }
+  return Project::RecordsAsRead();
+}
+
+}  // namespace
+
 int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
-  ProjectLoadOptions load;
-  load.target = a.version;
-  auto project = Project::Load(c.project, load);
+  auto project = LoadRunProject(c, a);
   if (!project.ok()) return Fail(project.status());
   ProgressDisplay display(!c.quiet && !c.json);
   RunOptions o;

@@ -67,6 +67,9 @@ struct RunArgs {
   // target (""), or write records as they are stored.
   std::string version;
   bool as_is = false;
+  // Set by export/import when --project is not given and there is no
+  // ./ferry.yaml: convert formats, records as read (Project::RecordsAsRead).
+  bool without_project = false;
   const char* verb = "Run";
 };
 

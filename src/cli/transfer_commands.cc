@@ -6,6 +6,7 @@
 #include "cli/transfer_commands.h"
 
 #include <cstdio>
+#include <filesystem>
 #include <utility>
 
 #include "cli/run_command.h"
@@ -35,6 +36,9 @@ void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char
   AddData(cmd, &t->data);
   // AddData's --source help names stores; the transfer's own help is clearer.
   cmd->get_option("--source")->description(source_help);
+  cmd->get_option("--project")->description(
+      "ferry.yaml, or the directory holding it; without one here and without --project, files are converted "
+      "with their records as read (docs/formats.md)");
   cmd->add_option("-t,--target", t->run.target, target_help)->required();
   AddRunFlags(cmd, &t->run);
   AddShaping(cmd, t);
@@ -54,7 +58,7 @@ void RegisterTransferCommands(CLI::App& app) {
   EnableTemplates(g_export_cmd, "export");
 
   g_import_cmd = app.add_subcommand(
-      "import", "read a file (jsonl, json, csv, xml, yaml; compressed, encrypted, split) into a store, migrated");
+      "import", "read a file (jsonl, json, csv, xml, yaml, md; compressed, encrypted, split) into a store, migrated");
   AddTransfer(g_import_cmd, &g_import, "the file to read: PATH (format from the extension, else from the content) "
                                        "or FORMAT:PATH?options; a missing PATH with parts NAME.00001.EXT... reads them",
               "the store to write: sqlite:PATH#TABLE, postgres://...?table=T or a file");
@@ -74,6 +78,8 @@ bool RunTransferCommand(int* exit_code) {
       return true;
     }
     if (t == &g_export) g_export.run.as_is = g_export.run.version.empty();
+    std::error_code ec;
+    t->run.without_project = cmd->get_option("--project")->count() == 0 && !std::filesystem::exists("ferry.yaml", ec);
     *exit_code = RunRun(t->common, t->data, t->run);
     return true;
   }

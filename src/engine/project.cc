@@ -686,6 +686,23 @@ Result<std::unique_ptr<Project>> Project::Load(const std::string& path, const Pr
   return LoadFromString(ss.str(), dir, p.string(), options);
 }
 
+std::unique_ptr<Project> Project::RecordsAsRead() {
+  auto rep = std::make_unique<Project::Rep>();
+  rep->collection = "records";
+  rep->target = "as-read";
+  rep->target_index = 0;
+  rep->schemas = std::make_unique<SchemaRegistry>();
+  rep->records_as_read = true;
+  internal::CompiledVersion v;  // no detector condition: every record matches
+  v.info.name = rep->target;
+  v.info.detector = "every record";
+  rep->versions.push_back(std::move(v));
+  rep->version_infos.push_back(rep->versions.back().info);
+  rep->paths.emplace_back();  // the target: no migration
+  return ProjectInternal::Make(std::move(rep));
+}
+
+bool Project::records_as_read() const { return rep_->records_as_read; }
 const std::string& Project::file() const { return rep_->file; }
 const std::string& Project::collection() const { return rep_->collection; }
 const std::string& Project::key() const { return rep_->key; }

@@ -71,6 +71,7 @@ struct Project::Rep {
   std::vector<std::vector<size_t>> paths;  // per version: migration indices
   std::unique_ptr<SchemaRegistry> schemas;
   Arena arena;  // detector constants
+  bool records_as_read = false;  // Project::RecordsAsRead()
 };
 
 class ProjectInternal {

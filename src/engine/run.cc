@@ -566,6 +566,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   if (out) out->hooks = hooks;
   internal::RetryStopScope retry_stop(options.stop_now);
   if (out) FERRY_RETURN_IF_ERROR(internal::CheckTargetTableName(*out));
+  if (rep.records_as_read && out && out->is_database()) {
+    return Status::InvalidArgument("without a project file Ferry converts records between files only; to write " +
+                                   out->display + " pass --project DIR|FILE (its key and versions), or run where "
+                                   "ferry.yaml is");
+  }
   FERRY_RETURN_IF_ERROR(internal::CheckRunFiles(options, rep.file, in, out ? &*out : nullptr));
   if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
   if (!out) {

@@ -16,6 +16,7 @@ namespace ferry::internal {
 namespace {
 
 constexpr size_t kChunkSize = 1 << 20;  // 1 MiB reads
+constexpr std::string_view kBom = "\xEF\xBB\xBF";  // UTF-8 byte order mark
 
 bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
@@ -92,6 +93,18 @@ class ChunkedFile {
     if (n == 0) eof_ = true;
     return n > 0;
   }
+  // At the start of the input: consumes a UTF-8 byte order mark if the
+  // input begins with one (however few bytes each read gives) and returns
+  // how many bytes it consumed (3 or 0).
+  Result<size_t> SkipByteOrderMark() {
+    while (buf_.size() - pos_ < kBom.size() && !eof_) {
+      Result<bool> more = Fill();
+      if (!more.ok()) return more.status();
+    }
+    if (std::string_view(buf_).substr(pos_, kBom.size()) != kBom) return size_t{0};
+    pos_ += kBom.size();
+    return kBom.size();
+  }
   std::string buf_;
   size_t pos_ = 0;  // first unconsumed byte
   bool eof_ = false;
@@ -102,6 +115,15 @@ class ChunkedFile {
   int fd_ = -1;
   std::unique_ptr<ByteSource> in_;
 };
+
+// At byte 0 of `file`: a UTF-8 byte order mark is not part of the first
+// record; its bytes count as read.
+Status SkipByteOrderMark(ChunkedFile* file, uint64_t* offset, RecordBatchInput* batch) {
+  FERRY_ASSIGN_OR_RETURN(size_t skipped, file->SkipByteOrderMark());
+  *offset += skipped;
+  batch->source_bytes += skipped;
+  return Status::OK();
+}
 
 void Pad(RecordBatchInput* batch) { batch->bytes.append(JsonParser::kPadding, '\0'); }
 
@@ -114,6 +136,7 @@ class JsonLinesReader : public RecordReader {
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();
     *eof = false;
+    if (offset_ == 0) FERRY_RETURN_IF_ERROR(SkipByteOrderMark(&file_, &offset_, batch));
     while (batch->records.size() < max_records) {
       std::string& buf = file_.buf_;
       const char* start = buf.data() + file_.pos_;
@@ -179,6 +202,7 @@ class JsonArrayReader : public RecordReader {
   Status ReadBatch(uint32_t max_records, RecordBatchInput* batch, bool* eof) override {
     batch->Clear();
     *eof = false;
+    if (offset_ == 0) FERRY_RETURN_IF_ERROR(SkipByteOrderMark(&file_, &offset_, batch));
     while (batch->records.size() < max_records && state_ != State::kDone) {
       if (file_.pos_ >= file_.buf_.size()) {
         // Keep the bytes of a partial element: they are in `element_`.
@@ -305,14 +329,16 @@ class JsonArrayReader : public RecordReader {
   uint64_t record_ = 0;
 };
 
-// True when the first non-space byte of the file is '['.
+// True when the first non-space byte of the file (after a UTF-8 byte order
+// mark) is '['.
 bool StartsWithBracket(const std::string& path) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return false;
   char buf[4096];
   ssize_t n = ::read(fd, buf, sizeof(buf));
   ::close(fd);
-  for (ssize_t i = 0; i < n; ++i) {
+  const ssize_t first = n >= ssize_t(kBom.size()) && std::string_view(buf, kBom.size()) == kBom ? ssize_t(kBom.size()) : 0;
+  for (ssize_t i = first; i < n; ++i) {
     if (!IsSpace(buf[i])) return buf[i] == '[';
   }
   return false;

@@ -6,11 +6,14 @@
 #include "formats/markdown.h"
 
 #include <algorithm>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "ferry/json.h"
+#include "formats/utf8.h"
 
 namespace ferry::internal {
 namespace {
@@ -262,6 +265,293 @@ class MarkdownWriter : public DocumentWriter {
 Result<std::unique_ptr<DocumentWriter>> NewMarkdownWriter(std::unique_ptr<ByteSink> out,
                                                           const MarkdownOptions& options) {
   return std::unique_ptr<DocumentWriter>(std::make_unique<MarkdownWriter>(std::move(out), options));
+}
+
+}  // namespace ferry::internal
+
+// ------------------------------------------------------------------ reading
+
+namespace ferry::internal {
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+
+// Reads Ferry's own Markdown (the writer's shape above) back into documents:
+// one per "## " section. See markdown.h for what is ambiguous.
+class MarkdownReader : public DocumentReader {
+ public:
+  MarkdownReader(std::unique_ptr<ByteSource> in, MarkdownOptions options)
+      : in_(std::move(in)), options_(std::move(options)) {}
+
+  Result<bool> Next(std::string* json, uint64_t* line) override {
+    FERRY_RETURN_IF_ERROR(ReadSection());
+    if (section_.empty()) return false;
+    *line = section_line_;
+    ++records_;
+    json->clear();
+    next_ = 0;
+    FERRY_RETURN_IF_ERROR(WriteRecord(json));
+    return true;
+  }
+
+ private:
+  // The next line without its line break into *line; false at the end.
+  Result<bool> ReadLine(std::string* line) {
+    for (;;) {
+      const size_t nl = buf_.find('\n', pos_);
+      if (nl != std::string::npos || eof_) {
+        if (pos_ == buf_.size() && eof_) return false;
+        const size_t end = nl == std::string::npos ? buf_.size() : nl;
+        line->assign(buf_, pos_, end - pos_);
+        if (!line->empty() && line->back() == '\r') line->pop_back();
+        pos_ = nl == std::string::npos ? buf_.size() : nl + 1;
+        if (line_number_++ == 0 && line->compare(0, 3, "\xEF\xBB\xBF") == 0) line->erase(0, 3);
+        const size_t bad = FindInvalidUtf8(*line);
+        if (bad != std::string::npos) {
+          return Status::ParseError(std::to_string(line_number_) + ":" + std::to_string(bad + 1) +
+                                    ": not valid UTF-8");
+        }
+        return true;
+      }
+      buf_.erase(0, pos_);
+      pos_ = 0;
+      const size_t old = buf_.size();
+      buf_.resize(old + kReadChunk);
+      FERRY_ASSIGN_OR_RETURN(size_t n, in_->Read(buf_.data() + old, kReadChunk));
+      buf_.resize(old + n);
+      eof_ = n == 0;
+    }
+  }
+
+  static bool IsHeading(std::string_view s) { return s.substr(0, 3) == "## "; }
+
+  // The lines of the next "## " section into section_ (empty at the end):
+  // its heading, then every line up to the next heading.
+  Status ReadSection() {
+    section_.clear();
+    if (!pending_.empty()) {
+      section_.push_back(std::move(pending_));
+      pending_.clear();
+      section_line_ = pending_line_;
+    }
+    std::string line;
+    while (true) {
+      FERRY_ASSIGN_OR_RETURN(bool more, ReadLine(&line));
+      if (!more) return Status::OK();
+      if (IsHeading(line) && !section_.empty()) {
+        pending_ = std::move(line);
+        pending_line_ = line_number_;
+        return Status::OK();
+      }
+      if (IsHeading(line)) {
+        section_line_ = line_number_;
+      } else if (section_.empty()) {
+        // Before the first section: blank lines and the "# heading".
+        if (line.empty() || (records_ == 0 && line.compare(0, 2, "# ") == 0)) continue;
+        return Status::ParseError(std::to_string(line_number_) + ":1: expected a \"## \" section heading (Ferry "
+                                  "reads back the Markdown it writes: one section per record)");
+      }
+      section_.push_back(std::move(line));
+    }
+  }
+
+  Status Error(size_t index, size_t column, const std::string& what) const {
+    return Status::ParseError(std::to_string(section_line_ + index) + ":" + std::to_string(column) + ": " + what);
+  }
+
+  Status WriteRecord(std::string* json) {
+    const std::string_view heading = std::string_view(section_[0]).substr(3);
+    json->push_back('{');
+    bool first = true;
+    if (heading != "Record " + std::to_string(records_)) {
+      WriteJsonString(options_.title_field, json);
+      json->push_back(':');
+      WriteScalar(heading, json);
+      first = false;
+    }
+    next_ = 1;
+    while (next_ < section_.size() && section_[next_].empty()) ++next_;
+    std::set<std::string> names;
+    if (!first) names.insert(options_.title_field);
+    FERRY_RETURN_IF_ERROR(WriteMembers(0, &names, json));
+    while (next_ < section_.size() && section_[next_].empty()) ++next_;
+    if (next_ < section_.size()) return Error(next_, 1, "expected a \"- **field**: value\" line");
+    json->push_back('}');
+    return Status::OK();
+  }
+
+  // The bullets at `depth` as object members, after "{" and the members
+  // named in *names (a comma is needed when there are any).
+  Status WriteMembers(size_t depth, std::set<std::string>* names, std::string* json) {
+    const std::string prefix = std::string(depth * kIndent, ' ') + "- **";
+    while (next_ < section_.size() && section_[next_].compare(0, prefix.size(), prefix) == 0) {
+      if (!names->empty()) json->push_back(',');
+      std::string name;
+      std::string_view rest;
+      FERRY_RETURN_IF_ERROR(ReadLabel(prefix.size(), &name, &rest));
+      if (!names->insert(name).second) {
+        return Error(next_ - 1, prefix.size() + 1, "duplicate field name \"" + name + "\"");
+      }
+      WriteJsonString(name, json);
+      json->push_back(':');
+      FERRY_RETURN_IF_ERROR(WriteValue(rest, depth, json));
+    }
+    return Status::OK();
+  }
+
+  // The field name of the bullet at next_ (from `start`, up to the
+  // unescaped "**:") and what follows it; advances next_.
+  Status ReadLabel(size_t start, std::string* name, std::string_view* rest) {
+    const std::string_view line = section_[next_];
+    size_t i = start;
+    for (; i < line.size() && line[i] != '*'; ++i) {
+      if (line[i] == '\\' && i + 1 < line.size()) ++i;
+      name->push_back(line[i]);
+    }
+    if (line.substr(i, 3) != "**:") return Error(next_, i + 1, "expected \"**:\" after the field name");
+    if (*name == "\"\"" && line.substr(start, 2) == "\"\"") name->clear();
+    *rest = line.substr(i + 3);
+    ++next_;
+    return Status::OK();
+  }
+
+  // A bullet's value: inline after "**:", or the lines below it.
+  Status WriteValue(std::string_view rest, size_t depth, std::string* json) {
+    if (!rest.empty()) {
+      if (rest[0] != ' ') return Error(next_ - 1, 1, "expected a space after \"**:\"");
+      WriteInline(rest.substr(1), json);
+      return Status::OK();
+    }
+    const std::string indent((depth + 1) * kIndent, ' ');
+    if (next_ < section_.size() && section_[next_].compare(0, indent.size() + 3, indent + "```") == 0) {
+      return WriteFenced(indent, json);
+    }
+    if (next_ >= section_.size() || section_[next_].compare(0, indent.size() + 4, indent + "- **") != 0) {
+      return Error(next_ - 1, 1, "a field without a value (expected nested bullets or a fenced block below it)");
+    }
+    // Nested bullets: an array when labelled 1, 2, ... in order, else an object.
+    const size_t start = next_;
+    std::string members;
+    members.push_back('{');
+    std::set<std::string> names;
+    FERRY_RETURN_IF_ERROR(WriteMembers(depth + 1, &names, &members));
+    members.push_back('}');
+    if (IsNumberedList(start, depth + 1)) {
+      next_ = start;
+      json->push_back('[');
+      const std::string prefix = indent + "- **";
+      for (size_t n = 0; next_ < section_.size() && section_[next_].compare(0, prefix.size(), prefix) == 0; ++n) {
+        if (n > 0) json->push_back(',');
+        std::string name;
+        std::string_view item_rest;
+        FERRY_RETURN_IF_ERROR(ReadLabel(prefix.size(), &name, &item_rest));
+        FERRY_RETURN_IF_ERROR(WriteValue(item_rest, depth + 1, json));
+      }
+      json->push_back(']');
+      return Status::OK();
+    }
+    json->append(members);
+    return Status::OK();
+  }
+
+  // True when the bullets at `depth` from `start` are labelled 1, 2, ...
+  bool IsNumberedList(size_t start, size_t depth) const {
+    const std::string prefix = std::string(depth * kIndent, ' ') + "- **";
+    size_t n = 0;
+    for (size_t i = start; i < next_; ++i) {
+      if (section_[i].compare(0, prefix.size(), prefix) != 0) continue;
+      const std::string label = std::to_string(++n) + "**:";
+      if (section_[i].compare(prefix.size(), label.size(), label) != 0) return false;
+    }
+    return n > 0;
+  }
+
+  // A fenced block at `indent`: its lines verbatim, joined with LF.
+  Status WriteFenced(const std::string& indent, std::string* json) {
+    const size_t open = next_++;
+    const std::string_view opening = std::string_view(section_[open]).substr(indent.size());
+    const std::string_view fence = opening.substr(0, opening.find_first_not_of('`'));
+    if (opening != fence) return Error(open, indent.size() + 1, "unexpected text after the opening fence");
+    std::string text;
+    for (bool first = true;; first = false) {
+      if (next_ >= section_.size()) return Error(open, indent.size() + 1, "fenced block is not closed");
+      const std::string_view line = section_[next_++];
+      if (line.size() == indent.size() + fence.size() && line.substr(0, indent.size()) == indent &&
+          line.substr(indent.size()) == fence) {
+        break;
+      }
+      if (!first) text.push_back('\n');
+      text.append(line.substr(0, indent.size()) == indent ? line.substr(indent.size()) : line);
+    }
+    WriteJsonString(text, json);
+    return Status::OK();
+  }
+
+  // An inline value: the writer's markers, a comma-joined list, a scalar.
+  static void WriteInline(std::string_view s, std::string* json) {
+    if (s == "*empty list*" || s == "*empty object*") {
+      json->append(s == "*empty list*" ? "[]" : "{}");
+      return;
+    }
+    std::vector<std::string_view> items;
+    size_t start = 0;
+    for (size_t i = 0; i + 1 < s.size(); ++i) {
+      if (s[i] == '\\') {
+        ++i;
+      } else if (s[i] == ',' && s[i + 1] == ' ') {
+        items.push_back(s.substr(start, i - start));
+        start = i + 2;
+        ++i;
+      }
+    }
+    if (items.empty()) {
+      WriteScalar(s, json);
+      return;
+    }
+    items.push_back(s.substr(start));
+    json->push_back('[');
+    for (size_t i = 0; i < items.size(); ++i) {
+      if (i > 0) json->push_back(',');
+      WriteScalar(items[i], json);
+    }
+    json->push_back(']');
+  }
+
+  static void WriteScalar(std::string_view s, std::string* json) {
+    if (s == "*null*" || s == "*empty*") {
+      json->append(s == "*null*" ? "null" : "\"\"");
+      return;
+    }
+    if (s == "true" || s == "false" || IsJsonNumberLiteral(s)) {
+      json->append(s);
+      return;
+    }
+    std::string text;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '\\' && i + 1 < s.size()) ++i;
+      text.push_back(s[i]);
+    }
+    WriteJsonString(text, json);
+  }
+
+  std::unique_ptr<ByteSource> in_;
+  MarkdownOptions options_;
+  std::string buf_;
+  size_t pos_ = 0;
+  bool eof_ = false;
+  uint64_t line_number_ = 0;
+  uint64_t records_ = 0;
+  std::vector<std::string> section_;
+  uint64_t section_line_ = 0;
+  std::string pending_;
+  uint64_t pending_line_ = 0;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<DocumentReader> NewMarkdownReader(std::unique_ptr<ByteSource> in, const MarkdownOptions& options) {
+  return std::make_unique<MarkdownReader>(std::move(in), options);
 }
 
 }  // namespace ferry::internal

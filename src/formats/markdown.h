@@ -1,7 +1,7 @@
 // Copyright (c) the Ferry authors.
 //
-// Markdown as an export-only document format: a readable section per
-// document, for people rather than programs (there is no reader).
+// Markdown: a readable section per document, for people rather than
+// programs. The reader reads back exactly the shape the writer writes.
 //
 //   # Heading                      <- MarkdownOptions::heading, when set
 //
@@ -26,7 +26,22 @@
 // other arrays are nested bullets numbered from 1. A document that is not an
 // object gets the title "Record N" and one bullet "value".
 //
-// Thread safety: a writer is a single-threaded object.
+// Reading (NewMarkdownReader) takes that shape back: one record per "## "
+// section (blank lines and a first "# heading" before the first section are
+// skipped); the section's title becomes the member `title_field`, first,
+// unless it is "Record N" for the N-th section; "- **name**: value" bullets
+// become members, nested bullets objects, bullets labelled 1, 2, ... in
+// order arrays, fenced blocks strings; an inline value is *null*, *empty*,
+// *empty list*, *empty object*, true, false, a JSON number, a list of them
+// or of strings joined by an unescaped ", ", or else a string (backslash
+// escapes removed). Markdown cannot say everything JSON can, so the writer's
+// output reads back to the same document only within the limits listed in
+// docs/formats.md (a title from another field comes back as `title_field`,
+// a string that reads as a number or boolean, or holds ", ", comes back as
+// that number, boolean or list, ...). Anything else is PARSE_ERROR
+// "LINE:COLUMN: what".
+//
+// Thread safety: readers and writers are single-threaded objects.
 
 #ifndef FERRY_FORMATS_MARKDOWN_H_
 #define FERRY_FORMATS_MARKDOWN_H_
@@ -51,6 +66,8 @@ struct MarkdownOptions {
   // A first line "# heading" for the whole file. Default: none.
   std::string heading;
 };
+
+std::unique_ptr<DocumentReader> NewMarkdownReader(std::unique_ptr<ByteSource> in, const MarkdownOptions& options);
 
 Result<std::unique_ptr<DocumentWriter>> NewMarkdownWriter(std::unique_ptr<ByteSink> out,
                                                           const MarkdownOptions& options);

@@ -310,10 +310,11 @@ Result<std::unique_ptr<RecordReader>> OpenDecodedPart(const FileSpec& spec, cons
     case FileFormat::kYaml:
       return std::unique_ptr<RecordReader>(
           std::make_unique<DocumentRecordReader>(NewYamlReader(std::move(in), o.yaml), path));
-    case FileFormat::kMarkdown: break;
+    case FileFormat::kMarkdown:
+      return std::unique_ptr<RecordReader>(
+          std::make_unique<DocumentRecordReader>(NewMarkdownReader(std::move(in), o.md), path));
   }
-  return Status::InvalidArgument(path + " is Markdown, which Ferry writes but cannot read back; export to jsonl, "
-                                        "json, csv, xml or yaml to read the records again");
+  return Status::Internal("unknown file format");
 }
 
 // Reads the decoded file, or its parts in order, as one source. Positions
@@ -653,9 +654,6 @@ Status CheckFileOptions(const FileSpec& spec, bool for_writing) {
       return Status::InvalidArgument("target " + spec.path + " is named as encrypted (.enc): pass --passphrase-file "
                                      "or --key-file (or FERRY_PASSPHRASE), or drop the .enc");
     }
-  } else if (spec.format == FileFormat::kMarkdown && spec.format_known) {
-    return Status::InvalidArgument(spec.path + " is Markdown, which Ferry writes but cannot read back; export to "
-                                               "jsonl, json, csv, xml or yaml to read the records again");
   }
   return Status::OK();
 }

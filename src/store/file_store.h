@@ -1,7 +1,7 @@
 // Copyright (c) the Ferry authors.
 //
 // File stores in every format (docs/stores.md): JSON Lines, JSON arrays,
-// CSV, XML, YAML (read and write) and Markdown (write only), each plain,
+// CSV, XML, YAML and Markdown (read and write), each plain,
 // compressed (gzip, zstd, brotli), encrypted (AES-256-GCM, codec/codec.h),
 // and optionally split into parts.
 //
@@ -22,8 +22,8 @@
 //   quote, a character after a closing quote, too many fields) is handed
 //   out as malformed (RecordBatchInput::AppendMalformed) and becomes a
 //   PARSE_ERROR reject with its raw text; any other malformed input in CSV,
-//   XML or YAML fails the read with PARSE_ERROR "PATH:LINE:COLUMN: ...". A
-//   Markdown source is INVALID_ARGUMENT (Markdown is write-only). Codec
+//   XML, YAML or Markdown fails the read with PARSE_ERROR
+//   "PATH:LINE:COLUMN: ...". Codec
 //   errors keep their codes (WRONG_KEY, INTEGRITY_ERROR, PARSE_ERROR for
 //   corrupt compressed data) with the path prefixed to the message.
 //

@@ -69,7 +69,7 @@ head -1 p2.csv | grep -q '^id,title,content,type,tags,createdAt,sessionId,metada
   || fail "CSV part 2 does not start with its own header"
 # (Encrypted parts: an encryptor emits 1 MiB chunks, so these 0.9 MB give one part; the larger set of
 # tests/e2e/formats/split_export_import.sh covers encrypted parts.)
-# Markdown (export only): one section per record, exactly as documented.
+# Markdown: one section per record, exactly as documented.
 "$FERRY" export -q --state st.db --project "$P" --source sqlite:src.db#contexts --target "md:c.md?title=title" > /dev/null
 python3 "$E2E/context/md_expect.py" current.jsonl want.md
 cmp -s c.md want.md || fail "the Markdown page is not the documented one: $(diff want.md c.md | head -20)"

@@ -128,10 +128,10 @@ TEST(FileUriTest, BadOptionsAreRefusedWithTheKnownOnes) {
   EXPECT_TRUE(check("csv:a.csv?types=numbers", false).IsInvalidArgument());
   EXPECT_TRUE(check("jsonl:a.jsonl?x=1", false).IsInvalidArgument());
   EXPECT_TRUE(check("csv:a.csv?novalue", false).IsInvalidArgument());
-  // Markdown cannot be read; a .enc target needs a key.
-  Status md = check("out.md", false);
-  EXPECT_TRUE(md.IsInvalidArgument());
-  EXPECT_NE(md.message().find("Markdown"), std::string::npos);
+  // Markdown is read and written, with its options; a .enc target needs a key.
+  EXPECT_OK(check("out.md", false));
+  EXPECT_OK(check("md:a.md?title=name", false));
+  EXPECT_TRUE(check("md:a.md?titel=name", false).IsInvalidArgument());
   EXPECT_OK(check("out.md", true));
   EXPECT_TRUE(check("out.csv.enc", true).IsInvalidArgument());
   auto enc = ParseFileUri("out.csv.enc");
