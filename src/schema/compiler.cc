@@ -8,7 +8,11 @@
 
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "ferry/schema.h"
 #include "schema/program.h"
@@ -38,9 +42,25 @@ std::string BaseAfter(const Value& node, const std::string& parent_base) {
   return without_fragment;
 }
 
-// True for a member that is the last one with its key (the one Find sees).
-bool IsLastOccurrence(const Value& object, size_t i) {
-  return object.IndexOf(object.members()[i].key.AsString()) == static_cast<int64_t>(i);
+// Objects up to this size are searched member by member; larger ones are
+// hashed, so that a schema with many properties or definitions compiles in
+// time linear in its size.
+constexpr uint32_t kLinearSearchMembers = 16;
+
+// Which members of `object` are the last ones with their key (the ones
+// Find sees).
+std::vector<bool> LastOccurrences(const Value& object) {
+  std::vector<bool> last(object.size(), true);
+  if (object.size() <= kLinearSearchMembers) {
+    for (uint32_t i = 0; i < object.size(); ++i) {
+      last[i] = object.IndexOf(object.members()[i].key.AsString()) == static_cast<int64_t>(i);
+    }
+    return last;
+  }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(object.size());
+  for (uint32_t i = object.size(); i-- > 0;) last[i] = seen.insert(object.members()[i].key.AsString()).second;
+  return last;
 }
 
 void WalkIds(const Value& v, const std::string& parent_base, const std::string& location,
@@ -200,10 +220,10 @@ class Compiler {
         }
       }
       pos = next;
-      base = BaseAfter(*cur, base);
+      base = BaseAt(*cur, base);
       AppendPointerToken(token, &where);
       if (cur->IsObject()) {
-        cur = cur->Find(token);
+        cur = FindMember(*cur, token);
       } else if (cur->IsArray()) {
         char* end = nullptr;
         unsigned long idx = std::strtoul(token.c_str(), &end, 10);
@@ -230,6 +250,33 @@ class Compiler {
     std::string parent_base;
     std::string location;
   };
+
+  // Value::Find, through a hash index for large objects: resolving one
+  // "$ref" per property into a large "definitions" stays linear overall.
+  const Value* FindMember(const Value& object, std::string_view key) const {
+    if (object.size() <= kLinearSearchMembers) return object.Find(key);
+    auto [it, added] = member_indexes_.try_emplace(&object);
+    if (added) {
+      it->second.reserve(object.size());
+      for (const Member* m = object.members(); m != object.members_end(); ++m) {
+        it->second[m->key.AsString()] = &m->value;  // the last occurrence wins, as in Find
+      }
+    }
+    auto found = it->second.find(key);
+    return found == it->second.end() ? nullptr : found->second;
+  }
+
+  // BaseAfter, through FindMember: the pointer walk passes large objects
+  // ("definitions") that are not schemas themselves.
+  std::string BaseAt(const Value& node, const std::string& parent_base) const {
+    if (!node.IsObject()) return parent_base;
+    const Value* ref = FindMember(node, "$ref");
+    const Value* id = FindMember(node, "$id");
+    if ((ref != nullptr && ref->IsString()) || id == nullptr || !id->IsString()) return parent_base;
+    std::string without_fragment, fragment;
+    SplitFragment(ResolveUri(parent_base, id->AsString()), &without_fragment, &fragment);
+    return without_fragment;
+  }
 
   const SchemaLocation* Lookup(const std::string& key) const {
     auto it = local_index_.find(key);
@@ -324,8 +371,9 @@ class Compiler {
 
     int properties_index = -1, patterns_index = -1;
     std::vector<size_t> additional_indexes;
+    const std::vector<bool> last_keywords = LastOccurrences(v);
     for (uint32_t i = 0; i < v.size(); ++i) {
-      if (!IsLastOccurrence(v, i)) continue;
+      if (!last_keywords[i]) continue;
       std::string_view key = v.members()[i].key.AsString();
       const Value& kv = v.members()[i].value;
       Check c;
@@ -454,8 +502,9 @@ class Compiler {
         bool patterns = key == "patternProperties";
         c.op = patterns ? Op::kPatternProperties : Op::kProperties;
         c.keyword = patterns ? "patternProperties" : "properties";
+        const std::vector<bool> last_names = LastOccurrences(kv);
         for (uint32_t j = 0; j < kv.size(); ++j) {
-          if (!IsLastOccurrence(kv, j)) continue;
+          if (!last_names[j]) continue;
           std::string name(kv.members()[j].key.AsString());
           const Node* n = nullptr;
           FERRY_RETURN_IF_ERROR(Sub(kv.members()[j].value, base, where, name, &n));
@@ -481,8 +530,9 @@ class Compiler {
         c.keyword = "dependencies";
         std::string where = loc;
         AppendPointerToken(key, &where);
+        const std::vector<bool> last_names = LastOccurrences(kv);
         for (uint32_t j = 0; j < kv.size(); ++j) {
-          if (!IsLastOccurrence(kv, j)) continue;
+          if (!last_names[j]) continue;
           Dependency d;
           d.property = std::string(kv.members()[j].key.AsString());
           const Value& dv = kv.members()[j].value;
@@ -543,19 +593,31 @@ class Compiler {
   }
 
   // A chain of "$ref"-only nodes that loops never reaches a keyword: every
-  // validation through it would recurse forever.
+  // validation through it would recurse forever. Each node is followed
+  // once: a chain that reaches a node already cleared stops there.
   Status CheckRefCycles() {
+    enum class Mark : uint8_t { kOnChain, kCleared };
+    std::unordered_map<const Node*, Mark> marks;
+    std::vector<const Node*> chain;
     for (const Node& n : program_->nodes) {
+      chain.clear();
       const Node* cur = &n;
-      size_t steps = 0;
-      while (cur->kind == Node::Kind::kChecks && cur->checks.size() == 1 && cur->checks[0].op == Op::kRef) {
+      while (IsRefOnly(*cur) && marks.count(cur) == 0) {
+        marks.emplace(cur, Mark::kOnChain);
+        chain.push_back(cur);
         cur = cur->checks[0].node;
-        if (++steps > program_->nodes.size()) {
-          return Status::ProjectError("schema " + Quote(n.location) + ": $ref cycle never reaches a schema keyword");
-        }
       }
+      auto it = marks.find(cur);
+      if (it != marks.end() && it->second == Mark::kOnChain) {
+        return Status::ProjectError("schema " + Quote(n.location) + ": $ref cycle never reaches a schema keyword");
+      }
+      for (const Node* c : chain) marks[c] = Mark::kCleared;
     }
     return Status::OK();
+  }
+
+  static bool IsRefOnly(const Node& n) {
+    return n.kind == Node::Kind::kChecks && n.checks.size() == 1 && n.checks[0].op == Op::kRef;
   }
 
   const SchemaRegistry::Impl& registry_;
@@ -563,6 +625,7 @@ class Compiler {
   CompiledSchema::Program* program_;
   std::unordered_map<std::string, SchemaLocation> local_index_;
   std::unordered_map<const Value*, Node*> memo_;
+  mutable std::unordered_map<const Value*, std::unordered_map<std::string_view, const Value*>> member_indexes_;
   std::vector<Pending> pending_;
 };
 
