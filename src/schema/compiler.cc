@@ -16,6 +16,7 @@
 
 #include "ferry/schema.h"
 #include "schema/program.h"
+#include "schema/references.h"
 #include "schema/uri.h"
 
 namespace ferry {
@@ -63,58 +64,61 @@ std::vector<bool> LastOccurrences(const Value& object) {
   return last;
 }
 
-void WalkIds(const Value& v, const std::string& parent_base, const std::string& location,
-             std::unordered_map<std::string, SchemaLocation>* index);
-
-void WalkIdsChild(const Value& child, const std::string& base, const std::string& location,
-                  std::string_view token, std::unordered_map<std::string, SchemaLocation>* index) {
-  std::string child_location = location;
-  AppendPointerToken(token, &child_location);
-  WalkIds(child, base, child_location, index);
+// Calls visit(object, parent_base, location) for every schema object of the
+// tree at `v` (known applicator keywords only; never inside "enum", "const"
+// or unknown keywords), `parent_base` being the base URI in force at its
+// parent and `location` its "<uri>#<pointer>".
+template <typename Visit>
+void ForEachSchemaObject(const Value& v, const std::string& parent_base, const std::string& location,
+                         const Visit& visit) {
+  if (!v.IsObject()) return;
+  visit(v, parent_base, location);
+  const std::string base = BaseAfter(v, parent_base);
+  auto child = [&](const Value& c, const std::string& key_location, std::string_view token) {
+    std::string child_location = key_location;
+    AppendPointerToken(token, &child_location);
+    ForEachSchemaObject(c, base, child_location, visit);
+  };
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    std::string_view key = m->key.AsString();
+    const Value& value = m->value;
+    std::string key_location = location;
+    AppendPointerToken(key, &key_location);
+    if (key == "definitions" || key == "properties" || key == "patternProperties" ||
+        key == "dependencies") {
+      if (!value.IsObject()) continue;
+      for (const Member* c = value.members(); c != value.members_end(); ++c) {
+        child(c->value, key_location, c->key.AsString());
+      }
+    } else if (key == "items" || key == "allOf" || key == "anyOf" || key == "oneOf") {
+      if (value.IsArray()) {
+        for (uint32_t i = 0; i < value.size(); ++i) child(value[i], key_location, std::to_string(i));
+      } else {
+        ForEachSchemaObject(value, base, key_location, visit);
+      }
+    } else if (key == "additionalItems" || key == "additionalProperties" || key == "contains" ||
+               key == "propertyNames" || key == "if" || key == "then" || key == "else" ||
+               key == "not") {
+      ForEachSchemaObject(value, base, key_location, visit);
+    }
+  }
 }
 
-void WalkIds(const Value& v, const std::string& parent_base, const std::string& location,
+void WalkIds(const Value& root, const std::string& doc_uri, const std::string& location,
              std::unordered_map<std::string, SchemaLocation>* index) {
-  if (!v.IsObject()) return;
-  std::string base = parent_base;
-  const Value* id = v.Find("$id");
-  if (id != nullptr && id->IsString() && !HasStringRef(v)) {
-    std::string resolved = ResolveUri(parent_base, id->AsString());
+  ForEachSchemaObject(root, doc_uri, location, [index](const Value& v, const std::string& parent_base,
+                                                       const std::string& where) {
+    const Value* id = v.Find("$id");
+    if (id == nullptr || !id->IsString() || HasStringRef(v)) return;
     std::string without_fragment, fragment;
-    SplitFragment(resolved, &without_fragment, &fragment);
-    SchemaLocation loc{&v, parent_base, location};
+    SplitFragment(ResolveUri(parent_base, id->AsString()), &without_fragment, &fragment);
+    SchemaLocation loc{&v, parent_base, where};
     if (!fragment.empty() && fragment[0] != '/') {
       (*index)[without_fragment + "#" + PercentDecode(fragment)] = loc;
     } else {
       (*index)[without_fragment] = loc;
     }
-    base = without_fragment;
-  }
-  for (const Member* m = v.members(); m != v.members_end(); ++m) {
-    std::string_view key = m->key.AsString();
-    const Value& child = m->value;
-    std::string key_location = location;
-    AppendPointerToken(key, &key_location);
-    if (key == "definitions" || key == "properties" || key == "patternProperties" ||
-        key == "dependencies") {
-      if (!child.IsObject()) continue;
-      for (const Member* c = child.members(); c != child.members_end(); ++c) {
-        WalkIdsChild(c->value, base, key_location, c->key.AsString(), index);
-      }
-    } else if (key == "items" || key == "allOf" || key == "anyOf" || key == "oneOf") {
-      if (child.IsArray()) {
-        for (uint32_t i = 0; i < child.size(); ++i) {
-          WalkIdsChild(child[i], base, key_location, std::to_string(i), index);
-        }
-      } else {
-        WalkIds(child, base, key_location, index);
-      }
-    } else if (key == "additionalItems" || key == "additionalProperties" || key == "contains" ||
-               key == "propertyNames" || key == "if" || key == "then" || key == "else" ||
-               key == "not") {
-      WalkIds(child, base, key_location, index);
-    }
-  }
+  });
 }
 
 std::string Quote(std::string_view s) {
@@ -635,6 +639,21 @@ void IndexSchemaIds(const Value& root, const std::string& doc_uri,
                     std::unordered_map<std::string, SchemaLocation>* index) {
   (*index)[doc_uri] = SchemaLocation{&root, doc_uri, doc_uri + "#"};
   WalkIds(root, doc_uri, doc_uri + "#", index);
+}
+
+std::vector<SchemaReference> ListSchemaReferences(const Value& root, const std::string& doc_uri) {
+  std::vector<SchemaReference> refs;
+  ForEachSchemaObject(root, doc_uri, "#", [&refs](const Value& v, const std::string& parent_base,
+                                                  const std::string& location) {
+    if (!HasStringRef(v)) return;
+    std::string_view ref = v.Find("$ref")->AsString();
+    std::string target, fragment;
+    SplitFragment(ResolveUri(parent_base, ref), &target, &fragment);
+    std::string pointer = location;
+    AppendPointerToken("$ref", &pointer);
+    refs.push_back(SchemaReference{std::move(pointer), std::string(ref), std::move(target)});
+  });
+  return refs;
 }
 
 }  // namespace internal
