@@ -48,6 +48,10 @@ std::string BaseAfter(const Value& node, const std::string& parent_base) {
 // time linear in its size.
 constexpr uint32_t kLinearSearchMembers = 16;
 
+// A "properties" of more than this many names is indexed by name
+// (Check::property_positions).
+constexpr size_t kIndexedProperties = 64;
+
 // Which members of `object` are the last ones with their key (the ones
 // Find sees).
 std::vector<bool> LastOccurrences(const Value& object) {
@@ -521,6 +525,9 @@ class Compiler {
           } else {
             c.properties.push_back(NamedNode{std::move(name), n});
           }
+        }
+        if (c.properties.size() > kIndexedProperties) {
+          for (uint32_t j = 0; j < c.properties.size(); ++j) c.property_positions.emplace(c.properties[j].name, j);
         }
         (patterns ? patterns_index : properties_index) = static_cast<int>(node->checks.size());
       } else if (key == "additionalProperties") {
