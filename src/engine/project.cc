@@ -17,6 +17,7 @@
 #include "engine/project_internal.h"
 #include "common/digest.h"
 #include "engine/yaml_value.h"
+#include "schema/references.h"
 #include "formats/yaml.h"
 
 namespace ferry {
@@ -172,7 +173,13 @@ class Loader {
     return Status::OK();
   }
 
-  Status LoadSchema(const YAML::Node& node, CompiledVersion* v) {
+  static std::string FileUri(const fs::path& p) { return "file://" + fs::absolute(p).lexically_normal().string(); }
+
+  // Reads and registers the schema file of version `v`; it is compiled once
+  // every version's schema and every local file they refer to is
+  // registered (CompileSchemas), so that the order of declaration does not
+  // matter to "$ref".
+  Status RegisterSchema(const YAML::Node& node, CompiledVersion* v) {
     std::string file = node.Scalar();
     fs::path p = fs::path(file).is_absolute() ? fs::path(file) : fs::path(dir_) / file;
     v->info.schema_file = file;
@@ -184,12 +191,75 @@ class Loader {
     }
     std::stringstream ss;
     ss << in.rdbuf();
-    std::string uri = "file://" + fs::absolute(p).lexically_normal().string();
+    std::string uri = FileUri(p);
     Status s = rep_->schemas->RegisterJson(uri, ss.str());
     if (!s.ok()) {
       return Error(node, "schema file '" + file + "' of version '" + v->info.name + "' is not valid: " + s.message());
     }
-    auto compiled = rep_->schemas->CompileUri(uri);
+    schema_uris_[v->info.name] = uri;
+    schema_origins_.emplace(uri, node);
+    schema_texts_[uri] = ss.str();
+    return Status::OK();
+  }
+
+  // A schema file named as the project file names it: relative to the
+  // project directory when it is under it.
+  std::string ShownPath(std::string_view uri) const {
+    fs::path p(std::string(uri.substr(std::string_view("file://").size())));
+    fs::path rel = p.lexically_proximate(fs::absolute(fs::path(dir_.empty() ? "." : dir_)).lexically_normal());
+    return rel.string();
+  }
+
+  // Registers the local files that the schema files "$ref" (e.g.
+  // "common.json#/definitions/x", "../shared/a.json"), resolved against the
+  // referring file, and those they "$ref" in turn. Only file:// targets are
+  // read: a remote "$ref" stays unresolved and is refused when compiling.
+  Status RegisterReferencedFiles() {
+    std::vector<std::string> pending;
+    for (const auto& [version, uri] : schema_uris_) pending.push_back(uri);
+    std::set<std::string> listed;
+    while (!pending.empty()) {
+      std::string uri = std::move(pending.back());
+      pending.pop_back();
+      if (!listed.insert(uri).second) continue;
+      Arena arena;
+      JsonParser parser;
+      Result<Value> doc = parser.Parse(schema_texts_.at(uri), arena);
+      if (!doc.ok()) continue;  // reported when it was registered
+      for (const internal::SchemaReference& r : internal::ListSchemaReferences(doc.value(), uri)) {
+        if (r.target.rfind("file://", 0) != 0 || rep_->schemas->Contains(r.target)) continue;
+        FERRY_RETURN_IF_ERROR(RegisterReferencedFile(uri, r));
+        pending.push_back(r.target);
+      }
+    }
+    return Status::OK();
+  }
+
+  Status RegisterReferencedFile(const std::string& referrer, const internal::SchemaReference& r) {
+    const YAML::Node& origin = schema_origins_.at(referrer);
+    std::string path = r.target.substr(std::string_view("file://").size());
+    std::string where = "schema file '" + ShownPath(referrer) + "': $ref \"" + r.ref + "\" at \"" + r.pointer + "\"";
+    std::error_code ec;
+    std::ifstream in(path, std::ios::binary);
+    if (!fs::is_regular_file(path, ec) || !in) {
+      return Error(origin, where + " names the file '" + ShownPath(r.target) + "', which does not exist (looked at " +
+                               path + "; a relative $ref is resolved against the directory of the file that holds "
+                               "it); create it or fix the $ref");
+    }
+    std::stringstream ss;
+    ss << in.rdbuf();
+    Status s = rep_->schemas->RegisterJson(r.target, ss.str());
+    if (!s.ok()) {
+      return Error(origin, where + " names the file '" + ShownPath(r.target) + "', which is not valid: " + s.message());
+    }
+    schema_origins_.emplace(r.target, origin);
+    schema_texts_[r.target] = ss.str();
+    return Status::OK();
+  }
+
+  Status CompileSchema(const YAML::Node& node, CompiledVersion* v) {
+    const std::string& file = v->info.schema_file;
+    auto compiled = rep_->schemas->CompileUri(schema_uris_.at(v->info.name));
     if (!compiled.ok()) {
       return Error(node, "schema file '" + file + "' of version '" + v->info.name +
                              "' is not a valid JSON Schema (draft 7): " + compiled.status().message());
@@ -198,9 +268,20 @@ class Loader {
     // The expected types for loosely typed sources, once per version.
     Arena arena;
     JsonParser parser;
-    if (Result<Value> doc = parser.Parse(ss.str(), arena); doc.ok()) {
+    if (Result<Value> doc = parser.Parse(schema_texts_.at(schema_uris_.at(v->info.name)), arena); doc.ok()) {
       auto types = std::make_shared<internal::SchemaTypes>(internal::BuildSchemaTypes(doc.value()));
       if (!types->empty()) v->types = std::move(types);
+    }
+    return Status::OK();
+  }
+
+  Status CompileSchemas(const YAML::Node& versions) {
+    FERRY_RETURN_IF_ERROR(RegisterReferencedFiles());
+    for (const auto& kv : versions) {
+      for (CompiledVersion& v : rep_->versions) {
+        if (v.info.name != kv.first.Scalar() || !kv.second["schema"]) continue;
+        FERRY_RETURN_IF_ERROR(CompileSchema(kv.second["schema"], &v));
+      }
     }
     return Status::OK();
   }
@@ -226,13 +307,14 @@ class Loader {
       FERRY_RETURN_IF_ERROR(LoadDetector(body["detect"], v.info.name, &v.detector, &v.info.detector));
       if (YAML::Node sc = body["schema"]) {
         if (!sc.IsScalar()) return Error(sc, where + ": 'schema' must be a file path");
-        FERRY_RETURN_IF_ERROR(LoadSchema(sc, &v));
+        FERRY_RETURN_IF_ERROR(RegisterSchema(sc, &v));
       }
-      if (v.detector.by_schema && !v.schema) {
+      if (v.detector.by_schema && !body["schema"]) {
         return Error(body["detect"], where + " is detected by its schema but has no 'schema' file");
       }
       rep_->versions.push_back(std::move(v));
     }
+    FERRY_RETURN_IF_ERROR(CompileSchemas(node));
     return CheckShadowedVersions(node);
   }
 
@@ -539,6 +621,11 @@ class Loader {
   std::unique_ptr<Project::Rep> rep_;
   YAML::Node root_;
   std::vector<YAML::Node> migration_nodes_;
+  // Schema files: per version name its URI; per registered URI its text and
+  // the project file's line that led to it, for messages.
+  std::map<std::string, std::string> schema_uris_;
+  std::map<std::string, std::string> schema_texts_;
+  std::map<std::string, YAML::Node> schema_origins_;
 };
 
 }  // namespace

@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
 #include "engine/schema_types.h"
 
+#include <string_view>
+#include <unordered_map>
 #include <utility>
 
 namespace ferry::internal {
@@ -15,25 +17,44 @@ uint8_t TypeBit(std::string_view name) {
   return 0;
 }
 
-// The local definition `ref` names in `root`, or null.
-const Value* ResolveLocalRef(const Value& root, std::string_view ref) {
-  for (std::string_view prefix : {std::string_view("#/definitions/"), std::string_view("#/$defs/")}) {
-    if (ref.substr(0, prefix.size()) != prefix) continue;
-    std::string_view name = ref.substr(prefix.size());
-    if (name.empty() || name.find_first_of("/~%") != std::string_view::npos) return nullptr;
-    const Value* defs = root.Find(prefix.substr(2, prefix.size() - 3));
-    if (defs == nullptr || !defs->IsObject()) return nullptr;
-    const Value* def = defs->Find(name);
-    return def != nullptr && def->IsObject() ? def : nullptr;
-  }
-  return nullptr;
-}
+// The root's "definitions" and "$defs" by name, indexed once: a schema
+// with one "$ref" per property into many definitions stays linear.
+struct LocalDefinitions {
+  std::unordered_map<std::string_view, const Value*> definitions;
+  std::unordered_map<std::string_view, const Value*> defs;
 
-void Build(const Value& root, const Value& schema, int depth, SchemaTypes* out) {
+  explicit LocalDefinitions(const Value& root) {
+    Index(root.Find("definitions"), &definitions);
+    Index(root.Find("$defs"), &defs);
+  }
+
+  static void Index(const Value* object, std::unordered_map<std::string_view, const Value*>* out) {
+    if (object == nullptr || !object->IsObject()) return;
+    out->reserve(object->size());
+    for (const Member* m = object->members(); m != object->members_end(); ++m) {
+      (*out)[m->key.AsString()] = &m->value;  // the last occurrence wins, as in Value::Find
+    }
+  }
+
+  // The local definition `ref` names, or null.
+  const Value* Resolve(std::string_view ref) const {
+    for (std::string_view prefix : {std::string_view("#/definitions/"), std::string_view("#/$defs/")}) {
+      if (ref.substr(0, prefix.size()) != prefix) continue;
+      std::string_view name = ref.substr(prefix.size());
+      if (name.empty() || name.find_first_of("/~%") != std::string_view::npos) return nullptr;
+      const auto& names = prefix[2] == 'd' ? definitions : defs;
+      auto it = names.find(name);
+      return it != names.end() && it->second->IsObject() ? it->second : nullptr;
+    }
+    return nullptr;
+  }
+};
+
+void Build(const LocalDefinitions& root, const Value& schema, int depth, SchemaTypes* out) {
   if (!schema.IsObject() || depth > kMaxRefDepth) return;
   if (const Value* ref = schema.Find("$ref"); ref != nullptr && ref->IsString()) {
     // Draft 7: $ref replaces its siblings.
-    if (const Value* target = ResolveLocalRef(root, ref->AsString())) Build(root, *target, depth + 1, out);
+    if (const Value* target = root.Resolve(ref->AsString())) Build(root, *target, depth + 1, out);
     return;
   }
   if (const Value* type = schema.Find("type")) {
@@ -130,7 +151,7 @@ uint64_t Apply(const SchemaTypes& t, Value& v) {
 
 SchemaTypes BuildSchemaTypes(const Value& schema) {
   SchemaTypes out;
-  Build(schema, schema, 0, &out);
+  Build(LocalDefinitions(schema), schema, 0, &out);
   return out;
 }
 

@@ -8,10 +8,15 @@
 
 #include <cmath>
 #include <limits>
+#include <string_view>
+#include <unordered_map>
+#include <unordered_set>
 #include <utility>
+#include <vector>
 
 #include "ferry/schema.h"
 #include "schema/program.h"
+#include "schema/references.h"
 #include "schema/uri.h"
 
 namespace ferry {
@@ -38,63 +43,86 @@ std::string BaseAfter(const Value& node, const std::string& parent_base) {
   return without_fragment;
 }
 
-// True for a member that is the last one with its key (the one Find sees).
-bool IsLastOccurrence(const Value& object, size_t i) {
-  return object.IndexOf(object.members()[i].key.AsString()) == static_cast<int64_t>(i);
+// Objects up to this size are searched member by member; larger ones are
+// hashed, so that a schema with many properties or definitions compiles in
+// time linear in its size.
+constexpr uint32_t kLinearSearchMembers = 16;
+
+// A "properties" of more than this many names is indexed by name
+// (Check::property_positions).
+constexpr size_t kIndexedProperties = 64;
+
+// Which members of `object` are the last ones with their key (the ones
+// Find sees).
+std::vector<bool> LastOccurrences(const Value& object) {
+  std::vector<bool> last(object.size(), true);
+  if (object.size() <= kLinearSearchMembers) {
+    for (uint32_t i = 0; i < object.size(); ++i) {
+      last[i] = object.IndexOf(object.members()[i].key.AsString()) == static_cast<int64_t>(i);
+    }
+    return last;
+  }
+  std::unordered_set<std::string_view> seen;
+  seen.reserve(object.size());
+  for (uint32_t i = object.size(); i-- > 0;) last[i] = seen.insert(object.members()[i].key.AsString()).second;
+  return last;
 }
 
-void WalkIds(const Value& v, const std::string& parent_base, const std::string& location,
-             std::unordered_map<std::string, SchemaLocation>* index);
-
-void WalkIdsChild(const Value& child, const std::string& base, const std::string& location,
-                  std::string_view token, std::unordered_map<std::string, SchemaLocation>* index) {
-  std::string child_location = location;
-  AppendPointerToken(token, &child_location);
-  WalkIds(child, base, child_location, index);
-}
-
-void WalkIds(const Value& v, const std::string& parent_base, const std::string& location,
-             std::unordered_map<std::string, SchemaLocation>* index) {
+// Calls visit(object, parent_base, location) for every schema object of the
+// tree at `v` (known applicator keywords only; never inside "enum", "const"
+// or unknown keywords), `parent_base` being the base URI in force at its
+// parent and `location` its "<uri>#<pointer>".
+template <typename Visit>
+void ForEachSchemaObject(const Value& v, const std::string& parent_base, const std::string& location,
+                         const Visit& visit) {
   if (!v.IsObject()) return;
-  std::string base = parent_base;
-  const Value* id = v.Find("$id");
-  if (id != nullptr && id->IsString() && !HasStringRef(v)) {
-    std::string resolved = ResolveUri(parent_base, id->AsString());
+  visit(v, parent_base, location);
+  const std::string base = BaseAfter(v, parent_base);
+  auto child = [&](const Value& c, const std::string& key_location, std::string_view token) {
+    std::string child_location = key_location;
+    AppendPointerToken(token, &child_location);
+    ForEachSchemaObject(c, base, child_location, visit);
+  };
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    std::string_view key = m->key.AsString();
+    const Value& value = m->value;
+    std::string key_location = location;
+    AppendPointerToken(key, &key_location);
+    if (key == "definitions" || key == "properties" || key == "patternProperties" ||
+        key == "dependencies") {
+      if (!value.IsObject()) continue;
+      for (const Member* c = value.members(); c != value.members_end(); ++c) {
+        child(c->value, key_location, c->key.AsString());
+      }
+    } else if (key == "items" || key == "allOf" || key == "anyOf" || key == "oneOf") {
+      if (value.IsArray()) {
+        for (uint32_t i = 0; i < value.size(); ++i) child(value[i], key_location, std::to_string(i));
+      } else {
+        ForEachSchemaObject(value, base, key_location, visit);
+      }
+    } else if (key == "additionalItems" || key == "additionalProperties" || key == "contains" ||
+               key == "propertyNames" || key == "if" || key == "then" || key == "else" ||
+               key == "not") {
+      ForEachSchemaObject(value, base, key_location, visit);
+    }
+  }
+}
+
+void WalkIds(const Value& root, const std::string& doc_uri, const std::string& location,
+             std::unordered_map<std::string, SchemaLocation>* index) {
+  ForEachSchemaObject(root, doc_uri, location, [index](const Value& v, const std::string& parent_base,
+                                                       const std::string& where) {
+    const Value* id = v.Find("$id");
+    if (id == nullptr || !id->IsString() || HasStringRef(v)) return;
     std::string without_fragment, fragment;
-    SplitFragment(resolved, &without_fragment, &fragment);
-    SchemaLocation loc{&v, parent_base, location};
+    SplitFragment(ResolveUri(parent_base, id->AsString()), &without_fragment, &fragment);
+    SchemaLocation loc{&v, parent_base, where};
     if (!fragment.empty() && fragment[0] != '/') {
       (*index)[without_fragment + "#" + PercentDecode(fragment)] = loc;
     } else {
       (*index)[without_fragment] = loc;
     }
-    base = without_fragment;
-  }
-  for (const Member* m = v.members(); m != v.members_end(); ++m) {
-    std::string_view key = m->key.AsString();
-    const Value& child = m->value;
-    std::string key_location = location;
-    AppendPointerToken(key, &key_location);
-    if (key == "definitions" || key == "properties" || key == "patternProperties" ||
-        key == "dependencies") {
-      if (!child.IsObject()) continue;
-      for (const Member* c = child.members(); c != child.members_end(); ++c) {
-        WalkIdsChild(c->value, base, key_location, c->key.AsString(), index);
-      }
-    } else if (key == "items" || key == "allOf" || key == "anyOf" || key == "oneOf") {
-      if (child.IsArray()) {
-        for (uint32_t i = 0; i < child.size(); ++i) {
-          WalkIdsChild(child[i], base, key_location, std::to_string(i), index);
-        }
-      } else {
-        WalkIds(child, base, key_location, index);
-      }
-    } else if (key == "additionalItems" || key == "additionalProperties" || key == "contains" ||
-               key == "propertyNames" || key == "if" || key == "then" || key == "else" ||
-               key == "not") {
-      WalkIds(child, base, key_location, index);
-    }
-  }
+  });
 }
 
 std::string Quote(std::string_view s) {
@@ -200,10 +228,10 @@ class Compiler {
         }
       }
       pos = next;
-      base = BaseAfter(*cur, base);
+      base = BaseAt(*cur, base);
       AppendPointerToken(token, &where);
       if (cur->IsObject()) {
-        cur = cur->Find(token);
+        cur = FindMember(*cur, token);
       } else if (cur->IsArray()) {
         char* end = nullptr;
         unsigned long idx = std::strtoul(token.c_str(), &end, 10);
@@ -230,6 +258,33 @@ class Compiler {
     std::string parent_base;
     std::string location;
   };
+
+  // Value::Find, through a hash index for large objects: resolving one
+  // "$ref" per property into a large "definitions" stays linear overall.
+  const Value* FindMember(const Value& object, std::string_view key) const {
+    if (object.size() <= kLinearSearchMembers) return object.Find(key);
+    auto [it, added] = member_indexes_.try_emplace(&object);
+    if (added) {
+      it->second.reserve(object.size());
+      for (const Member* m = object.members(); m != object.members_end(); ++m) {
+        it->second[m->key.AsString()] = &m->value;  // the last occurrence wins, as in Find
+      }
+    }
+    auto found = it->second.find(key);
+    return found == it->second.end() ? nullptr : found->second;
+  }
+
+  // BaseAfter, through FindMember: the pointer walk passes large objects
+  // ("definitions") that are not schemas themselves.
+  std::string BaseAt(const Value& node, const std::string& parent_base) const {
+    if (!node.IsObject()) return parent_base;
+    const Value* ref = FindMember(node, "$ref");
+    const Value* id = FindMember(node, "$id");
+    if ((ref != nullptr && ref->IsString()) || id == nullptr || !id->IsString()) return parent_base;
+    std::string without_fragment, fragment;
+    SplitFragment(ResolveUri(parent_base, id->AsString()), &without_fragment, &fragment);
+    return without_fragment;
+  }
 
   const SchemaLocation* Lookup(const std::string& key) const {
     auto it = local_index_.find(key);
@@ -324,8 +379,9 @@ class Compiler {
 
     int properties_index = -1, patterns_index = -1;
     std::vector<size_t> additional_indexes;
+    const std::vector<bool> last_keywords = LastOccurrences(v);
     for (uint32_t i = 0; i < v.size(); ++i) {
-      if (!IsLastOccurrence(v, i)) continue;
+      if (!last_keywords[i]) continue;
       std::string_view key = v.members()[i].key.AsString();
       const Value& kv = v.members()[i].value;
       Check c;
@@ -454,8 +510,9 @@ class Compiler {
         bool patterns = key == "patternProperties";
         c.op = patterns ? Op::kPatternProperties : Op::kProperties;
         c.keyword = patterns ? "patternProperties" : "properties";
+        const std::vector<bool> last_names = LastOccurrences(kv);
         for (uint32_t j = 0; j < kv.size(); ++j) {
-          if (!IsLastOccurrence(kv, j)) continue;
+          if (!last_names[j]) continue;
           std::string name(kv.members()[j].key.AsString());
           const Node* n = nullptr;
           FERRY_RETURN_IF_ERROR(Sub(kv.members()[j].value, base, where, name, &n));
@@ -469,6 +526,9 @@ class Compiler {
             c.properties.push_back(NamedNode{std::move(name), n});
           }
         }
+        if (c.properties.size() > kIndexedProperties) {
+          for (uint32_t j = 0; j < c.properties.size(); ++j) c.property_positions.emplace(c.properties[j].name, j);
+        }
         (patterns ? patterns_index : properties_index) = static_cast<int>(node->checks.size());
       } else if (key == "additionalProperties") {
         c.op = Op::kAdditionalProperties;
@@ -481,8 +541,9 @@ class Compiler {
         c.keyword = "dependencies";
         std::string where = loc;
         AppendPointerToken(key, &where);
+        const std::vector<bool> last_names = LastOccurrences(kv);
         for (uint32_t j = 0; j < kv.size(); ++j) {
-          if (!IsLastOccurrence(kv, j)) continue;
+          if (!last_names[j]) continue;
           Dependency d;
           d.property = std::string(kv.members()[j].key.AsString());
           const Value& dv = kv.members()[j].value;
@@ -543,19 +604,31 @@ class Compiler {
   }
 
   // A chain of "$ref"-only nodes that loops never reaches a keyword: every
-  // validation through it would recurse forever.
+  // validation through it would recurse forever. Each node is followed
+  // once: a chain that reaches a node already cleared stops there.
   Status CheckRefCycles() {
+    enum class Mark : uint8_t { kOnChain, kCleared };
+    std::unordered_map<const Node*, Mark> marks;
+    std::vector<const Node*> chain;
     for (const Node& n : program_->nodes) {
+      chain.clear();
       const Node* cur = &n;
-      size_t steps = 0;
-      while (cur->kind == Node::Kind::kChecks && cur->checks.size() == 1 && cur->checks[0].op == Op::kRef) {
+      while (IsRefOnly(*cur) && marks.count(cur) == 0) {
+        marks.emplace(cur, Mark::kOnChain);
+        chain.push_back(cur);
         cur = cur->checks[0].node;
-        if (++steps > program_->nodes.size()) {
-          return Status::ProjectError("schema " + Quote(n.location) + ": $ref cycle never reaches a schema keyword");
-        }
       }
+      auto it = marks.find(cur);
+      if (it != marks.end() && it->second == Mark::kOnChain) {
+        return Status::ProjectError("schema " + Quote(n.location) + ": $ref cycle never reaches a schema keyword");
+      }
+      for (const Node* c : chain) marks[c] = Mark::kCleared;
     }
     return Status::OK();
+  }
+
+  static bool IsRefOnly(const Node& n) {
+    return n.kind == Node::Kind::kChecks && n.checks.size() == 1 && n.checks[0].op == Op::kRef;
   }
 
   const SchemaRegistry::Impl& registry_;
@@ -563,6 +636,7 @@ class Compiler {
   CompiledSchema::Program* program_;
   std::unordered_map<std::string, SchemaLocation> local_index_;
   std::unordered_map<const Value*, Node*> memo_;
+  mutable std::unordered_map<const Value*, std::unordered_map<std::string_view, const Value*>> member_indexes_;
   std::vector<Pending> pending_;
 };
 
@@ -572,6 +646,21 @@ void IndexSchemaIds(const Value& root, const std::string& doc_uri,
                     std::unordered_map<std::string, SchemaLocation>* index) {
   (*index)[doc_uri] = SchemaLocation{&root, doc_uri, doc_uri + "#"};
   WalkIds(root, doc_uri, doc_uri + "#", index);
+}
+
+std::vector<SchemaReference> ListSchemaReferences(const Value& root, const std::string& doc_uri) {
+  std::vector<SchemaReference> refs;
+  ForEachSchemaObject(root, doc_uri, "#", [&refs](const Value& v, const std::string& parent_base,
+                                                  const std::string& location) {
+    if (!HasStringRef(v)) return;
+    std::string_view ref = v.Find("$ref")->AsString();
+    std::string target, fragment;
+    SplitFragment(ResolveUri(parent_base, ref), &target, &fragment);
+    std::string pointer = location;
+    AppendPointerToken("$ref", &pointer);
+    refs.push_back(SchemaReference{std::move(pointer), std::string(ref), std::move(target)});
+  });
+  return refs;
 }
 
 }  // namespace internal

@@ -109,6 +109,9 @@ struct Check {
   const Node* node = nullptr;
   std::vector<const Node*> nodes;
   std::vector<NamedNode> properties;
+  // kProperties with many properties: the position of each name in
+  // `properties`, so a small document is checked by its own members.
+  std::unordered_map<std::string_view, uint32_t> property_positions;
   std::vector<PatternNode> patterns;
   std::vector<std::string> names;
   std::vector<Value> values;

@@ -10,9 +10,11 @@
 // until max_errors are collected.
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <utility>
 
 #include "ferry/schema.h"
 #include "schema/program.h"
@@ -263,6 +265,12 @@ bool IsDeclaredProperty(const Check& k, std::string_view key) {
   }
   return false;
 }
+
+// A document of at most this many members is checked against a "properties"
+// with an index by its own members: the cost is its size, not the schema's.
+constexpr uint32_t kMembersCheckedByName = 64;
+
+bool EvalPropertiesByMember(const Check& k, const Value& v, Ctx& c);
 
 // --- error reporting ----------------------------------------------------------
 // Messages are built out of line (and marked cold) so that the evaluator's
@@ -540,6 +548,7 @@ bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
 
     case Op::kProperties: {
       if (!v.IsObject()) return true;
+      if (!k.property_positions.empty() && v.size() <= kMembersCheckedByName) return EvalPropertiesByMember(k, v, c);
       for (const NamedNode& nn : k.properties) {
         const Value* p = FindMember(v, nn.name);
         if (p == nullptr) continue;
@@ -672,6 +681,31 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
     if (!EvalCheck(k, v, c)) {
       ok = false;
       if (c.errors == nullptr || Full(c)) break;
+    }
+  }
+  return ok;
+}
+
+// "properties" for a small document and many declared names: the members
+// that have a subschema, in the order of the schema (as the loop over the
+// names reports them), each the last member with its name.
+[[gnu::noinline]] bool EvalPropertiesByMember(const Check& k, const Value& v, Ctx& c) {
+  std::array<std::pair<uint32_t, const Member*>, kMembersCheckedByName> matched;
+  size_t n = 0;
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    auto it = k.property_positions.find(m->key.AsString());
+    if (it == k.property_positions.end() || FindMember(v, m->key.AsString()) != &m->value) continue;
+    matched[n++] = {it->second, m};
+  }
+  std::sort(matched.begin(), matched.begin() + n,
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (size_t i = 0; i < n; ++i) {
+    const NamedNode& nn = k.properties[matched[i].first];
+    if (!WithKey(c, nn.name, [&] { return Eval(*nn.node, matched[i].second->value, c); })) {
+      ok = false;
+      if (!report || Full(c)) break;
     }
   }
   return ok;

@@ -217,6 +217,28 @@ TEST_F(ValidatorTest, ErrorsFollowSchemaKeywordOrder) {
   EXPECT_EQ(errors[6].message, "expected array, got object");
 }
 
+TEST_F(ValidatorTest, ManyPropertiesReportInSchemaOrderWhateverTheDocumentSize) {
+  // 100 properties, declared p99 first: a small document is checked by its
+  // own members, a large one by the declared names; both report in schema
+  // order, and a duplicate member counts by its last occurrence.
+  std::string schema = R"({"properties":{)";
+  for (int i = 99; i >= 0; --i) schema += (i == 99 ? "" : ",") + std::string("\"p") + std::to_string(i) + R"(":{"type":"integer"})";
+  schema += "}}";
+  auto s = MustCompile(schema);
+  ASSERT_NE(s, nullptr);
+  std::string small = R"({"p1":"x","p98":"y","p5":"bad","p5":2,"extra":"z"})";
+  std::string large = R"({"p1":"x","p98":"y","p5":"bad","p5":2)";
+  for (int i = 0; i < 70; ++i) large += ",\"q" + std::to_string(i) + "\":0";
+  large += "}";
+  for (const std::string& doc : {small, large}) {
+    std::vector<std::string> pointers;
+    for (const SchemaError& e : Errors(*s, doc)) pointers.push_back(e.instance_pointer);
+    EXPECT_EQ(pointers, (std::vector<std::string>{"/p98", "/p1"})) << doc;
+  }
+  EXPECT_TRUE(s->IsValid(test::ParseJson(R"({"p5":"bad","p5":2,"p7":1})", arena_)));
+  EXPECT_FALSE(s->IsValid(test::ParseJson(R"({"p5":2,"p5":"bad","p7":1})", arena_)));
+}
+
 TEST_F(ValidatorTest, MaxErrorsStopsCollecting) {
   auto s = MustCompile(R"({"items":{"type":"string"}})");
   ASSERT_NE(s, nullptr);
