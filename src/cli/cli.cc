@@ -29,6 +29,7 @@
 #include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
 #include "cli/template_commands.h"
+#include "cli/unknown_argument.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
@@ -714,6 +715,11 @@ int Main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped command or option is named, with the closest known one,
+    // before whatever CLI11 tripped over first (often a missing --source).
+    if (Status unknown = FindUnknownArgument(app, argc, argv); e.get_exit_code() != 0 && !unknown.ok()) {
+      return Fail(unknown);
+    }
     int rc = app.exit(e);
     return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
   }
