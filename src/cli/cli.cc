@@ -30,6 +30,7 @@
 #include "cli/state_commands.h"
 #include "cli/template_commands.h"
 #include "cli/unknown_argument.h"
+#include "cli/version_command.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
@@ -621,7 +622,6 @@ int Main(int argc, char** argv) {
                "66 not found, 70 migration error, 74 I/O error, 78 project file error, 130 interrupted\n"
                "(docs/exit-codes.md)."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ferry 0.1.0");
 
   Common common;
   DataOptions data;
@@ -685,6 +685,7 @@ int Main(int argc, char** argv) {
   RegisterSafetyCommands(app);
   RegisterTransferCommands(app);
   RegisterTemplateCommands(app);
+  RegisterVersionCommand(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -737,6 +738,7 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunSafetyCommand(&rc)) return rc;
   if (int rc = 0; RunTransferCommand(&rc)) return rc;
   if (int rc = 0; RunTemplateCommand(&rc)) return rc;
+  if (int rc = 0; RunVersionCommand(&rc)) return rc;
   if (run->parsed()) {
     Status s = ResolveTemplate(run, data.state, ra.target);
     if (!s.ok()) return Fail(s);
