@@ -22,6 +22,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/numeric_flags.h"
+#include "cli/completion_command.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -712,6 +713,7 @@ int Main(int argc, char** argv) {
   generate->add_option("-o,--output", output, "output file (- for stdout)")->capture_default_str();
   generate->add_option("--expect-rejects", expect_rejects, "also write the ids a migration must reject");
   generate->add_flag("--json", gen_json, "print the summary as JSON");
+  RegisterCompletionCommand(app);  // last: its script is made from every other command
 
   try {
     app.parse(argc, argv);
@@ -739,6 +741,7 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunTransferCommand(&rc)) return rc;
   if (int rc = 0; RunTemplateCommand(&rc)) return rc;
   if (int rc = 0; RunVersionCommand(&rc)) return rc;
+  if (int rc = 0; RunCompletionCommand(&rc)) return rc;
   if (run->parsed()) {
     Status s = ResolveTemplate(run, data.state, ra.target);
     if (!s.ok()) return Fail(s);
