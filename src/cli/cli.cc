@@ -23,6 +23,7 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/completion_command.h"
+#include "cli/init_command.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -687,6 +688,7 @@ int Main(int argc, char** argv) {
   RegisterTransferCommands(app);
   RegisterTemplateCommands(app);
   RegisterVersionCommand(app);
+  RegisterInitCommand(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -741,6 +743,7 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunTransferCommand(&rc)) return rc;
   if (int rc = 0; RunTemplateCommand(&rc)) return rc;
   if (int rc = 0; RunVersionCommand(&rc)) return rc;
+  if (int rc = 0; RunInitCommand(&rc)) return rc;
   if (int rc = 0; RunCompletionCommand(&rc)) return rc;
   if (run->parsed()) {
     Status s = ResolveTemplate(run, data.state, ra.target);
