@@ -22,6 +22,8 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/numeric_flags.h"
+#include "cli/completion_command.h"
+#include "cli/init_command.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -29,6 +31,8 @@
 #include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
 #include "cli/template_commands.h"
+#include "cli/unknown_argument.h"
+#include "cli/version_command.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
@@ -635,7 +639,6 @@ int Main(int argc, char** argv) {
                "66 not found, 70 migration error, 74 I/O error, 78 project file error, 130 interrupted\n"
                "(docs/exit-codes.md)."};
   app.require_subcommand(1);
-  app.set_version_flag("--version", "ferry 0.1.0");
 
   Common common;
   DataOptions data;
@@ -699,6 +702,8 @@ int Main(int argc, char** argv) {
   RegisterSafetyCommands(app);
   RegisterTransferCommands(app);
   RegisterTemplateCommands(app);
+  RegisterVersionCommand(app);
+  RegisterInitCommand(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -725,10 +730,16 @@ int Main(int argc, char** argv) {
   generate->add_option("-o,--output", output, "output file (- for stdout)")->capture_default_str();
   generate->add_option("--expect-rejects", expect_rejects, "also write the ids a migration must reject");
   generate->add_flag("--json", gen_json, "print the summary as JSON");
+  RegisterCompletionCommand(app);  // last: its script is made from every other command
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
+    // A mistyped command or option is named, with the closest known one,
+    // before whatever CLI11 tripped over first (often a missing --source).
+    if (Status unknown = FindUnknownArgument(app, argc, argv); e.get_exit_code() != 0 && !unknown.ok()) {
+      return Fail(unknown);
+    }
     int rc = app.exit(e);
     return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
   }
@@ -746,6 +757,9 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunSafetyCommand(&rc)) return rc;
   if (int rc = 0; RunTransferCommand(&rc)) return rc;
   if (int rc = 0; RunTemplateCommand(&rc)) return rc;
+  if (int rc = 0; RunVersionCommand(&rc)) return rc;
+  if (int rc = 0; RunInitCommand(&rc)) return rc;
+  if (int rc = 0; RunCompletionCommand(&rc)) return rc;
   if (run->parsed()) {
     Status s = ResolveTemplate(run, data.state, ra.target);
     if (!s.ok()) return Fail(s);
