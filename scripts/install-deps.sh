@@ -9,6 +9,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev libre2-dev
   zstd  # the CLI: tests decompress Ferry's .zst output with another implementation
+  zsh   # tests run `ferry completion zsh` in the real shell
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -8,15 +8,14 @@
 #include "ferry/backup.h"
 #include "ferry/rollback.h"
 #include "ferry/run.h"
+#include "common/utf8_cut.h"
 
 namespace ferry {
 
 std::string KeyForMessage(std::string_view key) {
   constexpr size_t kShown = 64;
   if (key.size() <= kShown) return std::string(key);
-  size_t cut = kShown;
-  while (cut > 0 && (static_cast<unsigned char>(key[cut]) & 0xC0) == 0x80) --cut;
-  return std::string(key.substr(0, cut)) + "... (" + std::to_string(key.size()) + " bytes)";
+  return std::string(internal::Utf8Prefix(key, kShown)) + "... (" + std::to_string(key.size()) + " bytes)";
 }
 
 namespace {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "examples/generator_util.h"
+#include "common/utf8_cut.h"
 #include "ferry/generate.h"
 #include "ferry/json.h"
 
@@ -604,9 +605,8 @@ class Generator {
     if (r < 60 && container) {
       // Any proper prefix of a container's text is unbalanced; cut at a
       // character boundary so the line stays valid UTF-8.
-      size_t cut = size_t(rng_.Range(1, int64_t(value_.size()) - 1));
-      while ((static_cast<unsigned char>(value_[cut]) & 0xC0) == 0x80) --cut;
-      value_.resize(cut);
+      const auto cut = size_t(rng_.Range(1, int64_t(value_.size()) - 1));
+      value_.resize(internal::Utf8Prefix(value_, cut).size());
     } else if (r < 85) {
       value_ = Pick(kBareWords);
     } else {

@@ -18,6 +18,7 @@
 
 #include "ferry/schema.h"
 #include "schema/program.h"
+#include "common/utf8_cut.h"
 
 namespace ferry {
 namespace internal {
@@ -93,9 +94,7 @@ size_t CodePoints(std::string_view s) {
 std::string Preview(const Value& v) {
   std::string json = ToJson(v);
   if (json.size() <= kPreviewChars) return json;
-  size_t cut = kPreviewChars;
-  while (cut > 0 && (static_cast<unsigned char>(json[cut]) & 0xC0) == 0x80) --cut;
-  json.resize(cut);
+  json.resize(internal::Utf8Prefix(json, kPreviewChars).size());
   json.append("...");
   return json;
 }

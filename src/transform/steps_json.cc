@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "transform/transform_internal.h"
+#include "common/utf8_cut.h"
 
 namespace ferry::internal {
 namespace {
@@ -42,9 +43,7 @@ std::string Excerpt(std::string_view text) {
     WriteJsonString(text, &out);
     return out;
   }
-  size_t cut = kExcerptBytes;
-  while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-  WriteJsonString(text.substr(0, cut), &out);
+  WriteJsonString(internal::Utf8Prefix(text, kExcerptBytes), &out);
   out.insert(out.size() - 1, "...");
   return out;
 }

@@ -13,7 +13,7 @@ import sys
 def block(readme, heading):
     text = open(readme, encoding="utf-8").read()
     section = text.split("\n## " + heading + "\n", 1)[1]
-    return re.search(r"```sh\n(.*?)```", section, re.S).group(1)
+    return re.search(r"```sh(?: synopsis)?\n(.*?)```", section, re.S).group(1)
 
 
 def logical_lines(sh):

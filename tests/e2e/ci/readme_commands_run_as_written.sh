@@ -42,7 +42,7 @@ while IFS= read -r command; do
   fi
   command=${command//postgres:\/\/app@127.0.0.1:5432\/app/$pg}
   command=${command/ --count 100000 / --count 5000 }  # the same commands on less data: a quick test
-  command=$(sed -E "s/ NAME$/ nightly/; s/ --version V$/ --version unified-1/; s/ STORE / sqlite:workouts.db /" \
+  command=$(sed -E "s/ NAME$/ nightly/; s/ --version V$/ --version unified-1/; s/ STORE / sqlite:workouts.db /; s/ --dir DIR$/ --dir new-project/" \
     <<< "$command")
   if grep -qE ' [A-Z]{1,5}( |$)' <<< "$command"; then fail "an unknown placeholder in: $command"; fi
   echo "\$ $command" >> ../ran.txt

@@ -32,16 +32,13 @@ bash -c 'source ./ferry.bash; complete -p ferry' | grep -q -- '-F _ferry' || fai
 "$FERRY" completion zsh > _ferry
 head -1 _ferry | grep -qx '#compdef ferry' || fail "zsh script: $(head -1 _ferry)"
 expect_exit 2 "$FERRY" completion fish 2> /dev/null
-if command -v zsh > /dev/null; then
-  complete_zsh() {
-    zsh -c 'compdef() { :; }; _files() { print FILES; }; compadd() { shift; print -l -- "$@"; }
-            source ./_ferry; words=("$@"); CURRENT=$#; _ferry' _ "$@"
-  }
-  complete_zsh ferry ru | grep -qx run || fail "zsh ferry ru: $(complete_zsh ferry ru)"
-  complete_zsh ferry run --tar | grep -qx -- --target || fail "zsh ferry run --tar: $(complete_zsh ferry run --tar)"
-  [ "$(complete_zsh ferry run --target ru)" = FILES ] || fail "zsh: a value completed as a command"
-  complete_zsh ferry backup cr | grep -qx create || fail "zsh ferry backup cr"
-else
-  echo "zsh not installed: its script checked for its header only"
-fi
+command -v zsh > /dev/null || fail "zsh is not installed (scripts/install-deps.sh installs it)"
+complete_zsh() {
+  zsh -c 'compdef() { :; }; _files() { print FILES; }; compadd() { shift; print -l -- "$@"; }
+          source ./_ferry; words=("$@"); CURRENT=$#; _ferry' _ "$@"
+}
+complete_zsh ferry ru | grep -qx run || fail "zsh ferry ru: $(complete_zsh ferry ru)"
+complete_zsh ferry run --tar | grep -qx -- --target || fail "zsh ferry run --tar: $(complete_zsh ferry run --tar)"
+[ "$(complete_zsh ferry run --target ru)" = FILES ] || fail "zsh: a value completed as a command"
+complete_zsh ferry backup cr | grep -qx create || fail "zsh ferry backup cr"
 echo PASS

@@ -9,7 +9,7 @@ source "$(dirname "$0")/../lib.sh"
 source "$(dirname "$0")/../formats_lib.sh"
 export FERRY_KILLS=${FERRY_KILLS:-8}
 source "$(dirname "$0")/../kill_lib.sh"
-# Small batches, so that the reorder window does not hold the whole source and the throttle applies.
+# Small batches paced 8 ms apart (600 batches: about 5 s a run), so that the kills land mid-export.
 SLOW_RUN=(--batch-size 5 --throttle-ms 8 --commit-interval 0.05)
 "$FERRY" generate workouts --count 3000 --seed 5 --scenario all-valid --output legacy.jsonl > /dev/null
 "$FERRY" run -q --state st.db --project "$PROJECT" --source legacy.jsonl --target unified.jsonl > /dev/null

@@ -5,8 +5,8 @@
 #   blocked; after the first run ends, the lease is gone.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
-# Enough records to outlast the read-ahead window (the throttle paces only what comes after it).
-"$FERRY" generate workouts --count 20000 --seed 41 --output in.jsonl > /dev/null
+# 1,200 batches paced 10 ms apart: the first run holds its lease for 12 s at least.
+"$FERRY" generate workouts --count 12000 --seed 41 --output in.jsonl > /dev/null
 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target sqlite:out.db --batch-size 10 --throttle-ms 10 \
   > first.out 2> first.err &
 pid=$!

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# name: ci/docs_commands_run_as_written
+# description: every command of README.md, docs/*.md and examples/*/README.md is in a block the docs test
+#   knows (tests/e2e/ci/doc_blocks.py): a ```sh block runs exactly as written (one file's blocks in order, in
+#   one shell, in a scratch directory where examples/ is the repository's and `ferry` is the built binary;
+#   the only change is the PostgreSQL URI postgres://app@127.0.0.1:5432/app, which becomes the test
+#   cluster's) and must exit 0; a ```sh synopsis block names only commands and options that exist.
+#   So a doc cannot drift from the binary again.
+# group: e2e postgres
+source "$(dirname "$0")/../lib.sh"
+BLOCKS=$E2E/ci/doc_blocks.py
+python3 "$BLOCKS" check "$FERRY_SOURCE_DIR" > problems.txt || fail "unmarked command blocks: $(cat problems.txt)"
+python3 "$BLOCKS" synopsis "$FERRY_SOURCE_DIR" "$FERRY" > problems.txt || fail "synopses that drifted: $(cat problems.txt)"
+mkdir bin && ln -s "$FERRY" bin/ferry && export PATH=$WORK/bin:$PATH
+pg=$(pg_database docs)
+ran=0
+while IFS= read -r doc; do
+  python3 "$BLOCKS" runnable "$FERRY_SOURCE_DIR" "$doc" > script.sh
+  [ -s script.sh ] || continue
+  dir=$WORK/run/${doc//\//_}
+  mkdir -p "$dir" && ln -s "$FERRY_SOURCE_DIR/examples" "$dir/examples"
+  sed -i "s|postgres://app@127.0.0.1:5432/app|$pg|g" script.sh
+  # -x: the trace names the command that failed; ': "block FILE:LINE"' names its block.
+  (cd "$dir" && bash -euxo pipefail "$WORK/script.sh" > out.txt 2> err.txt) \
+    || fail "$doc: a command failed: $(grep '^+ : .block' "$dir/err.txt" | tail -1) $(tail -15 "$dir/err.txt")"
+  ran=$((ran + $(grep -c '^: "block ' script.sh)))
+done < <(python3 "$BLOCKS" files "$FERRY_SOURCE_DIR")
+# The runnable blocks today: docs/templates.md, examples/context-store (4), examples/local-storage-to-postgres.
+[ "$ran" -ge 6 ] || fail "only $ran runnable blocks were found"
+echo "PASS: $ran runnable blocks"
