@@ -43,14 +43,16 @@ inline double SecondsSince(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
+// "YYYYMMDD-HHMMSS-" and 32 random bits: unique among the runs of one state
+// even when many start in the same second (16 bits once collided).
 inline std::string NewRunId() {
   std::random_device rd;
   char buf[64];
   auto now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   std::tm tm;
   gmtime_r(&now, &tm);
-  std::snprintf(buf, sizeof(buf), "%04d%02d%02d-%02d%02d%02d-%04x", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(rd() & 0xffff));
+  std::snprintf(buf, sizeof(buf), "%04d%02d%02d-%02d%02d%02d-%08x", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
+                tm.tm_hour, tm.tm_min, tm.tm_sec, unsigned(rd()));
   return buf;
 }
 
