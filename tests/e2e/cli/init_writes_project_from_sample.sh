@@ -2,7 +2,8 @@
 # name: cli/init_writes_project_from_sample
 # description: `ferry init --sample` writes a ferry.yaml and a JSON Schema inferred from the sample's
 #   records; the project loads and a run over the sample migrates every record; an existing ferry.yaml
-#   (or schema) is never overwritten.
+#   (or schema) is never overwritten. The sample is read like a run's source: any format, a byte order mark
+#   skipped.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 cat > sample.jsonl <<'JSON'
@@ -42,6 +43,16 @@ rc=0; "$FERRY" init --sample sample.jsonl --dir proj 2> again.err || rc=$?
 rm proj/ferry.yaml
 rc=0; "$FERRY" init --sample sample.jsonl --dir proj 2> again.err || rc=$?
 [ "$rc" = 75 ] && grep -q "v1.json exists" again.err && [ ! -e proj/ferry.yaml ] || fail "schema refusal (exit $rc): $(cat again.err)"
+# The sample is any source a run reads: CSV with a byte order mark, gzip-compressed JSON Lines.
+printf '\xef\xbb\xbfid,name,count\nn1,a,3\nn2,b,4\n' > sample.csv
+"$FERRY" init --sample sample.csv --dir csvproj > init.txt || fail "init from CSV with a byte order mark"
+python3 -c "
+import json; s = json.load(open('csvproj/schemas/v1.json'))
+assert s['required'] == ['id', 'name', 'count'] and s['properties']['count'] == {'type': 'integer'}, s"
+gzip -k sample.jsonl
+"$FERRY" init --sample sample.jsonl.gz --dir gzproj > init.txt && grep -q "from 3 records" init.txt \
+  || fail "init from gzip: $(cat init.txt)"
+cmp -s gzproj/schemas/v1.json proj/schemas/v1.json || fail "the gzip sample gave another schema"
 # Nothing to recognise records by: refused, nothing written.
 printf '{"a": 1}\n{"b": 2}\n' > disjoint.jsonl
 rc=0; "$FERRY" init --sample disjoint.jsonl --dir d2 2> d2.err || rc=$?
