@@ -3,7 +3,8 @@
 // The record-shaping flags of `ferry run` (and of the import/export
 // commands): --map, --trim, --lower, --upper, --split-list, --parse-date,
 // --call, --compute, --where, --date-range, --in, --tags-any, --tags-all,
-// --filter-on target|source, --fields, --exclude, --shaping FILE (a JSON template, include/ferry/shaping.h), --errors and
+// --filter-on target|source, --fields, --exclude, --shaping FILE (a JSON
+// template, include/ferry/shaping.h), --errors and
 // --on-duplicate. docs/shaping.md describes them.
 //
 // Usage: AddShapingFlags(sub, &flags) before parsing; after parsing,

@@ -667,7 +667,8 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
   auto parsed = parser.Parse(json, arena);
   if (!parsed.ok()) return Status::InvalidArgument("shaping: not valid JSON: " + parsed.status().message());
   const Value& root = parsed.value();
-  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping", {"map", "transforms", "compute", "filters", "filter_on", "fields", "exclude"}));
+  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping",
+                                     {"map", "transforms", "compute", "filters", "filter_on", "fields", "exclude"}));
   ShapingSpec spec;
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("map"), "shaping.map", &spec.map));
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("compute"), "shaping.compute", &spec.compute));

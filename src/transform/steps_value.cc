@@ -589,7 +589,9 @@ class SetStep final : public StepBase {
     int64_t at = -1;
     if (!ReadIndex(&from, &at) || at < 0 || size_t(at) + 1 >= field.tokens.size()) return BadComplement("set");
     Value* obj = &doc;
-    for (int64_t i = 0; i < at && obj != nullptr; ++i) obj = obj->IsObject() ? obj->Find(field.tokens[size_t(i)]) : nullptr;
+    for (int64_t i = 0; i < at && obj != nullptr; ++i) {
+      obj = obj->IsObject() ? obj->Find(field.tokens[size_t(i)]) : nullptr;
+    }
     if (obj == nullptr || !obj->IsObject()) return Status::OK();
     int64_t k = obj->IndexOf(field.tokens[size_t(at)]);
     if (k >= 0) obj->EraseMemberAt(size_t(k));

@@ -335,7 +335,8 @@ TEST(ShapingTest, BadTemplatesNameTheMember) {
   EXPECT_EQ(error("{"), "INVALID_ARGUMENT: shaping: not valid JSON: " +
                             ParseShaping("{").status().message().substr(std::string("shaping: not valid JSON: ").size()));
   EXPECT_EQ(error(R"({"maps":{}})"),
-            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters, filter_on, fields, exclude)");
+            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters, filter_on, "
+            "fields, exclude)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"strip"}]})"),
             "INVALID_ARGUMENT: shaping.transforms[0]: unknown op \"strip\" (trim, lower, upper, split, date, call)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"date"}]})"),
