@@ -28,6 +28,7 @@
 #include <functional>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "ferry/events.h"
@@ -209,7 +210,11 @@ Result<uint64_t> ParseByteSize(std::string_view text);
 // Applies a preset: "safe" (batch 10, validate before and after, stop),
 // "recommended" (batch 50, validate before and after, skip; the default),
 // "fast" (batch 500, validate after only, skip).
+// The documented table of what each does is README.md's "Presets" (checked
+// against this function by tests/unit/engine/presets_documented_test.cc).
 Status ApplyPreset(std::string_view preset, RunOptions* options);
+// The presets ApplyPreset knows: "safe", "recommended", "fast".
+const std::vector<std::string_view>& PresetNames();
 
 struct RejectExample {
   std::string key;  // "" when the record has no usable key

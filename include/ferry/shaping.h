@@ -96,10 +96,16 @@ struct ShapingSpec {
   std::vector<TagsFilter> tags;
   std::vector<std::string> where;  // predicate expressions (truthy: keep)
   FilterOn filter_on = FilterOn::kTarget;
+  // 5. projection, on the record as written (after migration, validation
+  // and the filters): keep only `fields` (dot paths; empty: every field),
+  // then drop `exclude` (dot paths). A listed field a record lacks is no error.
+  std::vector<std::string> fields;
+  std::vector<std::string> exclude;
   bool has_filters() const { return !date_ranges.empty() || !in.empty() || !tags.empty() || !where.empty(); }
+  bool has_projection() const { return !fields.empty() || !exclude.empty(); }
   bool empty() const {
     return map.empty() && transforms.empty() && compute.empty() && date_ranges.empty() && in.empty() &&
-           tags.empty() && where.empty();
+           tags.empty() && where.empty() && !has_projection();
   }
 };
 
@@ -109,7 +115,7 @@ struct ShapingSpec {
 // "compute": {"field": "expr", ...}, "filters": {"date_range": [{"field": F,
 // "from": A, "to": B}], "in": [{"field": F, "values": [...]}], "tags_any":
 // [...], "tags_all": [...], "where": ["expr", ...]}, "filter_on": "source" |
-// "target"}. Every member is
+// "target", "fields": ["a", "b.c"], "exclude": ["x"]}. Every member is
 // optional. Errors: INVALID_ARGUMENT naming the member ("shaping.transforms[1]:
 // unknown op \"strip\"").
 Result<ShapingSpec> ParseShaping(std::string_view json);
@@ -136,11 +142,18 @@ class Shaper {
   Outcome Reshape(Value& doc, StepContext& ctx, StepError* error) const;
   // The filters only (kKeep, kFiltered or kReject), on `doc` as given.
   Outcome Select(const Value& doc, StepContext& ctx, StepError* error) const;
+  // The projection (ShapingSpec::fields, then exclude) on `doc` in place: the
+  // record as it is written. A value that is not an object is left as it is.
+  void Project(Value& doc) const;
 
   // True when the spec changes records (mapping, transforms, computed).
   bool has_steps() const;
   // True when the spec has filters; filter_on() says on which record.
   bool has_filters() const;
+  // True when the spec has a projection (--fields / --exclude).
+  bool has_projection() const;
+  // Whether the projection leaves out the top-level field `name` (the key).
+  bool projects_out(std::string_view name) const;
   FilterOn filter_on() const;
   // The step list the mapping, transforms and computed fields compile to
   // (JSON; one list per entry, in order), for inspection and docs.

@@ -105,8 +105,8 @@ void AddCommon(CLI::App* app, Common* c) {
 
 void AddData(CLI::App* app, DataOptions* d) {
   app->add_option("-s,--source", d->source,
-                  "records to read: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T; - is "
-                  "stdin")
+                  "records to read: PATH (format from the extension, else the content), FORMAT:PATH with FORMAT "
+                  "jsonl, json, csv, xml, yaml or md, sqlite:PATH#TABLE or postgres://...?table=T; - is stdin")
       ->required();
   app->add_option("--state", d->state,
                   "Ferry's state: an SQLite file or postgres:// URI (default: $FERRY_STATE, else the target's "

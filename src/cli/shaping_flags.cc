@@ -101,6 +101,9 @@ void AddShapingFlags(CLI::App* app, ShapingFlags* f) {
   opt("--in", &f->in, "keep records whose FIELD is one of the values: FIELD=a,b,c");
   opt("--tags-any", &f->tags_any, "keep records whose array FIELD holds any of the values: FIELD=a,b");
   opt("--tags-all", &f->tags_all, "keep records whose array FIELD holds all of the values: FIELD=a,b");
+  opt("--fields", &f->fields,
+      "write only these fields: a,b,c (dot paths for nested fields; applied last, to the record as written)");
+  opt("--exclude", &f->exclude, "leave these fields out of the record written: x,y (dot paths)");
   app->add_option("--filter-on", f->filter_on,
                   "which record the filters above select on: target (default: the record migrated to the target "
                   "version) | source (the record as read and shaped, before version detection)")
@@ -190,6 +193,8 @@ Result<ShapingSpec> ShapingFromFlags(const ShapingFlags& f) {
       spec.tags.push_back(std::move(t));
     }
   }
+  for (const std::string& v : f.fields) FERRY_RETURN_IF_ERROR(SplitValues("fields", v, v, &spec.fields));
+  for (const std::string& v : f.exclude) FERRY_RETURN_IF_ERROR(SplitValues("exclude", v, v, &spec.exclude));
   if (f.filter_on == "source") {
     spec.filter_on = FilterOn::kSource;
   } else if (f.filter_on == "target") {

@@ -3,7 +3,8 @@
 // The record-shaping flags of `ferry run` (and of the import/export
 // commands): --map, --trim, --lower, --upper, --split-list, --parse-date,
 // --call, --compute, --where, --date-range, --in, --tags-any, --tags-all,
-// --filter-on target|source, --shaping FILE (a JSON template, include/ferry/shaping.h), --errors and
+// --filter-on target|source, --fields, --exclude, --shaping FILE (a JSON
+// template, include/ferry/shaping.h), --errors and
 // --on-duplicate. docs/shaping.md describes them.
 //
 // Usage: AddShapingFlags(sub, &flags) before parsing; after parsing,
@@ -33,6 +34,7 @@ struct ShapingFlags {
   std::string shaping_file;  // --shaping FILE.json
   std::vector<std::string> map, trim, lower, upper, split_list, parse_date, call, compute, where, date_range, in,
       tags_any, tags_all;
+  std::vector<std::string> fields, exclude;  // --fields a,b / --exclude x,y (repeatable)
   std::string errors;        // strict | lenient | skip-errors ("" = not given)
   std::string on_duplicate;  // skip | overwrite ("" = not given)
   std::string filter_on;     // target | source ("" = not given: the template's, else target)

@@ -224,7 +224,11 @@ int Delete() {
   if (!state.ok()) return Fail(state.status());
   Status s = DeleteTemplate(**state, g_args.name);
   if (!s.ok()) return Fail(s);
-  if (!g_args.json) std::printf("Deleted template '%s' from %s.\n", g_args.name.c_str(), (*state)->location().c_str());
+  if (g_args.json) {
+    std::printf("{\"deleted\":%s,\"state\":%s}\n", Str(g_args.name).c_str(), Str((*state)->location()).c_str());
+  } else {
+    std::printf("Deleted template '%s' from %s.\n", g_args.name.c_str(), (*state)->location().c_str());
+  }
   return 0;
 }
 
@@ -253,9 +257,11 @@ void RegisterTemplateCommands(CLI::App& app) {
   AddState(g_list);
   g_show = g_template->add_subcommand("show", "one template as JSON");
   g_show->add_option("name", g_args.name, "template name")->required();
+  g_show->add_flag("--json", g_args.json, "print JSON (the only form show prints; accepted like every command's)");
   AddState(g_show);
   g_delete = g_template->add_subcommand("delete", "delete a template");
   g_delete->add_option("name", g_args.name, "template name")->required();
+  g_delete->add_flag("--json", g_args.json, "print {\"deleted\": NAME, \"state\": WHERE}");
   AddState(g_delete);
 }
 

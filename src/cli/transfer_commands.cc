@@ -49,7 +49,9 @@ void AddTransfer(CLI::App* cmd, Transfer* t, const char* source_help, const char
 void RegisterTransferCommands(CLI::App& app) {
   g_export_cmd = app.add_subcommand(
       "export", "write a store's records to a file (jsonl, json, csv, xml, yaml, md; compressed, encrypted, split)");
-  AddTransfer(g_export_cmd, &g_export, "the store to export: sqlite:PATH#TABLE, postgres://...?table=T or a file",
+  AddTransfer(g_export_cmd, &g_export,
+              "the store to export: sqlite:PATH#TABLE, postgres://...?table=T or a file: PATH or FORMAT:PATH "
+              "(jsonl, json, csv, xml, yaml, md)",
               "the file to write: PATH (format from the extension: .jsonl .json .csv .xml .yaml .md, then "
               ".gz/.zst/.br, then .enc) or FORMAT:PATH?options");
   g_export_cmd->add_option("--version", g_export.run.version,
@@ -60,7 +62,8 @@ void RegisterTransferCommands(CLI::App& app) {
   g_import_cmd = app.add_subcommand(
       "import", "read a file (jsonl, json, csv, xml, yaml, md; compressed, encrypted, split) into a store, migrated");
   AddTransfer(g_import_cmd, &g_import, "the file to read: PATH (format from the extension, else from the content) "
-                                       "or FORMAT:PATH?options; a missing PATH with parts NAME.00001.EXT... reads them",
+                                       "or FORMAT:PATH?options (FORMAT jsonl, json, csv, xml, yaml or md); a missing "
+                                       "PATH with parts NAME.00001.EXT... reads them",
               "the store to write: sqlite:PATH#TABLE, postgres://...?table=T or a file");
   g_import_cmd->add_flag("--as-is", g_import.run.as_is,
                          "write the records as they are (validated against their version's schema), not migrated");

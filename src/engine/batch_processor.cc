@@ -107,6 +107,7 @@ void BatchResult::Clear(size_t versions) {
   keys.clear();
   tokens.clear();
   rejected_keys.clear();
+  unchanged_rows.clear();
   end_position.clear();
   rejects.clear();
   complements.clear();
@@ -290,6 +291,8 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   const bool shaped = options_.shaping != nullptr && options_.shaping->has_steps();
   const bool filter_on_target = options_.shaping != nullptr && options_.shaping->has_filters() &&
                                 options_.shaping->filter_on() == FilterOn::kTarget;
+  // --fields / --exclude: applied last, to the record as written.
+  const bool projected = options_.shaping != nullptr && options_.shaping->has_projection();
   std::string original_sha;
   if (options_.shaping != nullptr) {
     // The journal's before-image hash is of the record as stored, not as shaped.
@@ -353,12 +356,18 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (at_target) {
     ++result->already_at_target;
     // A shaped record is not what the target holds: write it even in place.
-    if (options_.write_output && (!options_.skip_unchanged || shaped || retyped)) {
+    const bool rewrite = !options_.skip_unchanged || shaped || retyped || projected;
+    if (options_.write_output && !rewrite && !source_key.empty()) {
+      result->unchanged_rows.emplace_back(std::string(source_key), std::string(token_));
+    }
+    if (options_.write_output && rewrite) {
       // Unchanged records are copied byte for byte, unless a multi-line
       // record (from a pretty-printed JSON array) would break a JSON Lines
       // file: that one is written compactly.
-      bool raw = !shaped && !retyped && text.data() != nullptr && (options_.output_format == OutputFormat::kJsonArray ||
-                                            std::memchr(text.data(), '\n', text.size()) == nullptr);
+      bool raw = !shaped && !retyped && !projected && text.data() != nullptr &&
+                 (options_.output_format == OutputFormat::kJsonArray ||
+                  std::memchr(text.data(), '\n', text.size()) == nullptr);
+      if (projected) options_.shaping->Project(doc);
       WriteOutput(doc, raw ? text : std::string_view(), source_key, version, false, result);
       if (options_.write_journal) {
         journal_complements_.clear();
@@ -475,6 +484,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   if (!record_complements_.empty()) result->complements.append(record_complements_);
   if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
   if (options_.write_output) {
+    if (projected) options_.shaping->Project(doc);
     WriteOutput(doc, std::string_view(), source_key, version, true, result);
     if (options_.write_journal) {
       AppendJournal(doc, version, original_sha, source_key, text, result);

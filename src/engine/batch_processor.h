@@ -108,6 +108,10 @@ struct BatchResult {
   std::string tokens;
   // With index_output: the source row keys of rejected records (tables only).
   std::vector<std::string> rejected_keys;
+  // In place (ProcessOptions::skip_unchanged): the rows already at the target
+  // that are not rewritten, as (row key, row token): the sink sets their
+  // version column to the target.
+  std::vector<std::pair<std::string, std::string>> unchanged_rows;
   // The source position after the batch (RecordBatchInput::end_position).
   std::string end_position;
   uint64_t records = 0;

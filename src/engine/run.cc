@@ -91,6 +91,11 @@ Status ApplyPreset(std::string_view preset, RunOptions* o) {
   return Status::OK();
 }
 
+const std::vector<std::string_view>& PresetNames() {
+  static const std::vector<std::string_view> kNames = {"safe", "recommended", "fast"};
+  return kNames;
+}
+
 Result<uint64_t> ParseByteSize(std::string_view text) {
   std::string_view t = text;
   size_t digits = 0;
@@ -459,6 +464,17 @@ Status FirstRejectStatus(const BatchResult& b, const std::string& suffix) {
                                          (r.pointer.empty() ? "" : " at " + r.pointer) + ": " + r.message + suffix);
 }
 
+// A table keys its rows by the project's key: --fields / --exclude may not
+// leave it out of the records written there.
+Status CheckProjectionKeepsKey(const RunOptions& options, const std::string& key, const std::string& target) {
+  if (!options.shaping.has_projection()) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(auto shaper, Shaper::Compile(options.shaping, options.functions));
+  if (!shaper->projects_out(key)) return Status::OK();
+  return Status::InvalidArgument("--fields/--exclude leave out the key field '" + key + "', by which " + target +
+                                 " keys its rows; keep it (list it in --fields, take it out of --exclude), or "
+                                 "write to a file");
+}
+
 // A dry run: everything but writing; no state, no lease.
 Result<RunReport> DryRun(const Project& project, const RunOptions& options, const internal::StoreUri& in,
                          const internal::StoreUri* out) {
@@ -572,6 +588,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                                    "ferry.yaml is");
   }
   FERRY_RETURN_IF_ERROR(internal::CheckRunFiles(options, rep.file, in, out ? &*out : nullptr));
+  if (out && out->is_database()) FERRY_RETURN_IF_ERROR(CheckProjectionKeepsKey(options, rep.key, out->display));
   if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
   if (!out) {
     return Status::InvalidArgument(
@@ -690,6 +707,9 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   sink_options.run_id = report.run_id;
   sink_options.owner = owner;
   sink_options.version = options.as_is ? "" : project.target();
+  if (options.as_is) {
+    for (const auto& v : rep.versions) sink_options.version_names.push_back(v.info.name);
+  }
   sink_options.state = state.get();
   sink_options.retries = options.retries;
   sink_options.on_conflict = ToSinkPolicy(options.on_conflict);

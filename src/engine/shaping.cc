@@ -127,6 +127,50 @@ std::string WhenExists(const std::vector<std::string>& parts, const std::string&
   return "{\"when\":{\"if\":" + ExprString("exists(" + ExprPath(parts) + ")") + ",\"then\":[" + then + "]}}";
 }
 
+// The --fields paths as a tree: a node keeps its whole value, or only the
+// members its children select.
+struct FieldSelection {
+  std::string name;
+  bool whole = false;
+  std::vector<FieldSelection> children;
+
+  const FieldSelection* Find(std::string_view child) const {
+    for (const FieldSelection& c : children) {
+      if (c.name == child) return &c;
+    }
+    return nullptr;
+  }
+  FieldSelection* Add(const std::string& child) {
+    for (FieldSelection& c : children) {
+      if (c.name == child) return &c;
+    }
+    children.push_back(FieldSelection{child, false, {}});
+    return &children.back();
+  }
+};
+
+// Erases the members of `obj` that `selection` does not select.
+void KeepSelected(Value& obj, const FieldSelection& selection) {
+  for (size_t i = obj.size(); i-- > 0;) {
+    Member& m = obj.members()[i];
+    const FieldSelection* selected = selection.Find(m.key.AsString());
+    if (selected != nullptr && selected->whole) continue;
+    if (selected != nullptr && m.value.IsObject()) {
+      KeepSelected(m.value, *selected);
+      continue;
+    }
+    obj.EraseMemberAt(i);
+  }
+}
+
+void RemovePath(Value& doc, const std::vector<std::string>& parts) {
+  Value* parent = &doc;
+  for (size_t i = 0; i + 1 < parts.size() && parent != nullptr; ++i) {
+    parent = parent->IsObject() ? parent->Find(parts[i]) : nullptr;
+  }
+  if (parent != nullptr && parent->IsObject()) parent->Remove(parts.back());
+}
+
 struct CompiledRange {
   std::vector<std::string> parts;
   std::string field;
@@ -170,7 +214,31 @@ struct Shaper::Impl {
   std::vector<CompiledTags> tags;
   std::vector<std::unique_ptr<const Expression>> where;
   FilterOn filter_on = FilterOn::kTarget;
+  bool select_fields = false;  // --fields given: keep only `fields`
+  FieldSelection fields;
+  std::vector<std::vector<std::string>> exclude;
 };
+
+namespace {
+
+// --fields and --exclude into `impl`. Errors: INVALID_ARGUMENT naming the
+// entry (an empty path or segment).
+Status CompileProjection(const ShapingSpec& spec, Shaper::Impl* impl) {
+  for (const std::string& f : spec.fields) {
+    FERRY_RETURN_IF_ERROR(CheckPath("fields " + f, f));
+    FieldSelection* node = &impl->fields;
+    for (const std::string& part : SplitPath(f)) node = node->Add(part);
+    node->whole = true;
+    impl->select_fields = true;
+  }
+  for (const std::string& f : spec.exclude) {
+    FERRY_RETURN_IF_ERROR(CheckPath("exclude " + f, f));
+    impl->exclude.push_back(SplitPath(f));
+  }
+  return Status::OK();
+}
+
+}  // namespace
 
 Shaper::Shaper(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Shaper::~Shaper() = default;
@@ -180,6 +248,21 @@ bool Shaper::has_filters() const {
   return !impl_->ranges.empty() || !impl_->sets.empty() || !impl_->tags.empty() || !impl_->where.empty();
 }
 FilterOn Shaper::filter_on() const { return impl_->filter_on; }
+bool Shaper::has_projection() const { return impl_->select_fields || !impl_->exclude.empty(); }
+
+bool Shaper::projects_out(std::string_view name) const {
+  if (impl_->select_fields && impl_->fields.Find(name) == nullptr) return true;
+  for (const std::vector<std::string>& parts : impl_->exclude) {
+    if (parts.size() == 1 && parts[0] == name) return true;
+  }
+  return false;
+}
+
+void Shaper::Project(Value& doc) const {
+  if (!doc.IsObject()) return;
+  if (impl_->select_fields) KeepSelected(doc, impl_->fields);
+  for (const std::vector<std::string>& parts : impl_->exclude) RemovePath(doc, parts);
+}
 const std::string& Shaper::steps_json() const { return impl_->steps_json; }
 
 Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
@@ -312,6 +395,7 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
     if (!compiled.ok()) return Status::InvalidArgument("where \"" + w + "\": " + compiled.status().message());
     impl->where.push_back(std::move(compiled).value());
   }
+  FERRY_RETURN_IF_ERROR(CompileProjection(spec, impl.get()));
   return std::unique_ptr<const Shaper>(new Shaper(std::move(impl)));
 }
 
@@ -565,6 +649,14 @@ std::string ShapingToJson(const ShapingSpec& spec) {
     member("filter_on");
     out.append("\"source\"");
   }
+  if (!spec.fields.empty()) {
+    member("fields");
+    AppendStringArray(spec.fields, &out);
+  }
+  if (!spec.exclude.empty()) {
+    member("exclude");
+    AppendStringArray(spec.exclude, &out);
+  }
   out.push_back('}');
   return out;
 }
@@ -575,7 +667,8 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
   auto parsed = parser.Parse(json, arena);
   if (!parsed.ok()) return Status::InvalidArgument("shaping: not valid JSON: " + parsed.status().message());
   const Value& root = parsed.value();
-  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping", {"map", "transforms", "compute", "filters", "filter_on"}));
+  FERRY_RETURN_IF_ERROR(CheckMembers(root, "shaping",
+                                     {"map", "transforms", "compute", "filters", "filter_on", "fields", "exclude"}));
   ShapingSpec spec;
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("map"), "shaping.map", &spec.map));
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("compute"), "shaping.compute", &spec.compute));
@@ -604,6 +697,16 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
         return Status::InvalidArgument(where + ": op \"" + name + "\" needs \"arg\"");
       }
       spec.transforms.push_back(std::move(ft));
+    }
+  }
+  for (auto [name, list] : {std::pair{"fields", &spec.fields}, std::pair{"exclude", &spec.exclude}}) {
+    const Value* v = root.Find(name);
+    if (v == nullptr) continue;
+    const std::string where = std::string("shaping.") + name;
+    if (!v->IsArray()) return Status::InvalidArgument(where + ": expected an array of field names");
+    for (size_t i = 0; i < v->size(); ++i) {
+      list->emplace_back();
+      FERRY_RETURN_IF_ERROR(ReadString((*v)[i], where + "[" + std::to_string(i) + "]", &list->back()));
     }
   }
   if (const Value* on = root.Find("filter_on")) {

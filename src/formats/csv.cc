@@ -443,6 +443,7 @@ class CsvWriter : public DocumentWriter {
       : out_(std::move(out)), options_(options), newline_(options.crlf ? "\r\n" : "\n") {
     for (const std::string& c : options_.columns) AddColumn(c);
     buffering_ = options_.columns.empty();
+    selecting_ = !options_.columns.empty();
   }
 
   Status Write(std::string_view json) override {
@@ -537,6 +538,7 @@ class CsvWriter : public DocumentWriter {
     row_.assign(columns_.size(), nullptr);
     for (const auto& [name, v] : leaves_) {
       auto it = index_.find(name);
+      if (it == index_.end() && selecting_) continue;  // `columns` selects: the rest is left out
       if (it == index_.end()) {
         return Status::InvalidArgument("record " + std::to_string(record) + " has the column \"" + name +
                                        "\", which is not among the CSV columns (taken from the first " +
@@ -544,6 +546,12 @@ class CsvWriter : public DocumentWriter {
                                        " records); list the columns explicitly (CSV columns option)");
       }
       row_[it->second] = &v;
+    }
+    if (selecting_) {
+      // A listed column that is no leaf (`meta` of {"meta": {"a": 1}}): its value, as JSON text.
+      for (size_t i = 0; i < row_.size(); ++i) {
+        if (row_[i] == nullptr) row_[i] = FindColumn(doc, columns_[i]);
+      }
     }
     const size_t start = text_.size();
     for (size_t i = 0; i < row_.size(); ++i) {
@@ -554,6 +562,15 @@ class CsvWriter : public DocumentWriter {
     if (text_.size() == start) text_.append("null");
     text_.append(newline_);
     return MaybeFlush();
+  }
+
+  // The value at dotted column `name` of `doc` (a literal member first), or null.
+  static const Value* FindColumn(const Value& doc, std::string_view name) {
+    if (const Value* v = doc.Find(name)) return v;
+    const size_t dot = name.find('.');
+    if (dot == std::string_view::npos) return nullptr;
+    const Value* parent = doc.Find(name.substr(0, dot));
+    return parent != nullptr && parent->IsObject() ? FindColumn(*parent, name.substr(dot + 1)) : nullptr;
   }
 
   void AppendValue(const Value& v) {
@@ -625,6 +642,7 @@ class CsvWriter : public DocumentWriter {
   std::vector<std::string> columns_;
   std::unordered_map<std::string, size_t> index_;
   bool buffering_ = true;
+  bool selecting_ = false;  // `columns` given: they select, other fields are left out
   bool header_written_ = false;
   uint64_t records_ = 0;
   std::vector<Value> pending_;  // in arena_

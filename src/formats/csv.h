@@ -46,9 +46,11 @@
 //
 // Writing flattens every object into dotted columns (non-empty nested
 // objects are recursed into; arrays and empty objects are written as their
-// compact JSON text). The columns are CsvOptions::columns when given, else
-// those of the first kCsvHeaderSample documents in first-seen order (these
-// documents are buffered); a later document with a column outside them is
+// compact JSON text). The columns are CsvOptions::columns when given (they
+// select: a field outside them is left out; a listed column that holds an
+// object is written as its JSON text), else those of the first
+// kCsvHeaderSample documents in first-seen order (these documents are
+// buffered); a later document with a column outside them is then
 // INVALID_ARGUMENT naming the record and the column. Strings are quoted when
 // CSV needs it (delimiter, quote, CR, LF, a leading or trailing space or tab,
 // a leading byte order mark) and whenever the reader would infer another type
@@ -89,8 +91,9 @@ struct CsvOptions {
   // record's version's schema gives (engine/schema_types.h). The writer
   // writes the same text for all (quoting as for kInfer).
   enum Types { kInfer, kStrings, kSchema } types = kInfer;
-  // Writing: the columns, in order (dotted paths for nested fields). Empty
-  // (the default): taken from the first kCsvHeaderSample documents. Reading:
+  // Writing: the columns, in order (dotted paths for nested fields); fields
+  // not listed are left out. Empty (the default): taken from the first
+  // kCsvHeaderSample documents. Reading:
   // used only when `header` is false.
   std::vector<std::string> columns;
   // Writing: end lines with CRLF (RFC 4180) instead of LF. Default false.

@@ -704,6 +704,7 @@ struct StagedRecord {
   std::string key;
   std::string document;
   std::string token;  // in place: the row's xmin as the run read it
+  std::string version;  // the row's version column
 };
 
 class PgSink : public RecordSink {
@@ -738,9 +739,11 @@ class PgSink : public RecordSink {
     for (const OutputRecord& r : b.output_records) {
       if (r.key_length == 0) return Status::Internal("a record without a key reached the PostgreSQL sink");
       staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
-                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string()});
+                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string(),
+                         RowVersion(options_, r)});
       bytes_ += r.length;
     }
+    unchanged_.insert(unchanged_.end(), b.unchanged_rows.begin(), b.unchanged_rows.end());
     return Status::OK();
   }
 
@@ -754,6 +757,7 @@ class PgSink : public RecordSink {
     Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, attempt++ > 0); });
     if (s.ok()) {
       staged_.clear();
+      unchanged_.clear();
       conflicts_ += pending_conflicts_;
       concurrent_ += pending_concurrent_;
     }
@@ -838,7 +842,7 @@ class PgSink : public RecordSink {
   void AppendRow(std::string* out, const StagedRecord& r, const std::string* document = nullptr) const {
     AppendCopyField(out, r.key);
     out->push_back('\t');
-    AppendCopyField(out, options_.version);
+    AppendCopyField(out, r.version);
     out->push_back('\t');
     AppendCopyField(out, document != nullptr ? *document : r.document);
     if (options_.in_place) {
@@ -875,7 +879,10 @@ class PgSink : public RecordSink {
     BeginAttempt();
     std::string sqlstate;
     if (staged_.empty()) {
-      return InTransaction(*db_, "BEGIN", &sqlstate, [&] { return Finish({}, cp); });
+      return InTransaction(*db_, "BEGIN", &sqlstate, [&] {
+        FERRY_RETURN_IF_ERROR(SetUnchangedVersions());
+        return Finish({}, cp);
+      });
     }
     if (direct_) {
       Status s = InTransaction(*db_, "BEGIN", &sqlstate, [&] {
@@ -992,8 +999,26 @@ class PgSink : public RecordSink {
                    " AS t SET version = s.version, document = s.document::jsonb, updated_at = now()"
                    " FROM pg_temp.ferry_stage s WHERE t.key = s.key AND t.xmin = s.token::xid RETURNING t.key)"
                    " SELECT s.key FROM pg_temp.ferry_stage s WHERE s.key NOT IN (SELECT key FROM u) ORDER BY s.key"));
+    FERRY_RETURN_IF_ERROR(SetUnchangedVersions());
     if (missed.empty()) return Status::OK();
     return RewriteChanged(missed);
+  }
+
+  // In place: the rows already at the target that the run does not rewrite
+  // get the target in their version column (unless the row changed since
+  // the run read it).
+  Status SetUnchangedVersions() {
+    if (unchanged_.empty()) return Status::OK();
+    std::string keys = "{", tokens = "{";
+    for (const auto& [key, token] : unchanged_) {
+      AppendArrayElement(key, &keys);
+      AppendArrayElement(token, &tokens);
+    }
+    keys.push_back('}');
+    tokens.push_back('}');
+    return db_->Exec("UPDATE " + table_ + " AS t SET version = $1 FROM unnest($2::text[], $3::text[]) AS s(key, token)"
+                     " WHERE t.key = s.key AND t.xmin = s.token::xid AND t.version IS DISTINCT FROM $1",
+                     {options_.version, keys, tokens});
   }
 
   // The rows an in-place write missed, locked and read again: the hooks say
@@ -1022,11 +1047,12 @@ class PgSink : public RecordSink {
     FERRY_ASSIGN_OR_RETURN(auto documents, hooks_->Reprocess(changed));
     for (size_t j = 0; j < changed.size(); ++j) {
       if (!documents[j] || !changed[j].now) continue;
-      const std::string& key = staged_[changed[j].index].key;
+      const StagedRecord& staged = staged_[changed[j].index];
+      const std::string& key = staged.key;
       FERRY_RETURN_IF_ERROR(db_->Exec("UPDATE " + table_ +
                                           " SET version = $2, document = $3::jsonb, updated_at = now()"
                                           " WHERE key = $1 AND xmin = $4::xid",
-                                      {key, options_.version, *documents[j], changed[j].now->token}));
+                                      {key, staged.version, *documents[j], changed[j].now->token}));
       if (db_->changes() != 1) return Status::Internal("row '" + key + "' changed while this commit held its lock");
     }
     return Status::OK();
@@ -1141,6 +1167,7 @@ class PgSink : public RecordSink {
   std::unique_ptr<PgDb> db_;
   std::unique_ptr<CheckpointTable> checkpoints_;
   std::vector<StagedRecord> staged_;
+  std::vector<std::pair<std::string, std::string>> unchanged_;  // in place: (key, xmin) of rows already at the target
   std::string copy_;                         // staged_ as COPY rows
   std::string staged_copy_;                  // the same, one row per key
   // Direct path: COPY straight into the target (see the top of the file).

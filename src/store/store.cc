@@ -18,6 +18,12 @@
 
 namespace ferry::internal {
 
+std::string RowVersion(const SinkOptions& options, const OutputRecord& r) {
+  if (options.version_names.empty()) return options.version;
+  return r.version >= 0 && size_t(r.version) < options.version_names.size() ? options.version_names[size_t(r.version)]
+                                                                            : std::string();
+}
+
 namespace {
 
 bool StartsWith(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
@@ -328,7 +334,10 @@ struct StagedRecord {
   std::string key;
   std::string document;
   std::string token;  // in place: the row as the run read it (its text)
+  std::string version;  // the row's version column
 };
+
+
 
 // Writes a table's staged records in one write transaction (BEGIN
 // IMMEDIATE holds SQLite's write lock, so whatever the commit reads stays
@@ -360,6 +369,7 @@ class SqliteSink : public RecordSink {
     insert_new_ = "INSERT INTO " + t +
                   " (key, version, document, updated_at) VALUES ($1, $2, $3, $4) ON CONFLICT (key) DO NOTHING";
     update_if_ = "UPDATE " + t + " SET version = $2, document = $3, updated_at = $4 WHERE key = $1 AND document = $5";
+    set_version_ = "UPDATE " + t + " SET version = $2 WHERE key = $1 AND document = $3 AND version IS NOT $2";
     return Status::OK();
   }
   Result<std::optional<Checkpoint>> LoadCheckpoint(const std::string& run_id) override {
@@ -378,15 +388,18 @@ class SqliteSink : public RecordSink {
     for (const OutputRecord& r : b.output_records) {
       if (r.key_length == 0) return Status::Internal("a record without a key reached the SQLite sink");
       staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
-                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string()});
+                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string(),
+                         RowVersion(options_, r)});
       bytes_ += r.length;
     }
+    unchanged_.insert(unchanged_.end(), b.unchanged_rows.begin(), b.unchanged_rows.end());
     return Status::OK();
   }
   Status Commit(Checkpoint* cp, CommitHooks* hooks) override {
     Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, hooks); });
     if (s.ok()) {
       staged_.clear();
+      unchanged_.clear();
       conflicts_ += pending_conflicts_;
       concurrent_ += pending_concurrent_;
     }
@@ -428,18 +441,24 @@ class SqliteSink : public RecordSink {
     std::vector<ChangedRow> changed;
     for (size_t i = 0; i < staged_.size(); ++i) {
       const StagedRecord& r = staged_[i];
-      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {r.key, options_.version, r.document, now, r.token}));
+      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {r.key, r.version, r.document, now, r.token}));
       if (db_->changes() == 1) continue;
       FERRY_ASSIGN_OR_RETURN(auto row, ReadRow(r.key));
       changed.push_back({i, r.key, std::move(row)});
+    }
+    // Rows already at the target, not rewritten: their version column says so
+    // (unless the row changed since the run read it).
+    for (const auto& [key, token] : unchanged_) {
+      FERRY_RETURN_IF_ERROR(db_->Exec(set_version_, {key, options_.version, token}));
     }
     pending_concurrent_ = changed.size();
     if (changed.empty() || hooks == nullptr) return Status::OK();
     FERRY_ASSIGN_OR_RETURN(auto documents, hooks->Reprocess(changed));
     for (size_t j = 0; j < changed.size(); ++j) {
       if (!documents[j] || !changed[j].now) continue;
-      const std::string& key = staged_[changed[j].index].key;
-      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {key, options_.version, *documents[j], now, changed[j].now->token}));
+      const StagedRecord& staged = staged_[changed[j].index];
+      const std::string& key = staged.key;
+      FERRY_RETURN_IF_ERROR(db_->Exec(update_if_, {key, staged.version, *documents[j], now, changed[j].now->token}));
       if (db_->changes() != 1) return Status::Internal("row '" + key + "' changed while the commit held the write lock");
     }
     return Status::OK();
@@ -455,7 +474,7 @@ class SqliteSink : public RecordSink {
         // The table was empty when the run started: a plain insert, unless
         // the key is there already (the source holds it twice, or someone
         // else wrote it); then --on-conflict decides as for any conflict.
-        FERRY_RETURN_IF_ERROR(db_->Exec(insert_new_, {r.key, options_.version, r.document, now}));
+        FERRY_RETURN_IF_ERROR(db_->Exec(insert_new_, {r.key, r.version, r.document, now}));
         if (db_->changes() > 0) {
           before->emplace_back();
           continue;
@@ -464,7 +483,7 @@ class SqliteSink : public RecordSink {
       FERRY_ASSIGN_OR_RETURN(auto row, ReadRow(r.key));
       before->push_back(row);
       FERRY_ASSIGN_OR_RETURN(std::optional<std::string> doc, Decide(r, row));
-      if (doc) FERRY_RETURN_IF_ERROR(db_->Exec(upsert_, {r.key, options_.version, *doc, now}));
+      if (doc) FERRY_RETURN_IF_ERROR(db_->Exec(upsert_, {r.key, r.version, *doc, now}));
     }
     return Status::OK();
   }
@@ -492,7 +511,8 @@ class SqliteSink : public RecordSink {
   std::unique_ptr<SqlDb> db_;
   std::unique_ptr<CheckpointTable> checkpoints_;
   std::vector<StagedRecord> staged_;
-  std::string upsert_, select_, insert_new_, update_if_;
+  std::vector<std::pair<std::string, std::string>> unchanged_;  // in place: (key, token) of rows already at the target
+  std::string upsert_, select_, insert_new_, update_if_, set_version_;
   bool check_conflicts_ = false;
   uint64_t bytes_ = 0, conflicts_ = 0, pending_conflicts_ = 0, concurrent_ = 0, pending_concurrent_ = 0;
 };

@@ -43,6 +43,7 @@
 namespace ferry::internal {
 
 struct BatchResult;
+struct OutputRecord;
 class SqlDb;
 
 enum class StoreKind : uint8_t { kFile, kSqlite, kPostgres };
@@ -136,6 +137,9 @@ struct SinkOptions {
   std::string run_id;
   std::string owner;        // fencing token
   std::string version;      // the target version (the rows' version column)
+  // Non-empty (import --as-is): each row's version column is the name of the
+  // version its record was read in, version_names[OutputRecord::version].
+  std::vector<std::string> version_names;
   StateStore* state = nullptr;  // file sinks keep their checkpoints there
   uint32_t retries = 5;     // transient errors (connection lost, busy, ...)
   // A conflict: the target holds the key with a different document.
@@ -143,6 +147,10 @@ struct SinkOptions {
   bool prefer_source = true;  // kMerge: which side wins on a leaf present in both
   bool in_place = false;      // source and target are the same table
 };
+
+// The version column of an accepted record: options.version, or with
+// options.version_names the name of the version it was read in.
+std::string RowVersion(const SinkOptions& options, const OutputRecord& r);
 
 // A row of a table as it is now.
 struct TargetRow {

@@ -483,6 +483,20 @@ class KeysStep final : public StepBase {
 
 // --- set ------------------------------------------------------------------------
 
+// Complement entries of `set` (the overwritten value otherwise, as it is):
+// the missing parents it created, from the one at token index N: {"\0created": N};
+// an overwritten value that could be taken for such a marker is wrapped:
+// {"\0value": V}.
+constexpr std::string_view kSetCreated("\0created", 8);
+constexpr std::string_view kSetValue("\0value", 6);
+
+// The single member's key of a marker-shaped complement ("" otherwise).
+std::string_view SetMarker(const Value& c) {
+  if (!c.IsObject() || c.size() != 1) return {};
+  std::string_view key = c.members()[0].key.AsString();
+  return !key.empty() && key[0] == '\0' ? key : std::string_view();
+}
+
 class SetStep final : public StepBase {
  public:
   SetStep() : StepBase("set") {}
@@ -492,35 +506,46 @@ class SetStep final : public StepBase {
   bool lossy() const override { return false; }
 
   Status Forward(Value& doc, StepContext& ctx) const override {
-    Value* parent = ResolveParent(doc, field);
-    if (parent == nullptr) {
-      std::string_view buf[kMaxPointerTokens];
-      size_t n = 0;
-      for (size_t i = 0; i + 1 < field.tokens.size() && n < kMaxPointerTokens; ++i) buf[n++] = field.tokens[i];
-      return ctx.Fail(std::span<const std::string_view>(buf, n), "set: no object to hold \"" + field.leaf() + "\"");
-    }
     Value r;
     Status s = expr->Evaluate(doc, ctx.arena(), &r);
     if (!s.ok()) return FailAtPath(ctx, field, "set: " + s.message());
     // A path result is a node of this very document: copy containers so
     // the tree never shares nodes.
     if (r.IsArray() || r.IsObject()) r = r.DeepCopy(ctx.arena());
+    int64_t created_from = -1;
+    Value* parent = ParentCreating(doc, ctx.arena(), &created_from);
+    if (parent == nullptr) return FailNoObject(ctx);
     int64_t i = parent->IndexOf(field.leaf());
     if (i >= 0) {
-      ctx.SaveComplementCopy(parent->members()[i].value);
-      parent->members()[i].value = r;
-    } else {
-      AppendMember(*parent, field.leaf(), r, ctx.arena());
+      Value& old = parent->members()[i].value;
+      if (SetMarker(old).empty()) {
+        ctx.SaveComplementCopy(old);
+      } else {
+        Value wrapped = Value::Object(ctx.arena(), 1);
+        AppendMember(wrapped, kSetValue, old.DeepCopy(ctx.arena()), ctx.arena());
+        ctx.SaveComplement(wrapped);
+      }
+      old = r;
+      return Status::OK();
+    }
+    AppendMember(*parent, field.leaf(), r, ctx.arena());
+    if (created_from >= 0) {
+      Value marker = Value::Object(ctx.arena(), 1);
+      AppendMember(marker, kSetCreated, SmallInt(created_from, ctx.arena()), ctx.arena());
+      ctx.SaveComplement(marker);
     }
     return Status::OK();
   }
 
   Status Backward(Value& doc, StepContext& ctx) const override {
+    const Value* c = ctx.complement();
+    const std::string_view marker = c != nullptr ? SetMarker(*c) : std::string_view();
+    if (marker == kSetCreated) return RemoveCreated(doc, c->members()[0].value);
     Value* parent = ResolveParent(doc, field);
     if (parent == nullptr) return Status::OK();
     int64_t i = parent->IndexOf(field.leaf());
-    if (const Value* c = ctx.complement()) {
-      Value old = c->DeepCopy(ctx.arena());
+    if (c != nullptr) {
+      Value old = (marker == kSetValue ? c->members()[0].value : *c).DeepCopy(ctx.arena());
       if (i >= 0) {
         parent->members()[i].value = old;
       } else {
@@ -529,6 +554,47 @@ class SetStep final : public StepBase {
       return Status::OK();
     }
     if (i >= 0) parent->EraseMemberAt(size_t(i));
+    return Status::OK();
+  }
+
+ private:
+  // The object to hold the field, creating missing parent objects (like
+  // --compute); *created_from: the token index of the first one created
+  // (-1: none). Null when the document or a parent is not an object.
+  Value* ParentCreating(Value& doc, Arena& arena, int64_t* created_from) const {
+    Value* obj = &doc;
+    for (size_t i = 0; i + 1 < field.tokens.size(); ++i) {
+      if (!obj->IsObject()) return nullptr;
+      Value* child = obj->Find(field.tokens[i]);
+      if (child == nullptr) {
+        if (*created_from < 0) *created_from = int64_t(i);
+        AppendMember(*obj, field.tokens[i], Value::Object(arena), arena);
+        child = obj->Find(field.tokens[i]);
+      }
+      obj = child;
+    }
+    return obj->IsObject() ? obj : nullptr;
+  }
+
+  Status FailNoObject(StepContext& ctx) const {
+    std::string_view buf[kMaxPointerTokens];
+    size_t n = 0;
+    for (size_t i = 0; i + 1 < field.tokens.size() && n < kMaxPointerTokens; ++i) buf[n++] = field.tokens[i];
+    return ctx.Fail(std::span<const std::string_view>(buf, n), "set: no object to hold \"" + field.leaf() + "\"");
+  }
+
+  // Backward of a set that created parents from token `from`: removes the
+  // first one created (the field is inside it).
+  Status RemoveCreated(Value& doc, const Value& from) const {
+    int64_t at = -1;
+    if (!ReadIndex(&from, &at) || at < 0 || size_t(at) + 1 >= field.tokens.size()) return BadComplement("set");
+    Value* obj = &doc;
+    for (int64_t i = 0; i < at && obj != nullptr; ++i) {
+      obj = obj->IsObject() ? obj->Find(field.tokens[size_t(i)]) : nullptr;
+    }
+    if (obj == nullptr || !obj->IsObject()) return Status::OK();
+    int64_t k = obj->IndexOf(field.tokens[size_t(at)]);
+    if (k >= 0) obj->EraseMemberAt(size_t(k));
     return Status::OK();
   }
 };

@@ -60,6 +60,45 @@ TEST(ShapingTest, MovingIntoAFieldThatIsNotAnObjectIsARejectWithItsPointer) {
             "REJECT /addr map city=addr.city: set: no object to hold \"city\"");
 }
 
+// "<json>" of `json` after the projection (--fields / --exclude).
+std::string Projected(const ShapingSpec& spec, std::string_view json) {
+  auto shaper = Shaper::Compile(spec);
+  if (!shaper.ok()) return "COMPILE " + shaper.status().ToString();
+  Arena arena;
+  Value doc = test::ParseJson(json, arena);
+  shaper.value()->Project(doc);
+  return ToJson(doc);
+}
+
+TEST(ShapingTest, FieldsKeepAndExcludeDropDotPathsOfTheWrittenRecord) {
+  ShapingSpec keep;
+  keep.fields = {"id", "meta.since", "missing"};
+  EXPECT_EQ(Projected(keep, R"({"x":0,"id":1,"meta":{"a":1,"since":2},"z":[]})"), R"({"id":1,"meta":{"since":2}})");
+  EXPECT_TRUE(Shaper::Compile(keep).value()->projects_out("name"));
+  EXPECT_FALSE(Shaper::Compile(keep).value()->projects_out("id"));
+  ShapingSpec drop;
+  drop.exclude = {"meta.a", "x", "a\\.b"};
+  EXPECT_EQ(Projected(drop, R"({"x":0,"id":1,"a.b":2,"meta":{"a":1,"since":2}})"), R"({"id":1,"meta":{"since":2}})");
+  EXPECT_TRUE(Shaper::Compile(drop).value()->projects_out("x"));
+  EXPECT_FALSE(Shaper::Compile(drop).value()->projects_out("meta"));
+  // Both: --fields first; a value that is not an object passes unchanged.
+  ShapingSpec both = keep;
+  both.exclude = {"meta"};
+  EXPECT_EQ(Projected(both, R"({"id":1,"meta":{"since":2}})"), R"({"id":1})");
+  EXPECT_EQ(Projected(both, "[1]"), "[1]");
+  // Shaping steps and filters do not see it: Apply keeps the whole record.
+  EXPECT_EQ(Shape(both, R"({"id":1,"meta":{"since":2}})"), R"(KEEP {"id":1,"meta":{"since":2}})");
+  ShapingSpec bad;
+  bad.fields = {"a..b"};
+  EXPECT_TRUE(Shaper::Compile(bad).status().IsInvalidArgument());
+  // The JSON template form.
+  auto parsed = ParseShaping(R"({"fields": ["id", "meta.since"], "exclude": ["meta.a"]})");
+  ASSERT_OK(parsed.status());
+  EXPECT_EQ(parsed.value().fields, (std::vector<std::string>{"id", "meta.since"}));
+  EXPECT_EQ(ShapingToJson(parsed.value()), R"({"fields":["id","meta.since"],"exclude":["meta.a"]})");
+  EXPECT_TRUE(ParseShaping(R"({"fields": "id"})").status().IsInvalidArgument());
+}
+
 TEST(ShapingTest, CompilesToOrdinarySteps) {
   ShapingSpec spec;
   spec.map = {{"a", "b"}, {"c", "d.e"}};
@@ -296,7 +335,8 @@ TEST(ShapingTest, BadTemplatesNameTheMember) {
   EXPECT_EQ(error("{"), "INVALID_ARGUMENT: shaping: not valid JSON: " +
                             ParseShaping("{").status().message().substr(std::string("shaping: not valid JSON: ").size()));
   EXPECT_EQ(error(R"({"maps":{}})"),
-            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters, filter_on)");
+            "INVALID_ARGUMENT: shaping: unknown member \"maps\" (known: map, transforms, compute, filters, filter_on, "
+            "fields, exclude)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"strip"}]})"),
             "INVALID_ARGUMENT: shaping.transforms[0]: unknown op \"strip\" (trim, lower, upper, split, date, call)");
   EXPECT_EQ(error(R"({"transforms":[{"field":"a","op":"date"}]})"),

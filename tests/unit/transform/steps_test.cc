@@ -282,6 +282,21 @@ TEST(SetStepTest, ComputedFieldAndOverwrittenValue) {
   ExpectError(R"([{"set": {"field": "a", "expr": "b * 2"}}])", R"({"b":"x"})", "/a", "'*' expects numbers");
 }
 
+TEST(SetStepTest, CreatesMissingParentsAsComputeDoesAndBackwardRemovesThem) {
+  // Like --compute (docs/shaping.md): the parents are created, at the end.
+  Expect(R"([{"set": {"field": "meta.score.value", "expr": "n * 2"}}])", R"({"n":2})",
+         R"({"n":2,"meta":{"score":{"value":4}}})", R"({"0":{"\u0000created":0}})");
+  Expect(R"([{"set": {"field": "meta.x.y", "expr": "n"}}])", R"({"n":2,"meta":{"a":1}})",
+         R"({"n":2,"meta":{"a":1,"x":{"y":2}}})", R"({"0":{"\u0000created":1}})");
+  // Parents present: nothing to remember, as before.
+  Expect(R"([{"set": {"field": "meta.score", "expr": "n"}}])", R"({"n":2,"meta":{}})", R"({"n":2,"meta":{"score":2}})");
+  // An overwritten value shaped like the marker still comes back as it was.
+  Expect(R"([{"set": {"field": "a", "expr": "1"}}])", R"({"a":{"\u0000created":0}})", R"({"a":1})",
+         R"({"0":{"\u0000value":{"\u0000created":0}}})");
+  // A parent that is not an object is still an error, at the parent.
+  ExpectError(R"([{"set": {"field": "a.b", "expr": "1"}}])", R"({"a":"x"})", "/a", "no object to hold");
+}
+
 TEST(KeepStepTest, DropsUnlistedMembersWithPositions) {
   Expect(R"([{"keep": ["id", "name"]}])", R"({"x":0,"id":1,"y":{"z":1},"name":2,"w":[]})", R"({"id":1,"name":2})",
          R"({"0":[0,"x",0,2,"y",{"z":1},4,"w",[]]})");
