@@ -359,6 +359,11 @@ struct PlanReport {
     uint64_t records = 0;
     std::vector<Step> path;
     bool lossy = false;
+    // Other paths as short as `path` (migration ids each), and why `path`
+    // was chosen over them: fewer lossy migrations, else the ids' order.
+    // Empty when `path` is the only shortest one.
+    std::vector<std::vector<std::string>> alternatives;
+    std::string chosen_because;
   };
   std::vector<VersionPlan> versions;  // versions present in the data
   uint64_t records = 0;               // counted (whole source)
@@ -366,6 +371,11 @@ struct PlanReport {
   uint64_t sample_records = 0;        // timed sample size
   double sample_seconds = 0;
   double estimated_seconds = 0;       // for the whole source
+  // What the timed sample did, so what the estimate includes: with a file
+  // or SQLite target (or an SQLite table in place) the sample is written
+  // into a scratch store of that kind; otherwise it is a dry run that times
+  // everything but writing (said here).
+  std::string estimate_covers;
   std::vector<std::string> blockers;  // e.g. unknown formats present
   std::vector<std::string> warnings;
   std::string ToJson() const;
