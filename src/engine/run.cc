@@ -1429,7 +1429,8 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
     if (written.ok() && written.value().final_status.ok()) {
       timed = std::move(written.value());
       plan.estimate_covers = "reading, detecting, validating, migrating and writing into a scratch " + scratch_kind +
-                             " like the target (with Ferry's state, journal and backup)";
+                             " like the target (with Ferry's state" +
+                             (scratch_kind == "file" ? ")" : ", journal and backup)");
     }
   }
   if (!timed) {

@@ -27,6 +27,9 @@ assert len(got) == len(want), (len(got), len(want))
 assert sorted(k for k in got if isinstance(k, str)) == sorted(w for w in want if w is not None), (got, want)
 PY
 
+run_id=$(basename "$file" .jsonl)
+"$FERRY" status "$run_id" | grep -qF "rejects     $file" || fail "ferry status $run_id does not name $file"
+
 # --json says it too; a run that rejects nothing leaves no reject file.
 "$FERRY" run -q --json --project "$PROJECT" --source mixed.jsonl --target out2.jsonl > run.json
 python3 -c "
