@@ -542,10 +542,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
     }
     for (const auto& w : rep.warnings) std::printf("Warning: %s\n", w.c_str());
   }
-  if (!rep.final_status.ok()) {
-    std::fprintf(stderr, "ferry: %s\n", rep.final_status.ToString().c_str());
-    return ExitCodeFor(rep.final_status.code());
-  }
+  if (!rep.final_status.ok()) return Fail(rep.final_status);
   return 0;
 }
 

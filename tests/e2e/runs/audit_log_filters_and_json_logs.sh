@@ -78,6 +78,13 @@ check_log err.log error
 python3 -c "
 import json; l = [json.loads(x) for x in open('err.log')]
 assert len(l) == 1 and l[0]['level'] == 'error' and l[0]['code'] == 'IO_ERROR' and l[0]['exit_code'] == 74, l"
+# A run that stops on a reject: its error too, and nothing but JSON lines on stderr.
+expect_exit 65 "$FERRY" run --project "$PROJECT" --source in.jsonl --target h.jsonl --on-error stop --log-format json \
+  --log-level warn > /dev/null 2> stop.log
+check_log stop.log warn
+python3 -c "
+import json; l = [json.loads(x) for x in open('stop.log')]
+assert l[-1]['level'] == 'error' and l[-1]['code'] == 'VALIDATION_ERROR' and l[-1]['exit_code'] == 65, l"
 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target g.jsonl > /dev/null 2> quiet.log
 [ ! -s quiet.log ] || fail "the default level logs: $(cat quiet.log)"
 expect_exit 2 "$FERRY" --log-level loud status > /dev/null 2> lvl.err
