@@ -1352,6 +1352,48 @@ std::string ScratchTarget(const RunOptions& options, const internal::StoreUri& i
   return uri.substr(0, at) + scratch + uri.substr(at + path.size());
 }
 
+// A timed sample of `sample` records: read, detect, validate, migrate and,
+// where the target's kind allows, write into a scratch store of that kind (a
+// file of the same format, an SQLite table) with a scratch state, all in a
+// temporary directory removed afterwards; else a dry run, which writes
+// nothing. *covers says which.
+Result<RunReport> TimedSample(const Project& project, const RunOptions& options, const internal::StoreUri& in,
+                              uint64_t sample, std::string* covers) {
+  RunOptions sample_options = options;
+  sample_options.limit = sample;
+  sample_options.events = nullptr;
+  sample_options.collect_changes = false;
+  sample_options.skip_change_stats = true;
+  ScratchDir scratch;
+  std::string scratch_kind;
+  const std::string scratch_target =
+      scratch.ok() ? ScratchTarget(options, in, ProjectInternal::Get(project).collection, scratch.path(), &scratch_kind)
+                   : std::string();
+  std::string not_timed = scratch_kind.empty() ? "the sample cannot write into a scratch copy of this target"
+                                               : scratch_kind;
+  if (!scratch_target.empty()) {
+    RunOptions scratch_options = sample_options;
+    scratch_options.target = scratch_target;
+    scratch_options.state = scratch.path() + "/state.db";
+    scratch_options.backup_dir.clear();
+    scratch_options.rejects.clear();
+    scratch_options.complements.clear();
+    scratch_options.on_error = ErrorPolicy::kSkip;  // the whole sample is timed; rejects are the plan's blockers
+    auto written = Run(project, scratch_options);
+    if (written.ok() && written.value().final_status.ok()) {
+      *covers = "reading, detecting, validating, migrating and writing into a scratch " + scratch_kind +
+                " like the target (with Ferry's state" + (scratch_kind == "file" ? ")" : ", journal and backup)");
+      return std::move(written.value());
+    }
+    not_timed = "the scratch write failed: " +
+                (written.ok() ? written.value().final_status.ToString() : written.status().ToString());
+  }
+  sample_options.dry_run = true;
+  *covers = "reading, detecting, validating and migrating only: writing to the target is not timed (" + not_timed +
+            "), so a run takes longer";
+  return Run(project, sample_options);
+}
+
 }  // namespace
 
 Status CheckAppliedMigrations(const Project& project, const RunOptions& options) {
@@ -1404,47 +1446,8 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
                             "so no duration is estimated (plan a file to get one)");
     return plan;
   }
-  // A timed sample: read, detect, validate, migrate and, where the target's
-  // kind allows, write into a scratch store of that kind (a file of the
-  // same format, an SQLite table) with a scratch state, all in a temporary
-  // directory removed afterwards; else a dry run, which writes nothing.
-  RunOptions sample_options = options;
-  sample_options.limit = sample;
-  sample_options.events = nullptr;
-  sample_options.collect_changes = false;
-  sample_options.skip_change_stats = true;
-  ScratchDir scratch;
-  std::string scratch_kind;
-  const std::string scratch_target =
-      scratch.ok() ? ScratchTarget(options, in, ProjectInternal::Get(project).collection, scratch.path(), &scratch_kind)
-                   : std::string();
-  std::optional<RunReport> timed;
-  if (!scratch_target.empty()) {
-    sample_options.target = scratch_target;
-    sample_options.state = scratch.path() + "/state.db";
-    sample_options.backup_dir.clear();
-    sample_options.rejects.clear();
-    sample_options.complements.clear();
-    auto written = Run(project, sample_options);
-    if (written.ok() && written.value().final_status.ok()) {
-      timed = std::move(written.value());
-      plan.estimate_covers = "reading, detecting, validating, migrating and writing into a scratch " + scratch_kind +
-                             " like the target (with Ferry's state" +
-                             (scratch_kind == "file" ? ")" : ", journal and backup)");
-    }
-  }
-  if (!timed) {
-    sample_options.target = options.target;
-    sample_options.state = options.state;
-    sample_options.dry_run = true;
-    FERRY_ASSIGN_OR_RETURN(timed, Run(project, sample_options));
-    plan.estimate_covers =
-        "reading, detecting, validating and migrating only: writing to the target is not timed (" +
-        (scratch_kind.empty() ? std::string("the sample cannot write into a scratch copy of this target")
-                              : scratch_kind) +
-        "), so a run takes longer";
-  }
-  const RunReport& r = *timed;
+  FERRY_ASSIGN_OR_RETURN(RunReport timed, TimedSample(project, options, in, sample, &plan.estimate_covers));
+  const RunReport& r = timed;
   plan.sample_records = r.input;
   plan.sample_seconds = r.seconds;
   if (r.bytes_in > 0 && r.seconds > 0) {

@@ -15,6 +15,10 @@ covers() { python3 -c "import json; p = json.load(open('$1')); assert p['sample_
 covers sqlite.json | grep -q "writing into a scratch SQLite table like the target" || fail "$(cat sqlite.json)"
 "$FERRY" plan -q --json --project "$PROJECT" --source in.jsonl --target out.csv > csv.json
 covers csv.json | grep -q "writing into a scratch file like the target" || fail "$(cat csv.json)"
+# With --on-error stop the rejects are the plan's blockers; the sample is still timed whole.
+expect_exit 65 "$FERRY" plan -q --json --project "$PROJECT" --source in.jsonl --target "sqlite:t.db#workouts" \
+  --on-error stop > stop.json
+covers stop.json | grep -q "writing into a scratch SQLite table like the target" || fail "$(cat stop.json)"
 "$FERRY" plan -q --json --project "$PROJECT" --source in.jsonl > none.json
 covers none.json | grep -q "writing to the target is not timed (give --target to include it)" || fail "$(cat none.json)"
 "$FERRY" plan -q --project "$PROJECT" --source in.jsonl --target "sqlite:t.db#workouts" > plan.txt
