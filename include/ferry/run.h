@@ -103,7 +103,11 @@ struct RunOptions {
   std::function<ConflictAnswer(const ConflictQuestion&)> ask;
   // Retries of transient store errors (connection lost, busy, deadlock).
   uint32_t retries = 5;
-  // Reject file (JSON Lines), "" for none. Ignored by a dry run.
+  // Reject file (JSON Lines). "" = the run's default reject file,
+  // rejects/RUN_ID.jsonl in the directory of an SQLite state, kept only when
+  // a record was rejected (none when the state is in PostgreSQL: the report
+  // then warns); RunReport::rejects_file names the file used. Ignored by a
+  // dry run.
   std::string rejects;
   // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
   // per migrated record whose lossy steps dropped something:
@@ -239,6 +243,8 @@ struct RunReport {
   bool dry_run = false;
   std::string source;
   std::string target;
+  // The reject file: --rejects, or the default one (RunOptions::rejects);
+  // "" when no file holds rejects of this run.
   std::string rejects_file;
   std::string complements_file;
   std::string preset;
