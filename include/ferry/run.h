@@ -104,7 +104,11 @@ struct RunOptions {
   std::function<ConflictAnswer(const ConflictQuestion&)> ask;
   // Retries of transient store errors (connection lost, busy, deadlock).
   uint32_t retries = 5;
-  // Reject file (JSON Lines), "" for none. Ignored by a dry run.
+  // Reject file (JSON Lines). "" = the run's default reject file,
+  // rejects/RUN_ID.jsonl in the directory of an SQLite state, kept only when
+  // a record was rejected (none when the state is in PostgreSQL: the report
+  // then warns); RunReport::rejects_file names the file used. Ignored by a
+  // dry run.
   std::string rejects;
   // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
   // per migrated record whose lossy steps dropped something:
@@ -244,6 +248,8 @@ struct RunReport {
   bool dry_run = false;
   std::string source;
   std::string target;
+  // The reject file: --rejects, or the default one (RunOptions::rejects);
+  // "" when no file holds rejects of this run.
   std::string rejects_file;
   std::string complements_file;
   std::string preset;
@@ -364,6 +370,11 @@ struct PlanReport {
     uint64_t records = 0;
     std::vector<Step> path;
     bool lossy = false;
+    // Other paths as short as `path` (migration ids each), and why `path`
+    // was chosen over them: fewer lossy migrations, else the ids' order.
+    // Empty when `path` is the only shortest one.
+    std::vector<std::vector<std::string>> alternatives;
+    std::string chosen_because;
   };
   std::vector<VersionPlan> versions;  // versions present in the data
   uint64_t records = 0;               // counted (whole source)
@@ -371,6 +382,11 @@ struct PlanReport {
   uint64_t sample_records = 0;        // timed sample size
   double sample_seconds = 0;
   double estimated_seconds = 0;       // for the whole source
+  // What the timed sample did, so what the estimate includes: with a file
+  // or SQLite target (or an SQLite table in place) the sample is written
+  // into a scratch store of that kind; otherwise it is a dry run that times
+  // everything but writing (said here).
+  std::string estimate_covers;
   std::vector<std::string> blockers;  // e.g. unknown formats present
   std::vector<std::string> warnings;
   std::string ToJson() const;

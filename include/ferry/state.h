@@ -78,6 +78,23 @@ struct AuditEntry {
   std::string user;
 };
 
+// Which audit entries State::AuditLog() returns; an empty field matches
+// every entry.
+struct AuditQuery {
+  std::string run_id;
+  // Entries at or after this time (UTC): "2026-12-07", "2026-12-07T15:00",
+  // "2026-12-07T15:00:00" (a space for the T and a trailing Z are allowed),
+  // or a time before now: "45s", "30m", "2h", "7d".
+  std::string since;
+  // Entries of these actions (the audit entry's event: started, completed,
+  // failed, resumed, abandoned, rollback..., backup_restored, repair, ...).
+  std::vector<std::string> actions;
+  // Entries recorded by this user (FERRY_USER, else the login name).
+  std::string actor;
+  // At most this many entries: the newest. Default 100.
+  uint32_t limit = 100;
+};
+
 class State {
  public:
   // NOT_FOUND when no state exists there yet (and `create` is false).
@@ -90,6 +107,9 @@ class State {
   Result<RunRecord> GetRun(const std::string& run_id);
   Result<std::vector<HistoryEntry>> History(const std::string& collection);
   Result<std::vector<AuditEntry>> Audit(const std::string& run_id, uint32_t limit);
+  // The audit entries `query` selects, oldest first. INVALID_ARGUMENT for a
+  // malformed `since`.
+  Result<std::vector<AuditEntry>> AuditLog(const AuditQuery& query);
   // CHECKSUM_MISMATCH naming each edited migration, or OK.
   Status Check(const Project& project);
   // Accepts the edited definitions of `project`'s applied migrations, in

@@ -21,9 +21,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "cli/audit_command.h"
 #include "cli/numeric_flags.h"
 #include "cli/completion_command.h"
 #include "cli/init_command.h"
+#include "cli/log_flags.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -210,10 +212,11 @@ int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, 
   if (c.json) {
     std::printf("%s\n", p.ToJson().c_str());
   } else {
-    std::printf("Plan for %s records (%s) -> %s\n\n", Thousands(p.records).c_str(), Mb(p.bytes).c_str(),
+    auto records = [](uint64_t n) { return Thousands(n) + (n == 1 ? " record" : " records"); };
+    std::printf("Plan for %s (%s) -> %s\n\n", records(p.records).c_str(), Mb(p.bytes).c_str(),
                 (*project)->target().c_str());
     for (const auto& v : p.versions) {
-      std::printf("  %s (%s records): ", v.version.c_str(), Thousands(v.records).c_str());
+      std::printf("  %s (%s): ", v.version.c_str(), records(v.records).c_str());
       if (v.path.empty()) {
         std::printf("already at target, left unchanged\n");
         continue;
@@ -225,12 +228,18 @@ int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, 
         std::printf("      %s: %s -> %s  [%s]%s%s\n", s.migration.c_str(), s.from.c_str(), s.to.c_str(), steps.c_str(),
                     s.lossy ? " lossy" : "", s.critical ? " critical" : "");
       }
+      if (!v.alternatives.empty()) std::printf("    chosen because %s; the alternatives:\n", v.chosen_because.c_str());
+      for (const auto& alternative : v.alternatives) {
+        std::string ids;
+        for (const auto& id : alternative) ids += (ids.empty() ? "" : " -> ") + id;
+        std::printf("      %s\n", ids.c_str());
+      }
     }
     if (p.sample_records == 0) {
       std::printf("\nEstimated duration: unknown (no timed sample)\n");
     } else {
-      std::printf("\nEstimated duration: %.1f s (timed sample: %s records in %.3f s)\n", p.estimated_seconds,
-                  Thousands(p.sample_records).c_str(), p.sample_seconds);
+      std::printf("\nEstimated duration: %.1f s (timed sample: %s in %.3f s)\n  covers %s\n", p.estimated_seconds,
+                  records(p.sample_records).c_str(), p.sample_seconds, p.estimate_covers.c_str());
     }
     std::printf("Blockers: %s\n", p.blockers.empty() ? "none" : "");
     for (const auto& b : p.blockers) std::printf("  - %s\n", b.c_str());
@@ -514,6 +523,11 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
     if (!rep.rejects_by_code.empty()) {
       std::printf("Rejected by code:\n");
       PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);
+      if (!rep.rejects_file.empty() && !rep.dry_run) {
+        std::printf("All %s rejected records (key, JSON Pointer, code, message, original) are in %s%s\n",
+                    Thousands(rep.rejected).c_str(), rep.rejects_file.c_str(),
+                    a.rejects.empty() ? " (the run's default reject file; --rejects FILE chooses another)" : "");
+      }
     }
     if (rep.dry_run) {
       std::printf("What would change (records per field):\n");
@@ -528,10 +542,7 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
     }
     for (const auto& w : rep.warnings) std::printf("Warning: %s\n", w.c_str());
   }
-  if (!rep.final_status.ok()) {
-    std::fprintf(stderr, "ferry: %s\n", rep.final_status.ToString().c_str());
-    return ExitCodeFor(rep.final_status.code());
-  }
+  if (!rep.final_status.ok()) return Fail(rep.final_status);
   return 0;
 }
 
@@ -639,6 +650,10 @@ int Main(int argc, char** argv) {
                "66 not found, 70 migration error, 74 I/O error, 78 project file error, 130 interrupted\n"
                "(docs/exit-codes.md)."};
   app.require_subcommand(1);
+  // Global: accepted before or after the sub-command (fallthrough, set
+  // before the sub-commands are added, which inherit it).
+  LogFlags log_flags;
+  AddLogFlags(&app, &log_flags);
 
   Common common;
   DataOptions data;
@@ -704,6 +719,7 @@ int Main(int argc, char** argv) {
   RegisterTemplateCommands(app);
   RegisterVersionCommand(app);
   RegisterInitCommand(app);
+  RegisterAuditCommand(app);
 
   CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
   std::string dataset;
@@ -743,6 +759,7 @@ int Main(int argc, char** argv) {
     int rc = app.exit(e);
     return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
   }
+  if (Status s = ApplyLogFlags(log_flags); !s.ok()) return Fail(s);
   std::signal(SIGINT, OnSigint);
   std::signal(SIGTERM, OnSigterm);
   std::signal(SIGALRM, ExitCancelled);
@@ -759,6 +776,7 @@ int Main(int argc, char** argv) {
   if (int rc = 0; RunTemplateCommand(&rc)) return rc;
   if (int rc = 0; RunVersionCommand(&rc)) return rc;
   if (int rc = 0; RunInitCommand(&rc)) return rc;
+  if (int rc = 0; RunAuditCommand(&rc)) return rc;
   if (int rc = 0; RunCompletionCommand(&rc)) return rc;
   if (run->parsed()) {
     Status s = ResolveTemplate(run, data.state, ra.target);

@@ -1,6 +1,8 @@
 // Copyright (c) the Ferry authors.
 #include "cli/progress_display.h"
 
+#include "ferry/log.h"
+
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,8 +25,10 @@ std::string FormatEta(double s) {
 
 }  // namespace
 
+// With JSON logs, stderr carries only JSON lines: the log's progress
+// entries (--log-level debug) take the bar's place.
 ProgressDisplay::ProgressDisplay(bool enabled)
-    : enabled_(enabled), tty_(::isatty(STDERR_FILENO) == 1), last_line_(std::chrono::steady_clock::now()) {}
+    : enabled_(enabled && CurrentLogFormat() != LogFormat::kJson), tty_(::isatty(STDERR_FILENO) == 1), last_line_(std::chrono::steady_clock::now()) {}
 
 void ProgressDisplay::OnEvent(const Event& e) {
   if (!enabled_) return;

@@ -43,6 +43,18 @@ std::string RunJson(const RunRecord& r) {
   return j + "}";
 }
 
+// Where a finished run kept its rejected records (its report's
+// rejects_file), "" when it kept none.
+std::string RejectsFileOf(const RunRecord& r) {
+  if (r.report_json.empty()) return "";
+  Arena arena;
+  JsonParser parser;
+  auto report = parser.Parse(r.report_json, arena);
+  if (!report.ok() || !report.value().IsObject()) return "";
+  const Value* file = report.value().Find("rejects_file");
+  return file != nullptr && file->IsString() ? std::string(file->AsString()) : "";
+}
+
 // The run's status as shown: a `running` run whose process is gone is dead.
 std::string ShownStatus(const RunRecord& r) { return r.process_gone ? "dead" : r.status; }
 
@@ -76,6 +88,9 @@ int Status_() {
     std::printf("  started     %s by %s on %s (pid %lld)\n", run.started_at.c_str(), run.user.c_str(), run.host.c_str(),
                 (long long)run.pid);
     if (!run.finished_at.empty()) std::printf("  finished    %s\n", run.finished_at.c_str());
+    if (const std::string rejects = RejectsFileOf(run); !rejects.empty()) {
+      std::printf("  rejects     %s\n", rejects.c_str());
+    }
     std::printf("  checkpoint  %llu records committed in %llu commits\n", (unsigned long long)run.checkpoint_records,
                 (unsigned long long)run.checkpoint_seq);
     if (run.lease_held) std::printf("  lease       held, expires in %s unless renewed\n", run.lease_expires_in.c_str());

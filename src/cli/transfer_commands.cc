@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "cli/output.h"
 #include "cli/run_command.h"
 #include "cli/template_commands.h"
 #include "ferry/status.h"
@@ -76,8 +77,7 @@ bool RunTransferCommand(int* exit_code) {
     if (cmd == nullptr || !cmd->parsed()) continue;
     Status s = ResolveTemplate(cmd, t->data.state, t->run.target);
     if (!s.ok()) {
-      std::fprintf(stderr, "ferry: %s\n", s.ToString().c_str());
-      *exit_code = ExitCodeFor(s.code());
+      *exit_code = Fail(s);
       return true;
     }
     if (t == &g_export) g_export.run.as_is = g_export.run.version.empty();

@@ -27,6 +27,7 @@
 #include "engine/project_internal.h"
 #include "engine/source.h"
 #include "ferry/events.h"
+#include "ferry/log.h"
 #include "ferry/run.h"
 
 namespace ferry::internal {
@@ -117,6 +118,10 @@ class WorkerPool {
   std::vector<std::thread> workers_;
 };
 
+// Writes `e` to the diagnostic log (ferry/log.h): run start and end at
+// info, warnings at warn, stages and progress at debug.
+void LogEvent(const Event& e);
+
 struct Progress {
   EventSink* sink = nullptr;
   std::string run_id;
@@ -149,18 +154,20 @@ struct Progress {
   }
   void Emit(EventType type, const std::string& stage, uint64_t docs, uint64_t bytes, std::string message = {},
             ErrorCode code = ErrorCode::kOk) {
-    if (sink == nullptr) return;
     Event e = Make(type, stage, docs, bytes);
     e.message = std::move(message);
     e.code = code;
-    sink->OnEvent(e);
+    LogEvent(e);
+    if (sink != nullptr) sink->OnEvent(e);
   }
   void Tick(uint64_t docs, uint64_t bytes) {
-    if (sink == nullptr) return;
+    if (sink == nullptr && !LogEnabled(LogLevel::kDebug)) return;
     auto now = Clock::now();
     if (now - last < std::chrono::milliseconds(interval_ms)) return;
     last = now;
-    sink->OnEvent(Make(EventType::kProgress, "migrating", docs, bytes));
+    Event e = Make(EventType::kProgress, "migrating", docs, bytes);
+    LogEvent(e);
+    if (sink != nullptr) sink->OnEvent(e);
   }
 };
 

@@ -4,6 +4,9 @@
 
 #include "ferry/events.h"
 
+#include "engine/driver.h"
+#include "ferry/log.h"
+
 namespace ferry {
 
 const char* EventTypeName(EventType t) {
@@ -20,5 +23,41 @@ const char* EventTypeName(EventType t) {
   }
   return "unknown";
 }
+
+namespace internal {
+
+namespace {
+
+LogLevel LevelOf(EventType t) {
+  switch (t) {
+    case EventType::kRunStarted:
+    case EventType::kCompleted:
+    case EventType::kFailed:  // the caller logs the error that ended it
+    case EventType::kRollbackStarted:
+    case EventType::kRollbackCompleted: return LogLevel::kInfo;
+    case EventType::kWarning:
+    case EventType::kError: return LogLevel::kWarn;
+    case EventType::kStageChanged:
+    case EventType::kProgress: return LogLevel::kDebug;
+  }
+  return LogLevel::kDebug;
+}
+
+}  // namespace
+
+void LogEvent(const Event& e) {
+  const LogLevel level = LevelOf(e.type);
+  if (!LogEnabled(level)) return;
+  std::vector<LogField> fields = {LogStr("event", EventTypeName(e.type)), LogStr("run_id", e.run_id),
+                                  LogStr("stage", e.stage), LogNum("records", double(e.processed_docs)),
+                                  LogNum("bytes", double(e.processed_bytes)),
+                                  LogNum("elapsed_seconds", e.elapsed_seconds)};
+  if (e.code != ErrorCode::kOk) fields.push_back(LogStr("code", std::string(ErrorCodeName(e.code))));
+  std::string message = EventTypeName(e.type);
+  if (!e.message.empty()) message += ": " + e.message;
+  Log(level, message, fields);
+}
+
+}  // namespace internal
 
 }  // namespace ferry

@@ -507,37 +507,27 @@ class Loader {
   // lexicographically smallest sequence of migration ids. A path may use a
   // migration only if each of its depends_on appears earlier on the path.
   // The graph is acyclic (checked above), so enumerating simple paths is
-  // finite; project graphs are small.
+  // finite; project graphs are small. The other shortest paths are kept
+  // (Rep::alternatives), with why the chosen one won, for `ferry plan`.
   Status ComputePaths() {
     size_t n = rep_->versions.size();
     rep_->paths.assign(n, {});
+    rep_->alternatives.assign(n, {});
+    rep_->path_choice.assign(n, "");
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < rep_->migrations.size(); ++i) index[rep_->migrations[i].info.id] = i;
     for (size_t v = 0; v < n; ++v) {
       if (int(v) == rep_->target_index) continue;
-      std::vector<size_t> best;
-      bool found = false;
-      size_t best_lossy = 0;
+      std::vector<std::vector<size_t>> shortest;  // every path of the fewest migrations found so far
       std::vector<size_t> cur;
       std::string blocked_reason;
       std::function<void(int)> dfs = [&](int at) {
         if (at == rep_->target_index) {
-          size_t lossy = 0;
-          for (size_t m : cur) lossy += rep_->migrations[m].info.lossy ? 1 : 0;
-          auto ids = [&](const std::vector<size_t>& p) {
-            std::vector<std::string> s;
-            for (size_t m : p) s.push_back(rep_->migrations[m].info.id);
-            return s;
-          };
-          if (!found || cur.size() < best.size() || (cur.size() == best.size() && lossy < best_lossy) ||
-              (cur.size() == best.size() && lossy == best_lossy && ids(cur) < ids(best))) {
-            best = cur;
-            best_lossy = lossy;
-            found = true;
-          }
+          if (!shortest.empty() && cur.size() < shortest.front().size()) shortest.clear();
+          shortest.push_back(cur);
           return;
         }
-        if (found && cur.size() >= best.size()) return;
+        if (!shortest.empty() && cur.size() >= shortest.front().size()) return;
         for (size_t i = 0; i < rep_->migrations.size(); ++i) {
           const CompiledMigration& m = rep_->migrations[i];
           if (m.from != at) continue;
@@ -555,16 +545,47 @@ class Loader {
         }
       };
       dfs(int(v));
-      if (!found) {
+      if (shortest.empty()) {
         const CompiledVersion& cv = rep_->versions[v];
         return Status::ProjectError(name_ + ":" + std::to_string(cv.info.line) + ": the target '" + rep_->target +
                                     "' cannot be reached from version '" + cv.info.name + "'" +
                                     (blocked_reason.empty() ? "" : " (" + blocked_reason + ")") +
                                     "; add a migration from it or remove the version");
       }
-      rep_->paths[v] = best;
+      ChoosePath(v, std::move(shortest));
     }
     return Status::OK();
+  }
+
+  // Orders the shortest paths of version `v` (fewest lossy migrations, then
+  // smallest ids): the first is its path, the others its alternatives.
+  void ChoosePath(size_t v, std::vector<std::vector<size_t>> shortest) {
+    auto lossy = [&](const std::vector<size_t>& p) {
+      size_t n = 0;
+      for (size_t m : p) n += rep_->migrations[m].info.lossy ? 1 : 0;
+      return n;
+    };
+    auto ids = [&](const std::vector<size_t>& p) {
+      std::vector<std::string> s;
+      for (size_t m : p) s.push_back(rep_->migrations[m].info.id);
+      return s;
+    };
+    std::sort(shortest.begin(), shortest.end(), [&](const auto& a, const auto& b) {
+      return std::make_pair(lossy(a), ids(a)) < std::make_pair(lossy(b), ids(b));
+    });
+    rep_->paths[v] = shortest.front();
+    if (shortest.size() == 1) return;
+    const size_t chosen_lossy = lossy(shortest.front());
+    const bool fewer_lossy = lossy(shortest[1]) > chosen_lossy;
+    rep_->path_choice[v] =
+        fewer_lossy ? "of the " + std::to_string(shortest.size()) + " shortest paths (" +
+                          std::to_string(shortest.front().size()) + " migrations), it has the fewest lossy migrations (" +
+                          std::to_string(chosen_lossy) + ")"
+                    : "the " + std::to_string(shortest.size()) + " shortest paths (" +
+                          std::to_string(shortest.front().size()) + " migrations, " + std::to_string(chosen_lossy) +
+                          " lossy) tie; the one whose migration ids sort first is taken (rename a migration, or "
+                          "remove one, to choose another)";
+    rep_->alternatives[v].assign(shortest.begin() + 1, shortest.end());
   }
 
   // The data YAML reader's limits (alias expansion, depth, duplicate keys),

@@ -69,6 +69,10 @@ struct Project::Rep {
   std::vector<internal::CompiledVersion> versions;
   std::vector<internal::CompiledMigration> migrations;
   std::vector<std::vector<size_t>> paths;  // per version: migration indices
+  // Per version: the other paths as short as `paths` (none when it is the
+  // only one), and why `paths` was chosen over them ("" when none).
+  std::vector<std::vector<std::vector<size_t>>> alternatives;
+  std::vector<std::string> path_choice;
   std::unique_ptr<SchemaRegistry> schemas;
   Arena arena;  // detector constants
   bool records_as_read = false;  // Project::RecordsAsRead()

@@ -204,11 +204,14 @@ std::string PlanReport::ToJson() const {
       j.Begin().Key("migration").Str(s.migration).Key("from").Str(s.from).Key("to").Str(s.to);
       j.Key("steps").Strings(s.step_kinds).Key("lossy").Bool(s.lossy).Key("critical").Bool(s.critical).End();
     }
-    j.EndArray().End();
+    j.EndArray();
+    j.Key("alternatives").BeginArray();
+    for (const auto& alternative : v.alternatives) j.Strings(alternative);
+    j.EndArray().Key("chosen_because").Str(v.chosen_because).End();
   }
   j.EndArray();
   j.Key("sample_records").Num(sample_records).Key("sample_seconds").Num(sample_seconds);
-  j.Key("estimated_seconds").Num(estimated_seconds);
+  j.Key("estimated_seconds").Num(estimated_seconds).Key("estimate_covers").Str(estimate_covers);
   j.Key("blockers").Strings(blockers).Key("warnings").Strings(warnings);
   j.End();
   return j.Take();

@@ -36,6 +36,7 @@
 #include "store/state.h"
 #include "store/target_lease.h"
 #include "store/store.h"
+#include "ferry/log.h"
 #include "ferry/run.h"
 
 namespace ferry {
@@ -455,6 +456,29 @@ std::string HowToGoOn(const RunReport& r, const Status& final_status, uint64_t s
          " after its last commit (--restart starts over)";
 }
 
+// The reject file of a run given no --rejects: rejects/RUN.jsonl in the
+// directory of the SQLite state, so that the run's report and cleanup can
+// point at it. "" when the state is in PostgreSQL, which keeps nothing in
+// local files.
+Result<std::string> DefaultRejectsPath(const internal::StateStore& state, const std::string& run_id) {
+  const std::string db = state.sqlite_path();
+  if (db.empty()) return std::string();
+  const std::filesystem::path dir = std::filesystem::path(db).parent_path() / "rejects";
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::IoError("cannot create the reject directory " + dir.string() + ": " + ec.message());
+  return (dir / (run_id + ".jsonl")).string();
+}
+
+// A run that rejected nothing leaves no default reject file (nor its
+// directory when nothing else is in it).
+void DiscardDefaultRejects(internal::AtomicFile* rejects, RunReport* report) {
+  rejects->Abort();
+  std::error_code ec;
+  std::filesystem::remove(std::filesystem::path(report->rejects_file).parent_path(), ec);  // only when empty
+  report->rejects_file.clear();
+}
+
 // What stops a run under --on-error stop: the batch's first reject, with its
 // record, key, JSON Pointer and message.
 Status FirstRejectStatus(const BatchResult& b, const std::string& suffix) {
@@ -821,8 +845,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   }
 
   internal::AtomicFile rejects, complements;
-  if (!options.rejects.empty()) {
-    FERRY_RETURN_IF_ERROR(rejects.Open(options.rejects, report.run_id, from ? &from->rejects_bytes : nullptr));
+  // Without --rejects, rejected records still go to a file: the run's
+  // default reject file beside the state, kept only when it holds some.
+  const bool default_rejects = options.rejects.empty();
+  if (default_rejects) {
+    FERRY_ASSIGN_OR_RETURN(report.rejects_file, DefaultRejectsPath(*state, report.run_id));
+  }
+  if (!report.rejects_file.empty()) {
+    FERRY_RETURN_IF_ERROR(rejects.Open(report.rejects_file, report.run_id, from ? &from->rejects_bytes : nullptr));
   }
   if (!options.complements.empty()) {
     FERRY_RETURN_IF_ERROR(
@@ -838,7 +868,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   driver.process.validate_after = options.validate_after;
   driver.process.as_is = options.as_is;
   driver.process.write_output = true;
-  driver.process.write_rejects = !options.rejects.empty();
+  driver.process.write_rejects = rejects.is_open();
   driver.process.write_complements = !options.complements.empty();
   driver.process.collect_changes = options.collect_changes;
   driver.process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
@@ -892,6 +922,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     report.concurrent_changes = concurrent_before + sink->concurrent_changes();
     progress.concurrent_changes = report.concurrent_changes;
     if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
+    Log(LogLevel::kDebug, "checkpoint committed",
+        {LogStr("run_id", report.run_id), LogNum("commit", double(cp.seq)), LogNum("records", double(cp.records))});
     committed_counters = CountersJson(report);
     staged = 0;
     last_commit = Clock::now();
@@ -976,7 +1008,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     // Publish only while the lease is still ours.
     final_status = internal::WithRetries(options.retries, [&] { return keeper.Renew(); });
     if (final_status.ok()) final_status = sink->Publish();
-    if (final_status.ok() && rejects.is_open()) final_status = rejects.Commit();
+    if (final_status.ok() && rejects.is_open()) {
+      if (default_rejects && report.rejected == 0) {
+        DiscardDefaultRejects(&rejects, &report);
+      } else {
+        final_status = rejects.Commit();
+      }
+    }
     if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
     if (final_status.ok() && journal) {
       Status js = journal->Finish();
@@ -1000,6 +1038,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       complements.Abort();
     }
     rejects.Close();
+    if (default_rejects && report.rejected == 0) report.rejects_file.clear();
     complements.Close();
     const bool stopped_on_reject = io.ok() && !stop_status.ok();
     KeepCommittedCounters(committed_counters, stopped_on_reject ? stop_status : Status::OK(), &report);
@@ -1027,12 +1066,18 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records were rejected (--on-error collect)");
   }
+  if (report.rejected > 0 && report.rejects_file.empty()) {
+    report.warnings.push_back(std::to_string(report.rejected) + " rejected records were not written to a file: the "
+                              "state is in PostgreSQL, for which Ferry writes no local files; pass --rejects FILE "
+                              "to keep them");
+  }
   if (report.conflicts > 0) {
     report.warnings.push_back(std::to_string(report.conflicts) + " records met a different document under the same key "
                               "in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");
   }
   FillPaths(project, rep, &report);
   SetStatus(&report, final_status);
+  for (const std::string& w : report.warnings) Log(LogLevel::kWarn, w, {LogStr("run_id", report.run_id)});
 
   if (final_status.code() != ErrorCode::kLocked) {
     const std::string report_json = report.ToJson();
@@ -1230,6 +1275,147 @@ Result<AnalyzeReport> ValidateRecords(const Project& project, const RunOptions& 
   return AnalyzeImpl(project, options, v);
 }
 
+namespace {
+
+// "3 records fail their schema (VALIDATION_ERROR)", "1 record fails a
+// migration step (MIGRATION_ERROR)": what the plan's analysis found.
+std::string InvalidRecordsLine(const std::string& code, uint64_t n) {
+  struct Wording {
+    const char* code;
+    const char* one;
+    const char* many;
+  };
+  static constexpr Wording kWordings[] = {
+      {"UNKNOWN_FORMAT", "matches no version", "match no version"},
+      {"PARSE_ERROR", "is not valid JSON", "are not valid JSON"},
+      {"VALIDATION_ERROR", "fails its schema", "fail their schema"},
+      {"MIGRATION_ERROR", "fails a migration step", "fail a migration step"},
+  };
+  std::string what = n == 1 ? "is rejected" : "are rejected";
+  for (const Wording& w : kWordings) {
+    if (code == w.code) what = n == 1 ? w.one : w.many;
+  }
+  return std::to_string(n) + (n == 1 ? " record " : " records ") + what + " (" + code + ")";
+}
+
+// The other shortest paths of `version` and why its path won (project.cc,
+// ComputePaths).
+void AddAlternatives(const Project& project, const std::string& version, PlanReport::VersionPlan* vp) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  const int v = project.VersionIndex(version);
+  if (v < 0 || size_t(v) >= rep.alternatives.size()) return;
+  for (const std::vector<size_t>& path : rep.alternatives[size_t(v)]) {
+    std::vector<std::string> ids;
+    for (size_t m : path) ids.push_back(rep.migrations[m].info.id);
+    vp->alternatives.push_back(std::move(ids));
+  }
+  vp->chosen_because = rep.path_choice[size_t(v)];
+}
+
+// A temporary directory, removed with what it holds.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "ferry-plan.XXXXXX").string();
+    if (::mkdtemp(pattern.data()) != nullptr) path_ = pattern;
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    if (!path_.empty()) std::filesystem::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  bool ok() const { return !path_.empty(); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+// The run's target URI with its file or database path moved into `dir`, so
+// that the plan's sample writes a scratch store of the same kind and format.
+// "" when it cannot (no target, PostgreSQL, a stream), with *kind saying why;
+// else *kind names the scratch store.
+std::string ScratchTarget(const RunOptions& options, const internal::StoreUri& in, const std::string& collection,
+                          const std::string& dir, std::string* kind) {
+  const std::string uri = !options.target.empty() ? options.target : in.is_database() ? options.source : "";
+  if (uri.empty()) {
+    *kind = "give --target to include it";
+    return "";
+  }
+  auto out = internal::ParseRunStore(options, uri, collection, true);
+  if (!out.ok()) return "";
+  std::string path, scratch;
+  if (out->kind == internal::StoreKind::kPostgres) {
+    *kind = "the sample does not write into a PostgreSQL database";
+    return "";
+  }
+  if (out->kind == internal::StoreKind::kSqlite) {
+    path = out->path;
+    scratch = dir + "/scratch.db";
+    *kind = "SQLite table";
+  } else {
+    if (internal::IsStreamStore(*out)) {
+      *kind = "the target is a stream";
+      return "";
+    }
+    path = out->file.path;
+    scratch = dir + "/" + std::filesystem::path(path).filename().string();
+    *kind = "file";
+  }
+  // The path follows the scheme ("sqlite:", "csv:") or is the whole URI's start.
+  const size_t at = uri.find(path);
+  if (path.empty() || at == std::string::npos || (at > 0 && uri[at - 1] != ':')) {
+    kind->clear();
+    return "";
+  }
+  return uri.substr(0, at) + scratch + uri.substr(at + path.size());
+}
+
+// A timed sample of `sample` records: read, detect, validate, migrate and,
+// where the target's kind allows, write into a scratch store of that kind (a
+// file of the same format, an SQLite table) with a scratch state, all in a
+// temporary directory removed afterwards; else a dry run, which writes
+// nothing. *covers says which.
+Result<RunReport> TimedSample(const Project& project, const RunOptions& options, const internal::StoreUri& in,
+                              uint64_t sample, std::string* covers) {
+  RunOptions sample_options = options;
+  sample_options.limit = sample;
+  sample_options.events = nullptr;
+  sample_options.collect_changes = false;
+  sample_options.skip_change_stats = true;
+  ScratchDir scratch;
+  std::string scratch_kind;
+  const std::string scratch_target =
+      scratch.ok() ? ScratchTarget(options, in, ProjectInternal::Get(project).collection, scratch.path(), &scratch_kind)
+                   : std::string();
+  std::string not_timed = scratch_kind.empty() ? "the sample cannot write into a scratch copy of this target"
+                                               : scratch_kind;
+  if (!scratch_target.empty()) {
+    RunOptions scratch_options = sample_options;
+    scratch_options.target = scratch_target;
+    scratch_options.state = scratch.path() + "/state.db";
+    scratch_options.backup_dir.clear();
+    scratch_options.rejects.clear();
+    scratch_options.complements.clear();
+    scratch_options.on_error = ErrorPolicy::kSkip;  // the whole sample is timed; rejects are the plan's blockers
+    auto written = Run(project, scratch_options);
+    if (written.ok() && written.value().final_status.ok()) {
+      *covers = "reading, detecting, validating, migrating and writing into a scratch " + scratch_kind +
+                " like the target (with Ferry's state" + (scratch_kind == "file" ? ")" : ", journal and backup)");
+      return std::move(written.value());
+    }
+    not_timed = "the scratch write failed: " +
+                (written.ok() ? written.value().final_status.ToString() : written.status().ToString());
+  }
+  sample_options.dry_run = true;
+  *covers = "reading, detecting, validating and migrating only: writing to the target is not timed (" + not_timed +
+            "), so a run takes longer";
+  return Run(project, sample_options);
+}
+
+}  // namespace
+
 Status CheckAppliedMigrations(const Project& project, const RunOptions& options) {
   const Project::Rep& rep = ProjectInternal::Get(project);
   std::optional<internal::StoreUri> out;
@@ -1263,13 +1449,13 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
       vp.path.push_back({mi.id, mi.from, mi.to, mi.step_kinds, mi.lossy, mi.critical});
       vp.lossy = vp.lossy || mi.lossy;
     }
+    AddAlternatives(project, vi.name, &vp);
     plan.versions.push_back(std::move(vp));
   }
   for (const auto& [code, n] : counts.invalid_by_code) {
-    std::string what = code == "UNKNOWN_FORMAT" ? "match no version" : code == "PARSE_ERROR" ? "are not valid JSON" : "fail their schema";
-    std::string line = std::to_string(n) + " records " + what + " (" + code + ")";
+    const std::string line = InvalidRecordsLine(code, n);
     if (options.on_error == ErrorPolicy::kStop) plan.blockers.push_back(line + ": with --on-error stop the run would fail");
-    else plan.warnings.push_back(line + ": they will be rejected");
+    else plan.warnings.push_back(line + (n == 1 ? ": it will be rejected" : ": they will be rejected"));
   }
   // A stream source (stdin, a pipe) was read once by the analysis: there is
   // nothing left to time.
@@ -1280,14 +1466,8 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
                             "so no duration is estimated (plan a file to get one)");
     return plan;
   }
-  // A timed dry-run sample (transform + validate, no writes).
-  RunOptions sample_options = options;
-  sample_options.dry_run = true;
-  sample_options.limit = sample;
-  sample_options.events = nullptr;
-  sample_options.collect_changes = false;
-  sample_options.skip_change_stats = true;
-  FERRY_ASSIGN_OR_RETURN(RunReport r, Run(project, sample_options));
+  FERRY_ASSIGN_OR_RETURN(RunReport timed, TimedSample(project, options, in, sample, &plan.estimate_covers));
+  const RunReport& r = timed;
   plan.sample_records = r.input;
   plan.sample_seconds = r.seconds;
   if (r.bytes_in > 0 && r.seconds > 0) {

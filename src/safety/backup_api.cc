@@ -75,6 +75,26 @@ Result<std::unique_ptr<internal::StateStore>> OpenExistingState(const BackupOpti
   return OpenState(o, nullptr);
 }
 
+// Where the newest finished run from `source` into `target` kept its
+// rejected records ("" when no such run kept a reject file).
+std::string LastRejectFile(internal::StateStore& state, const std::string& source, const std::string& target) {
+  constexpr uint32_t kRunsLooked = 1000;
+  auto runs = state.ListRuns(kRunsLooked);
+  if (!runs.ok()) return "";
+  for (const internal::RunRow& r : runs.value()) {
+    if (r.source != source || r.target != target || r.report.empty()) continue;
+    Arena arena;
+    JsonParser parser;
+    auto parsed = parser.Parse(r.report, arena);
+    if (!parsed.ok() || !parsed.value().IsObject()) return "";
+    const Value* file = parsed.value().Find("rejects_file");
+    if (file != nullptr && file->IsString() && !file->AsString().empty()) {
+      return std::string(file->AsString()) + " (run " + r.run_id + ")";
+    }
+  }
+  return "";
+}
+
 internal::KeyOptions KeyOf(const BackupOptions& o) { return internal::KeyOptions{o.passphrase, o.key_file}; }
 
 std::string RootOf(const internal::StateStore& state, const BackupOptions& o) {
@@ -399,9 +419,13 @@ Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions&
                             "): nothing was cleaned up; run the migration again and check with `ferry verify`");
   }
   if (v.rejected > 0) {
+    FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
+    const std::string file = LastRejectFile(*state, in.display, out.display);
     return Status::Conflict(std::to_string(v.rejected) + " records of " + in.display +
-                            " are rejected by the migration and exist only there: nothing was cleaned up; fix them "
-                            "(see the run's reject file) and migrate them first");
+                            " are rejected by the migration and exist only there: nothing was cleaned up; fix them " +
+                            (file.empty() ? "(run the migration again to list them in its reject file)"
+                                          : "(they are listed in " + file + ")") +
+                            " and migrate them first");
   }
   CleanupReport report;
   report.source = in.display;

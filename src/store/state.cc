@@ -5,14 +5,17 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <ctime>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "ferry/json.h"
+#include "ferry/log.h"
 
 namespace ferry::internal {
 
@@ -374,21 +377,35 @@ Status StateStore::CheckChecksums(const Project& project, const std::string& col
   FERRY_ASSIGN_OR_RETURN(std::vector<HistoryRow> history, History(collection));
   auto accepted = Accepted(history);
   std::string problems;
+  std::set<std::string> file_targets;  // the file targets of the runs that applied them
+  bool only_files = true;
   int n = 0;
   for (const MigrationInfo& m : project.migrations()) {
     auto it = accepted.find(m.id);
     if (it == accepted.end() || it->second->checksum == m.checksum) continue;
     ++n;
+    auto run = GetRun(it->second->run_id);
+    const bool into_file = run.ok() && run.value() && run.value()->resource.rfind("file:", 0) == 0;
+    if (into_file) file_targets.insert(run.value()->target);
+    only_files = only_files && into_file;
     problems += (problems.empty() ? "" : "\n  ") + std::string("migration '") + m.id + "' (" + project.file() + ":" +
-                std::to_string(m.line) + ") changed after it was applied by run " + it->second->run_id + " on " +
-                it->second->applied_at + ": " + DescribeChange(it->second->definition, m.definition);
+                std::to_string(m.line) + ") changed after it was applied by run " + it->second->run_id +
+                (into_file ? " into the file " + run.value()->target : "") + " on " + it->second->applied_at + ": " +
+                DescribeChange(it->second->definition, m.definition);
   }
   if (n == 0) return Status::OK();
+  std::string files;
+  for (const std::string& f : file_targets) files += (files.empty() ? "" : ", ") + f;
   return Status(ErrorCode::kChecksumMismatch,
                 std::to_string(n) + (n == 1 ? " applied migration was" : " applied migrations were") +
                     " edited:\n  " + problems +
                     "\nRecords already migrated were made by the old definition. Revert the edit, or accept it with "
-                    "'ferry repair' (recorded with your name).");
+                    "'ferry repair' (recorded with your name)." +
+                    (only_files ? "\nThe runs that applied them wrote files (" + files +
+                                      "), which each run rewrites whole: if they were trials, 'ferry repair' is safe; "
+                                      "keep trial runs out of this history by giving them a scratch state "
+                                      "(--state /tmp/trial-state.db), as the state is where history is kept."
+                                : ""));
 }
 
 Result<std::vector<std::string>> StateStore::Repair(const Project& project, const std::string& collection,
@@ -417,6 +434,8 @@ Result<std::vector<std::string>> StateStore::Repair(const Project& project, cons
 }
 
 Status StateStore::Audit(const std::string& run_id, const std::string& event, const std::string& detail) {
+  Log(LogLevel::kInfo, "audit: " + event + (detail.empty() ? "" : " (" + detail + ")"),
+      {LogStr("action", event), LogStr("run_id", run_id), LogStr("actor", CurrentUser()), LogStr("detail", detail)});
   return db_->Exec("INSERT INTO " + T("audit") + " (at, run_id, event, detail, username) VALUES ($1, $2, $3, $4, $5)",
                    {NowIso(), run_id, event, detail, CurrentUser()});
 }
@@ -429,6 +448,33 @@ Result<SqlRows> StateStore::AuditLog(const std::string& run_id, uint32_t limit) 
   return db_->Query("SELECT at, run_id, event, detail, username FROM " + T("audit") +
                         " WHERE run_id = $1 ORDER BY id DESC LIMIT $2",
                     {run_id, SqlInt(limit)});
+}
+
+Result<SqlRows> StateStore::AuditLog(const std::string& run_id, const std::string& since,
+                                     const std::vector<std::string>& events, const std::string& user,
+                                     uint32_t limit) {
+  std::vector<SqlParam> params;
+  std::string where;
+  auto param = [&](std::string value) {
+    params.push_back(std::move(value));
+    return "$" + std::to_string(params.size());
+  };
+  auto add = [&](const std::string& condition) { where += (where.empty() ? " WHERE " : " AND ") + condition; };
+  if (!run_id.empty()) add("run_id = " + param(run_id));
+  if (!since.empty()) add("at >= " + param(since));
+  if (!user.empty()) add("username = " + param(user));
+  if (!events.empty()) {
+    std::string in;
+    for (const std::string& e : events) in += (in.empty() ? "" : ", ") + param(e);
+    add("event IN (" + in + ")");
+  }
+  params.push_back(SqlInt(limit));
+  const std::string limit_param = "$" + std::to_string(params.size());
+  FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query("SELECT at, run_id, event, detail, username FROM " + T("audit") +
+                                                      where + " ORDER BY id DESC LIMIT " + limit_param,
+                                                  params));
+  std::reverse(rows.rows.begin(), rows.rows.end());
+  return rows;
 }
 
 namespace {

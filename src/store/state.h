@@ -140,6 +140,11 @@ class StateStore {
   // Audit log.
   Status Audit(const std::string& run_id, const std::string& event, const std::string& detail);
   Result<SqlRows> AuditLog(const std::string& run_id, uint32_t limit);
+  // Filtered (empty = any): entries of `run_id`, at or after `since` (ISO
+  // 8601 UTC, compared as text), of one of `events`, by `user`; the newest
+  // `limit`, oldest first. Columns: at, run_id, event, detail, username.
+  Result<SqlRows> AuditLog(const std::string& run_id, const std::string& since, const std::vector<std::string>& events,
+                           const std::string& user, uint32_t limit);
 
  private:
   StateStore() = default;

@@ -1,5 +1,8 @@
 // Copyright (c) the Ferry authors.
+#include <algorithm>
+#include <ctime>
 #include <filesystem>
+#include <string_view>
 
 #include "ferry/state.h"
 #include "store/state.h"
@@ -27,7 +30,9 @@ Result<std::unique_ptr<State>> State::Open(const std::string& state, const std::
     const bool remote = path.rfind("postgres://", 0) == 0 || path.rfind("postgresql://", 0) == 0;
     if (!remote && !std::filesystem::exists(path)) {
       return Status::NotFound("no Ferry state at " + path +
-                              " (no run has used it yet); pass --state, or run from the directory of the runs");
+                              " (no run has used it yet); pass --state FILE, or run from the directory of the runs; "
+                              "after a run into PostgreSQL, pass its target (--target 'postgres://...?table=T'): "
+                              "the state is in that database's ferry schema");
     }
   }
   auto rep = std::make_unique<Rep>();
@@ -99,6 +104,59 @@ Result<std::vector<HistoryEntry>> State::History(const std::string& collection) 
 
 Result<std::vector<AuditEntry>> State::Audit(const std::string& run_id, uint32_t limit) {
   FERRY_ASSIGN_OR_RETURN(auto rows, rep_->store->AuditLog(run_id, limit));
+  std::vector<AuditEntry> out;
+  for (const auto& r : rows.rows) {
+    out.push_back({r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""), r[4].value_or("")});
+  }
+  return out;
+}
+
+namespace {
+
+bool Digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// An audit entry's time as stored ("2026-12-07T15:00:00.123Z") is compared
+// as text with `since` in the same shape, cut where the user's text ends.
+Result<std::string> SinceAsStored(std::string since) {
+  const std::string given = since;
+  const std::string_view units = "smhd";
+  if (since.size() >= 2 && units.find(since.back()) != std::string_view::npos &&
+      Digits(std::string_view(since).substr(0, since.size() - 1)) && since.size() <= 10) {
+    static constexpr int64_t kSeconds[] = {1, 60, 3600, 86400};
+    const int64_t back = std::stoll(since.substr(0, since.size() - 1)) * kSeconds[units.find(since.back())];
+    const std::time_t t = std::time(nullptr) - std::time_t(back);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char out[32];
+    std::strftime(out, sizeof(out), "%Y-%m-%dT%H:%M:%S", &tm);
+    return std::string(out);
+  }
+  if (!since.empty() && since.back() == 'Z') since.pop_back();
+  if (since.size() > 10 && since[10] == ' ') since[10] = 'T';
+  // YYYY-MM-DD, then optionally THH:MM, then optionally :SS.
+  const std::string shape = "dddd-dd-ddTdd:dd:dd";
+  bool ok = since.size() == 10 || since.size() == 16 || since.size() == 19;
+  for (size_t i = 0; ok && i < since.size(); ++i) {
+    ok = shape[i] == 'd' ? (since[i] >= '0' && since[i] <= '9') : since[i] == shape[i];
+  }
+  if (!ok) {
+    return Status::InvalidArgument("--since '" + given + "': give a UTC time (2026-12-07, 2026-12-07T15:00, "
+                                   "2026-12-07T15:00:00) or a time before now (45s, 30m, 2h, 7d)");
+  }
+  return since;
+}
+
+}  // namespace
+
+Result<std::vector<AuditEntry>> State::AuditLog(const AuditQuery& query) {
+  std::string since;
+  if (!query.since.empty()) {
+    FERRY_ASSIGN_OR_RETURN(since, SinceAsStored(query.since));
+  }
+  FERRY_ASSIGN_OR_RETURN(auto rows,
+                         rep_->store->AuditLog(query.run_id, since, query.actions, query.actor, query.limit));
   std::vector<AuditEntry> out;
   for (const auto& r : rows.rows) {
     out.push_back({r[0].value_or(""), r[1].value_or(""), r[2].value_or(""), r[3].value_or(""), r[4].value_or("")});
