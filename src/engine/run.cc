@@ -961,6 +961,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (final_status.ok() && journal) {
       Status js = journal->Finish();
       if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
+      if (js.ok() && journal->manifest().before_images) {
+        // ferry.yaml's `backup:` retention, after each backup.
+        auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup_dir),
+                                               rep.backup_retention.configured, rep.backup_retention.keep,
+                                               rep.backup_retention.max_age_days);
+        if (!pruned.ok()) report.warnings.push_back("the backup retention (ferry.yaml) failed: " + pruned.status().ToString());
+      }
     }
   } else {
     // An encoded output is written again from the first record by the next

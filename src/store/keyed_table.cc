@@ -39,6 +39,25 @@ Result<std::unique_ptr<KeyedTable>> KeyedTable::Open(const StoreUri& uri, bool m
   return t;
 }
 
+Result<std::unique_ptr<KeyedTable>> KeyedTable::OpenCreating(const StoreUri& uri) {
+  std::unique_ptr<SqlDb> db;
+  if (uri.kind == StoreKind::kSqlite) {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(uri.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    SqliteOptions o;
+    o.create = true;
+    FERRY_ASSIGN_OR_RETURN(db, OpenSqlite(uri.path, o));
+  } else if (uri.kind == StoreKind::kPostgres) {
+    FERRY_ASSIGN_OR_RETURN(db, OpenPostgres(uri.conninfo, uri.display));
+  } else {
+    return Status::InvalidArgument(uri.display + " is a file, not a table");
+  }
+  FERRY_RETURN_IF_ERROR(CreateRecordTable(*db, uri.table));
+  db.reset();
+  return Open(uri, true);
+}
+
 Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::vector<std::string>& keys, bool lock) {
   std::vector<std::optional<Row>> out(keys.size());
   if (!exists_ || keys.empty()) return out;

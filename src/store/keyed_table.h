@@ -31,6 +31,9 @@ class KeyedTable {
   // database file) is NOT_FOUND with `must_exist`, else it reads as empty
   // (and db() must not be used).
   static Result<std::unique_ptr<KeyedTable>> Open(const StoreUri& uri, bool must_exist);
+  // Opens the table of `uri`, first creating what is missing: the table with
+  // Ferry's layout (CreateRecordTable) and, for SQLite, the database file.
+  static Result<std::unique_ptr<KeyedTable>> OpenCreating(const StoreUri& uri);
   bool exists() const { return exists_; }
 
   // The rows of `keys`, in order (nullopt: no such row). `lock`: inside a
