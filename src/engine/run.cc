@@ -267,6 +267,12 @@ void FillPaths(const Project& project, const Project::Rep& rep, RunReport* repor
       stats.path.push_back(rep.migrations[m].info.id);
       stats.lossy = stats.lossy || rep.migrations[m].info.lossy;
     }
+    // `export --version` to an older version: back through the migrations
+    // up to it, last first (or no path at all).
+    if (rep.down_paths.empty() || v == rep.target_index) continue;
+    const std::vector<size_t>& down = rep.down_paths[size_t(v)];
+    for (size_t i = down.size(); i-- > 0;) stats.path.push_back("back through " + rep.migrations[down[i]].info.id);
+    if (rep.no_path_down[size_t(v)]) stats.path.push_back("(no path: rejected)");
   }
 }
 
