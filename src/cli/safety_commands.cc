@@ -484,8 +484,11 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_verify->add_option("id", g.id, "the backup")->required();
   AddDirOption(g_verify);
   g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
-  g_restore = g_backup->add_subcommand("restore", "write a backup's records into a store");
+  g_restore = g_backup->add_subcommand(
+      "restore", "write a backup's records into a store (creating the SQLite file or the table when missing)");
   AddStateOptions(g_restore);
+  g_restore->get_option("--project")->description(
+      "optional: its collection names the table when --target has none (default: the backup's collection)");
   AddKeyOptions(g_restore);
   g_restore->add_option("id", g.id, "the backup")->required();
   g_restore->add_option("-t,--target", g.target, "the store to write (a table, or a new file)")->required();
