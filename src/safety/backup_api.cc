@@ -107,6 +107,14 @@ Status ForEachEntry(internal::StateStore* state, const std::string& root, const 
   return Status::OK();
 }
 
+// The source row keys of a batch read from a table.
+std::vector<std::string> BatchKeys(const internal::RecordBatchInput& batch) {
+  std::vector<std::string> keys;
+  keys.reserve(batch.records.size());
+  for (size_t i = 0; i < batch.records.size(); ++i) keys.emplace_back(batch.Key(i));
+  return keys;
+}
+
 // The chain of an incremental backup: the full backup first, `id` last.
 Result<std::vector<BackupManifest>> Chain(internal::StateStore* state, const std::string& id) {
   std::vector<BackupManifest> chain;
@@ -195,6 +203,13 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
 
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  // A table's rows keep their version column as it is (NULL included), so
+  // that a restore gives back exactly the rows.
+  std::unique_ptr<internal::KeyedTable> rows;
+  if (in.is_database()) {
+    FERRY_ASSIGN_OR_RETURN(rows, internal::KeyedTable::OpenForReading(in));
+  }
+  std::vector<std::optional<internal::KeyedTable::Row>> columns;
   internal::RecordBatchInput batch;
   JsonParser parser;
   Arena arena;
@@ -213,6 +228,9 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   };
   for (bool eof = false; !eof;) {
     FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
+    if (rows) {
+      FERRY_ASSIGN_OR_RETURN(columns, rows->Get(BatchKeys(batch)));
+    }
     for (size_t i = 0; i < batch.records.size(); ++i) {
       // A malformed CSV record (raw text, not JSON): the source cannot be
       // backed up faithfully record by record; stop.
@@ -241,7 +259,12 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
       entries.append("{\"k\":");
       WriteJsonString(k, &entries);
       entries.append(",\"v\":");
-      WriteJsonString(vname, &entries);
+      const std::optional<internal::KeyedTable::Row>* column = rows && i < columns.size() ? &columns[i] : nullptr;
+      if (column != nullptr && *column && (*column)->version_null) {
+        entries.append("null");
+      } else {
+        WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries);
+      }
       entries.append(",\"o\":\"").append(sha).append("\",\"b\":");
       WriteJsonString(text, &entries);
       entries.append("}\n");

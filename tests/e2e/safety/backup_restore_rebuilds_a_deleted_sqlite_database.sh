@@ -3,12 +3,16 @@
 # description: the disaster case, SQLite: a table is backed up, then dropped (and then its database
 #   file deleted); `ferry backup restore` without --project (no ferry.yaml where it runs) creates the
 #   database file and the table with Ferry's layout and writes every row back exactly (key, version,
-#   stored text). A target without a table name gets the backup's collection.
+#   stored text, a NULL or stale version column included). A target without a table name gets the
+#   backup's collection.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$E2E/safety_lib.sh"
 "$FERRY" generate workouts --count 500 --seed 23 --output in.jsonl > /dev/null
 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target 'sqlite:data/w.db#workouts' --on-error skip > /dev/null
+# Rows as an application may leave them: a NULL version column, a stale one.
+sqlite3 data/w.db "UPDATE workouts SET version = NULL WHERE key IN (SELECT key FROM workouts ORDER BY key LIMIT 10);
+                   UPDATE workouts SET version = 'old' WHERE key IN (SELECT key FROM workouts ORDER BY key DESC LIMIT 5)"
 rows() { sqlite3 "$1" "SELECT key, coalesce(version, '<null>'), document FROM workouts ORDER BY key" | sha256sum; }
 before=$(rows data/w.db)
 count=$(sqlite3 data/w.db 'SELECT count(*) FROM workouts')

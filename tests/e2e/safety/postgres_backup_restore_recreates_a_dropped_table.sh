@@ -2,12 +2,16 @@
 # name: safety/postgres_backup_restore_recreates_a_dropped_table
 # description: the disaster case, PostgreSQL: a table migrated into by a run is backed up (the state and
 #   the backup's chunks in the database), then dropped; `ferry backup restore` without --project creates
-#   the table with Ferry's layout and every row comes back exactly (key, version, jsonb document).
+#   the table with Ferry's layout and every row comes back exactly (key, version, jsonb document; a NULL
+#   or stale version column included).
 # group: e2e postgres
 source "$(dirname "$0")/../lib.sh"
 db=$(pg_database pg_restore_dropped)
 "$FERRY" generate workouts --count 500 --seed 29 --output in.jsonl > /dev/null
 "$FERRY" run -q --project "$PROJECT" --source in.jsonl --target "$db?table=workouts" --on-error skip > /dev/null
+# Rows as an application may leave them: a NULL version column, a stale one.
+psql "$db" -Xq -c "UPDATE workouts SET version = NULL WHERE key IN (SELECT key FROM workouts ORDER BY key LIMIT 10)" \
+  -c "UPDATE workouts SET version = 'old' WHERE key IN (SELECT key FROM workouts ORDER BY key DESC LIMIT 5)"
 rows() { psql "$db" -XAt -c "SELECT key, coalesce(version, '<null>'), document::text FROM workouts ORDER BY key" | sha256sum; }
 before=$(rows)
 count=$(psql "$db" -XAt -c "SELECT count(*) FROM workouts")
