@@ -97,23 +97,23 @@ class Loader {
     FERRY_RETURN_IF_ERROR(CheckKeys(b, {"keep", "max_age_days"}, "'backup'"));
     Project::Rep::BackupRetention& r = rep_->backup_retention;
     r.configured = true;
-    auto number = [&](const char* key, int64_t max, int64_t* out) -> Status {
+    auto number = [&](const char* key, int64_t min, int64_t max, int64_t* out) -> Status {
       YAML::Node n = b[key];
       if (!n) return Status::OK();
       char* end = nullptr;
       const std::string text = n.IsScalar() ? n.Scalar() : "";
       const long long v = std::strtoll(text.c_str(), &end, 10);
-      if (text.empty() || *end != '\0' || v < 0 || v > max) {
-        return Error(n, "'backup." + std::string(key) + "' takes a whole number from 0 to " + std::to_string(max));
+      if (text.empty() || *end != '\0' || v < min || v > max) {
+        return Error(n, "'backup." + std::string(key) + "' takes a whole number from " + std::to_string(min) + " to " +
+                            std::to_string(max) + (min > 0 ? " (0 would delete each backup as it is made)" : ""));
       }
       *out = v;
       return Status::OK();
     };
     int64_t keep = -1;
-    FERRY_RETURN_IF_ERROR(number("keep", 1000000, &keep));
-    if (keep == 0) return Error(b["keep"], "'backup.keep' must be 1 or more: 0 would delete each backup as it is made");
+    FERRY_RETURN_IF_ERROR(number("keep", 1, 1000000, &keep));
     if (keep >= 0) r.keep = uint32_t(keep);
-    return number("max_age_days", 36500, &r.max_age_days);
+    return number("max_age_days", 0, 36500, &r.max_age_days);
   }
 
   Result<std::string> RequireString(const YAML::Node& map, const char* key, const std::string& where) {
