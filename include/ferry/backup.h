@@ -40,6 +40,8 @@ struct BackupOptions {
 
 struct BackupInfo {
   std::string id, kind, run_id, parent, collection, store, created_at, status, dir, sha256;
+  std::string description;  // `backup create --description` ("" : none)
+  std::vector<std::string> pruned;  // CreateBackup: the backups the project's retention pruned after it
   bool pinned = false;
   bool encrypted = false;
   bool has_originals = true;
@@ -58,8 +60,11 @@ Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string&
 
 // A full backup of `source` (a store URI), or an incremental one on top of
 // the newest backup of the same store. `pinned`: never pruned.
+// `description`: free text kept in the manifest (and shown by ListBackups).
+// When the project configures a retention (Project::backup_retention()),
+// it is applied after the backup completes (PruneBackups).
 Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
-                                bool incremental, bool pinned);
+                                bool incremental, bool pinned, const std::string& description = "");
 
 struct RestoreReport {
   std::string backup_id;
@@ -73,8 +78,15 @@ struct RestoreReport {
 // removed; a file: a new JSON Lines file with the records' texts). An
 // incremental backup is restored with its parents. Unlike a rollback, it
 // does not check what changed since: use it to rebuild a store.
+// What the target lacks is created first: a new SQLite database file, the
+// table with Ferry's layout (SQLite or PostgreSQL), so that a store whose
+// table was dropped (or whose file was deleted) is rebuilt from the backup
+// alone. `project` names the table when `target` does not (its collection).
 Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
                                     const std::string& target);
+// The same without a project: a `target` without a table name gets the
+// backup's collection (from its manifest), as a run of its project would.
+Result<RestoreReport> RestoreBackup(const BackupOptions& options, const std::string& id, const std::string& target);
 
 // Deletes backup `id`: its index entry, then in its directory (options.dir
 // or beside the state, + "/ID"; never where the state says) only the files

@@ -34,8 +34,12 @@ struct ProjectLoadOptions {
   // the Project. Default: none (a `call` step is then a load error).
   const FunctionRegistry* functions = nullptr;
   // Migrate to this version instead of ferry.yaml's `target` (`ferry export
-  // --version V`). Every version must reach it (else PROJECT_ERROR, as for
-  // the file's target). Default "": the file's target.
+  // --version V`). A version that does not reach it is not a load error:
+  // its records go down to V through the backward steps of the migrations
+  // leading from V up to them, kept only when they migrate back up to
+  // exactly the record; without such a path, or when going down is not
+  // faithful, the record is rejected (MIGRATION_ERROR). Default "": the
+  // file's target, which every version must reach (else PROJECT_ERROR).
   std::string target;
 };
 

@@ -17,7 +17,12 @@
 //   delete         the run created the row: it is removed
 //   conflict       the row changed after the run (or was deleted): left as it
 //                  is, never silently overwritten, and listed by key
-//   not restorable --to VERSION names a version the record never was at
+//   not restorable --to VERSION names a version the record never was at;
+//                  among these, `created_by_run` counts the rows the run
+//                  created (they did not exist in the target before it, so
+//                  they have no earlier version there: a rollback without
+//                  --to removes them; --to works on rows that existed before,
+//                  e.g. those of an in-place run)
 // AnalyzeRollback() computes this impact without changing anything;
 // Rollback() acts. A rollback is itself a run: it holds the target's lease,
 // commits its progress with a checkpoint in the target (one transaction with
@@ -92,6 +97,7 @@ struct RollbackImpact {
   uint64_t deletions = 0;
   uint64_t conflicts = 0;
   uint64_t not_restorable = 0;
+  uint64_t created_by_run = 0;  // of not_restorable: --to on rows the run created
   std::map<std::string, uint64_t> versions;  // records to restore, by the version they go back to
   std::map<std::string, uint64_t> migrations;  // records on which each migration is undone, by migration id
   std::vector<std::string> conflict_keys;    // up to max_listed

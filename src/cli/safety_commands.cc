@@ -61,6 +61,7 @@ struct Args {
   std::string id;
   bool incremental = false;
   bool pin = false;
+  std::string description;
   bool decode = false;
   bool all = false;
   uint32_t keep = 5;
@@ -127,6 +128,26 @@ void AddKeyOptions(CLI::App* app) {
       ->excludes(passphrase);
 }
 
+// The records left as they are because they cannot go back as asked, and
+// why: with --to, the rows the run created have no earlier version in the
+// target; the others were not at that version before or during the run.
+void PrintNotRestorable(const RollbackImpact& i) {
+  const uint64_t others = i.not_restorable - i.created_by_run;
+  std::printf("  cannot      %s cannot be restored as asked: left as they are\n", Thousands(i.not_restorable).c_str());
+  if (i.created_by_run) {
+    std::printf("    %12s were created by the run (they did not exist in the target before it), so they have no\n"
+                "                 earlier version there: `ferry rollback` without --to removes them; --to goes back on\n"
+                "                 rows that existed in the target before the run (an in-place run's)\n",
+                Thousands(i.created_by_run).c_str());
+  }
+  if (others) {
+    std::printf("    %12s %s\n", Thousands(others).c_str(),
+                i.to_version.empty() ? "do not come back to their original through the backward steps"
+                                     : "were not at that version before or during the run");
+  }
+  for (const std::string& k : i.not_restorable_keys) std::printf("      %s\n", k.c_str());
+}
+
 void PrintImpact(const RollbackImpact& i) {
   std::printf("Rollback of run %s on %s%s\n", i.run_id.c_str(), i.target.c_str(),
               i.to_version.empty() ? "" : (" to version " + i.to_version).c_str());
@@ -150,11 +171,7 @@ void PrintImpact(const RollbackImpact& i) {
                 Thousands(i.conflicts).c_str());
     for (const std::string& k : i.conflict_keys) std::printf("      %s\n", k.c_str());
   }
-  if (i.not_restorable) {
-    std::printf("  cannot      %s cannot be restored as asked%s\n", Thousands(i.not_restorable).c_str(),
-                i.to_version.empty() ? "" : " (they never were at that version)");
-    for (const std::string& k : i.not_restorable_keys) std::printf("      %s\n", k.c_str());
-  }
+  if (i.not_restorable) PrintNotRestorable(i);
 }
 
 int Rollback_() {
@@ -270,7 +287,34 @@ void PrintBackup(const BackupInfo& b) {
   std::printf("  %-30s %-11s %-9s %-24s %10s records %10s bytes %4llu chunks%s%s  %s\n", b.id.c_str(), b.kind.c_str(),
               b.status.c_str(), b.created_at.c_str(), Thousands(b.records).c_str(), Thousands(b.bytes).c_str(),
               (unsigned long long)b.chunks, b.encrypted ? " encrypted" : "", b.pinned ? " pinned" : "",
-              b.store.c_str());
+              b.store.c_str());  if (!b.description.empty()) std::printf("      %s\n", b.description.c_str());
+}
+
+// A pinned backup (--pin, --preserve-original, cleanup's) is deleted only
+// when confirmed: on a terminal by typing yes, else with --yes.
+Status ConfirmDeletingPinned(const BackupOptions& options) {
+  if (g.yes) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(auto all, ListBackups(options, true));
+  auto it = std::find_if(all.begin(), all.end(), [](const BackupInfo& b) { return b.id == g.id; });
+  if (it == all.end() || !it->pinned) return Status::OK();
+  const std::string what = "backup " + g.id + " is pinned (kept until deleted by hand" +
+                           (it->description.empty() ? "" : ": " + it->description) + ")";
+  if (!isatty(STDIN_FILENO)) {
+    return Status::InvalidArgument(what + ": confirm its deletion with --yes (stdin is not a terminal); nothing was deleted");
+  }
+  std::fprintf(stderr, "%s. Delete it? Type 'yes' to proceed: ", what.c_str());
+  std::string answer;
+  if (!std::getline(std::cin, answer) || answer != "yes") return Status::Cancelled("nothing was deleted");
+  return Status::OK();
+}
+
+// `backup restore`: with the project when --project is given (its
+// collection names a target without a table), else from the backup alone
+// (its manifest's collection).
+Result<RestoreReport> Restore(const BackupOptions& options) {
+  if (g_restore->get_option("--project")->count() == 0) return RestoreBackup(options, g.id, g.target);
+  FERRY_ASSIGN_OR_RETURN(auto project, Project::Load(g.project));
+  return RestoreBackup(*project, options, g.id, g.target);
 }
 
 int Backup_() {
@@ -279,8 +323,11 @@ int Backup_() {
   if (g_create->parsed()) {
     auto project = Project::Load(g.project);
     if (!project.ok()) return Fail(project.status());
-    auto b = CreateBackup(**project, options.value(), g.source, g.incremental, g.pin);
+    auto b = CreateBackup(**project, options.value(), g.source, g.incremental, g.pin, g.description);
     if (!b.ok()) return Fail(b.status());
+    for (const std::string& id : b.value().pruned) {
+      std::fprintf(stderr, "note: pruned backup %s (the retention in the project file: backup:)\n", id.c_str());
+    }
     if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
     else std::printf("Backup %s: %s records of %s, %s bytes in %llu chunks (SHA-256 %s)\n", b.value().id.c_str(),
                      Thousands(b.value().records).c_str(), b.value().store.c_str(), Thousands(b.value().bytes).c_str(),
@@ -312,13 +359,11 @@ int Backup_() {
     return 0;
   }
   if (g_restore->parsed()) {
-    auto project = Project::Load(g.project);
-    if (!project.ok()) return Fail(project.status());
     if (!g.yes) {
       return Fail(Status::InvalidArgument("restore overwrites " + g.target +
                                           " with the backup's records: confirm with --yes (nothing was changed)"));
     }
-    auto r = RestoreBackup(**project, options.value(), g.id, g.target);
+    auto r = Restore(options.value());
     if (!r.ok()) return Fail(r.status());
     if (g.json) std::printf("%s\n", r.value().ToJson().c_str());
     else std::printf("Restored backup %s into %s: %s records written, %s removed\n", g.id.c_str(),
@@ -327,6 +372,7 @@ int Backup_() {
     return 0;
   }
   if (g_delete->parsed()) {
+    if (Status asked = ConfirmDeletingPinned(options.value()); !asked.ok()) return Fail(asked);
     auto note = DeleteBackup(options.value(), g.id);
     if (!note.ok()) return Fail(note.status());
     if (!g.json) std::printf("Deleted backup %s\n", g.id.c_str());
@@ -427,6 +473,7 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
   g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
   g_create->add_flag("--pin", g.pin, "never prune this backup");
+  g_create->add_option("--description", g.description, "a note kept in the manifest, shown by `backup list`");
   g_list = g_backup->add_subcommand("list", "list backups");
   AddStateOptions(g_list);
   AddDirOption(g_list);
@@ -437,8 +484,11 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_verify->add_option("id", g.id, "the backup")->required();
   AddDirOption(g_verify);
   g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
-  g_restore = g_backup->add_subcommand("restore", "write a backup's records into a store");
+  g_restore = g_backup->add_subcommand(
+      "restore", "write a backup's records into a store (creating the SQLite file or the table when missing)");
   AddStateOptions(g_restore);
+  g_restore->get_option("--project")->description(
+      "optional: its collection names the table when --target has none (default: the backup's collection)");
   AddKeyOptions(g_restore);
   g_restore->add_option("id", g.id, "the backup")->required();
   g_restore->add_option("-t,--target", g.target, "the store to write (a table, or a new file)")->required();
@@ -447,6 +497,7 @@ void RegisterSafetyCommands(CLI::App& app) {
   g_delete = g_backup->add_subcommand("delete", "delete a backup");
   AddStateOptions(g_delete);
   g_delete->add_option("id", g.id, "the backup")->required();
+  g_delete->add_flag("-y,--yes", g.yes, "delete a pinned backup without asking (scripts)");
   AddDirOption(g_delete);
   g_prune = g_backup->add_subcommand("prune", "delete backups beyond the retention (pinned ones are kept)");
   AddStateOptions(g_prune);

@@ -170,6 +170,49 @@ BatchProcessor::Problem BatchProcessor::KeyProblem(const Value& doc) const {
   return p;
 }
 
+bool BatchProcessor::GoDown(Value& doc, int version, Problem* problem) {
+  const std::string& name = project_.versions[size_t(version)].info.name;
+  problem->code = ErrorCode::kMigrationError;
+  const std::vector<size_t>& path = project_.down_paths[size_t(version)];
+  if (path.empty()) {
+    problem->errors.push_back(
+        {"", "path", "no migration leads from version '" + name + "' to '" + project_.target +
+                         "', forward or back: export it at its own version (without --version) or at a version "
+                         "its migrations reach",
+         ""});
+    return false;
+  }
+  std::string ids;
+  for (size_t m : path) ids += (ids.empty() ? "'" : ", '") + project_.migrations[m].info.id + "'";
+  Value down = doc.DeepCopy(arena_);
+  const Value none;
+  Status s;
+  for (size_t i = path.size(); i-- > 0 && s.ok();) {
+    ctx_.Reset(arena_);
+    s = project_.migrations[path[i]].steps->ApplyBackward(down, none, ctx_);
+  }
+  // Faithful only when migrating it up again gives back this very record.
+  Value up = down.DeepCopy(arena_);
+  for (size_t i = 0; i < path.size() && s.ok(); ++i) {
+    Value complement;
+    ctx_.Reset(arena_);
+    s = project_.migrations[path[i]].steps->ApplyForward(up, ctx_, &complement);
+  }
+  if (s.ok() && up.Equals(doc)) {
+    doc = down;
+    return true;
+  }
+  problem->errors.push_back(
+      {s.ok() ? "" : ctx_.error().pointer, "path",
+       "version '" + name + "' is newer than '" + project_.target + "': going back through " + ids +
+           (s.ok() ? " gives a record that does not migrate back to this one (what it holds has no '" +
+                         project_.target + "' form)"
+                   : " failed: " + (ctx_.error().message.empty() ? s.message() : ctx_.error().message)) +
+           "; export it at its own version (without --version)",
+       ""});
+  return false;
+}
+
 bool BatchProcessor::DetectsAsTarget(const Value& doc) const {
   return DetectVersion(project_, doc) == project_.target_index;
 }
@@ -385,6 +428,15 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
     return;
   }
 
+  const bool goes_down = !project_.down_paths.empty() && (!project_.down_paths[size_t(version)].empty() ||
+                                                          project_.no_path_down[size_t(version)]);
+  if (goes_down) {
+    Problem p;
+    if (!GoDown(doc, version, &p)) {
+      Reject(text, span, &doc, version, p, result);
+      return;
+    }
+  }
   bool lost = false;
   record_complements_.clear();
   journal_complements_.clear();

@@ -159,6 +159,12 @@ class BatchProcessor {
   // A migrated record must detect as the target, or every rerun migrates it again.
   bool DetectsAsTarget(const Value& doc) const;
   Problem NotTargetProblem(const Value& doc) const;
+  // `export --version` to an older version (Rep::down_paths): takes `doc`
+  // (at `version`) down through the backward steps of its down path, last
+  // migration first, without complements. Only a faithful result is kept:
+  // one that the forward path migrates back to exactly `doc`; else false,
+  // with the problem (MIGRATION_ERROR, as when no path leads down at all).
+  bool GoDown(Value& doc, int version, Problem* problem);
   // Appends `doc` (or `raw`, when given) to the output, indexed.
   void WriteOutput(const Value& doc, std::string_view raw, std::string_view source_key, int version, bool migrated,
                    BatchResult* result);

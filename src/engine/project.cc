@@ -4,6 +4,7 @@
 // made here, and every error names the file, the line and what to do.
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <functional>
@@ -87,6 +88,32 @@ class Loader {
       }
     }
     return Status::OK();
+  }
+
+  // `backup: { keep: N, max_age_days: D }` (either or both).
+  Status LoadBackupRetention(const YAML::Node& b) {
+    if (!b) return Status::OK();
+    if (!b.IsMap() || b.size() == 0) return Error(b, "'backup' takes { keep: N, max_age_days: D } (either or both)");
+    FERRY_RETURN_IF_ERROR(CheckKeys(b, {"keep", "max_age_days"}, "'backup'"));
+    Project::Rep::BackupRetention& r = rep_->backup_retention;
+    r.configured = true;
+    auto number = [&](const char* key, int64_t min, int64_t max, int64_t* out) -> Status {
+      YAML::Node n = b[key];
+      if (!n) return Status::OK();
+      char* end = nullptr;
+      const std::string text = n.IsScalar() ? n.Scalar() : "";
+      const long long v = std::strtoll(text.c_str(), &end, 10);
+      if (text.empty() || *end != '\0' || v < min || v > max) {
+        return Error(n, "'backup." + std::string(key) + "' takes a whole number from " + std::to_string(min) + " to " +
+                            std::to_string(max) + (min > 0 ? " (0 would delete each backup as it is made)" : ""));
+      }
+      *out = v;
+      return Status::OK();
+    };
+    int64_t keep = -1;
+    FERRY_RETURN_IF_ERROR(number("keep", 1, 1000000, &keep));
+    if (keep >= 0) r.keep = uint32_t(keep);
+    return number("max_age_days", 0, 36500, &r.max_age_days);
   }
 
   Result<std::string> RequireString(const YAML::Node& map, const char* key, const std::string& where) {
@@ -488,8 +515,13 @@ class Loader {
         if (state[m.to] == 1) {
           // Report at the migration that closes the cycle.
           stack.push_back(rep_->versions[m.to].info.name);
-          return Error(migration_nodes_[i], "migration '" + m.info.id + "' closes a cycle: " + Join(stack, " -> ") +
-                                                "; every migration is reversible already, so declare each edge once");
+          return Error(migration_nodes_[i],
+                       "migration '" + m.info.id + "' closes a cycle: " + Join(stack, " -> ") +
+                           "; declare each edge once: every migration is reversible already (each step has a "
+                           "backward form). To get records at an older version, export them with `ferry export "
+                           "--version OLDER` (records born at a newer version are converted down through the "
+                           "backward steps when that gives them back exactly), or undo a run into a table with "
+                           "`ferry rollback`");
         }
         if (state[m.to] == 0) FERRY_RETURN_IF_ERROR(visit(m.to));
       }
@@ -514,6 +546,8 @@ class Loader {
     rep_->paths.assign(n, {});
     rep_->alternatives.assign(n, {});
     rep_->path_choice.assign(n, "");
+    rep_->down_paths.assign(n, {});
+    rep_->no_path_down.assign(n, 0);
     std::map<std::string, size_t> index;
     for (size_t i = 0; i < rep_->migrations.size(); ++i) index[rep_->migrations[i].info.id] = i;
     for (size_t v = 0; v < n; ++v) {
@@ -545,6 +579,11 @@ class Loader {
         }
       };
       dfs(int(v));
+      if (shortest.empty() && !options_.target.empty()) {
+        // `export --version`: an older version, reached going back.
+        if (!DownPath(v, &rep_->down_paths[v])) rep_->no_path_down[v] = 1;
+        continue;
+      }
       if (shortest.empty()) {
         const CompiledVersion& cv = rep_->versions[v];
         return Status::ProjectError(name_ + ":" + std::to_string(cv.info.line) + ": the target '" + rep_->target +
@@ -588,6 +627,31 @@ class Loader {
     rep_->alternatives[v].assign(shortest.begin() + 1, shortest.end());
   }
 
+  // The fewest migrations leading from the target up to version `v` (in
+  // declaration order among equals), for records that go down to the
+  // target through their backward steps. False when there is none.
+  bool DownPath(size_t v, std::vector<size_t>* path) {
+    const size_t n = rep_->versions.size();
+    std::vector<int> via(n, -1);  // the migration that first reached each version
+    std::vector<char> seen(n, 0);
+    std::vector<size_t> queue{size_t(rep_->target_index)};
+    seen[queue[0]] = 1;
+    for (size_t at = 0; at < queue.size() && !seen[v]; ++at) {
+      for (size_t i = 0; i < rep_->migrations.size(); ++i) {
+        const CompiledMigration& m = rep_->migrations[i];
+        if (m.from != int(queue[at]) || seen[size_t(m.to)]) continue;
+        seen[size_t(m.to)] = 1;
+        via[size_t(m.to)] = int(i);
+        queue.push_back(size_t(m.to));
+      }
+    }
+    if (!seen[v]) return false;
+    for (size_t at = v; int(at) != rep_->target_index; at = size_t(rep_->migrations[size_t(via[at])].from)) {
+      path->insert(path->begin(), size_t(via[at]));
+    }
+    return true;
+  }
+
   // The data YAML reader's limits (alias expansion, depth, duplicate keys),
   // checked before anything walks yaml-cpp's nodes: yaml-cpp shares an
   // aliased node, but converting it to JSON expands every alias.
@@ -612,11 +676,12 @@ class Loader {
     FERRY_RETURN_IF_ERROR(CheckLimits(text));
     if (!root_.IsMap()) return Error(root_, "the project file must be a mapping with collection, versions, migrations, target");
     try {
-      FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"collection", "key", "versions", "migrations", "target", "description"}, "the project file"));
+      FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"collection", "key", "versions", "migrations", "target", "description", "backup"}, "the project file"));
       FERRY_ASSIGN_OR_RETURN(rep_->collection, RequireString(root_, "collection", "the project file"));
       if (root_["key"]) {
         FERRY_ASSIGN_OR_RETURN(rep_->key, RequireString(root_, "key", "the project file"));
       }
+      FERRY_RETURN_IF_ERROR(LoadBackupRetention(root_["backup"]));
       FERRY_RETURN_IF_ERROR(LoadVersions(root_["versions"]));
       FERRY_RETURN_IF_ERROR(LoadMigrations(root_["migrations"]));
       FERRY_ASSIGN_OR_RETURN(rep_->target, RequireString(root_, "target", "the project file"));

@@ -6,6 +6,7 @@
 #ifndef FERRY_ENGINE_PROJECT_INTERNAL_H_
 #define FERRY_ENGINE_PROJECT_INTERNAL_H_
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -73,9 +74,23 @@ struct Project::Rep {
   // only one), and why `paths` was chosen over them ("" when none).
   std::vector<std::vector<std::vector<size_t>>> alternatives;
   std::vector<std::string> path_choice;
+  // `ferry export --version V` (ProjectLoadOptions::target) for a version
+  // that does not reach V: per version, the migrations from V up to it
+  // (forward order; a record goes down through their backward steps,
+  // last first), or none when there is no such path either (the record
+  // is rejected: no_path_down[v]).
+  std::vector<std::vector<size_t>> down_paths;
+  std::vector<char> no_path_down;
   std::unique_ptr<SchemaRegistry> schemas;
   Arena arena;  // detector constants
   bool records_as_read = false;  // Project::RecordsAsRead()
+  // ferry.yaml's `backup: { keep: N, max_age_days: D }`: the retention
+  // applied after each backup (PruneBackups); unset parts do not limit.
+  struct BackupRetention {
+    bool configured = false;
+    uint32_t keep = UINT32_MAX;
+    int64_t max_age_days = INT64_MAX;
+  } backup_retention;
 };
 
 class ProjectInternal {

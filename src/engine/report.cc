@@ -225,6 +225,7 @@ std::string RollbackImpact::ToJson() const {
   j.Key("records").Num(records).Key("unchanged").Num(unchanged).Key("via_backup").Num(via_backup);
   j.Key("via_complements").Num(via_complements).Key("via_backward_steps").Num(via_backward_steps);
   j.Key("deletions").Num(deletions).Key("conflicts").Num(conflicts).Key("not_restorable").Num(not_restorable);
+  j.Key("created_by_run").Num(created_by_run);
   j.Key("to_change").Num(to_change());
   j.Key("versions").Counts(versions);
   j.Key("migrations").Counts(migrations);
@@ -252,6 +253,7 @@ std::string BackupInfo::ToJson() const {
   j.Key("status").Str(status).Key("pinned").Bool(pinned).Key("encrypted").Bool(encrypted);
   j.Key("has_originals").Bool(has_originals).Key("records").Num(records).Key("bytes").Num(bytes);
   j.Key("chunks").Num(chunks).Key("versions").Counts(versions).Key("sha256").Str(sha256).Key("dir").Str(dir);
+  j.Key("description").Str(description);
   j.End();
   return j.Take();
 }

@@ -273,6 +273,12 @@ void FillPaths(const Project& project, const Project::Rep& rep, RunReport* repor
       stats.path.push_back(rep.migrations[m].info.id);
       stats.lossy = stats.lossy || rep.migrations[m].info.lossy;
     }
+    // `export --version` to an older version: back through the migrations
+    // up to it, last first (or no path at all).
+    if (rep.down_paths.empty() || v == rep.target_index) continue;
+    const std::vector<size_t>& down = rep.down_paths[size_t(v)];
+    for (size_t i = down.size(); i-- > 0;) stats.path.push_back("back through " + rep.migrations[down[i]].info.id);
+    if (rep.no_path_down[size_t(v)]) stats.path.push_back("(no path: rejected)");
   }
 }
 
@@ -1019,6 +1025,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     if (final_status.ok() && journal) {
       Status js = journal->Finish();
       if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
+      if (js.ok() && journal->manifest().before_images) {
+        // ferry.yaml's `backup:` retention, after each backup.
+        auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup_dir),
+                                               rep.backup_retention.configured, rep.backup_retention.keep,
+                                               rep.backup_retention.max_age_days);
+        if (!pruned.ok()) report.warnings.push_back("the backup retention (ferry.yaml) failed: " + pruned.status().ToString());
+      }
     }
   } else {
     // An encoded output is written again from the first record by the next

@@ -292,6 +292,10 @@ std::string BackupManifest::ToJson() const {
   WriteJsonString(collection, &s);
   s.append(",\"created_at\":");
   WriteJsonString(created_at, &s);
+  if (!description.empty()) {  // absent when empty: older manifests read back as written
+    s.append(",\"description\":");
+    WriteJsonString(description, &s);
+  }
   s.append(",\"dir\":");
   WriteJsonString(dir, &s);
   s.append(",\"encrypted\":").append(encrypted ? "true" : "false");
@@ -357,6 +361,7 @@ Result<BackupManifest> ParseManifest(std::string_view json) {
   m.created_at = Str(v.Find("created_at"));
   m.status = Str(v.Find("status"));
   m.dir = Str(v.Find("dir"));
+  m.description = Str(v.Find("description"));
   const Value* b = v.Find("before_images");
   m.before_images = b == nullptr || (b->IsBool() && b->AsBool());
   const Value* p = v.Find("pinned");
@@ -803,6 +808,16 @@ Result<PruneResult> PruneBackups(StateStore* state, const PruneOptions& options)
     }
   }
   return result;
+}
+
+Result<PruneResult> ApplyRetention(StateStore* state, const std::string& root, bool configured, uint32_t keep,
+                                   int64_t max_age_days) {
+  if (!configured) return PruneResult();
+  PruneOptions p;
+  p.keep = keep;
+  p.max_age_days = max_age_days;
+  p.root = root;
+  return PruneBackups(state, p);
 }
 
 }  // namespace ferry::internal

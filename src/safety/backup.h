@@ -76,6 +76,7 @@ struct BackupManifest {
   std::string status;          // writing, complete
   bool before_images = true;   // false: a run journal without the records' texts
   bool pinned = false;         // preserve-original: never pruned
+  std::string description;     // `backup create --description` ("" : none)
   bool encrypted = false;
   KdfParams kdf;               // when encrypted with a passphrase
   std::string key_kind;        // "", passphrase, key-file
@@ -215,6 +216,11 @@ struct PruneResult {
 // (status writing, its writer gone: WriterIsGone) is removed too. Returns
 // the ids removed (or that would be).
 Result<PruneResult> PruneBackups(StateStore* state, const PruneOptions& options);
+// The retention a project file configures (`backup: { keep, max_age_days }`),
+// applied after each backup: PruneBackups with those limits when
+// `configured`, else nothing.
+Result<PruneResult> ApplyRetention(StateStore* state, const std::string& root, bool configured, uint32_t keep,
+                                   int64_t max_age_days);
 
 }  // namespace ferry::internal
 

@@ -45,6 +45,7 @@ BackupInfo Info(const BackupManifest& m) {
   i.status = m.status;
   i.dir = m.dir;
   i.sha256 = m.sha256;
+  i.description = m.description;
   i.pinned = m.pinned;
   i.encrypted = m.encrypted;
   i.has_originals = m.before_images;
@@ -126,6 +127,14 @@ Status ForEachEntry(internal::StateStore* state, const std::string& root, const 
   return Status::OK();
 }
 
+// The source row keys of a batch read from a table.
+std::vector<std::string> BatchKeys(const internal::RecordBatchInput& batch) {
+  std::vector<std::string> keys;
+  keys.reserve(batch.records.size());
+  for (size_t i = 0; i < batch.records.size(); ++i) keys.emplace_back(batch.Key(i));
+  return keys;
+}
+
 // The chain of an incremental backup: the full backup first, `id` last.
 Result<std::vector<BackupManifest>> Chain(internal::StateStore* state, const std::string& id) {
   std::vector<BackupManifest> chain;
@@ -160,7 +169,7 @@ Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string&
 }
 
 Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
-                                bool incremental, bool pinned) {
+                                bool incremental, bool pinned, const std::string& description) {
   const Project::Rep& rep = ProjectInternal::Get(project);
   FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(source, rep.collection));
   FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &in));
@@ -202,6 +211,7 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   h.identity = in.identity;
   h.before_images = true;
   h.pinned = pinned;
+  h.description = description;
   const std::string dir = options.dir.empty() ? internal::DefaultBackupDir(*state) : options.dir;
   {
     internal::DistinctFiles files;
@@ -213,6 +223,13 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
 
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  // A table's rows keep their version column as it is (NULL included), so
+  // that a restore gives back exactly the rows.
+  std::unique_ptr<internal::KeyedTable> rows;
+  if (in.is_database()) {
+    FERRY_ASSIGN_OR_RETURN(rows, internal::KeyedTable::OpenForReading(in));
+  }
+  std::vector<std::optional<internal::KeyedTable::Row>> columns;
   internal::RecordBatchInput batch;
   JsonParser parser;
   Arena arena;
@@ -231,6 +248,9 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   };
   for (bool eof = false; !eof;) {
     FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
+    if (rows) {
+      FERRY_ASSIGN_OR_RETURN(columns, rows->Get(BatchKeys(batch)));
+    }
     for (size_t i = 0; i < batch.records.size(); ++i) {
       // A malformed CSV record (raw text, not JSON): the source cannot be
       // backed up faithfully record by record; stop.
@@ -259,7 +279,12 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
       entries.append("{\"k\":");
       WriteJsonString(k, &entries);
       entries.append(",\"v\":");
-      WriteJsonString(vname, &entries);
+      const std::optional<internal::KeyedTable::Row>* column = rows && i < columns.size() ? &columns[i] : nullptr;
+      if (column != nullptr && *column && (*column)->version_null) {
+        entries.append("null");
+      } else {
+        WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries);
+      }
       entries.append(",\"o\":\"").append(sha).append("\",\"b\":");
       WriteJsonString(text, &entries);
       entries.append("}\n");
@@ -280,20 +305,47 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   FERRY_RETURN_IF_ERROR(flush());
   FERRY_RETURN_IF_ERROR(writer->Finish());
   (void)state->Audit("", "backup_created", writer->manifest().id + " of " + in.display);
-  return Info(writer->manifest());
+  BackupInfo info = Info(writer->manifest());
+  const Project::Rep::BackupRetention& retention = rep.backup_retention;
+  FERRY_ASSIGN_OR_RETURN(internal::PruneResult pruned,
+                         internal::ApplyRetention(state.get(), RootOf(*state, options), retention.configured,
+                                                  retention.keep, retention.max_age_days));
+  info.pruned = std::move(pruned.pruned);
+  return info;
 }
 
-Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
-                                    const std::string& target) {
-  const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(target, rep.collection));
+namespace {
+
+// The store a backup is restored into: `target` with, when it names no
+// table, the project's collection, else the backup's (as a run names it).
+// A new SQLite database file is created, so that it is known by its device
+// and inode from the start (StoreUri::identity).
+Result<internal::StoreUri> RestoreTarget(const BackupOptions& options, const std::string& id,
+                                         const std::string& target, std::string collection) {
+  if (collection.empty()) {
+    // The backup's collection, from its manifest in the state (which the
+    // target's database locates; its table name plays no part).
+    FERRY_ASSIGN_OR_RETURN(internal::StoreUri database, internal::ParseStoreUri(target, "any"));
+    FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &database));
+    FERRY_ASSIGN_OR_RETURN(auto m, internal::FindBackup(state.get(), id));
+    if (!m) return Status::NotFound("no backup " + id + " in " + state->location());
+    collection = m->collection;
+  }
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, internal::ParseStoreUri(target, collection));
   FERRY_RETURN_IF_ERROR(internal::CheckTargetTableName(out));
+  FERRY_RETURN_IF_ERROR(internal::CreateSqliteTarget(&out));
+  return out;
+}
+
+Result<RestoreReport> Restore(const BackupOptions& options, const std::string& id, const std::string& target,
+                              const std::string& collection, const std::string& project_file) {
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, RestoreTarget(options, id, target, collection));
   FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
   {
     internal::DistinctFiles files;
     files.AddDatabase("Ferry's state", state->sqlite_path());
     files.AddInput("the key file (--key-file)", options.key_file);
-    files.AddInput("the project file", rep.file);
+    files.AddInput("the project file", project_file);
     if (out.kind == internal::StoreKind::kSqlite) {
       FERRY_RETURN_IF_ERROR(files.AddOutputDatabase("the target (--target)", out.path));
     } else if (out.kind == internal::StoreKind::kFile) {
@@ -324,7 +376,7 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
     std::string took_over;
     FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(out, *state, {"restore-" + id, owner, 30000},
                                                                       &took_over));
-    FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::Open(out, true));
+    FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::OpenCreating(out));
     internal::SqlDb& db = table->db();
     uint64_t in_txn = 0;
     FERRY_RETURN_IF_ERROR(db.Begin());
@@ -399,6 +451,18 @@ Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions&
   }
   (void)state->Audit(chain.back().run_id, "backup_restored", id + " into " + out.display);
   return report;
+}
+
+}  // namespace
+
+Result<RestoreReport> RestoreBackup(const Project& project, const BackupOptions& options, const std::string& id,
+                                    const std::string& target) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  return Restore(options, id, target, rep.collection, rep.file);
+}
+
+Result<RestoreReport> RestoreBackup(const BackupOptions& options, const std::string& id, const std::string& target) {
+  return Restore(options, id, target, "", "");
 }
 
 Result<CleanupReport> CleanupSource(const Project& project, const BackupOptions& options, const std::string& source,

@@ -36,7 +36,11 @@ using internal::KeyedTable;
 using internal::StateStore;
 using internal::StoreUri;
 
-enum class Action : uint8_t { kUnchanged, kBackup, kComplements, kBackward, kDelete, kConflict, kNotRestorable };
+// kCreatedByRun: `--to` on a row the run created (it did not exist in the
+// target before the run, so it has no earlier version there).
+enum class Action : uint8_t {
+  kUnchanged, kBackup, kComplements, kBackward, kDelete, kConflict, kNotRestorable, kCreatedByRun
+};
 
 struct Decision {
   Action action = Action::kUnchanged;
@@ -128,7 +132,7 @@ struct Context {
         d.action = Action::kDelete;
         d.path = Applied(entry);
       } else {
-        d.action = Action::kNotRestorable;
+        d.action = Action::kCreatedByRun;
       }
       return d;
     }
@@ -200,6 +204,9 @@ void Count(const Project::Rep& rep, const Decision& d, const std::string& key, u
       ++impact->conflicts;
       if (impact->conflict_keys.size() < max_listed) impact->conflict_keys.push_back(key);
       return;
+    case Action::kCreatedByRun:
+      ++impact->created_by_run;
+      [[fallthrough]];
     case Action::kNotRestorable:
       ++impact->not_restorable;
       if (impact->not_restorable_keys.size() < max_listed) impact->not_restorable_keys.push_back(key);
@@ -543,6 +550,7 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
         i.deletions = num("deletions");
         i.conflicts = num("conflicts");
         i.not_restorable = num("not_restorable");
+        i.created_by_run = num("created_by_run");
         report.restored = num("restored");
         report.deleted = num("deleted");
         if (const Value* m = v.value().Find("migrations"); m != nullptr && m->IsObject()) {
@@ -612,6 +620,7 @@ Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& o
                       ",\"deletions\":" + std::to_string(impact.deletions) +
                       ",\"conflicts\":" + std::to_string(impact.conflicts) +
                       ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
+                      ",\"created_by_run\":" + std::to_string(impact.created_by_run) +
                       ",\"restored\":" + std::to_string(restored) + ",\"deleted\":" + std::to_string(deleted) +
                       ",\"migrations\":" + CountsJson(impact.migrations) + "}";
       if (s.ok()) s = checkpoints.Save(next, owner);

@@ -9,6 +9,14 @@
 namespace ferry::internal {
 
 Result<std::unique_ptr<KeyedTable>> KeyedTable::Open(const StoreUri& uri, bool must_exist) {
+  return OpenTable(uri, must_exist, true);
+}
+
+Result<std::unique_ptr<KeyedTable>> KeyedTable::OpenForReading(const StoreUri& uri) {
+  return OpenTable(uri, true, false);
+}
+
+Result<std::unique_ptr<KeyedTable>> KeyedTable::OpenTable(const StoreUri& uri, bool must_exist, bool checkpoints_table) {
   auto t = std::unique_ptr<KeyedTable>(new KeyedTable());
   t->table_ = QuoteTable(uri.table);
   std::string checkpoints;
@@ -34,9 +42,29 @@ Result<std::unique_ptr<KeyedTable>> KeyedTable::Open(const StoreUri& uri, bool m
   if (!t->exists_ && must_exist) {
     return Status::NotFound("table " + uri.table + " does not exist in " + uri.display);
   }
+  if (!checkpoints_table) return t;
   t->checkpoints_ = std::make_unique<CheckpointTable>(t->db_.get(), checkpoints);
   FERRY_RETURN_IF_ERROR(t->checkpoints_->Create());
   return t;
+}
+
+Result<std::unique_ptr<KeyedTable>> KeyedTable::OpenCreating(const StoreUri& uri) {
+  std::unique_ptr<SqlDb> db;
+  if (uri.kind == StoreKind::kSqlite) {
+    std::error_code ec;
+    const auto parent = std::filesystem::path(uri.path).parent_path();
+    if (!parent.empty()) std::filesystem::create_directories(parent, ec);
+    SqliteOptions o;
+    o.create = true;
+    FERRY_ASSIGN_OR_RETURN(db, OpenSqlite(uri.path, o));
+  } else if (uri.kind == StoreKind::kPostgres) {
+    FERRY_ASSIGN_OR_RETURN(db, OpenPostgres(uri.conninfo, uri.display));
+  } else {
+    return Status::InvalidArgument(uri.display + " is a file, not a table");
+  }
+  FERRY_RETURN_IF_ERROR(CreateRecordTable(*db, uri.table));
+  db.reset();
+  return Open(uri, true);
 }
 
 Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::vector<std::string>& keys, bool lock) {
@@ -46,7 +74,9 @@ Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::v
     const std::string sql = "SELECT version, document FROM " + table_ + " WHERE key = $1";
     for (size_t i = 0; i < keys.size(); ++i) {
       FERRY_ASSIGN_OR_RETURN(SqlRows rows, db_->Query(sql, {keys[i]}));
-      if (!rows.empty()) out[i] = Row{rows.rows[0][0].value_or(""), rows.rows[0][1].value_or("")};
+      if (!rows.empty()) {
+        out[i] = Row{rows.rows[0][0].value_or(""), rows.rows[0][1].value_or(""), !rows.rows[0][0].has_value()};
+      }
     }
     return out;
   }
@@ -61,7 +91,7 @@ Result<std::vector<std::optional<KeyedTable::Row>>> KeyedTable::Get(const std::v
                  {array}));
   for (const SqlRow& r : rows.rows) {
     const int64_t i = ToInt(r[0]) - 1;
-    if (i >= 0 && size_t(i) < out.size()) out[size_t(i)] = Row{r[1].value_or(""), r[2].value_or("")};
+    if (i >= 0 && size_t(i) < out.size()) out[size_t(i)] = Row{r[1].value_or(""), r[2].value_or(""), !r[1].has_value()};
   }
   return out;
 }

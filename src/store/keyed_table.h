@@ -26,11 +26,18 @@ class KeyedTable {
   struct Row {
     std::string version;
     std::string document;  // as stored (jsonb is PostgreSQL's text form)
+    bool version_null = false;  // the version column is NULL
   };
   // Opens the table of `uri` (a database store). A missing table (or
   // database file) is NOT_FOUND with `must_exist`, else it reads as empty
   // (and db() must not be used).
   static Result<std::unique_ptr<KeyedTable>> Open(const StoreUri& uri, bool must_exist);
+  // Opens the table of `uri`, first creating what is missing: the table with
+  // Ferry's layout (CreateRecordTable) and, for SQLite, the database file.
+  static Result<std::unique_ptr<KeyedTable>> OpenCreating(const StoreUri& uri);
+  // Opens an existing table only to Get() its rows: creates nothing in its
+  // database (no checkpoints table: checkpoints() must not be used).
+  static Result<std::unique_ptr<KeyedTable>> OpenForReading(const StoreUri& uri);
   bool exists() const { return exists_; }
 
   // The rows of `keys`, in order (nullopt: no such row). `lock`: inside a
@@ -48,6 +55,7 @@ class KeyedTable {
 
  private:
   KeyedTable() = default;
+  static Result<std::unique_ptr<KeyedTable>> OpenTable(const StoreUri& uri, bool must_exist, bool checkpoints_table);
   std::unique_ptr<SqlDb> db_;
   std::unique_ptr<CheckpointTable> checkpoints_;
   std::string table_;  // quoted

@@ -792,9 +792,7 @@ class PgSink : public RecordSink {
     };
     if (missing(0)) {
       FERRY_RETURN_IF_ERROR(create([&] {
-        return db_->Exec("CREATE TABLE IF NOT EXISTS " + table_ +
-                         " (key text PRIMARY KEY, version text, document jsonb NOT NULL,"
-                         " updated_at timestamptz NOT NULL DEFAULT now())");
+        return CreateRecordTable(*db_, uri_.table);
       }));
     }
     FERRY_RETURN_IF_ERROR(CheckColumns());

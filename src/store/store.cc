@@ -149,6 +149,16 @@ Status CreateSqliteTarget(StoreUri* target) {
   return Status::OK();
 }
 
+Status CreateRecordTable(SqlDb& db, const std::string& table) {
+  if (db.dialect() == SqlDb::Dialect::kPostgres) {
+    return db.Exec("CREATE TABLE IF NOT EXISTS " + QuoteTable(table) +
+                   " (key text PRIMARY KEY, version text, document jsonb NOT NULL,"
+                   " updated_at timestamptz NOT NULL DEFAULT now())");
+  }
+  return db.Exec("CREATE TABLE IF NOT EXISTS " + QuoteTable(table) +
+                 " (key TEXT PRIMARY KEY, version TEXT, document TEXT NOT NULL, updated_at TEXT)");
+}
+
 // ---------------------------------------------------------------------------
 // Checkpoints
 
@@ -268,11 +278,6 @@ class FileSink : public RecordSink {
 
 // ---------------------------------------------------------------------------
 // SQLite
-
-Status CreateRecordTable(SqlDb& db, const std::string& table) {
-  return db.Exec("CREATE TABLE IF NOT EXISTS " + QuoteTable(table) +
-                 " (key TEXT PRIMARY KEY, version TEXT, document TEXT NOT NULL, updated_at TEXT)");
-}
 
 class SqliteReader : public RecordReader {
  public:

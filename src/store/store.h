@@ -94,6 +94,10 @@ Result<StoreUri> ParseStoreUri(std::string_view uri, const std::string& default_
 // inode from the first run on; nothing for other stores.
 Status CreateSqliteTarget(StoreUri* target);
 
+// Creates `table` with Ferry's layout (key, version, document, updated_at;
+// jsonb and timestamptz in PostgreSQL) when it does not exist.
+Status CreateRecordTable(SqlDb& db, const std::string& table);
+
 // `uri` with the password of a postgres:// URI replaced by "***".
 std::string RedactUri(std::string_view uri);
 
