@@ -12,12 +12,19 @@ export FERRY_KDF=interactive
 "$FERRY" generate workouts --count 2000 --seed 21 --output in.jsonl > /dev/null
 load_table in.jsonl data.db workouts
 original=$(dump_bytes data.db workouts)
+cp data.db before-run.db
 "$FERRY" run -q --project "$PROJECT" --source sqlite:data.db#workouts --commit-interval 0.001 --batch-size 100 \
   --json > run.json
+# The rows the run migrated (a row already at the target only gets its version column set: not in the journal).
+migrated_keys() {
+  sqlite3 data.db "ATTACH 'before-run.db' AS b; SELECT w.key FROM workouts w JOIN b.workouts o USING (key)
+                   WHERE w.document <> o.document ORDER BY w.key LIMIT 2 OFFSET $1"
+}
+# The rows the run migrated (rows already at the target only get their version column set).
 migrated=$(dump_bytes data.db workouts)
 
 # Edit one migrated record and delete another after the run.
-read -r edited deleted < <(sqlite3 data.db "SELECT key FROM workouts WHERE version = 'unified-1' ORDER BY key LIMIT 2" | xargs)
+read -r edited deleted < <(migrated_keys 0 | xargs)
 sqlite3 data.db "UPDATE workouts SET document = json_set(document, '$.name', 'edited later') WHERE key = '$edited'"
 sqlite3 data.db "DELETE FROM workouts WHERE key = '$deleted'"
 after_edit=$(dump_bytes data.db workouts)
@@ -46,7 +53,7 @@ grep -q "Nothing was changed" asked-no.txt || fail "no refusal: $(cat asked-no.t
 [ "$(dump_bytes data.db workouts)" = "$after_edit" ] || fail "a 'no' changed something"
 
 # Only two keys first, then only the first batch, then the rest.
-keys=$(sqlite3 data.db "SELECT key FROM workouts WHERE version = 'unified-1' ORDER BY key LIMIT 2 OFFSET 5" | paste -sd,)
+keys=$(migrated_keys 5 | paste -sd,)
 "$FERRY" rollback -q --yes --json --project "$PROJECT" --keys "$keys" > keys.json || true
 python3 -c "import json; r = json.load(open('keys.json')); assert r['restored'] == 2, r"
 for k in ${keys//,/ }; do
