@@ -154,6 +154,9 @@ class Shaper {
   bool has_projection() const;
   // Whether the projection leaves out the top-level field `name` (the key).
   bool projects_out(std::string_view name) const;
+  // The projection's paths ("--fields a.b", "--exclude x") that no record
+  // given to Project() so far had: most likely misspelt (a run warns).
+  std::vector<std::string> UnmatchedProjectionPaths() const;
   FilterOn filter_on() const;
   // The step list the mapping, transforms and computed fields compile to
   // (JSON; one list per entry, in order), for inspection and docs.

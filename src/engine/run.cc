@@ -1084,6 +1084,11 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                               "state is in PostgreSQL, for which Ferry writes no local files; pass --rejects FILE "
                               "to keep them");
   }
+  if (driver.process.shaping != nullptr && report.input > report.filtered + report.rejected) {
+    for (const std::string& path : driver.process.shaping->UnmatchedProjectionPaths()) {
+      report.warnings.push_back(path + ": no record written had this field (misspelt?)");
+    }
+  }
   if (report.conflicts > 0) {
     report.warnings.push_back(std::to_string(report.conflicts) + " records met a different document under the same key "
                               "in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");

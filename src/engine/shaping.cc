@@ -7,6 +7,7 @@
 #include "ferry/shaping.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "ferry/expr.h"
 #include "transform/date_format.h"
@@ -171,6 +172,16 @@ void RemovePath(Value& doc, const std::vector<std::string>& parts) {
   if (parent != nullptr && parent->IsObject()) parent->Remove(parts.back());
 }
 
+// Whether `doc` has the member at `parts` (each step an object member).
+bool HasPath(const Value& doc, const std::vector<std::string>& parts) {
+  const Value* at = &doc;
+  for (const std::string& part : parts) {
+    at = at->IsObject() ? at->Find(part) : nullptr;
+    if (at == nullptr) return false;
+  }
+  return true;
+}
+
 struct CompiledRange {
   std::vector<std::string> parts;
   std::string field;
@@ -217,6 +228,11 @@ struct Shaper::Impl {
   bool select_fields = false;  // --fields given: keep only `fields`
   FieldSelection fields;
   std::vector<std::vector<std::string>> exclude;
+  // Every --fields then --exclude path ("--fields a.b"), its steps, and
+  // whether a record given to Project() had it (set by any worker).
+  std::vector<std::string> projection_labels;
+  std::vector<std::vector<std::string>> projection_parts;
+  std::unique_ptr<std::atomic<bool>[]> projection_matched;
 };
 
 namespace {
@@ -230,11 +246,16 @@ Status CompileProjection(const ShapingSpec& spec, Shaper::Impl* impl) {
     for (const std::string& part : SplitPath(f)) node = node->Add(part);
     node->whole = true;
     impl->select_fields = true;
+    impl->projection_labels.push_back("--fields " + f);
+    impl->projection_parts.push_back(SplitPath(f));
   }
   for (const std::string& f : spec.exclude) {
     FERRY_RETURN_IF_ERROR(CheckPath("exclude " + f, f));
     impl->exclude.push_back(SplitPath(f));
+    impl->projection_labels.push_back("--exclude " + f);
+    impl->projection_parts.push_back(SplitPath(f));
   }
+  impl->projection_matched = std::make_unique<std::atomic<bool>[]>(impl->projection_parts.size());
   return Status::OK();
 }
 
@@ -260,10 +281,24 @@ bool Shaper::projects_out(std::string_view name) const {
 
 void Shaper::Project(Value& doc) const {
   if (!doc.IsObject()) return;
+  for (size_t i = 0; i < impl_->projection_parts.size(); ++i) {
+    std::atomic<bool>& matched = impl_->projection_matched[i];
+    if (!matched.load(std::memory_order_relaxed) && HasPath(doc, impl_->projection_parts[i])) {
+      matched.store(true, std::memory_order_relaxed);
+    }
+  }
   if (impl_->select_fields) KeepSelected(doc, impl_->fields);
   for (const std::vector<std::string>& parts : impl_->exclude) RemovePath(doc, parts);
 }
 const std::string& Shaper::steps_json() const { return impl_->steps_json; }
+
+std::vector<std::string> Shaper::UnmatchedProjectionPaths() const {
+  std::vector<std::string> unmatched;
+  for (size_t i = 0; i < impl_->projection_parts.size(); ++i) {
+    if (!impl_->projection_matched[i].load(std::memory_order_relaxed)) unmatched.push_back(impl_->projection_labels[i]);
+  }
+  return unmatched;
+}
 
 Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
   auto impl = std::make_unique<Impl>();

@@ -5,7 +5,8 @@
 #   filter may select on a field that is not written; into a table the key may not be left out (exit 2 before
 #   anything is written, the message names the key and what to do), into a file it may; a --shaping JSON
 #   template carries them; a bad path exits 2 naming the flag; a CSV target's columns=a,b selects the same way
-#   (no error about columns that are not listed); docs/shaping.md's example commands run as written.
+#   (no error about columns that are not listed); a --fields or --exclude path no record had is named in a
+#   warning (a misspelt field silently wrote empty records); docs/shaping.md's example commands run as written.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 mkdir schemas
@@ -90,6 +91,18 @@ b,,2021
 c,Cy,2022' ] || fail "columns= does not select: $(cat people.csv)"
 "$FERRY" export -q --source ../in.jsonl --target 'csv:meta.csv?columns=id,meta'
 [ "$(sed -n 2p meta.csv)" = 'a,"{""since"":2020,""secret"":""s1""}"' ] || fail "an object column: $(cat meta.csv)"
+
+# A path no record had (misspelt) is named in a warning, the others are not.
+"$FERRY" export --source ../in.jsonl --target typo.jsonl --fields id,nmae --exclude meta.secert --json > typo.json
+python3 - <<'PY'
+import json
+warnings = json.load(open("typo.json"))["warnings"]
+assert any(w.startswith("--fields nmae: no record written had this field") for w in warnings), warnings
+assert any(w.startswith("--exclude meta.secert: no record") for w in warnings), warnings
+assert not any(w.startswith("--fields id:") for w in warnings), warnings
+PY
+"$FERRY" export --source ../in.jsonl --target typo.jsonl --fields id,name 2> fine.err > /dev/null
+! grep -q "no record written had" fine.err || fail "a warning for fields the records have: $(cat fine.err)"
 
 # docs/shaping.md's example, as written.
 python3 - "$FERRY_SOURCE_DIR/docs/shaping.md" > doc.sh <<'PY'
