@@ -19,6 +19,8 @@ import re
 import subprocess
 import sys
 
+from readme_block import logical_lines  # comments dropped, "\" continuations joined
+
 FENCE = re.compile(r"^```(.*)$")
 COMMAND = re.compile(r"^\s*(ferry |scripts/|[A-Z]=)")
 
@@ -64,19 +66,6 @@ def runnable(root, name):
         if info == "sh":
             print(f': "block {name}:{line}"')
             print(text)
-
-
-def logical_lines(text):
-    lines, current = [], ""
-    for raw in text.splitlines():
-        line = re.sub(r"\s+#\s.*$", "", raw).rstrip()
-        if line.lstrip().startswith("#") or not line.strip():
-            continue
-        current += (" " if current else "") + line.strip().rstrip("\\").strip()
-        if not line.endswith("\\"):
-            lines.append(current)
-            current = ""
-    return lines
 
 
 def alternatives(line):
