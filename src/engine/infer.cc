@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/driver.h"
 #include "engine/source.h"
 #include "ferry/json.h"
 #include "store/store.h"
@@ -98,7 +99,8 @@ Status ObserveRecord(const internal::RecordBatchInput& batch, size_t i, const st
 }  // namespace
 
 Result<InferredSchema> InferSchema(const std::string& source, uint64_t max_records) {
-  FERRY_ASSIGN_OR_RETURN(auto uri, internal::ParseStoreUri(source, "records"));
+  // As a run reads its --source: stdin as "-", devices and pipes read once.
+  FERRY_ASSIGN_OR_RETURN(auto uri, internal::ParseRunStore(RunOptions{}, source, "records", false));
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(uri));
   Shape shape;
   JsonParser parser;

@@ -53,6 +53,8 @@ gzip -k sample.jsonl
 "$FERRY" init --sample sample.jsonl.gz --dir gzproj > init.txt && grep -q "from 3 records" init.txt \
   || fail "init from gzip: $(cat init.txt)"
 cmp -s gzproj/schemas/v1.json proj/schemas/v1.json || fail "the gzip sample gave another schema"
+grep -v '^$' sample.jsonl | "$FERRY" init --sample - --dir stdinproj > init.txt || fail "init from stdin: $(cat init.txt)"
+cmp -s stdinproj/schemas/v1.json proj/schemas/v1.json || fail "the sample on stdin gave another schema"
 # Nothing to recognise records by: refused, nothing written.
 printf '{"a": 1}\n{"b": 2}\n' > disjoint.jsonl
 rc=0; "$FERRY" init --sample disjoint.jsonl --dir d2 2> d2.err || rc=$?
