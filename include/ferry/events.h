@@ -17,6 +17,7 @@
 #define FERRY_EVENTS_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "ferry/status.h"
@@ -33,10 +34,14 @@ enum class EventType : uint8_t {
   kFailed = 6,
   kRollbackStarted = 7,
   kRollbackCompleted = 8,
+  // The last event of an operation (ferry/operation.h): it ended; `code` and
+  // `message` say how (kOk: completed; CANCELLED: resumable).
+  kOperationFinished = 9,
 };
 
 // "run_started", "stage_changed", "progress", "warning", "error",
-// "completed", "failed", "rollback_started", "rollback_completed".
+// "completed", "failed", "rollback_started", "rollback_completed",
+// "operation_finished".
 const char* EventTypeName(EventType t);
 
 struct Event {
@@ -59,6 +64,14 @@ struct Event {
   // Table targets: rows others changed between the run's read and its
   // write (read again, never overwritten; RunReport::concurrent_changes).
   uint64_t concurrent_changes = 0;
+  // Records per outcome so far (runs, exports, imports, analyze, validate;
+  // every event of theirs after kRunStarted carries them).
+  uint64_t migrated = 0;
+  uint64_t already_at_target = 0;
+  uint64_t rejected = 0;
+  std::map<std::string, uint64_t> rejected_by_code;  // error code name -> records
+  uint64_t filtered = 0;
+  uint64_t conflicts = 0;
   // For kWarning / kError / kFailed: what happened.
   std::string message;
   ErrorCode code = ErrorCode::kOk;

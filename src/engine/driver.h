@@ -122,6 +122,15 @@ class WorkerPool {
 // info, warnings at warn, stages and progress at debug.
 void LogEvent(const Event& e);
 
+inline void CopyCounts(const RunReport& r, Event* e) {
+  e->migrated = r.migrated;
+  e->already_at_target = r.already_at_target;
+  e->rejected = r.rejected;
+  e->rejected_by_code = r.rejects_by_code;
+  e->filtered = r.filtered;
+  e->conflicts = r.conflicts;
+}
+
 struct Progress {
   EventSink* sink = nullptr;
   std::string run_id;
@@ -130,6 +139,8 @@ struct Progress {
   uint32_t interval_ms = 250;
   uint64_t total_bytes = 0;
   uint64_t concurrent_changes = 0;  // so far (RunReport::concurrent_changes)
+  // The counts merged so far, copied into every event (not owned; may be null).
+  const RunReport* counts = nullptr;
 
   Event Make(EventType type, const std::string& stage, uint64_t docs, uint64_t bytes) const {
     Event e;
@@ -140,6 +151,7 @@ struct Progress {
     e.processed_bytes = bytes;
     e.total_bytes = total_bytes;
     e.concurrent_changes = concurrent_changes;
+    if (counts != nullptr) CopyCounts(*counts, &e);
     e.elapsed_seconds = SecondsSince(start);
     if (e.elapsed_seconds > 0) {
       e.docs_per_second = double(docs) / e.elapsed_seconds;
@@ -290,6 +302,13 @@ struct Driver {
       }
       free_tasks.push_back(std::move(inflight.front()));
       inflight.pop_front();
+      // Cancelled: stop at this batch boundary. Batches read ahead are
+      // dropped unwritten; a resumed run reads them again from the
+      // checkpoint.
+      if (!stop && !inflight.empty() && options.cancel != nullptr && options.cancel->load()) {
+        *cancelled = true;
+        stop = true;
+      }
       if (stop) {
         // Let the workers finish what they hold before the pool is destroyed.
         for (auto& t : inflight) pool.WaitDone(t.get());

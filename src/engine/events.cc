@@ -20,6 +20,7 @@ const char* EventTypeName(EventType t) {
     case EventType::kFailed: return "failed";
     case EventType::kRollbackStarted: return "rollback_started";
     case EventType::kRollbackCompleted: return "rollback_completed";
+    case EventType::kOperationFinished: return "operation_finished";
   }
   return "unknown";
 }
@@ -34,7 +35,8 @@ LogLevel LevelOf(EventType t) {
     case EventType::kCompleted:
     case EventType::kFailed:  // the caller logs the error that ended it
     case EventType::kRollbackStarted:
-    case EventType::kRollbackCompleted: return LogLevel::kInfo;
+    case EventType::kRollbackCompleted:
+    case EventType::kOperationFinished: return LogLevel::kInfo;
     case EventType::kWarning:
     case EventType::kError: return LogLevel::kWarn;
     case EventType::kStageChanged:

@@ -10,7 +10,7 @@
 // to one, or /dev/stdout, /dev/stderr, /dev/fd/N) cannot be replaced: it is
 // written directly, with no temporary file and no rename; Sync() and
 // Commit() only flush, Abort() only closes, and a resume goes on after
-// whatever was written (a target stream is never resumed: engine/run.cc).
+// whatever was written (a target stream is never resumed: ops/run.cc).
 
 #ifndef FERRY_ENGINE_FILE_SINK_H_
 #define FERRY_ENGINE_FILE_SINK_H_

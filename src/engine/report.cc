@@ -9,6 +9,7 @@
 #include "ferry/rollback.h"
 #include "ferry/run.h"
 #include "common/utf8_cut.h"
+#include "document/json_builder.h"
 
 namespace ferry {
 
@@ -20,102 +21,20 @@ std::string KeyForMessage(std::string_view key) {
 
 namespace {
 
-// A minimal streaming JSON object writer for reports.
-class JsonOut {
- public:
-  JsonOut& Begin() { return Raw("{"); }
-  JsonOut& End() {
-    out_.push_back('}');
-    first_ = false;
-    return *this;
-  }
-  JsonOut& BeginArray() { return Raw("["); }
-  JsonOut& EndArray() {
-    out_.push_back(']');
-    first_ = false;
-    return *this;
-  }
-  JsonOut& Key(std::string_view k) {
-    Comma();
-    WriteJsonString(k, &out_);
-    out_.push_back(':');
-    first_ = true;
-    return *this;
-  }
-  JsonOut& Str(std::string_view s) {
-    Comma();
-    WriteJsonString(s, &out_);
-    return *this;
-  }
-  JsonOut& Num(uint64_t n) {
-    Comma();
-    out_ += std::to_string(n);
-    return *this;
-  }
-  JsonOut& Num(double d) {
-    Comma();
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.3f", d);
-    out_ += buf;
-    return *this;
-  }
-  JsonOut& Bool(bool b) {
-    Comma();
-    out_ += b ? "true" : "false";
-    return *this;
-  }
-  JsonOut& Null() {
-    Comma();
-    out_ += "null";
-    return *this;
-  }
-  JsonOut& Counts(const std::map<std::string, uint64_t>& m) {
-    Begin();
-    for (const auto& [k, v] : m) Key(k).Num(v);
-    return End();
-  }
-  JsonOut& Strings(const std::vector<std::string>& v) {
-    BeginArray();
-    for (const auto& s : v) Str(s);
-    return EndArray();
-  }
-  JsonOut& Examples(const std::map<std::string, std::vector<RejectExample>>& m) {
-    Begin();
-    for (const auto& [code, list] : m) {
-      Key(code).BeginArray();
-      for (const RejectExample& e : list) {
-        Begin();
-        Key("key");
-        if (e.key.empty()) Null();
-        else Str(e.key);
-        Key("record").Num(e.record).Key("pointer").Str(e.pointer).Key("message").Str(e.message).End();
-      }
-      EndArray();
-    }
-    return End();
-  }
-  std::string Take() { return std::move(out_); }
-  // A complete JSON value, as text.
-  JsonOut& Json(std::string_view json) {
-    Comma();
-    out_.append(json);
-    return *this;
-  }
+using JsonOut = internal::JsonBuilder;
 
- private:
-  JsonOut& Raw(std::string_view s) {
-    Comma();
-    out_.append(s);
-    first_ = true;
-    return *this;
+JsonOut& Examples(JsonOut& j, const std::map<std::string, std::vector<RejectExample>>& m) {
+  j.Begin();
+  for (const auto& [code, list] : m) {
+    j.Key(code).BeginArray();
+    for (const RejectExample& e : list) {
+      j.Begin().Key("key").StrOrNull(e.key);
+      j.Key("record").Num(e.record).Key("pointer").Str(e.pointer).Key("message").Str(e.message).End();
+    }
+    j.EndArray();
   }
-  void Comma() {
-    if (!first_) out_.push_back(',');
-    first_ = false;
-  }
-  std::string out_;
-  bool first_ = true;
-};
+  return j.End();
+}
 
 }  // namespace
 
@@ -150,7 +69,7 @@ std::string RunReport::ToJson() const {
   }
   j.End();
   j.Key("rejects_by_code").Counts(rejects_by_code);
-  j.Key("reject_examples").Examples(reject_examples);
+  Examples(j.Key("reject_examples"), reject_examples);
   j.Key("skipped_migrations").Counts(skipped_migrations);
   if (dry_run || !fields_added.empty() || !fields_removed.empty() || !fields_converted.empty()) {
     j.Key("changes").Begin();
@@ -185,7 +104,7 @@ std::string AnalyzeReport::ToJson(const Project& project) const {
   }
   j.End();
   j.Key("invalid_by_code").Counts(invalid_by_code);
-  j.Key("invalid_examples").Examples(invalid_examples);
+  Examples(j.Key("invalid_examples"), invalid_examples);
   j.Key("recommendations").Strings(recommendations);
   j.Key("seconds").Num(seconds);
   j.End();

@@ -125,9 +125,16 @@ Status StateStore::CreateTables() {
       ", at TEXT NOT NULL, run_id TEXT NOT NULL, event TEXT NOT NULL, detail TEXT NOT NULL, username TEXT NOT NULL);"
       "CREATE TABLE IF NOT EXISTS " + T("templates") +
       " (name TEXT PRIMARY KEY, command TEXT NOT NULL, description TEXT NOT NULL, options TEXT NOT NULL,"
-      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);";
-  FERRY_RETURN_IF_ERROR(
-      CreateFerryObjects(*db_, {T("runs"), T("history"), T("leases"), T("audit"), T("templates")}, script));
+      " created_at TEXT NOT NULL, updated_at TEXT NOT NULL, updated_by TEXT NOT NULL);"
+      // Operations (include/ferry/operation.h; src/ops/operation_history.cc).
+      "CREATE TABLE IF NOT EXISTS " + T("operations") +
+      " (id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,"
+      " started_at TEXT NOT NULL, finished_at TEXT NOT NULL, project TEXT NOT NULL, source TEXT NOT NULL,"
+      " target TEXT NOT NULL, run_id TEXT NOT NULL, resumes BIGINT NOT NULL, code TEXT NOT NULL,"
+      " message TEXT NOT NULL, counters TEXT NOT NULL, result TEXT NOT NULL);"
+      "CREATE INDEX IF NOT EXISTS operations_created ON " + T("operations") + " (created_at);";
+  FERRY_RETURN_IF_ERROR(CreateFerryObjects(
+      *db_, {T("runs"), T("history"), T("leases"), T("audit"), T("templates"), T("operations")}, script));
   checkpoints_ = std::make_unique<CheckpointTable>(db_.get(), T("checkpoints"));
   return checkpoints_->Create();
 }

@@ -1,5 +1,5 @@
 // Copyright (c) the Ferry authors.
-#include "engine/run_files.h"
+#include "ops/run_files.h"
 
 #include "util/test_util.h"
 

@@ -1,7 +1,7 @@
 // Copyright (c) the Ferry authors.
 //
 // What a run checks about its stores before it writes anything
-// (engine/run.cc): streams (`-`, devices, pipes), Ferry's reserved table
+// (ops/run.cc): streams (`-`, devices, pipes), Ferry's reserved table
 // names, and that no file it writes is a file it reads or keeps.
 
 #ifndef FERRY_ENGINE_RUN_FILES_H_

@@ -1,5 +1,5 @@
 // Copyright (c) the Ferry authors.
-#include "engine/table_commit.h"
+#include "ops/table_commit.h"
 
 #include "common/digest.h"
 #include "engine/file_sink.h"

@@ -26,9 +26,9 @@
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
-#include "engine/run_files.h"
+#include "ops/run_files.h"
 #include "engine/source.h"
-#include "engine/table_commit.h"
+#include "ops/table_commit.h"
 #include "safety/backup.h"
 #include "store/file_store.h"
 #include "store/json_merge.h"
@@ -538,6 +538,7 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   progress.run_id = report.run_id;
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
+  progress.counts = &report;
   progress.Emit(EventType::kRunStarted, "reading", 0, 0);
   Status stop_status;
   bool cancelled = false;
@@ -894,6 +895,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   progress.run_id = report.run_id;
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
+  progress.counts = &report;
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
   WaitReports wait_reports(hooks.get(), [&](const std::string& what) {
     progress.Emit(EventType::kStageChanged, "waiting", report.input, report.bytes_in, what);
@@ -1167,6 +1169,7 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   progress.run_id = NewRunId();
   progress.total_bytes = reader->total_bytes();
   RunReport acc;
+  progress.counts = &acc;
   bool cancelled = false;
   auto start = Clock::now();
   uint64_t conflicts = 0;

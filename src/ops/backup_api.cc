@@ -17,7 +17,7 @@
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
-#include "engine/run_files.h"
+#include "ops/run_files.h"
 #include "engine/source.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
