@@ -15,6 +15,20 @@
 // pinned ones (preserve-original) and the parents of kept incrementals. A
 // run's journal without the records' texts is not a backup and is never
 // pruned; deleting a run's backup removes its rollback point.
+//
+// Thread safety: every function may be called from several threads at once;
+// each opens its own connections to the state and the store. A restore into
+// a table holds the table's lease (LOCKED while a run or rollback holds it).
+// Other calls on the same backups at once (two prunes, a delete during a
+// verify) are not coordinated: run them one after the other.
+// Ownership: options and results are plain values; nothing is kept between
+// calls. Long calls run as operations (ferry/operation.h) to be watched and
+// cancelled.
+// Errors: INVALID_ARGUMENT (bad id, options or URI), NOT_FOUND (no such
+// backup or state), INTEGRITY_ERROR (a chunk, manifest or index fails its
+// checksum), WRONG_KEY (the passphrase or key file does not open it),
+// IO_ERROR (a file could not be read or written), LOCKED (the store is in
+// use), UNAVAILABLE (a database stayed unreachable after retries).
 
 #ifndef FERRY_BACKUP_H_
 #define FERRY_BACKUP_H_

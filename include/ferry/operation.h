@@ -167,6 +167,9 @@ struct OperationSnapshot {
   // The final report as JSON (RunReport::ToJson and the like); "" until
   // finished.
   std::string result_json;
+  // The report of a run, dry run, export or import that finished in this
+  // process (null otherwise: history keeps only result_json).
+  std::shared_ptr<const RunReport> run_report;
   std::string ToJson() const;
 };
 
@@ -178,6 +181,9 @@ struct OperationEvent {
   Event event;
   // The operation's state right after this event.
   OperationState state = OperationState::kRunning;
+  // True for the registry's own events (kStageChanged "queued", "running",
+  // "cancelling"; kOperationFinished), false for the job's.
+  bool state_change = false;
   std::string ToJson() const;
 };
 
@@ -193,6 +199,10 @@ struct OperationsOptions {
   uint32_t max_running = 4;
   // Events kept in memory per operation for reconnecting subscribers.
   uint32_t events_kept = 4096;
+  // false: nothing is written to the state (History() is empty; the runs
+  // still record themselves as ferry/state.h says). The command line runs
+  // one operation per process and keeps none.
+  bool keep_history = true;
 };
 
 class Operations {
@@ -220,8 +230,10 @@ class Operations {
   Result<std::vector<OperationSnapshot>> History(uint32_t limit) const;
 
   // Asks a queued or running operation to stop at the next batch boundary.
-  // NOT_FOUND for an unknown id; INVALID_ARGUMENT when it already finished.
-  Status Cancel(const std::string& id);
+  // `now` also stops running database statements and retries at once (as
+  // SIGTERM does; ferry/run.h RunOptions::stop_now). NOT_FOUND for an unknown
+  // id; INVALID_ARGUMENT when it already finished.
+  Status Cancel(const std::string& id, bool now = false);
   // Continues a cancelled or failed (resumable) operation of this process
   // from its last checkpoint, under the same id. INVALID_ARGUMENT when it is
   // not cancelled or failed, or of a kind that does not resume (analyze,

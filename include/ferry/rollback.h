@@ -32,6 +32,19 @@
 // File targets are not rolled back: a run never changes its source file,
 // and its output is a new file (remove it, or restore the file it replaced
 // from a backup).
+//
+// Thread safety: AnalyzeRollback, Rollback and ListRollbackPoints may be
+// called from several threads at once; each opens its own connections. Two
+// rollbacks (or a rollback and a run) on one target exclude each other
+// through the target's lease: the second gets LOCKED. RollbackOptions::events
+// is called from the calling thread only; `cancel` may be set from any
+// thread (the rollback stops after its current transaction, resumable).
+// Ownership: options and results are plain values; `cancel` and `events`
+// are not owned and must outlive the call.
+// Errors: NOT_FOUND (no such run, or no journal for it), ROLLBACK_ERROR (the
+// run cannot be rolled back: a file target, a journal without what --to
+// needs), INTEGRITY_ERROR / WRONG_KEY (its backup), LOCKED, CANCELLED
+// (resumable: call again), IO_ERROR, UNAVAILABLE.
 
 #ifndef FERRY_ROLLBACK_H_
 #define FERRY_ROLLBACK_H_

@@ -26,6 +26,7 @@
 #include "cli/completion_command.h"
 #include "cli/init_command.h"
 #include "cli/log_flags.h"
+#include "cli/operation_client.h"
 #include "cli/progress_display.h"
 #include "cli/run_command.h"
 #include "cli/transfer_commands.h"
@@ -470,7 +471,11 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   o.commit_interval_ms = uint32_t(a.commit_interval * 1000);
   o.retries = a.retries;
   if (Status st = ApplyShapingFlags(a.shaping, &o); !st.ok()) return Fail(st);
-  auto r = Run(**project, o);
+  const OperationKind kind = o.dry_run ? OperationKind::kDryRun
+                             : a.verb == std::string("Export") ? OperationKind::kExport
+                             : a.verb == std::string("Import") ? OperationKind::kImport
+                                                               : OperationKind::kRun;
+  auto r = RunAsOperation(std::shared_ptr<const Project>(std::move(project).value()), std::move(o), kind);
   if (!r.ok()) return Fail(r.status());
   RunReport& rep = r.value();
   rep.preset = a.preset;

@@ -30,14 +30,15 @@ RunOptions RunOptionsFor(const OperationRequest& r, const JobContext& c) {
 // A finished Result<T> as a JobResult: the report's JSON, or the error.
 template <typename T, typename ToJson>
 JobResult Finish(const Result<T>& r, ToJson&& to_json) {
-  if (!r.ok()) return JobResult{r.status(), "", ""};
-  return JobResult{Status::OK(), to_json(r.value()), ""};
+  if (!r.ok()) return JobResult{r.status(), "", "", nullptr};
+  return JobResult{Status::OK(), to_json(r.value()), "", nullptr};
 }
 
 JobResult RunLike(const OperationRequest& r, const JobContext& c) {
   auto report = Run(*r.project, RunOptionsFor(r, c));
-  if (!report.ok()) return JobResult{report.status(), "", ""};
-  return JobResult{report->final_status, report->ToJson(), report->run_id};
+  if (!report.ok()) return JobResult{report.status(), "", "", nullptr};
+  auto shared = std::make_shared<const RunReport>(std::move(report).value());
+  return JobResult{shared->final_status, shared->ToJson(), shared->run_id, shared};
 }
 
 JobResult AnalyzeJob(const OperationRequest& r, const JobContext& c) {
@@ -62,11 +63,11 @@ JobResult RollbackJob(const OperationRequest& r, const JobContext& c) {
   o.cancel = c.cancel;
   o.events = c.events;
   auto report = Rollback(*r.project, o);
-  if (!report.ok()) return JobResult{report.status(), "", ""};
+  if (!report.ok()) return JobResult{report.status(), "", "", nullptr};
   Status status = report->status == "cancelled" ? Status::Cancelled("rollback cancelled; resume it to go on")
                   : report->status == "failed"  ? Status::RollbackError("rollback failed: " + report->ToJson())
                                                 : Status::OK();
-  return JobResult{status, report->ToJson(), report->rollback_run_id};
+  return JobResult{status, report->ToJson(), report->rollback_run_id, nullptr};
 }
 
 JobResult BackupCreateJob(const OperationRequest& r, const JobContext&) {

@@ -8,6 +8,7 @@
 #define FERRY_OPS_OPERATION_JOBS_H_
 
 #include <atomic>
+#include <memory>
 #include <string>
 
 #include "ferry/events.h"
@@ -29,6 +30,7 @@ struct JobResult {
   Status status;            // OK, CANCELLED (resumable) or the failure
   std::string result_json;  // the report, when there is one
   std::string run_id;       // the run (rollback run) in the state store
+  std::shared_ptr<const RunReport> run_report;  // run kinds
 };
 
 // INVALID_ARGUMENT when `request` lacks what its kind needs (a project).

@@ -132,6 +132,7 @@ struct Operations::Rep {
   }
 
   void Save(const Entry& e) {
+    if (!options.keep_history) return;
     OperationSnapshot copy;
     {
       std::lock_guard<std::mutex> lock(e.mu);
@@ -142,8 +143,13 @@ struct Operations::Rep {
   }
 
   // Appends `event` (numbered) and folds it into the snapshot.
-  void Record(Entry& e, Event event) {
+  void Record(Entry& e, Event event, bool state_change = false) {
     std::lock_guard<std::mutex> lock(e.mu);
+    RecordLocked(e, std::move(event), state_change);
+  }
+
+  // As Record, with e.mu held.
+  void RecordLocked(Entry& e, Event event, bool state_change) {
     OperationSnapshot& s = e.snap;
     if (!event.stage.empty()) s.stage = event.stage;
     if (s.run_id.empty() && !event.run_id.empty()) s.run_id = event.run_id;
@@ -153,22 +159,24 @@ struct Operations::Rep {
     oe.operation_id = s.id;
     oe.kind = s.kind;
     oe.state = s.state;
+    oe.state_change = state_change;
     oe.event = std::move(event);
     e.events.push_back(std::move(oe));
     while (e.events.size() > std::max<uint32_t>(1, options.events_kept)) e.events.pop_front();
     e.changed.notify_all();
   }
 
+  // A cancel that came first keeps the state `cancelling`.
   void SetState(Entry& e, OperationState state, const std::string& stage) {
     {
       std::lock_guard<std::mutex> lock(e.mu);
-      e.snap.state = state;
+      if (e.snap.state != OperationState::kCancelling || IsFinished(state)) e.snap.state = state;
       if (state == OperationState::kRunning) e.snap.started_at = internal::NowIso();
+      Event ev;
+      ev.type = EventType::kStageChanged;
+      ev.stage = stage;
+      RecordLocked(e, std::move(ev), /*state_change=*/true);
     }
-    Event ev;
-    ev.type = EventType::kStageChanged;
-    ev.stage = stage;
-    Record(e, std::move(ev));
     Save(e);
   }
 
@@ -203,9 +211,10 @@ struct Operations::Rep {
       e.snap.finished_at = internal::NowIso();
       e.snap.result_json = r.result_json;
       if (!r.run_id.empty()) e.snap.run_id = r.run_id;
+      e.snap.run_report = r.run_report;
       last.run_id = e.snap.run_id;
+      RecordLocked(e, std::move(last), /*state_change=*/true);
     }
-    Record(e, std::move(last));
     Save(e);
   }
 
@@ -213,7 +222,7 @@ struct Operations::Rep {
   void Execute(std::shared_ptr<Entry> e, std::string resume_run) {
     uint32_t threads = 0;
     if (!AcquireSlot(*e, &threads)) {
-      Finish(*e, internal::JobResult{Status::Cancelled("cancelled while queued"), "", ""});
+      Finish(*e, internal::JobResult{Status::Cancelled("cancelled while queued"), "", "", nullptr});
       return;
     }
     SetState(*e, OperationState::kRunning, "running");
@@ -258,7 +267,9 @@ Operations::Operations(std::unique_ptr<Rep> rep) : rep_(std::move(rep)) {}
 Result<std::unique_ptr<Operations>> Operations::Open(const OperationsOptions& options) {
   auto rep = std::make_unique<Rep>();
   rep->options = options;
-  FERRY_ASSIGN_OR_RETURN(rep->history, internal::OperationHistory::Open(options.state));
+  if (options.keep_history) {
+    FERRY_ASSIGN_OR_RETURN(rep->history, internal::OperationHistory::Open(options.state));
+  }
   return std::unique_ptr<Operations>(new Operations(std::move(rep)));
 }
 
@@ -303,6 +314,7 @@ Result<OperationSnapshot> Operations::Get(const std::string& id) const {
     std::lock_guard<std::mutex> lock(e->mu);
     return e->snap;
   }
+  if (!rep_->history) return Status::NotFound("no operation " + id + " runs in this process (no history is kept)");
   FERRY_ASSIGN_OR_RETURN(std::optional<OperationSnapshot> saved, rep_->history->Load(id));
   if (!saved) return Status::NotFound("no operation " + id + " (Operations::History lists them)");
   return *saved;
@@ -320,6 +332,7 @@ std::vector<OperationSnapshot> Operations::Active() const {
 }
 
 Result<std::vector<OperationSnapshot>> Operations::History(uint32_t limit) const {
+  if (!rep_->history) return std::vector<OperationSnapshot>();
   FERRY_ASSIGN_OR_RETURN(std::vector<OperationSnapshot> saved, rep_->history->Newest(limit));
   for (OperationSnapshot& s : saved) {
     if (auto e = rep_->Find(s.id)) {
@@ -330,19 +343,26 @@ Result<std::vector<OperationSnapshot>> Operations::History(uint32_t limit) const
   return saved;
 }
 
-Status Operations::Cancel(const std::string& id) {
+Status Operations::Cancel(const std::string& id, bool now) {
   auto e = rep_->Find(id);
   if (e == nullptr) return Status::NotFound("no operation " + id + " runs in this process");
   {
+    // Checked and set under the entry's lock: the job may end meanwhile.
     std::lock_guard<std::mutex> lock(e->mu);
     if (IsFinished(e->snap.state)) {
       return Status::InvalidArgument("operation " + id + " already ended (" + OperationStateName(e->snap.state) +
                                      "); nothing to cancel");
     }
+    e->snap.state = OperationState::kCancelling;
+    e->cancel = true;
+    if (now) e->stop_now = true;
+    Event ev;
+    ev.type = EventType::kStageChanged;
+    ev.stage = "cancelling";
+    rep_->RecordLocked(*e, std::move(ev), /*state_change=*/true);
   }
-  e->cancel = true;
   rep_->slot_free.notify_all();
-  rep_->SetState(*e, OperationState::kCancelling, "cancelling");
+  rep_->Save(*e);
   return Status::OK();
 }
 
@@ -369,6 +389,7 @@ Status Operations::Resume(const std::string& id) {
     e->snap.status = Status::OK();
     e->snap.finished_at.clear();
     e->snap.result_json.clear();
+    e->snap.run_report.reset();
     ++e->snap.resumes;
   }
   e->cancel = false;
