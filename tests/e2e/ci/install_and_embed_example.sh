@@ -96,12 +96,13 @@ want="target $(sed -n 's/^target: *//p' "$PROJECT/ferry.yaml"), $(grep -cE '^   
   || fail "c++ \$(pkg-config --cflags --libs ferry): $(tail -20 consumer.log)"
 [ "$(LD_LIBRARY_PATH=$LIBDIR ./consumer "$PROJECT")" = "$want" ] || fail "the pkg-config consumer printed something else than '$want'"
 # libferry.a with the shared libraries ferry.pc names as private (`pkg-config --static` would also ask for
-# the private libraries of those, e.g. libpq's, which Debian ships only as shared libraries).
+# the private libraries of those, e.g. libpq's, which Debian ships only as shared libraries), and the
+# flags of its Libs (a sanitizer build's -fsanitize=...).
 requires=$(pkg-config --print-requires-private ferry | awk '{print $1}')
 private=$(sed -n 's/^Libs.private: //p' "$PC")
 # shellcheck disable=SC2046,SC2086
 "$CXX" consumer.cc -o consumer-static $(pkg-config --cflags ferry) -L"$LIBDIR" -l:libferry.a \
-  $(pkg-config --libs $requires) $private > consumer-static.log 2>&1 \
+  $(pkg-config --libs-only-other ferry) $(pkg-config --libs $requires) $private > consumer-static.log 2>&1 \
   || fail "linking libferry.a with ferry.pc's private dependencies: $(tail -20 consumer-static.log)"
 readelf -d consumer-static | grep -q 'NEEDED.*libferry' && fail "consumer-static links libferry.so"
 [ "$(./consumer-static "$PROJECT")" = "$want" ] || fail "the static pkg-config consumer printed something else than '$want'"
