@@ -36,12 +36,15 @@
 #include "cli/template_commands.h"
 #include "cli/unknown_argument.h"
 #include "cli/version_command.h"
+#include "common/text.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
 #include "ferry/status.h"
 
 namespace ferry::cli {
+
+using internal::Thousands;
 
 namespace {
 
@@ -69,12 +72,6 @@ extern "C" void OnSigint(int) {
 }
 
 extern "C" void OnSigterm(int) { StopNow(); }
-
-std::string Thousands(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
-}
 
 std::string Mb(uint64_t bytes) {
   char buf[32];

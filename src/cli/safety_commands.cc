@@ -22,11 +22,14 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/progress_display.h"
+#include "common/text.h"
 #include "ferry/backup.h"
 #include "ferry/project.h"
 #include "ferry/rollback.h"
 
 namespace ferry::cli {
+
+using internal::Thousands;
 
 namespace {
 
@@ -74,12 +77,6 @@ CLI::App* g_backup = nullptr;
 CLI::App* g_cleanup = nullptr;
 CLI::App *g_create = nullptr, *g_list = nullptr, *g_verify = nullptr, *g_restore = nullptr, *g_delete = nullptr,
          *g_prune = nullptr;
-
-std::string Thousands(uint64_t n) {
-  std::string s = std::to_string(n);
-  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
-  return s;
-}
 
 }  // namespace
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "ferry/json.h"
 #include "ferry/state.h"
 
@@ -53,8 +54,7 @@ CLI::App* g_delete = nullptr;
 // Quotes a flag value for display when the shell would need it.
 std::string ShellWord(const std::string& s) {
   const bool plain = !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-           std::string_view("-_./:=@,+#%").find(c) != std::string_view::npos;
+    return internal::IsAlnum(c) || std::string_view("-_./:=@,+#%").find(c) != std::string_view::npos;
   });
   if (plain) return s;
   std::string q = "'";

@@ -434,10 +434,6 @@ Result<std::unique_ptr<ByteSource>> MakeSource(std::unique_ptr<ByteSource> in) {
   return std::unique_ptr<ByteSource>(std::move(source));
 }
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 }  // namespace
 
 std::string_view CompressionName(Compression c) {
@@ -466,10 +462,10 @@ Result<Compression> ParseCompression(std::string_view name) {
 }
 
 Compression CompressionFromPath(std::string_view path) {
-  if (EndsWith(path, ".enc")) path.remove_suffix(4);
-  if (EndsWith(path, ".gz")) return Compression::kGzip;
-  if (EndsWith(path, ".zst")) return Compression::kZstd;
-  if (EndsWith(path, ".br")) return Compression::kBrotli;
+  if (path.ends_with(".enc")) path.remove_suffix(4);
+  if (path.ends_with(".gz")) return Compression::kGzip;
+  if (path.ends_with(".zst")) return Compression::kZstd;
+  if (path.ends_with(".br")) return Compression::kBrotli;
   return Compression::kNone;
 }
 

@@ -19,6 +19,7 @@
 
 #include "codec/codec.h"
 #include "common/digest.h"
+#include "common/text.h"
 
 namespace ferry::internal {
 namespace {
@@ -75,13 +76,6 @@ std::string_view TrimSpace(std::string_view s) {
   while (!s.empty() && space(s.front())) s.remove_prefix(1);
   while (!s.empty() && space(s.back())) s.remove_suffix(1);
   return s;
-}
-
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
 }
 
 bool DecodeHexKey(std::string_view text, Key* key) {

@@ -17,6 +17,7 @@
 
 #include <simdjson.h>
 
+#include "common/text.h"
 #include "ferry/json.h"
 
 namespace ferry {
@@ -27,7 +28,7 @@ static_assert(JsonParser::kPadding >= simdjson::SIMDJSON_PADDING, "padding too s
 
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+using internal::IsDigit;
 
 // The first '"' or '\\' at or after `p`, eight bytes at a time.
 // REQUIRES: one of them occurs before the end of the padded input; bytes

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "common/text.h"
 #include "ferry/json.h"
 
 namespace ferry {
@@ -272,7 +273,7 @@ const Value* ResolvePointer(const Value& root, std::string_view pointer) {
 bool IsJsonNumberLiteral(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
-  auto digit = [&](size_t k) { return k < n && s[k] >= '0' && s[k] <= '9'; };
+  auto digit = [&](size_t k) { return k < n && internal::IsDigit(s[k]); };
   if (i < n && s[i] == '-') ++i;
   if (!digit(i)) return false;
   if (s[i] == '0') {

@@ -8,7 +8,7 @@
 
 #include "common/crash.h"
 #include "common/digest.h"
-#include "formats/utf8.h"
+#include "common/utf8.h"
 
 namespace ferry::internal {
 
@@ -23,15 +23,6 @@ std::string_view KeyOf(const Value* doc, const std::string& key) {
   if (k->IsString()) return k->AsString();
   if (k->IsNumber() && IsIntegerKeyLiteral(k->NumberLiteral())) return k->NumberLiteral();
   return {};
-}
-
-std::string CanonicalDigest::Of(std::string_view json_text) {
-  arena_.Reset();
-  auto doc = parser_.Parse(json_text, arena_);
-  canonical_.clear();
-  if (doc.ok()) WriteCanonicalJson(doc.value(), &canonical_);
-  else canonical_.assign(json_text);
-  return Sha256Hex(canonical_);
 }
 
 namespace {
@@ -62,7 +53,7 @@ void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>
 // the exact bytes, so every reject line stays valid JSON.
 void AppendRaw(std::string_view text, std::string* out) {
   out->append(",\"raw\":");
-  if (FindInvalidUtf8(text) == std::string_view::npos) {
+  if (IsValidUtf8(text)) {
     WriteJsonString(text, out);
     return;
   }
@@ -260,19 +251,13 @@ void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::st
   if (options_.output_format == OutputFormat::kJsonLines) out.push_back('\n');
 }
 
-std::string BatchProcessor::CanonicalSha(const Value& doc) {
-  canonical_.clear();
-  WriteCanonicalJson(doc, &canonical_);
-  return Sha256Hex(canonical_);
-}
-
 void BatchProcessor::AppendJournal(const Value& doc, int version, const std::string& original_sha,
                                    std::string_view source_key, std::string_view text, BatchResult* result) {
   std::string& j = result->journal;
   j.append("{\"k\":");
   if (!source_key.empty()) WriteJsonString(source_key, &j);
   else WriteJsonString(KeyOf(&doc, project_.key), &j);
-  j.append(",\"a\":\"").append(CanonicalSha(doc)).push_back('"');
+  j.append(",\"a\":\"").append(CanonicalSha(doc, &canonical_)).push_back('"');
   if (options_.journal_source_is_before) {
     j.append(",\"v\":");
     WriteJsonString(project_.versions[size_t(version)].info.name, &j);
@@ -339,7 +324,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   std::string original_sha;
   if (options_.shaping != nullptr) {
     // The journal's before-image hash is of the record as stored, not as shaped.
-    if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc);
+    if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc, &canonical_);
     Value before;
     if (shaped && text.data() == nullptr) before = doc.DeepCopy(arena_);
     StepError error;
@@ -415,7 +400,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
       if (options_.write_journal) {
         journal_complements_.clear();
         journal_skipped_.clear();
-        if (options_.journal_source_is_before && original_sha.empty()) original_sha = CanonicalSha(doc);
+        if (options_.journal_source_is_before && original_sha.empty()) original_sha = CanonicalSha(doc, &canonical_);
         AppendJournal(doc, version, original_sha, source_key, std::string_view(), result);
         AddMigratedFrom("", &result->journal);
       }
@@ -442,7 +427,7 @@ void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span
   journal_complements_.clear();
   journal_skipped_.clear();
   if (options_.write_journal && options_.journal_source_is_before && original_sha.empty()) {
-    original_sha = CanonicalSha(doc);
+    original_sha = CanonicalSha(doc, &canonical_);
   }
   // Rejects after this point report against the record before migration:
   // the shaped one when shaping changed it (the source text otherwise).

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "document/canonical_digest.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
 #include "ferry/json.h"
@@ -20,19 +21,6 @@
 #include "ferry/transform.h"
 
 namespace ferry::internal {
-
-// SHA-256 (hex) of a JSON text's canonical form (sorted keys, no
-// whitespace): what journals compare rows by. A text that is not JSON is
-// digested as it is. Keeps its parser and arena between calls.
-class CanonicalDigest {
- public:
-  std::string Of(std::string_view json_text);
-
- private:
-  JsonParser parser_;
-  Arena arena_;
-  std::string canonical_;
-};
 
 enum class OutputFormat : uint8_t { kJsonLines, kJsonArray };
 
@@ -170,7 +158,6 @@ class BatchProcessor {
                    BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
-  std::string CanonicalSha(const Value& doc);
   // Appends this record's journal entry (ProcessOptions::write_journal).
   void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
                      std::string_view text, BatchResult* result);

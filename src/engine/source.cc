@@ -18,10 +18,6 @@ namespace {
 constexpr size_t kChunkSize = 1 << 20;  // 1 MiB reads
 constexpr std::string_view kBom = "\xEF\xBB\xBF";  // UTF-8 byte order mark
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 // Reads a file in chunks into a sliding buffer.
@@ -361,9 +357,9 @@ std::string_view FileFormatName(FileFormat f) {
 bool FormatFromPath(std::string_view path, FileFormat* format) {
   size_t slash = path.rfind('/');
   std::string_view name = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  if (EndsWith(name, ".enc")) name.remove_suffix(4);
+  if (name.ends_with(".enc")) name.remove_suffix(4);
   for (std::string_view c : {".gz", ".zst", ".br"}) {
-    if (EndsWith(name, c)) {
+    if (name.ends_with(c)) {
       name.remove_suffix(c.size());
       break;
     }
@@ -373,7 +369,7 @@ bool FormatFromPath(std::string_view path, FileFormat* format) {
       {".csv", FileFormat::kCsv},         {".xml", FileFormat::kXml},          {".yaml", FileFormat::kYaml},
       {".yml", FileFormat::kYaml},        {".md", FileFormat::kMarkdown}};
   for (const auto& [ext, f] : kExtensions) {
-    if (name.size() > ext.size() && EndsWith(name, ext)) {
+    if (name.size() > ext.size() && name.ends_with(ext)) {
       *format = f;
       return true;
     }

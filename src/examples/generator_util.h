@@ -17,6 +17,7 @@
 #include <cstring>
 #include <string>
 
+#include "common/civil_time.h"
 #include "ferry/status.h"
 #include "store/distinct_files.h"
 
@@ -100,34 +101,18 @@ inline void AppendPadded(uint64_t v, int width, std::string* out) {
   out->append(buf, size_t(digits));
 }
 
-// UTC calendar date of a day count since 1970-01-01 (Howard Hinnant's
-// civil_from_days).
-inline void CivilFromDays(int64_t z, int64_t* y, unsigned* m, unsigned* d) {
-  z += 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = unsigned(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  *d = doy - (153 * mp + 2) / 5 + 1;
-  *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = int64_t(yoe) + era * 400 + (*m <= 2);
-}
-
 // "YYYY-MM-DD" + sep + "HH:MM:SS" + (iso ? "Z" : ""), quoted.
 // REQUIRES: epoch >= 0
 inline void AppendTimestamp(int64_t epoch, bool iso, std::string* out) {
   constexpr int64_t kSecondsPerDay = 86400;
-  int64_t y;
-  unsigned mo, d;
-  CivilFromDays(epoch / kSecondsPerDay, &y, &mo, &d);
+  const CivilDate date = CivilFromDays(epoch / kSecondsPerDay);
   const int64_t secs = epoch % kSecondsPerDay;
   out->push_back('"');
-  AppendPadded(uint64_t(y), 4, out);
+  AppendPadded(uint64_t(date.year), 4, out);
   out->push_back('-');
-  AppendPadded(mo, 2, out);
+  AppendPadded(date.month, 2, out);
   out->push_back('-');
-  AppendPadded(d, 2, out);
+  AppendPadded(date.day, 2, out);
   out->push_back(iso ? 'T' : ' ');
   AppendPadded(uint64_t(secs / 3600), 2, out);
   out->push_back(':');

@@ -32,6 +32,7 @@ using internal::AppendInt;
 using internal::AppendPadded;
 using internal::AppendTimestamp;
 using internal::BufferedFile;
+using internal::CivilDate;
 using internal::CivilFromDays;
 using internal::Rng;
 
@@ -144,14 +145,12 @@ void Str(std::string_view s, std::string* out) { WriteJsonString(s, out); }
 
 // "YYYY-MM-DD" (unquoted) of a day count since 1970-01-01.
 void AppendDate(int64_t days, std::string* out) {
-  int64_t y;
-  unsigned m, d;
-  CivilFromDays(days, &y, &m, &d);
-  AppendPadded(uint64_t(y), 4, out);
+  const CivilDate date = CivilFromDays(days);
+  AppendPadded(uint64_t(date.year), 4, out);
   out->push_back('-');
-  AppendPadded(m, 2, out);
+  AppendPadded(date.month, 2, out);
   out->push_back('-');
-  AppendPadded(d, 2, out);
+  AppendPadded(date.day, 2, out);
 }
 
 // "YYYY-MM-DDTHH:MM:SS.mmmZ", quoted, as Date.prototype.toISOString.

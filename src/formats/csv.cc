@@ -9,8 +9,6 @@
 
 #include "formats/csv.h"
 
-#include <simdjson.h>
-
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -19,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/utf8.h"
 #include "ferry/json.h"
 
 namespace ferry::internal {
@@ -367,7 +366,7 @@ class CsvReader : public DocumentReader {
   }
 
   Status CheckUtf8(const Field& f) const {
-    if (simdjson::validate_utf8(f.text.data(), f.text.size())) return Status::OK();
+    if (IsValidUtf8(f.text)) return Status::OK();
     return Status::ParseError(Pos(f.line, f.column) + ": field is not valid UTF-8");
   }
 

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "ferry/json.h"
-#include "formats/utf8.h"
+#include "common/utf8.h"
 
 namespace ferry::internal {
 namespace {

@@ -18,7 +18,8 @@
 #include <vector>
 
 #include "ferry/json.h"
-#include "formats/utf8.h"
+#include "common/text.h"
+#include "common/utf8.h"
 
 namespace ferry::internal {
 namespace {
@@ -81,10 +82,10 @@ bool XmlCanCarry(std::string_view s) {
 // for every other key).
 bool IsPlainElementName(std::string_view s) {
   if (s.empty() || s == "field") return false;
-  auto alpha = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; };
+  auto alpha = [](char c) { return IsAlpha(c) || c == '_'; };
   if (!alpha(s[0])) return false;
   for (char c : s) {
-    if (!alpha(c) && !(c >= '0' && c <= '9') && c != '-' && c != '.') return false;
+    if (!alpha(c) && !IsDigit(c) && c != '-' && c != '.') return false;
   }
   return !(s.size() >= 3 && (s[0] | 0x20) == 'x' && (s[1] | 0x20) == 'm' && (s[2] | 0x20) == 'l');
 }
@@ -611,7 +612,7 @@ class XmlReader : public DocumentReader {
     json->clear();
     WriteJson(*v, json);
     // Character references to surrogates decode to invalid UTF-8.
-    if (FindInvalidUtf8(*json) != std::string_view::npos) return ErrorAt(start, "a character reference to a surrogate");
+    if (!IsValidUtf8(*json)) return ErrorAt(start, "a character reference to a surrogate");
     return true;
   }
 

@@ -21,7 +21,8 @@
 #include <vector>
 
 #include "ferry/json.h"
-#include "formats/utf8.h"
+#include "common/text.h"
+#include "common/utf8.h"
 
 namespace ferry::internal {
 namespace {
@@ -30,7 +31,6 @@ namespace {
 
 enum class ScalarKind { kNull, kBool, kNumber, kNonFinite, kString };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool AllOf(std::string_view s, bool (*pred)(char)) {
   for (char c : s) {
     if (!pred(c)) return false;
@@ -38,7 +38,6 @@ bool AllOf(std::string_view s, bool (*pred)(char)) {
   return true;
 }
 bool IsOctal(char c) { return c >= '0' && c <= '7'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
 
 // Longest octal/hex digit string converted (the conversion is quadratic).
 constexpr size_t kMaxRadixDigits = 4096;
@@ -47,7 +46,7 @@ constexpr size_t kMaxRadixDigits = 4096;
 std::string RadixToDecimal(std::string_view digits, int base) {
   std::vector<uint8_t> dec{0};  // little-endian decimal digits
   for (char c : digits) {
-    int d = IsDigit(c) ? c - '0' : (c | 0x20) - 'a' + 10;
+    int d = HexValue(c);
     for (uint8_t& x : dec) {
       const int v = x * base + d;
       x = uint8_t(v % 10);
@@ -90,7 +89,7 @@ ScalarKind ResolvePlain(std::string_view s, std::string* literal, bool* b) {
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'o' || s[1] == 'x')) {
     const std::string_view digits = s.substr(2);
     const bool hex = s[1] == 'x';
-    if (!AllOf(digits, hex ? IsHex : IsOctal) || digits.size() > kMaxRadixDigits) return ScalarKind::kString;
+    if (!AllOf(digits, hex ? IsHexDigit : IsOctal) || digits.size() > kMaxRadixDigits) return ScalarKind::kString;
     *literal = RadixToDecimal(digits, hex ? 16 : 8);
     return ScalarKind::kNumber;
   }
@@ -621,7 +620,7 @@ class YamlReader : public DocumentReader {
   // A document must be valid UTF-8 (a check that does not depend on what
   // the parser lets through, e.g. escaped surrogates "\ud800").
   Status CheckUtf8(const std::string& json, uint64_t line) {
-    if (FindInvalidUtf8(json) == std::string_view::npos) return Status::OK();
+    if (IsValidUtf8(json)) return Status::OK();
     status_ = Status::ParseError(std::to_string(line) + ":1: the document holds invalid UTF-8 or a surrogate escape");
     return status_;
   }

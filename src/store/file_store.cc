@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <map>
 
+#include "common/text.h"
 #include "engine/batch_processor.h"
 #include "engine/file_sink.h"
 #include "ferry/json.h"
@@ -27,25 +28,7 @@ namespace ferry::internal {
 
 namespace {
 
-bool EndsWith(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
-}
-
 // ------------------------------------------------------------------ options
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out.push_back(char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
-      i += 2;
-    } else {
-      out.push_back(s[i]);
-    }
-  }
-  return out;
-}
 
 // "k=v&k=v" into `out` (later keys win).
 Status ParseQuery(std::string_view q, std::map<std::string, std::string>* out) {
@@ -173,7 +156,7 @@ std::pair<std::string, std::string> SplitExtension(const std::string& path) {
   size_t cut = name.size();
   auto strip = [&](std::string_view ext) {
     std::string_view head = name.substr(0, cut);
-    if (head.size() > ext.size() && EndsWith(head, ext)) {
+    if (head.size() > ext.size() && head.ends_with(ext)) {
       cut -= ext.size();
       return true;
     }
@@ -602,7 +585,7 @@ Result<std::vector<std::string>> FindParts(const std::string& path) {
   for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
     const std::string name = entry.path().filename().string();
     if (name.size() <= prefix.size() + ext.size() || name.compare(0, prefix.size(), prefix) != 0 ||
-        !EndsWith(name, ext)) {
+        !name.ends_with(ext)) {
       continue;
     }
     const std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - ext.size());
@@ -650,7 +633,7 @@ Status CheckFileOptions(const FileSpec& spec, bool for_writing) {
     }
   }
   if (for_writing) {
-    if (EndsWith(spec.path, ".enc") && !spec.key.given()) {
+    if (spec.path.ends_with(".enc") && !spec.key.given()) {
       return Status::InvalidArgument("target " + spec.path + " is named as encrypted (.enc): pass --passphrase-file "
                                      "or --key-file (or FERRY_PASSPHRASE), or drop the .enc");
     }
@@ -690,7 +673,7 @@ Result<std::unique_ptr<RecordReader>> OpenFileReader(const FileSpec& spec) {
     paths.push_back(spec.path);
     // Plain JSON files keep the fast byte-offset readers.
     if ((spec.format == FileFormat::kJsonLines || spec.format == FileFormat::kJsonArray) &&
-        CompressionFromPath(spec.path) == Compression::kNone && !EndsWith(spec.path, ".enc")) {
+        CompressionFromPath(spec.path) == Compression::kNone && !spec.path.ends_with(".enc")) {
       auto file = NewFileSource(spec.path);
       std::string head;
       if (file.ok()) {

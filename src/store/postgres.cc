@@ -40,6 +40,7 @@
 #include <unordered_map>
 #include <utility>
 
+#include "common/text.h"
 #include "engine/batch_processor.h"
 #include "ferry/json.h"
 #include "store/json_merge.h"
@@ -82,20 +83,6 @@ bool StartsWithWord(std::string_view sql, std::string_view word) {
   }
   size_t end = i + word.size();
   return end == sql.size() || !std::isalnum(static_cast<unsigned char>(sql[end]));
-}
-
-std::string PercentDecode(std::string_view s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (s[i] == '%' && i + 2 < s.size() && std::isxdigit(static_cast<unsigned char>(s[i + 1])) &&
-        std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      out += char(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16));
-      i += 2;
-    } else {
-      out += s[i];
-    }
-  }
-  return out;
 }
 
 // Every form in which a password of `conninfo` may show up in a libpq message.

@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "ferry/state.h"
+#include "common/text.h"
 #include "store/state.h"
 
 namespace ferry {
@@ -114,7 +115,7 @@ Result<std::vector<AuditEntry>> State::Audit(const std::string& run_id, uint32_t
 namespace {
 
 bool Digits(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+  return !s.empty() && std::all_of(s.begin(), s.end(), internal::IsDigit);
 }
 
 // An audit entry's time as stored ("2026-12-07T15:00:00.123Z") is compared
@@ -139,7 +140,7 @@ Result<std::string> SinceAsStored(std::string since) {
   const std::string shape = "dddd-dd-ddTdd:dd:dd";
   bool ok = since.size() == 10 || since.size() == 16 || since.size() == 19;
   for (size_t i = 0; ok && i < since.size(); ++i) {
-    ok = shape[i] == 'd' ? (since[i] >= '0' && since[i] <= '9') : since[i] == shape[i];
+    ok = shape[i] == 'd' ? internal::IsDigit(since[i]) : since[i] == shape[i];
   }
   if (!ok) {
     return Status::InvalidArgument("--since '" + given + "': give a UTC time (2026-12-07, 2026-12-07T15:00, "

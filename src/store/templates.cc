@@ -5,6 +5,7 @@
 
 #include "ferry/templates.h"
 
+#include "common/text.h"
 #include "ferry/json.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -16,8 +17,7 @@ namespace {
 constexpr size_t kMaxNameLength = 64;
 
 bool NameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-         c == '-';
+  return internal::IsAlnum(c) || c == '_' || c == '.' || c == '-';
 }
 
 std::string Quoted(std::string_view s) {

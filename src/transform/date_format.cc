@@ -4,6 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
+#include "common/civil_time.h"
+#include "common/text.h"
+
 namespace ferry::internal {
 
 namespace {
@@ -12,24 +15,10 @@ constexpr std::string_view kMonths[] = {"january", "february", "march",     "apr
                                         "july",    "august",   "september", "october", "november", "december"};
 
 char Lower(char c) { return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c; }
-bool Digit(char c) { return c >= '0' && c <= '9'; }
 
 bool ValidDate(int y, int m, int d) {
   using namespace std::chrono;
   return year_month_day(year(y), month(unsigned(m)), day(unsigned(d))).ok();
-}
-
-int64_t DaysFromCivil(int y, int m, int d) {
-  using namespace std::chrono;
-  return sys_days(year_month_day(year(y), month(unsigned(m)), day(unsigned(d)))).time_since_epoch().count();
-}
-
-void CivilFromDays(int64_t days, int* y, int* m, int* d) {
-  using namespace std::chrono;
-  year_month_day ymd{sys_days(std::chrono::days(days))};
-  *y = int(ymd.year());
-  *m = int(unsigned(ymd.month()));
-  *d = int(unsigned(ymd.day()));
 }
 
 struct Fields {
@@ -53,7 +42,7 @@ class Scanner {
   // 1..max_digits digits (exactly `max_digits` when exact).
   bool Number(int min_digits, int max_digits, int* out, const char* what) {
     int n = 0, v = 0;
-    while (n < max_digits && pos < s_.size() && Digit(s_[pos])) {
+    while (n < max_digits && pos < s_.size() && IsDigit(s_[pos])) {
       v = v * 10 + (s_[pos] - '0');
       ++pos;
       ++n;
@@ -95,7 +84,7 @@ class Scanner {
     int h = 0, m = 0;
     if (!Number(2, 2, &h, "a 2-digit zone hour")) return false;
     if (pos < s_.size() && s_[pos] == ':') ++pos;
-    if (pos < s_.size() && Digit(s_[pos]) && !Number(2, 2, &m, "2-digit zone minutes")) return false;
+    if (pos < s_.size() && IsDigit(s_[pos]) && !Number(2, 2, &m, "2-digit zone minutes")) return false;
     if (h > 23 || m > 59) return Fail("time zone offset out of range");
     *minutes = sign * (h * 60 + m);
     return true;
@@ -234,8 +223,8 @@ bool ParseDateWithFormat(std::string_view s, std::string_view fmt, std::string* 
               int64_t(f.offset_minutes) * 60;
   int64_t days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
   int64_t rem = t - days * 86400;
-  int y, m, d;
-  CivilFromDays(days, &y, &m, &d);
+  const CivilDate date = CivilFromDays(days);
+  const int y = date.year, m = int(date.month), d = int(date.day);
   if (y < 1 || y > 9999) {
     *error = "year out of range 1-9999";
     return false;
@@ -256,7 +245,7 @@ bool ParseIsoInstant(std::string_view s, Instant* out) {
     if (at + n > s.size()) return false;
     int x = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (!Digit(s[at + i])) return false;
+      if (!IsDigit(s[at + i])) return false;
       x = x * 10 + (s[at + i] - '0');
     }
     *v = x;
@@ -278,7 +267,7 @@ bool ParseIsoInstant(std::string_view s, Instant* out) {
       if (p < s.size() && (s[p] == '.' || s[p] == ',')) {
         ++p;
         int digits = 0;
-        while (p < s.size() && Digit(s[p])) {
+        while (p < s.size() && IsDigit(s[p])) {
           if (digits < 9) nanos = nanos * 10 + (s[p] - '0');
           ++digits;
           ++p;

@@ -10,6 +10,7 @@
 #include <string>
 #include <utility>
 
+#include "common/text.h"
 #include "transform/date_format.h"
 #include "transform/expr_internal.h"
 
@@ -17,6 +18,8 @@ namespace ferry {
 
 using internal::BinOp;
 using internal::Func;
+using internal::HexValue;
+using internal::IsDigit;
 using internal::LiteralKind;
 using internal::Node;
 using internal::NodeKind;
@@ -48,8 +51,7 @@ constexpr FuncInfo kFuncs[] = {
 };
 
 bool IsIdentStart(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_'; }
-bool IsIdentChar(char c) { return IsIdentStart(c) || (c >= '0' && c <= '9'); }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsIdentChar(char c) { return IsIdentStart(c) || IsDigit(c); }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
   if (cp < 0x80) {
@@ -401,17 +403,9 @@ class Parser {
     if (pos_ + 4 > s_.size()) return false;
     uint32_t v = 0;
     for (int i = 0; i < 4; ++i) {
-      char c = s_[pos_ + size_t(i)];
-      v <<= 4;
-      if (c >= '0' && c <= '9') {
-        v |= uint32_t(c - '0');
-      } else if (c >= 'a' && c <= 'f') {
-        v |= uint32_t(c - 'a' + 10);
-      } else if (c >= 'A' && c <= 'F') {
-        v |= uint32_t(c - 'A' + 10);
-      } else {
-        return false;
-      }
+      const int digit = HexValue(s_[pos_ + size_t(i)]);
+      if (digit < 0) return false;
+      v = v << 4 | uint32_t(digit);
     }
     pos_ += 4;
     *out = v;

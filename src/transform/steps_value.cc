@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.h"
 #include "ferry/expr.h"
 #include "transform/transform_internal.h"
 
@@ -321,7 +322,6 @@ class DatetimeStep final : public ValueStep {
 
 bool IsLower(char c) { return c >= 'a' && c <= 'z'; }
 bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsAlnum(char c) { return IsLower(c) || IsUpper(c) || (c >= '0' && c <= '9'); }
 
 // snake_case -> camelCase: "_x" after a letter or digit becomes "X".
 std::string_view ToCamel(std::string_view k, Arena& a) {
