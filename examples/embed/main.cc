@@ -1,35 +1,44 @@
 // Embeds libferry: loads a Ferry project, generates a small workouts file,
-// migrates it while following the run's progress events, prints the counts.
+// migrates it as an operation while following its events, prints the counts.
 // Usage: embed PROJECT_DIR WORK_DIR [COUNT]   (README.md beside this file)
 #include <cstdio>
+#include <memory>
 #include <string>
 
 #include "ferry/events.h"
+#include "ferry/operation.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
 #include "ferry/run.h"
 
 namespace {
 
-// Prints each event of the run on stderr as it comes.
-class PrintEvents : public ferry::EventSink {
- public:
-  void OnEvent(const ferry::Event& e) override {
-    std::fprintf(stderr, "event %s stage=%s processed=%llu\n", ferry::EventTypeName(e.type), e.stage.c_str(),
-                 static_cast<unsigned long long>(e.processed_docs));
-  }
-};
+// Prints an operation's event on stderr as it comes.
+bool PrintEvent(const ferry::OperationEvent& e) {
+  std::fprintf(stderr, "event %llu %s stage=%s processed=%llu\n", static_cast<unsigned long long>(e.seq),
+               ferry::EventTypeName(e.event.type), e.event.stage.c_str(),
+               static_cast<unsigned long long>(e.event.processed_docs));
+  return true;
+}
 
-// The migration itself: source -> target, state and rejects beside them.
-ferry::Result<ferry::RunReport> Migrate(const ferry::Project& project, const std::string& dir,
-                                        ferry::EventSink* events) {
-  ferry::RunOptions options;
-  options.source = dir + "/workouts.jsonl";
-  options.target = dir + "/unified.jsonl";
-  options.state = dir + "/state.db";
-  options.rejects = dir + "/rejects.jsonl";
-  options.events = events;
-  return ferry::Run(project, options);
+// The migration itself, as an operation: source -> target, state, rejects
+// and the operations' history beside them; its events followed as they come.
+ferry::Result<ferry::OperationSnapshot> Migrate(std::shared_ptr<const ferry::Project> project,
+                                                const std::string& dir) {
+  auto ops = ferry::Operations::Open({.state = dir + "/state.db"});
+  if (!ops.ok()) return ops.status();
+  ferry::OperationRequest request;
+  request.project = std::move(project);
+  request.run.source = dir + "/workouts.jsonl";
+  request.run.target = dir + "/unified.jsonl";
+  request.run.state = dir + "/state.db";
+  request.run.rejects = dir + "/rejects.jsonl";
+  auto id = (*ops)->Start(request);
+  if (!id.ok()) return id.status();
+  auto following = (*ops)->Subscribe(*id, 0, PrintEvent);
+  auto done = (*ops)->Wait(*id);
+  if (following.ok()) (*ops)->Unsubscribe(*following);  // it ends by itself after the last event
+  return done;
 }
 
 int Fail(const ferry::Status& status) {
@@ -54,12 +63,12 @@ int main(int argc, char** argv) {
   if (!written.ok()) return Fail(written);
   std::printf("generated %llu workouts (seed %llu)\n", static_cast<unsigned long long>(generate.count),
               static_cast<unsigned long long>(generate.seed));
-  PrintEvents events;
-  auto report = Migrate(**project, dir, &events);
-  if (!report.ok()) return Fail(report.status());
+  auto done = Migrate(std::shared_ptr<const ferry::Project>(std::move(project).value()), dir);
+  if (!done.ok()) return Fail(done.status());
+  const ferry::OperationCounters& c = done->counters;
+  std::printf("operation %s %s\n", done->id.c_str(), ferry::OperationStateName(done->state));
   std::printf("input %llu\nmigrated %llu\nalready_at_target %llu\nrejected %llu\n",
-              static_cast<unsigned long long>(report->input), static_cast<unsigned long long>(report->migrated),
-              static_cast<unsigned long long>(report->already_at_target),
-              static_cast<unsigned long long>(report->rejected));
-  return report->final_status.ok() ? 0 : Fail(report->final_status);
+              static_cast<unsigned long long>(c.processed), static_cast<unsigned long long>(c.migrated),
+              static_cast<unsigned long long>(c.already_at_target), static_cast<unsigned long long>(c.rejected));
+  return done->status.ok() ? 0 : Fail(done->status);
 }

@@ -65,9 +65,9 @@ embed_run() {
   diff <(counts "$name.out") ref-counts.txt > /dev/null \
     || fail "$name printed $(counts "$name.out" | tr '\n' ' ') but ferry run counted $(tr '\n' ' ' < ref-counts.txt)"
   cmp -s ref-out.jsonl "run-$name/unified.jsonl" || fail "$name wrote another output than ferry run"
-  # Its event sink followed the run to the end.
-  grep -q '^event run_started ' "$name.events" || fail "$name saw no run_started event: $(head -5 "$name.events")"
-  grep -q "^event completed .*processed=$(sed -n 's/^input //p' ref-counts.txt)\$" "$name.events" \
+  # Its subscription followed the operation to the end (events numbered from 1).
+  grep -q '^event [0-9]* run_started ' "$name.events" || fail "$name saw no run_started event: $(head -5 "$name.events")"
+  grep -q "^event [0-9]* completed .*processed=$(sed -n 's/^input //p' ref-counts.txt)\$" "$name.events" \
     || fail "$name saw no completed event with every record processed: $(tail -5 "$name.events")"
 }
 
