@@ -623,24 +623,10 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
   if (options_.index_output && !source_key_.empty()) result->rejected_keys.emplace_back(source_key_);
   std::string code(ErrorCodeName(problem.code));
   ++result->rejects_by_code[code];
-
-  // The original document: re-parse the untouched text when the tree may have
-  // been modified or was never built.
   Value original;
-  bool have_original = false;
-  if (doc != nullptr) {
-    original = *doc;
-    have_original = true;
-  } else if (text.data() != nullptr && problem.code != ErrorCode::kParseError) {
-    Result<Value> r = parser_.Parse(text, arena_);
-    if (r.ok()) {
-      original = r.value();
-      have_original = true;
-    }
-  }
+  const bool have_original = OriginalDocument(text, doc, problem, &original);
   std::string key(KeyOf(have_original ? &original : nullptr, project_.key));
   const SchemaError* first = problem.errors.empty() ? nullptr : &problem.errors.front();
-
   auto& examples = result->examples[code];
   if (examples.size() < options_.examples_per_code) {
     examples.push_back({key, span.record, first ? FieldPointer(*first) : "", first ? first->message : ""});
@@ -651,11 +637,31 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
     result->first_reject_code = problem.code;
   }
   if (!options_.write_rejects) return;
+  AppendRejectRecord(text, span, have_original ? &original : nullptr, version, problem, code, &result->rejects);
+}
 
-  std::string& out = result->rejects;
+// The original document: re-parse the untouched text when the tree may have
+// been modified or was never built.
+bool BatchProcessor::OriginalDocument(std::string_view text, const Value* doc, const Problem& problem, Value* out) {
+  if (doc != nullptr) {
+    *out = *doc;
+    return true;
+  }
+  if (text.data() == nullptr || problem.code == ErrorCode::kParseError) return false;
+  Result<Value> r = parser_.Parse(text, arena_);
+  if (!r.ok()) return false;
+  *out = r.value();
+  return true;
+}
+
+// One line of the reject file (JSON Lines; fed back as --source once fixed).
+void BatchProcessor::AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original,
+                                        int version, const Problem& problem, const std::string& code,
+                                        std::string* rejects) {
+  std::string& out = *rejects;
   out.append("{\"ferry_reject\":1,\"key\":");
   // The key as it is in the record (a string or a number), null when absent.
-  const Value* key_value = have_original && original.IsObject() ? original.Find(project_.key) : nullptr;
+  const Value* key_value = original != nullptr && original->IsObject() ? original->Find(project_.key) : nullptr;
   if (key_value != nullptr && (key_value->IsString() || key_value->IsNumber())) WriteJson(*key_value, &out);
   else out.append("null");
   out.append(",\"record\":");
@@ -669,34 +675,39 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
   WriteJsonString(code, &out);
   out.append(",\"errors\":[");
   for (size_t i = 0; i < problem.errors.size(); ++i) {
-    const SchemaError& e = problem.errors[i];
     if (i) out.push_back(',');
-    out.append("{\"code\":");
-    WriteJsonString(code, &out);
-    const std::string& pointer = FieldPointer(e);
-    out.append(",\"pointer\":");
-    WriteJsonString(pointer, &out);
-    out.append(",\"keyword\":");
-    WriteJsonString(e.keyword, &out);
-    out.append(",\"message\":");
-    WriteJsonString(e.message, &out);
-    if (have_original) {
-      if (const Value* at = ResolvePointer(original, pointer)) {
-        out.append(",\"value\":");
-        WriteJson(*at, &out);
-      }
-    }
-    out.push_back('}');
+    AppendRejectError(problem.errors[i], code, original, &out);
   }
   out.push_back(']');
-  if (have_original) {
+  if (original != nullptr) {
     out.append(",\"document\":");
     if (text.data() != nullptr && problem.code != ErrorCode::kParseError) out.append(text);
-    else WriteJson(original, &out);
+    else WriteJson(*original, &out);
   } else {
     AppendRaw(text, &out);
   }
   out.append("}\n");
+}
+
+// {"code","pointer","keyword","message"[,"value": what the pointer names]}.
+void BatchProcessor::AppendRejectError(const SchemaError& e, const std::string& code, const Value* original,
+                                       std::string* out) {
+  out->append("{\"code\":");
+  WriteJsonString(code, out);
+  const std::string& pointer = FieldPointer(e);
+  out->append(",\"pointer\":");
+  WriteJsonString(pointer, out);
+  out->append(",\"keyword\":");
+  WriteJsonString(e.keyword, out);
+  out->append(",\"message\":");
+  WriteJsonString(e.message, out);
+  if (original != nullptr) {
+    if (const Value* at = ResolvePointer(*original, pointer)) {
+      out->append(",\"value\":");
+      WriteJson(*at, out);
+    }
+  }
+  out->push_back('}');
 }
 
 void BatchProcessor::CollectChanges(std::string_view original, const Value& migrated, BatchResult* result) {

@@ -205,6 +205,12 @@ class BatchProcessor {
                    BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
+  // Into *out: the record as it was read (`doc`, else `text` parsed again);
+  // false when there is none.
+  bool OriginalDocument(std::string_view text, const Value* doc, const Problem& problem, Value* out);
+  void AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original, int version,
+                          const Problem& problem, const std::string& code, std::string* out);
+  void AppendRejectError(const SchemaError& e, const std::string& code, const Value* original, std::string* out);
   std::string CanonicalSha(const Value& doc);
   // Appends this record's journal entry (ProcessOptions::write_journal).
   void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
