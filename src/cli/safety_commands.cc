@@ -469,61 +469,8 @@ int Cleanup_() {
   return 0;
 }
 
-}  // namespace
-
-void RegisterSafetyCommands(CLI::App& app) {
-  g_cleanup = app.add_subcommand("cleanup", "after a verified successful run: back up the legacy source, then remove it");
-  AddStateOptions(g_cleanup);
-  AddKeyOptions(g_cleanup);
-  g_cleanup->add_option("-s,--source", g.source, "the legacy store that was migrated")->required();
-  g_cleanup->add_option("-t,--target", g.target, "the store it was migrated into")->required();
-  g_cleanup->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
-  g_cleanup->add_flag("-y,--yes", g.yes, "confirm");
-  g_cleanup->add_flag("--dry-run", g.dry_run, "only check");
-
-  g_rollback = app.add_subcommand(
-      "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
-  AddStateOptions(g_rollback);
-  AddKeyOptions(g_rollback);
-  g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
-  g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
-  g_rollback->add_option("--backup-dir", g.dir, "where the run's backups live, when the run was given --backup-dir");
-  g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
-  g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
-  g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
-  g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
-      ->delimiter(',')
-      ->check(IntegerIn(1, INT64_MAX));
-  g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
-  g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
-  g_rollback->add_flag("--list", g.list, "list the rollback points");
-  g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
-  g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
-      ->check(IntegerIn(1, 1000000))
-      ->capture_default_str();
-  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds")
-      ->check(IntegerIn(0, 3600000));
-
-  g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
-  g_backup->require_subcommand(1);
-  g_create = g_backup->add_subcommand("create", "back up every record of a store (or only what changed: --incremental)");
-  AddStateOptions(g_create);
-  AddKeyOptions(g_create);
-  g_create->add_option("-s,--source", g.source, "the store to back up")->required();
-  g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
-  g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
-  g_create->add_flag("--pin", g.pin, "never prune this backup");
-  g_create->add_option("--description", g.description, "a note kept in the manifest, shown by `backup list`");
-  g_list = g_backup->add_subcommand("list", "list backups");
-  AddStateOptions(g_list);
-  AddDirOption(g_list);
-  g_list->add_flag("--all", g.all, "also the runs' journals without originals");
-  g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
-  AddStateOptions(g_verify);
-  AddKeyOptions(g_verify);
-  g_verify->add_option("id", g.id, "the backup")->required();
-  AddDirOption(g_verify);
-  g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
+// backup restore, delete and prune.
+void AddBackupChangeCommands() {
   g_restore = g_backup->add_subcommand(
       "restore", "write a backup's records into a store (creating the SQLite file or the table when missing)");
   AddStateOptions(g_restore);
@@ -547,6 +494,75 @@ void RegisterSafetyCommands(CLI::App& app) {
       ->check(IntegerIn(0, 36500));
   AddDirOption(g_prune);
   g_prune->add_flag("--dry-run", g.dry_run, "only list what would be deleted");
+}
+
+void AddCleanupCommand(CLI::App& app) {
+  g_cleanup = app.add_subcommand("cleanup", "after a verified successful run: back up the legacy source, then remove it");
+  AddStateOptions(g_cleanup);
+  AddKeyOptions(g_cleanup);
+  g_cleanup->add_option("-s,--source", g.source, "the legacy store that was migrated")->required();
+  g_cleanup->add_option("-t,--target", g.target, "the store it was migrated into")->required();
+  g_cleanup->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_cleanup->add_flag("-y,--yes", g.yes, "confirm");
+  g_cleanup->add_flag("--dry-run", g.dry_run, "only check");
+}
+
+void AddRollbackCommand(CLI::App& app) {
+  g_rollback = app.add_subcommand(
+      "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
+  AddStateOptions(g_rollback);
+  AddKeyOptions(g_rollback);
+  g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
+  g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
+  g_rollback->add_option("--backup-dir", g.dir, "where the run's backups live, when the run was given --backup-dir");
+  g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
+  g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
+  g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
+  g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
+      ->delimiter(',')
+      ->check(IntegerIn(1, INT64_MAX));
+  g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
+  g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
+  g_rollback->add_flag("--list", g.list, "list the rollback points");
+  g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
+  g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
+      ->check(IntegerIn(1, 1000000))
+      ->capture_default_str();
+  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds")
+      ->check(IntegerIn(0, 3600000));
+}
+
+// `backup` with create, list and verify, then the sub-commands that change backups.
+void AddBackupCommands(CLI::App& app) {
+  g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
+  g_backup->require_subcommand(1);
+  g_create = g_backup->add_subcommand("create", "back up every record of a store (or only what changed: --incremental)");
+  AddStateOptions(g_create);
+  AddKeyOptions(g_create);
+  g_create->add_option("-s,--source", g.source, "the store to back up")->required();
+  g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
+  g_create->add_flag("--pin", g.pin, "never prune this backup");
+  g_create->add_option("--description", g.description, "a note kept in the manifest, shown by `backup list`");
+  g_list = g_backup->add_subcommand("list", "list backups");
+  AddStateOptions(g_list);
+  AddDirOption(g_list);
+  g_list->add_flag("--all", g.all, "also the runs' journals without originals");
+  g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
+  AddStateOptions(g_verify);
+  AddKeyOptions(g_verify);
+  g_verify->add_option("id", g.id, "the backup")->required();
+  AddDirOption(g_verify);
+  g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
+  AddBackupChangeCommands();
+}
+
+}  // namespace
+
+void RegisterSafetyCommands(CLI::App& app) {
+  AddCleanupCommand(app);
+  AddRollbackCommand(app);
+  AddBackupCommands(app);
 }
 
 bool RunSafetyCommand(int* exit_code) {
