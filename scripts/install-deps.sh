@@ -10,6 +10,7 @@ PACKAGES=(
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev libre2-dev
   zstd  # the CLI: tests decompress Ferry's .zst output with another implementation
   zsh   # tests run `ferry completion zsh` in the real shell
+  universal-ctags  # tests measure the length of every function in src/
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

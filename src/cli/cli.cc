@@ -15,8 +15,10 @@
 #include <csignal>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -79,12 +81,10 @@ std::string Mb(uint64_t bytes) {
   return buf;
 }
 
-Result<std::unique_ptr<Project>> LoadProject(const Common& c) { return Project::Load(c.project); }
-
-// The options every data command shares: source, threads, batch size,
-// progress display and Ctrl-C.
-RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
-  RunOptions o;
+// The options every data command shares: source, threads, batch size
+// (over `base`'s), progress display and Ctrl-C.
+RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display, RunOptions base = {}) {
+  RunOptions o = std::move(base);
   o.source = d.source;
   o.threads = d.threads;
   if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
@@ -93,6 +93,45 @@ RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display) {
   o.stop_now = &g_stop_now;
   o.state = d.state;
   return o;
+}
+
+// What a data command (analyze, plan, validate, verify, run; export and
+// import through run) works with once its flags are read.
+struct DataCommand {
+  std::unique_ptr<Project> project;
+  std::unique_ptr<ProgressDisplay> display;
+  RunOptions options;
+};
+
+// How a data command differs in its prologue.
+struct DataCommandSetup {
+  // Loads the project (default: --project).
+  std::function<Result<std::unique_ptr<Project>>()> load;
+  // The preset the options start from (none: the library's defaults).
+  std::optional<std::string> preset;
+  // The command's own flags, applied after the shared ones.
+  std::function<Status(RunOptions*)> own_flags;
+};
+
+DataCommandSetup WithOwnFlags(std::function<Status(RunOptions*)> own_flags) {
+  DataCommandSetup setup;
+  setup.own_flags = std::move(own_flags);
+  return setup;
+}
+
+// The prologue every data command shares: loads the project, sets up the
+// progress display (off with --quiet or --json), then the RunOptions: the
+// preset, the shared data flags, the command's own flags and the shaping
+// flags. Returns the first error.
+Status OpenDataCommand(const Common& c, const DataOptions& d, const ShapingFlags& shaping,
+                       const DataCommandSetup& setup, DataCommand* cmd) {
+  FERRY_ASSIGN_OR_RETURN(cmd->project, setup.load ? setup.load() : Project::Load(c.project));
+  cmd->display = std::make_unique<ProgressDisplay>(!c.quiet && !c.json);
+  RunOptions base;
+  if (setup.preset) FERRY_RETURN_IF_ERROR(ApplyPreset(*setup.preset, &base));
+  cmd->options = DataRunOptions(d, cmd->display.get(), std::move(base));
+  if (setup.own_flags) FERRY_RETURN_IF_ERROR(setup.own_flags(&cmd->options));
+  return ApplyShapingFlags(shaping, &cmd->options);
 }
 
 }  // namespace
@@ -119,6 +158,49 @@ void AddData(CLI::App* app, DataOptions* d) {
 
 namespace {
 
+// The flags of each data command besides Common and DataOptions. The run's
+// shaping flags are in each, so that analyze, plan, validate and verify see
+// the records the run would see (one set per command: each remembers its
+// command's flag order).
+struct AnalyzeArgs {
+  std::string target;
+  ShapingFlags shaping;
+};
+
+struct PlanArgs {
+  std::string on_error = "skip";
+  uint64_t sample = 20000;
+  std::string target;
+  ShapingFlags shaping;
+};
+
+// The key of encrypted run journals, which verify reads for a table in place.
+struct JournalKey {
+  std::string passphrase_file, key_file;
+};
+
+struct VerifyArgs {
+  std::string target;
+  uint32_t max_keys = 20;
+  JournalKey journal_key;
+  ShapingFlags shaping;
+};
+
+struct ValidateArgs {
+  std::string version;
+  ShapingFlags shaping;
+};
+
+struct GenerateArgs {
+  std::string dataset;
+  GenerateOptions options;
+  std::string scenario = "mixed";
+  std::string output = "-";
+  std::string expect_rejects;
+  bool json = false;
+  std::string shape;
+};
+
 void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
                          const std::map<std::string, std::vector<RejectExample>>& examples) {
   for (const auto& [code, n] : by_code) {
@@ -133,31 +215,18 @@ void PrintRejectExamples(const std::map<std::string, uint64_t>& by_code,
   }
 }
 
-int RunAnalyze(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& target) {
-  auto project = LoadProject(c);
-  if (!project.ok()) return Fail(project.status());
-  ProgressDisplay display(!c.quiet && !c.json);
-  RunOptions o = DataRunOptions(d, &display);
-  o.target = target;
-  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
-  auto r = Analyze(**project, o);
-  if (!r.ok()) return Fail(r.status());
-  const AnalyzeReport& a = r.value();
-  if (c.json) {
-    std::printf("%s\n", a.ToJson(**project).c_str());
-    return 0;
-  }
+void PrintAnalyzeReport(const AnalyzeReport& a, const Project& project) {
   std::printf("Analyzed %s records (%s) in %.2f s; collection %s, target %s\n\n", Thousands(a.records).c_str(),
-              Mb(a.bytes).c_str(), a.seconds, (*project)->collection().c_str(), (*project)->target().c_str());
+              Mb(a.bytes).c_str(), a.seconds, project.collection().c_str(), project.target().c_str());
   std::printf("  %-20s %12s %8s %10s\n", "version", "records", "share", "invalid");
-  for (const VersionInfo& v : (*project)->versions()) {
+  for (const VersionInfo& v : project.versions()) {
     auto it = a.versions.find(v.name);
     if (it == a.versions.end()) continue;
     auto inv = a.invalid_by_version.find(v.name);
     std::printf("  %-20s %12s %7.2f%% %10s%s\n", v.name.c_str(), Thousands(it->second).c_str(),
                 a.records ? 100.0 * double(it->second) / double(a.records) : 0.0,
                 Thousands(inv == a.invalid_by_version.end() ? 0 : inv->second).c_str(),
-                v.name == (*project)->target() ? "  (target)" : "");
+                v.name == project.target() ? "  (target)" : "");
   }
   std::printf("\n  already at target: %s\n", Thousands(a.already_at_target).c_str());
   if (a.filtered) std::printf("  filtered out:      %s\n", Thousands(a.filtered).c_str());
@@ -169,127 +238,137 @@ int RunAnalyze(const Common& c, const DataOptions& d, const ShapingFlags& shapin
   }
   std::printf("\nRecommendations:\n");
   for (const std::string& s : a.recommendations) std::printf("  - %s\n", s.c_str());
+}
+
+// Sets RunOptions::target (-t, --target).
+std::function<Status(RunOptions*)> SetTarget(const std::string& target) {
+  return [&target](RunOptions* o) {
+    o->target = target;
+    return Status::OK();
+  };
+}
+
+int RunAnalyze(const Common& c, const DataOptions& d, const AnalyzeArgs& args) {
+  DataCommand cmd;
+  if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(SetTarget(args.target)), &cmd); !st.ok()) {
+    return Fail(st);
+  }
+  auto r = Analyze(*cmd.project, cmd.options);
+  if (!r.ok()) return Fail(r.status());
+  if (c.json) std::printf("%s\n", r.value().ToJson(*cmd.project).c_str());
+  else PrintAnalyzeReport(r.value(), *cmd.project);
   return 0;
 }
 
-int RunValidate(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& version) {
-  auto project = LoadProject(c);
-  if (!project.ok()) return Fail(project.status());
-  ProgressDisplay display(!c.quiet && !c.json);
-  RunOptions o = DataRunOptions(d, &display);
-  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
-  auto r = ValidateRecords(**project, o, version);
+int RunValidate(const Common& c, const DataOptions& d, const ValidateArgs& args) {
+  DataCommand cmd;
+  if (Status st = OpenDataCommand(c, d, args.shaping, {}, &cmd); !st.ok()) return Fail(st);
+  auto r = ValidateRecords(*cmd.project, cmd.options, args.version);
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
   uint64_t invalid = 0;
   for (const auto& [code, n] : a.invalid_by_code) invalid += n;
   if (c.json) {
-    std::printf("%s\n", a.ToJson(**project).c_str());
+    std::printf("%s\n", a.ToJson(*cmd.project).c_str());
   } else {
     std::printf("%s of %s records valid%s\n", Thousands(a.records - invalid).c_str(), Thousands(a.records).c_str(),
-                version.empty() ? " against their detected version" : (" against version " + version).c_str());
+                args.version.empty() ? " against their detected version" : (" against version " + args.version).c_str());
     PrintRejectExamples(a.invalid_by_code, a.invalid_examples);
   }
   return invalid == 0 ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
-int RunPlan(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& on_error,
-            uint64_t sample, const std::string& target) {
-  auto project = LoadProject(c);
-  if (!project.ok()) return Fail(project.status());
-  ProgressDisplay display(!c.quiet && !c.json);
-  RunOptions o = DataRunOptions(d, &display);
-  auto policy = ParseErrorPolicy(on_error);
-  if (!policy.ok()) return Fail(policy.status());
-  o.on_error = policy.value();
-  o.target = target;
-  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
-  auto r = Plan(**project, o, sample);
+std::string Records(uint64_t n) { return Thousands(n) + (n == 1 ? " record" : " records"); }
+
+void PrintVersionPlan(const PlanReport::VersionPlan& v) {
+  std::printf("  %s (%s): ", v.version.c_str(), Records(v.records).c_str());
+  if (v.path.empty()) {
+    std::printf("already at target, left unchanged\n");
+    return;
+  }
+  std::printf("%s\n", v.lossy ? "lossy (dropped data kept as complements)" : "lossless");
+  for (const auto& s : v.path) {
+    std::string steps;
+    for (const auto& k : s.step_kinds) steps += (steps.empty() ? "" : ", ") + k;
+    std::printf("      %s: %s -> %s  [%s]%s%s\n", s.migration.c_str(), s.from.c_str(), s.to.c_str(), steps.c_str(),
+                s.lossy ? " lossy" : "", s.critical ? " critical" : "");
+  }
+  if (!v.alternatives.empty()) std::printf("    chosen because %s; the alternatives:\n", v.chosen_because.c_str());
+  for (const auto& alternative : v.alternatives) {
+    std::string ids;
+    for (const auto& id : alternative) ids += (ids.empty() ? "" : " -> ") + id;
+    std::printf("      %s\n", ids.c_str());
+  }
+}
+
+void PrintPlan(const PlanReport& p, const Project& project) {
+  std::printf("Plan for %s (%s) -> %s\n\n", Records(p.records).c_str(), Mb(p.bytes).c_str(), project.target().c_str());
+  for (const auto& v : p.versions) PrintVersionPlan(v);
+  if (p.sample_records == 0) {
+    std::printf("\nEstimated duration: unknown (no timed sample)\n");
+  } else {
+    std::printf("\nEstimated duration: %.1f s (timed sample: %s in %.3f s)\n  covers %s\n", p.estimated_seconds,
+                Records(p.sample_records).c_str(), p.sample_seconds, p.estimate_covers.c_str());
+  }
+  std::printf("Blockers: %s\n", p.blockers.empty() ? "none" : "");
+  for (const auto& b : p.blockers) std::printf("  - %s\n", b.c_str());
+  for (const auto& w : p.warnings) std::printf("Warning: %s\n", w.c_str());
+}
+
+int RunPlan(const Common& c, const DataOptions& d, const PlanArgs& args) {
+  DataCommand cmd;
+  auto own_flags = [&args](RunOptions* o) -> Status {
+    FERRY_ASSIGN_OR_RETURN(o->on_error, ParseErrorPolicy(args.on_error));
+    o->target = args.target;
+    return Status::OK();
+  };
+  if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(own_flags), &cmd); !st.ok()) return Fail(st);
+  auto r = Plan(*cmd.project, cmd.options, args.sample);
   if (!r.ok()) return Fail(r.status());
   const PlanReport& p = r.value();
-  if (c.json) {
-    std::printf("%s\n", p.ToJson().c_str());
-  } else {
-    auto records = [](uint64_t n) { return Thousands(n) + (n == 1 ? " record" : " records"); };
-    std::printf("Plan for %s (%s) -> %s\n\n", records(p.records).c_str(), Mb(p.bytes).c_str(),
-                (*project)->target().c_str());
-    for (const auto& v : p.versions) {
-      std::printf("  %s (%s): ", v.version.c_str(), records(v.records).c_str());
-      if (v.path.empty()) {
-        std::printf("already at target, left unchanged\n");
-        continue;
-      }
-      std::printf("%s\n", v.lossy ? "lossy (dropped data kept as complements)" : "lossless");
-      for (const auto& s : v.path) {
-        std::string steps;
-        for (const auto& k : s.step_kinds) steps += (steps.empty() ? "" : ", ") + k;
-        std::printf("      %s: %s -> %s  [%s]%s%s\n", s.migration.c_str(), s.from.c_str(), s.to.c_str(), steps.c_str(),
-                    s.lossy ? " lossy" : "", s.critical ? " critical" : "");
-      }
-      if (!v.alternatives.empty()) std::printf("    chosen because %s; the alternatives:\n", v.chosen_because.c_str());
-      for (const auto& alternative : v.alternatives) {
-        std::string ids;
-        for (const auto& id : alternative) ids += (ids.empty() ? "" : " -> ") + id;
-        std::printf("      %s\n", ids.c_str());
-      }
-    }
-    if (p.sample_records == 0) {
-      std::printf("\nEstimated duration: unknown (no timed sample)\n");
-    } else {
-      std::printf("\nEstimated duration: %.1f s (timed sample: %s in %.3f s)\n  covers %s\n", p.estimated_seconds,
-                  records(p.sample_records).c_str(), p.sample_seconds, p.estimate_covers.c_str());
-    }
-    std::printf("Blockers: %s\n", p.blockers.empty() ? "none" : "");
-    for (const auto& b : p.blockers) std::printf("  - %s\n", b.c_str());
-    for (const auto& w : p.warnings) std::printf("Warning: %s\n", w.c_str());
-  }
+  if (c.json) std::printf("%s\n", p.ToJson().c_str());
+  else PrintPlan(p, *cmd.project);
   return p.blockers.empty() ? 0 : ExitCodeFor(ErrorCode::kValidationError);
 }
 
-// The key of encrypted run journals, which verify reads for a table in place.
-struct JournalKey {
-  std::string passphrase_file, key_file;
-};
+void PrintVerifyReport(const VerifyReport& v) {
+  std::printf("Sync status: %s\n", v.status.c_str());
+  std::printf("  checked against %s\n", v.checked_against.c_str());
+  std::printf("  source  %s records: %s belong in the target, %s rejected by the migration%s\n",
+              Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str(),
+              v.filtered ? (", " + Thousands(v.filtered) + " filtered out").c_str() : "");
+  std::printf("  target  %s records: %s in sync, %s missing, %s different, %s extra, %s duplicated\n",
+              Thousands(v.target_records).c_str(), Thousands(v.in_sync).c_str(), Thousands(v.missing).c_str(),
+              Thousands(v.different).c_str(), Thousands(v.extra).c_str(), Thousands(v.duplicates).c_str());
+  auto list = [](const char* what, const std::vector<std::string>& keys, uint64_t n) {
+    if (n == 0) return;
+    std::string all;
+    for (const auto& k : keys) all += (all.empty() ? "" : ", ") + k;
+    std::printf("  %s: %s%s\n", what, all.c_str(), n > keys.size() ? ", ..." : "");
+  };
+  list("missing", v.missing_keys, v.missing);
+  list("different", v.different_keys, v.different);
+  list("extra", v.extra_keys, v.extra);
+  list("duplicated", v.duplicate_keys, v.duplicates);
+}
 
-int RunVerify(const Common& c, const DataOptions& d, const ShapingFlags& shaping, const std::string& target,
-              uint32_t max_keys, const JournalKey& journal_key) {
-  auto project = LoadProject(c);
-  if (!project.ok()) return Fail(project.status());
-  ProgressDisplay display(!c.quiet && !c.json);
-  RunOptions o = DataRunOptions(d, &display);
-  o.target = target;
-  o.backup_key_file = journal_key.key_file;
-  if (journal_key.key_file.empty()) {
-    auto passphrase = ReadPassphrase(journal_key.passphrase_file, "FERRY_BACKUP_PASSPHRASE");
-    if (!passphrase.ok()) return Fail(passphrase.status());
-    o.backup_passphrase = passphrase.value();
-  }
-  if (Status st = ApplyShapingFlags(shaping, &o); !st.ok()) return Fail(st);
-  auto r = Verify(**project, o, max_keys);
+int RunVerify(const Common& c, const DataOptions& d, const VerifyArgs& args) {
+  DataCommand cmd;
+  auto own_flags = [&args](RunOptions* o) -> Status {
+    o->target = args.target;
+    o->backup_key_file = args.journal_key.key_file;
+    if (args.journal_key.key_file.empty()) {
+      FERRY_ASSIGN_OR_RETURN(o->backup_passphrase,
+                             ReadPassphrase(args.journal_key.passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
+    }
+    return Status::OK();
+  };
+  if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(own_flags), &cmd); !st.ok()) return Fail(st);
+  auto r = Verify(*cmd.project, cmd.options, args.max_keys);
   if (!r.ok()) return Fail(r.status());
   const VerifyReport& v = r.value();
-  if (c.json) {
-    std::printf("%s\n", v.ToJson().c_str());
-  } else {
-    std::printf("Sync status: %s\n", v.status.c_str());
-    std::printf("  checked against %s\n", v.checked_against.c_str());
-    std::printf("  source  %s records: %s belong in the target, %s rejected by the migration%s\n",
-                Thousands(v.source_records).c_str(), Thousands(v.expected).c_str(), Thousands(v.rejected).c_str(),
-                v.filtered ? (", " + Thousands(v.filtered) + " filtered out").c_str() : "");
-    std::printf("  target  %s records: %s in sync, %s missing, %s different, %s extra, %s duplicated\n",
-                Thousands(v.target_records).c_str(), Thousands(v.in_sync).c_str(), Thousands(v.missing).c_str(),
-                Thousands(v.different).c_str(), Thousands(v.extra).c_str(), Thousands(v.duplicates).c_str());
-    auto list = [](const char* what, const std::vector<std::string>& keys, uint64_t n) {
-      if (n == 0) return;
-      std::string all;
-      for (const auto& k : keys) all += (all.empty() ? "" : ", ") + k;
-      std::printf("  %s: %s%s\n", what, all.c_str(), n > keys.size() ? ", ..." : "");
-    };
-    list("missing", v.missing_keys, v.missing);
-    list("different", v.different_keys, v.different);
-    list("extra", v.extra_keys, v.extra);
-    list("duplicated", v.duplicate_keys, v.duplicates);
-  }
+  if (c.json) std::printf("%s\n", v.ToJson().c_str());
+  else PrintVerifyReport(v);
   return v.in_sync_status() ? 0 : ExitCodeFor(ErrorCode::kConflict);
 }
 
@@ -388,94 +467,155 @@ Result<std::unique_ptr<Project>> LoadRunProject(const Common& c, const RunArgs& 
   return Project::RecordsAsRead();
 }
 
-}  // namespace
-
-int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
-  auto project = LoadRunProject(c, a);
-  if (!project.ok()) return Fail(project.status());
-  ProgressDisplay display(!c.quiet && !c.json);
-  RunOptions o;
-  Status s = ApplyPreset(a.preset, &o);
-  if (!s.ok()) return Fail(s);
-  RunOptions data = DataRunOptions(d, &display);
-  o.source = data.source;
-  o.threads = data.threads;
-  if (d.batch_size >= 0) o.batch_size = data.batch_size;  // overrides the preset's
-  o.events = data.events;
-  o.cancel = data.cancel;
-  o.stop_now = data.stop_now;
-  o.target = a.target;
-  o.rejects = a.rejects;
-  o.complements = a.complements;
-  o.report = a.report;
-  if (a.no_backup) o.backup = false;
-  if (a.backup) o.backup = true;
-  o.backup_dir = a.backup_dir;
-  o.backup_key_file = a.backup_key_file;
+// --backup, --no-backup, --backup-dir, the backup's key, --preserve-original.
+Status ApplyBackupFlags(const RunArgs& a, RunOptions* o) {
+  if (a.no_backup) o->backup = false;
+  if (a.backup) o->backup = true;
+  o->backup_dir = a.backup_dir;
+  o->backup_key_file = a.backup_key_file;
   if (a.backup_key_file.empty()) {
-    auto passphrase = ReadPassphrase(a.backup_passphrase_file, "FERRY_BACKUP_PASSPHRASE");
-    if (!passphrase.ok()) return Fail(passphrase.status());
-    o.backup_passphrase = passphrase.value();
+    FERRY_ASSIGN_OR_RETURN(o->backup_passphrase, ReadPassphrase(a.backup_passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
   }
-  o.preserve_original = a.preserve_original;
-  if (o.preserve_original) o.backup = true;
-  o.file_key_file = a.file.key_file;
-  if (a.file.key_file.empty()) {
-    auto passphrase = ReadPassphrase(a.file.passphrase_file, "FERRY_PASSPHRASE");
-    if (!passphrase.ok()) return Fail(passphrase.status());
-    o.file_passphrase = passphrase.value();
-  } else if (!a.file.passphrase_file.empty()) {
-    return Fail(Status::InvalidArgument("pass --passphrase-file or --key-file, not both"));
+  o->preserve_original = a.preserve_original;
+  if (o->preserve_original) o->backup = true;
+  return Status::OK();
+}
+
+// Encryption, compression and splitting of file targets.
+Status ApplyFileFlags(const FileArgs& f, RunOptions* o) {
+  o->file_key_file = f.key_file;
+  if (f.key_file.empty()) {
+    FERRY_ASSIGN_OR_RETURN(o->file_passphrase, ReadPassphrase(f.passphrase_file, "FERRY_PASSPHRASE"));
+  } else if (!f.passphrase_file.empty()) {
+    return Status::InvalidArgument("pass --passphrase-file or --key-file, not both");
   }
-  o.compression = a.file.compress;
-  o.compression_level = a.file.compress_level;
-  if (!a.file.split.empty()) {
-    auto split = ParseByteSize(a.file.split);
-    if (!split.ok()) return Fail(Status::InvalidArgument("--split: " + split.status().message()));
-    o.split_bytes = split.value();
+  o->compression = f.compress;
+  o->compression_level = f.compress_level;
+  if (!f.split.empty()) {
+    auto split = ParseByteSize(f.split);
+    if (!split.ok()) return Status::InvalidArgument("--split: " + split.status().message());
+    o->split_bytes = split.value();
   }
-  o.as_is = a.as_is;
-  if (!a.on_error.empty()) {
-    auto policy = ParseErrorPolicy(a.on_error);
-    if (!policy.ok()) return Fail(policy.status());
-    o.on_error = policy.value();
-  }
-  if (a.no_validate_before) o.validate_before = false;
-  o.dry_run = a.dry_run;
-  o.throttle_ms = a.throttle_ms;
-  o.state = data.state;
-  o.resume_run = a.resume;
-  o.restart = a.restart;
-  auto conflict = ParseConflictPolicy(a.on_conflict);
-  if (!conflict.ok()) return Fail(conflict.status());
-  o.on_conflict = conflict.value();
-  if (o.on_conflict == ConflictPolicy::kAsk) {
+  return Status::OK();
+}
+
+// --on-conflict (ask needs a terminal) and --prefer.
+Status ApplyConflictFlags(const RunArgs& a, RunOptions* o) {
+  FERRY_ASSIGN_OR_RETURN(o->on_conflict, ParseConflictPolicy(a.on_conflict));
+  if (o->on_conflict == ConflictPolicy::kAsk) {
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
-      return Fail(Status::InvalidArgument(
-          "--on-conflict ask needs a terminal to ask on; choose skip, overwrite, merge or fail"));
+      return Status::InvalidArgument(
+          "--on-conflict ask needs a terminal to ask on; choose skip, overwrite, merge or fail");
     }
-    o.ask = AskOnTerminal;
+    o->ask = AskOnTerminal;
   }
-  if (a.prefer != "source" && a.prefer != "target") {
-    return Fail(Status::InvalidArgument("--prefer takes source or target"));
-  }
-  o.prefer_source = a.prefer == "source";
-  if (a.lease_ttl < 0.1 || a.lease_ttl > 86400) return Fail(Status::InvalidArgument("--lease-ttl must be 0.1 to 86400 s"));
-  o.lease_ttl_ms = uint32_t(a.lease_ttl * 1000);
+  if (a.prefer != "source" && a.prefer != "target") return Status::InvalidArgument("--prefer takes source or target");
+  o->prefer_source = a.prefer == "source";
+  return Status::OK();
+}
+
+// --lease-ttl, --commit-interval, --retries.
+Status ApplyTimingFlags(const RunArgs& a, RunOptions* o) {
+  if (a.lease_ttl < 0.1 || a.lease_ttl > 86400) return Status::InvalidArgument("--lease-ttl must be 0.1 to 86400 s");
+  o->lease_ttl_ms = uint32_t(a.lease_ttl * 1000);
   if (a.commit_interval < 0 || a.commit_interval > 3600) {
-    return Fail(Status::InvalidArgument("--commit-interval must be 0 to 3600 s"));
+    return Status::InvalidArgument("--commit-interval must be 0 to 3600 s");
   }
-  o.commit_interval_ms = uint32_t(a.commit_interval * 1000);
-  o.retries = a.retries;
-  if (Status st = ApplyShapingFlags(a.shaping, &o); !st.ok()) return Fail(st);
-  const OperationKind kind = o.dry_run ? OperationKind::kDryRun
-                             : a.verb == std::string("Export") ? OperationKind::kExport
-                             : a.verb == std::string("Import") ? OperationKind::kImport
-                                                               : OperationKind::kRun;
-  auto r = RunAsOperation(std::shared_ptr<const Project>(std::move(project).value()), std::move(o), kind);
-  if (!r.ok()) return Fail(r.status());
-  RunReport& rep = r.value();
-  rep.preset = a.preset;
+  o->commit_interval_ms = uint32_t(a.commit_interval * 1000);
+  o->retries = a.retries;
+  return Status::OK();
+}
+
+// The run's own flags (the shared ones and the preset are already applied).
+Status ApplyRunArgs(const RunArgs& a, RunOptions* o) {
+  o->target = a.target;
+  o->rejects = a.rejects;
+  o->complements = a.complements;
+  o->report = a.report;
+  FERRY_RETURN_IF_ERROR(ApplyBackupFlags(a, o));
+  FERRY_RETURN_IF_ERROR(ApplyFileFlags(a.file, o));
+  o->as_is = a.as_is;
+  if (!a.on_error.empty()) {
+    FERRY_ASSIGN_OR_RETURN(o->on_error, ParseErrorPolicy(a.on_error));
+  }
+  if (a.no_validate_before) o->validate_before = false;
+  o->dry_run = a.dry_run;
+  o->throttle_ms = a.throttle_ms;
+  o->resume_run = a.resume;
+  o->restart = a.restart;
+  FERRY_RETURN_IF_ERROR(ApplyConflictFlags(a, o));
+  return ApplyTimingFlags(a, o);
+}
+
+void PrintRunTotals(const RunReport& rep, const RunArgs& a) {
+  const double mbs = rep.seconds > 0 ? double(rep.bytes_in) / 1e6 / rep.seconds : 0;
+  const double dps = rep.seconds > 0 ? double(rep.input) / rep.seconds : 0;
+  std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n",
+              rep.dry_run ? "Dry run " : (std::string(a.verb) + " ").c_str(), rep.status.c_str(),
+              Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
+              Thousands(uint64_t(dps)).c_str());
+  std::printf("  %s: %s   already at target: %s   rejected: %s%s\n", rep.dry_run ? "would migrate" : "migrated",
+              Thousands(rep.migrated).c_str(), Thousands(rep.already_at_target).c_str(),
+              Thousands(rep.rejected).c_str(),
+              rep.filtered > 0 ? ("   filtered: " + Thousands(rep.filtered)).c_str() : "");
+  for (const auto& [name, v] : rep.versions) {
+    std::string path;
+    for (const auto& m : v.path) path += (path.empty() ? "" : " -> ") + m;
+    std::printf("  %-20s %12s  %s%s\n", name.c_str(), Thousands(v.count).c_str(),
+                path.empty() ? "(target)" : path.c_str(), v.lossy ? "  lossy" : "");
+  }
+}
+
+// Complements, conflicts, concurrent changes and skipped migrations.
+void PrintRunNotes(const RunReport& rep) {
+  if (rep.with_complement) {
+    std::printf("  %s records carry a complement (what lossy steps dropped, kept so going back is exact)\n",
+                Thousands(rep.with_complement).c_str());
+  }
+  if (rep.conflicts > 0) {
+    std::printf("  conflicts: %s (the target held a different document under the same key)\n",
+                Thousands(rep.conflicts).c_str());
+  }
+  if (rep.concurrent_changes > 0) {
+    std::printf("  changed by others during the run: %s (read again and migrated from their new content,"
+                " never overwritten; %s deleted meanwhile and left deleted)\n",
+                Thousands(rep.concurrent_changes).c_str(), Thousands(rep.concurrent_deletes).c_str());
+  }
+  for (const auto& [m, n] : rep.skipped_migrations) {
+    std::printf("  %s records went on without migration '%s' (it failed on them; on_failure: skip)\n",
+                Thousands(n).c_str(), m.c_str());
+  }
+}
+
+void PrintRunRejects(const RunReport& rep, const RunArgs& a) {
+  if (rep.rejects_by_code.empty()) return;
+  std::printf("Rejected by code:\n");
+  PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);
+  if (!rep.rejects_file.empty() && !rep.dry_run) {
+    std::printf("All %s rejected records (key, JSON Pointer, code, message, original) are in %s%s\n",
+                Thousands(rep.rejected).c_str(), rep.rejects_file.c_str(),
+                a.rejects.empty() ? " (the run's default reject file; --rejects FILE chooses another)" : "");
+  }
+}
+
+// What a dry run would change, or where a run wrote.
+void PrintRunOutcome(const RunReport& rep) {
+  if (rep.dry_run) {
+    std::printf("What would change (records per field):\n");
+    for (const auto& [p, n] : rep.fields_added) std::printf("  + %-40s %s\n", p.c_str(), Thousands(n).c_str());
+    for (const auto& [p, n] : rep.fields_removed) std::printf("  - %-40s %s\n", p.c_str(), Thousands(n).c_str());
+    for (const auto& [p, n] : rep.fields_converted) std::printf("  ~ %-40s %s\n", p.c_str(), Thousands(n).c_str());
+    std::printf("Nothing was written (dry run).\n");
+  } else if (rep.final_status.ok() || rep.final_status.code() == ErrorCode::kRejected) {
+    if (rep.resumed) std::printf("Resumed run %s from record %s.\n", rep.run_id.c_str(), Thousands(rep.resumed_at).c_str());
+    std::printf("Output: %s%s\n", rep.target.c_str(),
+                rep.rejects_file.empty() ? "" : ("   Rejects: " + rep.rejects_file).c_str());
+  }
+}
+
+// The summary on stdout (stderr when the records went to stdout) and the
+// --report file.
+void ReportRun(const RunReport& rep, const Common& c, const RunArgs& a) {
   if (rep.target_on_stdout) {
     // The records went to stdout: the summary goes to stderr.
     std::fflush(stdout);
@@ -488,62 +628,33 @@ int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
   }
   if (c.json) {
     std::printf("%s\n", rep.ToJson().c_str());
-  } else {
-    const double mbs = rep.seconds > 0 ? double(rep.bytes_in) / 1e6 / rep.seconds : 0;
-    const double dps = rep.seconds > 0 ? double(rep.input) / rep.seconds : 0;
-    std::printf("%s%s: %s records (%s) in %.2f s, %.1f MB/s, %s docs/s\n",
-                rep.dry_run ? "Dry run " : (std::string(a.verb) + " ").c_str(),
-                rep.status.c_str(), Thousands(rep.input).c_str(), Mb(rep.bytes_in).c_str(), rep.seconds, mbs,
-                Thousands(uint64_t(dps)).c_str());
-    std::printf("  %s: %s   already at target: %s   rejected: %s%s\n", rep.dry_run ? "would migrate" : "migrated",
-                Thousands(rep.migrated).c_str(), Thousands(rep.already_at_target).c_str(),
-                Thousands(rep.rejected).c_str(),
-                rep.filtered > 0 ? ("   filtered: " + Thousands(rep.filtered)).c_str() : "");
-    for (const auto& [name, v] : rep.versions) {
-      std::string path;
-      for (const auto& m : v.path) path += (path.empty() ? "" : " -> ") + m;
-      std::printf("  %-20s %12s  %s%s\n", name.c_str(), Thousands(v.count).c_str(),
-                  path.empty() ? "(target)" : path.c_str(), v.lossy ? "  lossy" : "");
-    }
-    if (rep.with_complement) {
-      std::printf("  %s records carry a complement (what lossy steps dropped, kept so going back is exact)\n",
-                  Thousands(rep.with_complement).c_str());
-    }
-    if (rep.conflicts > 0) {
-      std::printf("  conflicts: %s (the target held a different document under the same key)\n",
-                  Thousands(rep.conflicts).c_str());
-    }
-    if (rep.concurrent_changes > 0) {
-      std::printf("  changed by others during the run: %s (read again and migrated from their new content,"
-                  " never overwritten; %s deleted meanwhile and left deleted)\n",
-                  Thousands(rep.concurrent_changes).c_str(), Thousands(rep.concurrent_deletes).c_str());
-    }
-    for (const auto& [m, n] : rep.skipped_migrations) {
-      std::printf("  %s records went on without migration '%s' (it failed on them; on_failure: skip)\n",
-                  Thousands(n).c_str(), m.c_str());
-    }
-    if (!rep.rejects_by_code.empty()) {
-      std::printf("Rejected by code:\n");
-      PrintRejectExamples(rep.rejects_by_code, rep.reject_examples);
-      if (!rep.rejects_file.empty() && !rep.dry_run) {
-        std::printf("All %s rejected records (key, JSON Pointer, code, message, original) are in %s%s\n",
-                    Thousands(rep.rejected).c_str(), rep.rejects_file.c_str(),
-                    a.rejects.empty() ? " (the run's default reject file; --rejects FILE chooses another)" : "");
-      }
-    }
-    if (rep.dry_run) {
-      std::printf("What would change (records per field):\n");
-      for (const auto& [p, n] : rep.fields_added) std::printf("  + %-40s %s\n", p.c_str(), Thousands(n).c_str());
-      for (const auto& [p, n] : rep.fields_removed) std::printf("  - %-40s %s\n", p.c_str(), Thousands(n).c_str());
-      for (const auto& [p, n] : rep.fields_converted) std::printf("  ~ %-40s %s\n", p.c_str(), Thousands(n).c_str());
-      std::printf("Nothing was written (dry run).\n");
-    } else if (rep.final_status.ok() || rep.final_status.code() == ErrorCode::kRejected) {
-      if (rep.resumed) std::printf("Resumed run %s from record %s.\n", rep.run_id.c_str(), Thousands(rep.resumed_at).c_str());
-      std::printf("Output: %s%s\n", rep.target.c_str(),
-                  rep.rejects_file.empty() ? "" : ("   Rejects: " + rep.rejects_file).c_str());
-    }
-    for (const auto& w : rep.warnings) std::printf("Warning: %s\n", w.c_str());
+    return;
   }
+  PrintRunTotals(rep, a);
+  PrintRunNotes(rep);
+  PrintRunRejects(rep, a);
+  PrintRunOutcome(rep);
+  for (const auto& w : rep.warnings) std::printf("Warning: %s\n", w.c_str());
+}
+
+}  // namespace
+
+int RunRun(const Common& c, const DataOptions& d, const RunArgs& a) {
+  DataCommand cmd;
+  DataCommandSetup setup;
+  setup.load = [&] { return LoadRunProject(c, a); };
+  setup.preset = a.preset;
+  setup.own_flags = [&a](RunOptions* o) { return ApplyRunArgs(a, o); };
+  if (Status st = OpenDataCommand(c, d, a.shaping, setup, &cmd); !st.ok()) return Fail(st);
+  const OperationKind kind = cmd.options.dry_run                  ? OperationKind::kDryRun
+                             : a.verb == std::string_view("Export") ? OperationKind::kExport
+                             : a.verb == std::string_view("Import") ? OperationKind::kImport
+                                                                    : OperationKind::kRun;
+  auto r = RunAsOperation(std::shared_ptr<const Project>(std::move(cmd.project)), std::move(cmd.options), kind);
+  if (!r.ok()) return Fail(r.status());
+  RunReport& rep = r.value();
+  rep.preset = a.preset;
+  ReportRun(rep, c, a);
   if (!rep.final_status.ok()) return Fail(rep.final_status);
   return 0;
 }
@@ -603,45 +714,214 @@ int RunGenerateContext(const GenerateOptions& g, const std::string& shape, const
   return 0;
 }
 
-int RunGenerate(const std::string& dataset, const GenerateOptions& g, const std::string& scenario,
-                const std::string& shape, const std::string& output, const std::string& expect_rejects, bool json) {
-  if (dataset == "context") {
-    if (!expect_rejects.empty()) {
-      return Fail(Status::InvalidArgument("--expect-rejects: the context data set has no records to reject"));
-    }
-    return RunGenerateContext(g, shape, output, json);
-  }
-  if (!shape.empty()) return Fail(Status::InvalidArgument("--shape is for the context data set; use --scenario"));
-  if (dataset == "local-storage") return RunGenerateLocalStorage(g, scenario, output, expect_rejects, json);
-  if (dataset != "workouts") {
-    return Fail(
-        Status::InvalidArgument("unknown data set '" + dataset + "'; available: workouts, local-storage, context"));
-  }
-  GenerateOptions opts = g;
-  auto sc = ParseWorkoutsScenario(scenario);
+int RunGenerateWorkouts(const GenerateArgs& a) {
+  GenerateOptions opts = a.options;
+  auto sc = ParseWorkoutsScenario(a.scenario);
   if (!sc.ok()) return Fail(sc.status());
   opts.scenario = sc.value();
   GenerateStats stats;
-  Status s = GenerateWorkouts(opts, output == "-" ? "/dev/stdout" : output, expect_rejects, &stats);
+  Status s = GenerateWorkouts(opts, a.output == "-" ? "/dev/stdout" : a.output, a.expect_rejects, &stats);
   if (!s.ok()) return Fail(s);
-  if (output != "-") {
-    if (json) {
-      std::printf("{\"documents\":%llu,\"bytes\":%llu,\"strength\":%llu,\"conditioning\":%llu,\"hybrid\":%llu,"
-                  "\"agility\":%llu,\"unified\":%llu,\"malformed\":%llu}\n",
-                  (unsigned long long)stats.documents, (unsigned long long)stats.bytes,
-                  (unsigned long long)stats.strength, (unsigned long long)stats.conditioning,
-                  (unsigned long long)stats.hybrid, (unsigned long long)stats.agility,
-                  (unsigned long long)stats.unified, (unsigned long long)stats.malformed);
-    } else {
-      std::printf("Wrote %s workouts (%s) to %s: strength %s, conditioning %s, hybrid %s, agility %s, unified-1 %s, "
-                  "malformed %s\n",
-                  Thousands(stats.documents).c_str(), Mb(stats.bytes).c_str(), output.c_str(),
-                  Thousands(stats.strength).c_str(), Thousands(stats.conditioning).c_str(),
-                  Thousands(stats.hybrid).c_str(), Thousands(stats.agility).c_str(), Thousands(stats.unified).c_str(),
-                  Thousands(stats.malformed).c_str());
-    }
+  if (a.output == "-") return 0;
+  if (a.json) {
+    std::printf("{\"documents\":%llu,\"bytes\":%llu,\"strength\":%llu,\"conditioning\":%llu,\"hybrid\":%llu,"
+                "\"agility\":%llu,\"unified\":%llu,\"malformed\":%llu}\n",
+                (unsigned long long)stats.documents, (unsigned long long)stats.bytes,
+                (unsigned long long)stats.strength, (unsigned long long)stats.conditioning,
+                (unsigned long long)stats.hybrid, (unsigned long long)stats.agility,
+                (unsigned long long)stats.unified, (unsigned long long)stats.malformed);
+  } else {
+    std::printf("Wrote %s workouts (%s) to %s: strength %s, conditioning %s, hybrid %s, agility %s, unified-1 %s, "
+                "malformed %s\n",
+                Thousands(stats.documents).c_str(), Mb(stats.bytes).c_str(), a.output.c_str(),
+                Thousands(stats.strength).c_str(), Thousands(stats.conditioning).c_str(),
+                Thousands(stats.hybrid).c_str(), Thousands(stats.agility).c_str(), Thousands(stats.unified).c_str(),
+                Thousands(stats.malformed).c_str());
   }
   return 0;
+}
+
+int RunGenerate(const GenerateArgs& a) {
+  if (a.dataset == "context") {
+    if (!a.expect_rejects.empty()) {
+      return Fail(Status::InvalidArgument("--expect-rejects: the context data set has no records to reject"));
+    }
+    return RunGenerateContext(a.options, a.shape, a.output, a.json);
+  }
+  if (!a.shape.empty()) return Fail(Status::InvalidArgument("--shape is for the context data set; use --scenario"));
+  if (a.dataset == "local-storage") return RunGenerateLocalStorage(a.options, a.scenario, a.output, a.expect_rejects, a.json);
+  if (a.dataset != "workouts") {
+    return Fail(
+        Status::InvalidArgument("unknown data set '" + a.dataset + "'; available: workouts, local-storage, context"));
+  }
+  return RunGenerateWorkouts(a);
+}
+
+// The sub-commands this file runs, and their flags.
+struct Commands {
+  Common common;
+  DataOptions data;
+  CLI::App *analyze = nullptr, *plan = nullptr, *run = nullptr, *verify = nullptr, *validate = nullptr,
+           *generate = nullptr;
+  AnalyzeArgs analyze_args;
+  PlanArgs plan_args;
+  RunArgs run_args;
+  VerifyArgs verify_args;
+  ValidateArgs validate_args;
+  GenerateArgs generate_args;
+};
+
+// A data command: the Common and DataOptions flags.
+CLI::App* AddDataCommand(CLI::App& app, const char* name, const char* description, Commands* cmds) {
+  CLI::App* sub = app.add_subcommand(name, description);
+  AddCommon(sub, &cmds->common);
+  AddData(sub, &cmds->data);
+  return sub;
+}
+
+void AddAnalyzeCommand(CLI::App& app, Commands* cmds) {
+  AnalyzeArgs& a = cmds->analyze_args;
+  cmds->analyze =
+      AddDataCommand(app, "analyze", "what is there: versions with counts, invalid records by code, advice", cmds);
+  cmds->analyze->add_option("-t,--target", a.target, "also count conflicts with the records already in this store");
+  AddShapingFlags(cmds->analyze, &a.shaping);
+}
+
+void AddPlanCommand(CLI::App& app, Commands* cmds) {
+  PlanArgs& a = cmds->plan_args;
+  CLI::App* plan = cmds->plan =
+      AddDataCommand(app, "plan", "per version: path, steps, lossy or not, estimated duration, blockers", cmds);
+  plan->add_option("--on-error", a.on_error, "policy the run will use: stop|skip|collect")->capture_default_str();
+  plan->add_option("--sample", a.sample, "records in the timed sample")
+      ->capture_default_str()
+      ->check(IntegerIn(1, 100000000));
+  plan->add_option("-t,--target", a.target, "where the run will write (its applied migrations are checked)");
+  AddShapingFlags(plan, &a.shaping);
+}
+
+void AddRunCommand(CLI::App& app, Commands* cmds) {
+  RunArgs& a = cmds->run_args;
+  CLI::App* run = cmds->run = AddDataCommand(app, "run", "migrate the source to the target version", cmds);
+  run->add_option("-t,--target", a.target,
+                  "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
+                  "(default for a table: the source, in place); - is stdout");
+  AddRunFlags(run, &a);
+  AddShapingFlags(run, &a.shaping);
+  EnableTemplates(run, "run");
+}
+
+void AddVerifyCommand(CLI::App& app, Commands* cmds) {
+  VerifyArgs& a = cmds->verify_args;
+  CLI::App* verify = cmds->verify = AddDataCommand(app, "verify",
+                                                   "sync status: is the target what migrating the source gives? "
+                                                   "(in sync / missing / different, with keys)",
+                                                   cmds);
+  verify->add_option("-t,--target", a.target, "the store the source was migrated into (default: the source table)");
+  verify->add_option("--max-keys", a.max_keys, "keys listed per kind")
+      ->capture_default_str()
+      ->check(IntegerIn(0, 1000000));
+  verify->add_option("--backup-passphrase-file", a.journal_key.passphrase_file,
+                     "in place: the passphrase of encrypted run journals (or set FERRY_BACKUP_PASSPHRASE)");
+  verify->add_option("--backup-key-file", a.journal_key.key_file, "in place: the key file of encrypted run journals")
+      ->excludes("--backup-passphrase-file");
+  AddShapingFlags(verify, &a.shaping);
+}
+
+void AddValidateCommand(CLI::App& app, Commands* cmds) {
+  ValidateArgs& a = cmds->validate_args;
+  cmds->validate = AddDataCommand(app, "validate", "validate every record against its version's schema", cmds);
+  cmds->validate->add_option("--version", a.version, "validate all records against this version (no detection)");
+  AddShapingFlags(cmds->validate, &a.shaping);
+}
+
+void AddGenerateCommand(CLI::App& app, Commands* cmds) {
+  GenerateArgs& a = cmds->generate_args;
+  a.options.count = 1000;
+  a.options.seed = 1;
+  CLI::App* generate = cmds->generate = app.add_subcommand("generate", "test data for the bundled examples");
+  generate->add_option("dataset", a.dataset, "data set: workouts | local-storage | context")->required();
+  generate->add_option("--shape", a.shape, "context: current | legacy | mixed (default mixed: about 30% legacy)");
+  generate->add_option("-n,--count", a.options.count, "documents (local-storage: items)")
+      ->capture_default_str()
+      ->check(IntegerIn(0, INT64_MAX));
+  generate->add_option("--seed", a.options.seed, "random seed (same seed, same bytes)")
+      ->capture_default_str()
+      ->check(IntegerIn(0, INT64_MAX));
+  generate
+      ->add_option("--scenario", a.scenario,
+                   "workouts: all-valid | mixed | malformed | large | already-migrated; local-storage: all-valid | mixed")
+      ->capture_default_str();
+  generate->add_option("-o,--output", a.output, "output file (- for stdout)")->capture_default_str();
+  generate->add_option("--expect-rejects", a.expect_rejects, "also write the ids a migration must reject");
+  generate->add_flag("--json", a.json, "print the summary as JSON");
+}
+
+// Every sub-command, in the order of the help.
+void AddCommands(CLI::App& app, Commands* cmds) {
+  AddAnalyzeCommand(app, cmds);
+  AddPlanCommand(app, cmds);
+  AddRunCommand(app, cmds);
+  AddVerifyCommand(app, cmds);
+  AddValidateCommand(app, cmds);
+  RegisterStateCommands(app);
+  RegisterSafetyCommands(app);
+  RegisterTransferCommands(app);
+  RegisterTemplateCommands(app);
+  RegisterVersionCommand(app);
+  RegisterInitCommand(app);
+  RegisterAuditCommand(app);
+  AddGenerateCommand(app, cmds);
+  RegisterCompletionCommand(app);  // last: its script is made from every other command
+}
+
+// Parses the command line; false with *exit_code when it is done (help,
+// or a bad argument).
+bool ParseCommandLine(CLI::App& app, int argc, char** argv, int* exit_code) {
+  try {
+    app.parse(argc, argv);
+    return true;
+  } catch (const CLI::ParseError& e) {
+    // A mistyped command or option is named, with the closest known one,
+    // before whatever CLI11 tripped over first (often a missing --source).
+    if (Status unknown = FindUnknownArgument(app, argc, argv); e.get_exit_code() != 0 && !unknown.ok()) {
+      *exit_code = Fail(unknown);
+      return false;
+    }
+    int rc = app.exit(e);
+    *exit_code = rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
+    return false;
+  }
+}
+
+void InstallSignalHandlers() {
+  std::signal(SIGINT, OnSigint);
+  std::signal(SIGTERM, OnSigterm);
+  std::signal(SIGALRM, ExitCancelled);
+  // A reader that goes away (`ferry export --target - | head`) is an I/O
+  // error of the write, not a silent death.
+  std::signal(SIGPIPE, SIG_IGN);
+}
+
+// The commands registered by other files.
+bool RunRegisteredCommand(int* rc) {
+  return RunStateCommand(rc) || RunSafetyCommand(rc) || RunTransferCommand(rc) || RunTemplateCommand(rc) ||
+         RunVersionCommand(rc) || RunInitCommand(rc) || RunAuditCommand(rc) || RunCompletionCommand(rc);
+}
+
+int RunParsedCommand(Commands& cmds) {
+  const Common& c = cmds.common;
+  if (cmds.analyze->parsed()) return RunAnalyze(c, cmds.data, cmds.analyze_args);
+  if (cmds.plan->parsed()) return RunPlan(c, cmds.data, cmds.plan_args);
+  if (int rc = 0; RunRegisteredCommand(&rc)) return rc;
+  if (cmds.run->parsed()) {
+    Status s = ResolveTemplate(cmds.run, cmds.data.state, cmds.run_args.target);
+    if (!s.ok()) return Fail(s);
+    return RunRun(c, cmds.data, cmds.run_args);
+  }
+  if (cmds.validate->parsed()) return RunValidate(c, cmds.data, cmds.validate_args);
+  if (cmds.verify->parsed()) return RunVerify(c, cmds.data, cmds.verify_args);
+  if (cmds.generate->parsed()) return RunGenerate(cmds.generate_args);
+  return ExitCodeFor(ErrorCode::kInvalidArgument);
 }
 
 }  // namespace
@@ -656,139 +936,13 @@ int Main(int argc, char** argv) {
   // before the sub-commands are added, which inherit it).
   LogFlags log_flags;
   AddLogFlags(&app, &log_flags);
-
-  Common common;
-  DataOptions data;
-
-  CLI::App* analyze = app.add_subcommand("analyze", "what is there: versions with counts, invalid records by code, advice");
-  AddCommon(analyze, &common);
-  AddData(analyze, &data);
-  std::string analyze_target;
-  analyze->add_option("-t,--target", analyze_target, "also count conflicts with the records already in this store");
-  // The run's shaping flags, so that analyze, plan, validate and verify see
-  // the records the run would see (one set per command: each remembers its
-  // command's flag order).
-  ShapingFlags analyze_shaping, plan_shaping, verify_shaping, validate_shaping;
-  AddShapingFlags(analyze, &analyze_shaping);
-
-  CLI::App* plan = app.add_subcommand("plan", "per version: path, steps, lossy or not, estimated duration, blockers");
-  AddCommon(plan, &common);
-  AddData(plan, &data);
-  std::string plan_on_error = "skip";
-  uint64_t sample = 20000;
-  plan->add_option("--on-error", plan_on_error, "policy the run will use: stop|skip|collect")->capture_default_str();
-  plan->add_option("--sample", sample, "records in the timed sample")->capture_default_str()->check(IntegerIn(1, 100000000));
-  std::string plan_target;
-  plan->add_option("-t,--target", plan_target, "where the run will write (its applied migrations are checked)");
-  AddShapingFlags(plan, &plan_shaping);
-
-  CLI::App* run = app.add_subcommand("run", "migrate the source to the target version");
-  AddCommon(run, &common);
-  AddData(run, &data);
-  RunArgs ra;
-  run->add_option("-t,--target", ra.target,
-                  "where to write: jsonl:PATH, json:PATH, PATH, sqlite:PATH#TABLE or postgres://...?table=T "
-                  "(default for a table: the source, in place); - is stdout");
-  AddRunFlags(run, &ra);
-  AddShapingFlags(run, &ra.shaping);
-  EnableTemplates(run, "run");
-
-  CLI::App* verify = app.add_subcommand("verify", "sync status: is the target what migrating the source gives? "
-                                                  "(in sync / missing / different, with keys)");
-  AddCommon(verify, &common);
-  AddData(verify, &data);
-  std::string verify_target;
-  uint32_t verify_keys = 20;
-  verify->add_option("-t,--target", verify_target, "the store the source was migrated into (default: the source table)");
-  verify->add_option("--max-keys", verify_keys, "keys listed per kind")->capture_default_str()->check(IntegerIn(0, 1000000));
-  JournalKey verify_journal_key;
-  verify->add_option("--backup-passphrase-file", verify_journal_key.passphrase_file,
-                     "in place: the passphrase of encrypted run journals (or set FERRY_BACKUP_PASSPHRASE)");
-  verify->add_option("--backup-key-file", verify_journal_key.key_file, "in place: the key file of encrypted run journals")
-      ->excludes("--backup-passphrase-file");
-  AddShapingFlags(verify, &verify_shaping);
-
-  CLI::App* validate = app.add_subcommand("validate", "validate every record against its version's schema");
-  AddCommon(validate, &common);
-  AddData(validate, &data);
-  std::string version;
-  validate->add_option("--version", version, "validate all records against this version (no detection)");
-  AddShapingFlags(validate, &validate_shaping);
-
-  RegisterStateCommands(app);
-  RegisterSafetyCommands(app);
-  RegisterTransferCommands(app);
-  RegisterTemplateCommands(app);
-  RegisterVersionCommand(app);
-  RegisterInitCommand(app);
-  RegisterAuditCommand(app);
-
-  CLI::App* generate = app.add_subcommand("generate", "test data for the bundled examples");
-  std::string dataset;
-  GenerateOptions gen;
-  gen.count = 1000;
-  gen.seed = 1;
-  std::string scenario = "mixed";
-  std::string output = "-";
-  std::string expect_rejects;
-  bool gen_json = false;
-  std::string shape;
-  generate->add_option("dataset", dataset, "data set: workouts | local-storage | context")->required();
-  generate->add_option("--shape", shape, "context: current | legacy | mixed (default mixed: about 30% legacy)");
-  generate->add_option("-n,--count", gen.count, "documents (local-storage: items)")
-      ->capture_default_str()
-      ->check(IntegerIn(0, INT64_MAX));
-  generate->add_option("--seed", gen.seed, "random seed (same seed, same bytes)")
-      ->capture_default_str()
-      ->check(IntegerIn(0, INT64_MAX));
-  generate
-      ->add_option("--scenario", scenario,
-                   "workouts: all-valid | mixed | malformed | large | already-migrated; local-storage: all-valid | mixed")
-      ->capture_default_str();
-  generate->add_option("-o,--output", output, "output file (- for stdout)")->capture_default_str();
-  generate->add_option("--expect-rejects", expect_rejects, "also write the ids a migration must reject");
-  generate->add_flag("--json", gen_json, "print the summary as JSON");
-  RegisterCompletionCommand(app);  // last: its script is made from every other command
-
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // A mistyped command or option is named, with the closest known one,
-    // before whatever CLI11 tripped over first (often a missing --source).
-    if (Status unknown = FindUnknownArgument(app, argc, argv); e.get_exit_code() != 0 && !unknown.ok()) {
-      return Fail(unknown);
-    }
-    int rc = app.exit(e);
-    return rc == 0 ? 0 : ExitCodeFor(ErrorCode::kInvalidArgument);
-  }
+  Commands cmds;
+  AddCommands(app, &cmds);
+  if (int rc = 0; !ParseCommandLine(app, argc, argv, &rc)) return rc;
   if (Status s = ApplyLogFlags(log_flags); !s.ok()) return Fail(s);
-  std::signal(SIGINT, OnSigint);
-  std::signal(SIGTERM, OnSigterm);
-  std::signal(SIGALRM, ExitCancelled);
-  // A reader that goes away (`ferry export --target - | head`) is an I/O
-  // error of the write, not a silent death.
-  std::signal(SIGPIPE, SIG_IGN);
+  InstallSignalHandlers();
   std::ios::sync_with_stdio(true);
-
-  if (analyze->parsed()) return RunAnalyze(common, data, analyze_shaping, analyze_target);
-  if (plan->parsed()) return RunPlan(common, data, plan_shaping, plan_on_error, sample, plan_target);
-  if (int rc = 0; RunStateCommand(&rc)) return rc;
-  if (int rc = 0; RunSafetyCommand(&rc)) return rc;
-  if (int rc = 0; RunTransferCommand(&rc)) return rc;
-  if (int rc = 0; RunTemplateCommand(&rc)) return rc;
-  if (int rc = 0; RunVersionCommand(&rc)) return rc;
-  if (int rc = 0; RunInitCommand(&rc)) return rc;
-  if (int rc = 0; RunAuditCommand(&rc)) return rc;
-  if (int rc = 0; RunCompletionCommand(&rc)) return rc;
-  if (run->parsed()) {
-    Status s = ResolveTemplate(run, data.state, ra.target);
-    if (!s.ok()) return Fail(s);
-    return RunRun(common, data, ra);
-  }
-  if (validate->parsed()) return RunValidate(common, data, validate_shaping, version);
-  if (verify->parsed()) return RunVerify(common, data, verify_shaping, verify_target, verify_keys, verify_journal_key);
-  if (generate->parsed()) return RunGenerate(dataset, gen, scenario, shape, output, expect_rejects, gen_json);
-  return ExitCodeFor(ErrorCode::kInvalidArgument);
+  return RunParsedCommand(cmds);
 }
 
 }  // namespace ferry::cli

@@ -171,49 +171,53 @@ void PrintImpact(const RollbackImpact& i) {
   if (i.not_restorable) PrintNotRestorable(i);
 }
 
-int Rollback_() {
-  if (g.list) {
-    auto points = ListRollbackPoints(g.state, g.target);
-    if (!points.ok()) return Fail(points.status());
-    if (g.json) {
-      std::string j = "[";
-      for (size_t i = 0; i < points.value().size(); ++i) {
-        const RollbackPoint& p = points.value()[i];
-        if (i) j += ",";
-        std::string t;
-        auto s = [&](const std::string& v) {
-          std::string o = "\"";
-          for (char c : v) {
-            if (c == '"' || c == '\\') o += '\\';
-            o += c;
-          }
-          return o + "\"";
-        };
-        j += "{\"run_id\":" + s(p.run_id) + ",\"target\":" + s(p.target) + ",\"status\":" + s(p.status) +
-             ",\"started_at\":" + s(p.started_at) + ",\"finished_at\":" + s(p.finished_at) +
-             ",\"records\":" + std::to_string(p.records) + ",\"batches\":" + std::to_string(p.batches) +
-             ",\"has_originals\":" + (p.has_originals ? "true" : "false") +
-             ",\"encrypted\":" + (p.encrypted ? "true" : "false") + ",\"rolled_back_by\":" + s(p.rolled_back_by) +
-             ",\"partly_rolled_back_by\":" + s(p.partly_rolled_back_by) +
-             ",\"backup_status\":" + s(p.backup_status) + "}";
-      }
-      std::printf("%s]\n", j.c_str());
-      return 0;
-    }
-    std::printf("Rollback points (newest first):\n");
-    if (points.value().empty()) std::printf("  none\n");
-    for (const RollbackPoint& p : points.value()) {
-      std::printf("  %-24s %-11s %-24s %10s records %5llu batches  %s%s  %s\n", p.run_id.c_str(), p.status.c_str(),
-                  p.started_at.c_str(), Thousands(p.records).c_str(), (unsigned long long)p.batches,
-                  p.has_originals ? "backup" : "journal", p.encrypted ? " (encrypted)" : "",
-                  !p.rolled_back_by.empty()         ? ("rolled back by " + p.rolled_back_by).c_str()
-                  : !p.partly_rolled_back_by.empty() ? ("partly rolled back by " + p.partly_rolled_back_by).c_str()
-                                                     : p.target.c_str());
-    }
+// A JSON string of `v` as the rollback point list writes it.
+std::string PointString(const std::string& v) {
+  std::string o = "\"";
+  for (char c : v) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o + "\"";
+}
+
+std::string RollbackPointJson(const RollbackPoint& p) {
+  return "{\"run_id\":" + PointString(p.run_id) + ",\"target\":" + PointString(p.target) +
+         ",\"status\":" + PointString(p.status) + ",\"started_at\":" + PointString(p.started_at) +
+         ",\"finished_at\":" + PointString(p.finished_at) + ",\"records\":" + std::to_string(p.records) +
+         ",\"batches\":" + std::to_string(p.batches) + ",\"has_originals\":" + (p.has_originals ? "true" : "false") +
+         ",\"encrypted\":" + (p.encrypted ? "true" : "false") + ",\"rolled_back_by\":" + PointString(p.rolled_back_by) +
+         ",\"partly_rolled_back_by\":" + PointString(p.partly_rolled_back_by) +
+         ",\"backup_status\":" + PointString(p.backup_status) + "}";
+}
+
+void PrintRollbackPoint(const RollbackPoint& p) {
+  std::printf("  %-24s %-11s %-24s %10s records %5llu batches  %s%s  %s\n", p.run_id.c_str(), p.status.c_str(),
+              p.started_at.c_str(), Thousands(p.records).c_str(), (unsigned long long)p.batches,
+              p.has_originals ? "backup" : "journal", p.encrypted ? " (encrypted)" : "",
+              !p.rolled_back_by.empty()         ? ("rolled back by " + p.rolled_back_by).c_str()
+              : !p.partly_rolled_back_by.empty() ? ("partly rolled back by " + p.partly_rolled_back_by).c_str()
+                                                 : p.target.c_str());
+}
+
+// `rollback --list`.
+int ListRollbackPoints_() {
+  auto points = ListRollbackPoints(g.state, g.target);
+  if (!points.ok()) return Fail(points.status());
+  if (g.json) {
+    std::string j = "[";
+    for (size_t i = 0; i < points.value().size(); ++i) j += (i ? "," : "") + RollbackPointJson(points.value()[i]);
+    std::printf("%s]\n", j.c_str());
     return 0;
   }
-  auto project = Project::Load(g.project);
-  if (!project.ok()) return Fail(project.status());
+  std::printf("Rollback points (newest first):\n");
+  if (points.value().empty()) std::printf("  none\n");
+  for (const RollbackPoint& p : points.value()) PrintRollbackPoint(p);
+  return 0;
+}
+
+// The rollback's options from its flags (--keys-file read, the key too).
+Result<RollbackOptions> RollbackOptionsFromFlags() {
   RollbackOptions o;
   o.run_id = g.run;
   o.target = g.target;
@@ -223,7 +227,7 @@ int Rollback_() {
   o.keys = g.keys;
   if (!g.keys_file.empty()) {
     std::ifstream in(g.keys_file);
-    if (!in) return Fail(Status::IoError("cannot read " + g.keys_file));
+    if (!in) return Status::IoError("cannot read " + g.keys_file);
     for (std::string line; std::getline(in, line);) {
       if (!line.empty()) o.keys.push_back(line);
     }
@@ -231,35 +235,65 @@ int Rollback_() {
   o.batches = g.batches;
   o.commit_records = std::max<uint32_t>(g.commit_records, 1);
   o.throttle_ms = g.throttle_ms;
-  auto key = Options();
-  if (!key.ok()) return Fail(key.status());
-  o.passphrase = key.value().passphrase;
-  o.key_file = key.value().key_file;
+  FERRY_ASSIGN_OR_RETURN(BackupOptions key, Options());
+  o.passphrase = key.passphrase;
+  o.key_file = key.key_file;
+  return o;
+}
 
+// Shows the impact and asks (unless --yes). False, with the exit code, when
+// the rollback is not to go ahead.
+bool ShowImpactAndConfirm(const RollbackImpact& impact, int* exit_code) {
+  *exit_code = 0;
+  if (g.json && (g.dry_run || !g.yes)) {
+    std::printf("%s\n", impact.ToJson().c_str());
+  } else if (!g.json) {
+    PrintImpact(impact);
+  }
+  if (g.dry_run) return false;
+  if (impact.to_change() == 0) {
+    if (!g.json) std::printf("Nothing to roll back.\n");
+    if (!g.yes) return false;
+  }
+  if (g.yes) return true;
+  if (!isatty(STDIN_FILENO)) {
+    *exit_code = Fail(
+        Status::InvalidArgument("nothing was changed: confirm the rollback with --yes (stdin is not a terminal)"));
+    return false;
+  }
+  std::fprintf(stderr, "Roll back %s records? Type 'yes' to proceed: ", Thousands(impact.to_change()).c_str());
+  std::string answer;
+  if (!std::getline(std::cin, answer) || answer != "yes") {
+    std::fprintf(stderr, "Nothing was changed.\n");
+    *exit_code = ExitCodeFor(ErrorCode::kCancelled);
+    return false;
+  }
+  return true;
+}
+
+void PrintRollbackReport(const RollbackReport& r) {
+  if (g.json) {
+    std::printf("%s\n", r.ToJson().c_str());
+    return;
+  }
+  std::printf("Rolled back run %s (rollback run %s%s): %s records restored, %s removed, %s unchanged, %s conflicts "
+              "left as they are, in %.1f s\n",
+              r.impact.run_id.c_str(), r.rollback_run_id.c_str(), r.resumed ? ", resumed" : "",
+              Thousands(r.restored).c_str(), Thousands(r.deleted).c_str(), Thousands(r.impact.unchanged).c_str(),
+              Thousands(r.impact.conflicts).c_str(), r.seconds);
+}
+
+int Rollback_() {
+  if (g.list) return ListRollbackPoints_();
+  auto project = Project::Load(g.project);
+  if (!project.ok()) return Fail(project.status());
+  auto options = RollbackOptionsFromFlags();
+  if (!options.ok()) return Fail(options.status());
+  RollbackOptions& o = options.value();
   // The impact first; nothing changes before it is shown and confirmed.
   auto impact = AnalyzeRollback(**project, o);
   if (!impact.ok()) return Fail(impact.status());
-  if (g.json && (g.dry_run || !g.yes)) {
-    std::printf("%s\n", impact.value().ToJson().c_str());
-  } else if (!g.json) {
-    PrintImpact(impact.value());
-  }
-  if (g.dry_run) return 0;
-  if (impact.value().to_change() == 0) {
-    if (!g.json) std::printf("Nothing to roll back.\n");
-    if (!g.yes) return 0;
-  }
-  if (!g.yes) {
-    if (!isatty(STDIN_FILENO)) {
-      return Fail(Status::InvalidArgument("nothing was changed: confirm the rollback with --yes (stdin is not a terminal)"));
-    }
-    std::fprintf(stderr, "Roll back %s records? Type 'yes' to proceed: ", Thousands(impact.value().to_change()).c_str());
-    std::string answer;
-    if (!std::getline(std::cin, answer) || answer != "yes") {
-      std::fprintf(stderr, "Nothing was changed.\n");
-      return ExitCodeFor(ErrorCode::kCancelled);
-    }
-  }
+  if (int rc = 0; !ShowImpactAndConfirm(impact.value(), &rc)) return rc;
   ProgressDisplay display(!g.json && !g.quiet);
   o.events = &display;
   o.cancel = &g_cancel;
@@ -268,15 +302,7 @@ int Rollback_() {
   auto report = Rollback(**project, o);
   if (!report.ok()) return Fail(report.status());
   const RollbackReport& r = report.value();
-  if (g.json) {
-    std::printf("%s\n", r.ToJson().c_str());
-  } else {
-    std::printf("Rolled back run %s (rollback run %s%s): %s records restored, %s removed, %s unchanged, %s conflicts "
-                "left as they are, in %.1f s\n",
-                r.impact.run_id.c_str(), r.rollback_run_id.c_str(), r.resumed ? ", resumed" : "",
-                Thousands(r.restored).c_str(), Thousands(r.deleted).c_str(), Thousands(r.impact.unchanged).c_str(),
-                Thousands(r.impact.conflicts).c_str(), r.seconds);
-  }
+  PrintRollbackReport(r);
   return r.impact.conflicts > 0 || r.impact.not_restorable > 0 ? ExitCodeFor(ErrorCode::kConflict) : 0;
 }
 
@@ -314,92 +340,106 @@ Result<RestoreReport> Restore(const BackupOptions& options) {
   return RestoreBackup(*project, options, g.id, g.target);
 }
 
+int BackupCreate_(const BackupOptions& options) {
+  auto project = Project::Load(g.project);
+  if (!project.ok()) return Fail(project.status());
+  auto b = CreateBackup(**project, options, g.source, g.incremental, g.pin, g.description);
+  if (!b.ok()) return Fail(b.status());
+  for (const std::string& id : b.value().pruned) {
+    std::fprintf(stderr, "note: pruned backup %s (the retention in the project file: backup:)\n", id.c_str());
+  }
+  if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
+  else std::printf("Backup %s: %s records of %s, %s bytes in %llu chunks (SHA-256 %s)\n", b.value().id.c_str(),
+                   Thousands(b.value().records).c_str(), b.value().store.c_str(), Thousands(b.value().bytes).c_str(),
+                   (unsigned long long)b.value().chunks, b.value().sha256.c_str());
+  return 0;
+}
+
+int BackupList_(const BackupOptions& options) {
+  auto list = ListBackups(options, g.all);
+  if (!list.ok()) return Fail(list.status());
+  if (g.json) {
+    std::string j = "[";
+    for (size_t i = 0; i < list.value().size(); ++i) j += (i ? "," : "") + list.value()[i].ToJson();
+    std::printf("%s]\n", j.c_str());
+    return 0;
+  }
+  std::printf("Backups (oldest first):\n");
+  if (list.value().empty()) std::printf("  none\n");
+  for (const BackupInfo& b : list.value()) PrintBackup(b);
+  return 0;
+}
+
+int BackupVerify_(const BackupOptions& options) {
+  auto b = VerifyBackup(options, g.id, g.decode || !options.passphrase.empty() || !options.key_file.empty());
+  if (!b.ok()) return Fail(b.status());
+  if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
+  else std::printf("Backup %s is intact: %llu chunks, %s records, SHA-256 %s\n", b.value().id.c_str(),
+                   (unsigned long long)b.value().chunks, Thousands(b.value().records).c_str(),
+                   b.value().sha256.c_str());
+  return 0;
+}
+
+int BackupRestore_(const BackupOptions& options) {
+  if (!g.yes) {
+    return Fail(Status::InvalidArgument("restore overwrites " + g.target +
+                                        " with the backup's records: confirm with --yes (nothing was changed)"));
+  }
+  auto r = Restore(options);
+  if (!r.ok()) return Fail(r.status());
+  if (g.json) std::printf("%s\n", r.value().ToJson().c_str());
+  else std::printf("Restored backup %s into %s: %s records written, %s removed\n", g.id.c_str(),
+                   r.value().target.c_str(), Thousands(r.value().written).c_str(),
+                   Thousands(r.value().deleted).c_str());
+  return 0;
+}
+
+int BackupDelete_(const BackupOptions& options) {
+  if (Status asked = ConfirmDeletingPinned(options); !asked.ok()) return Fail(asked);
+  auto note = DeleteBackup(options, g.id);
+  if (!note.ok()) return Fail(note.status());
+  if (!g.json) std::printf("Deleted backup %s\n", g.id.c_str());
+  if (!note.value().empty()) std::fprintf(stderr, "note: %s\n", note.value().c_str());
+  return 0;
+}
+
+void PrintPruneReport(const PruneReport& p) {
+  if (g.json) {
+    std::string j = "[";
+    for (size_t i = 0; i < p.pruned.size(); ++i) j += std::string(i ? "," : "") + "\"" + p.pruned[i] + "\"";
+    for (size_t i = 0; i < p.abandoned.size(); ++i) {
+      j += std::string(i || !p.pruned.empty() ? "," : "") + "\"" + p.abandoned[i] + "\"";
+    }
+    std::printf("%s]\n", j.c_str());
+    return;
+  }
+  std::printf("%s %zu backups (keep %u, at most %lld days old)\n", g.dry_run ? "Would prune" : "Pruned",
+              p.pruned.size(), g.keep, (long long)g.max_age_days);
+  for (const std::string& id : p.pruned) std::printf("  %s\n", id.c_str());
+  if (!p.abandoned.empty()) {
+    std::printf("%s %zu unfinished backups whose `backup create` was killed\n", g.dry_run ? "Would remove" : "Removed",
+                p.abandoned.size());
+    for (const std::string& id : p.abandoned) std::printf("  %s\n", id.c_str());
+  }
+}
+
+int BackupPrune_(const BackupOptions& options) {
+  auto pruned = PruneBackups(options, g.keep, g.max_age_days, g.dry_run);
+  if (!pruned.ok()) return Fail(pruned.status());
+  for (const std::string& note : pruned.value().notes) std::fprintf(stderr, "note: %s\n", note.c_str());
+  PrintPruneReport(pruned.value());
+  return 0;
+}
+
 int Backup_() {
   auto options = Options();
   if (!options.ok()) return Fail(options.status());
-  if (g_create->parsed()) {
-    auto project = Project::Load(g.project);
-    if (!project.ok()) return Fail(project.status());
-    auto b = CreateBackup(**project, options.value(), g.source, g.incremental, g.pin, g.description);
-    if (!b.ok()) return Fail(b.status());
-    for (const std::string& id : b.value().pruned) {
-      std::fprintf(stderr, "note: pruned backup %s (the retention in the project file: backup:)\n", id.c_str());
-    }
-    if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
-    else std::printf("Backup %s: %s records of %s, %s bytes in %llu chunks (SHA-256 %s)\n", b.value().id.c_str(),
-                     Thousands(b.value().records).c_str(), b.value().store.c_str(), Thousands(b.value().bytes).c_str(),
-                     (unsigned long long)b.value().chunks, b.value().sha256.c_str());
-    return 0;
-  }
-  if (g_list->parsed()) {
-    auto list = ListBackups(options.value(), g.all);
-    if (!list.ok()) return Fail(list.status());
-    if (g.json) {
-      std::string j = "[";
-      for (size_t i = 0; i < list.value().size(); ++i) j += (i ? "," : "") + list.value()[i].ToJson();
-      std::printf("%s]\n", j.c_str());
-      return 0;
-    }
-    std::printf("Backups (oldest first):\n");
-    if (list.value().empty()) std::printf("  none\n");
-    for (const BackupInfo& b : list.value()) PrintBackup(b);
-    return 0;
-  }
-  if (g_verify->parsed()) {
-    auto b = VerifyBackup(options.value(), g.id, g.decode || !options.value().passphrase.empty() ||
-                                                     !options.value().key_file.empty());
-    if (!b.ok()) return Fail(b.status());
-    if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
-    else std::printf("Backup %s is intact: %llu chunks, %s records, SHA-256 %s\n", b.value().id.c_str(),
-                     (unsigned long long)b.value().chunks, Thousands(b.value().records).c_str(),
-                     b.value().sha256.c_str());
-    return 0;
-  }
-  if (g_restore->parsed()) {
-    if (!g.yes) {
-      return Fail(Status::InvalidArgument("restore overwrites " + g.target +
-                                          " with the backup's records: confirm with --yes (nothing was changed)"));
-    }
-    auto r = Restore(options.value());
-    if (!r.ok()) return Fail(r.status());
-    if (g.json) std::printf("%s\n", r.value().ToJson().c_str());
-    else std::printf("Restored backup %s into %s: %s records written, %s removed\n", g.id.c_str(),
-                     r.value().target.c_str(), Thousands(r.value().written).c_str(),
-                     Thousands(r.value().deleted).c_str());
-    return 0;
-  }
-  if (g_delete->parsed()) {
-    if (Status asked = ConfirmDeletingPinned(options.value()); !asked.ok()) return Fail(asked);
-    auto note = DeleteBackup(options.value(), g.id);
-    if (!note.ok()) return Fail(note.status());
-    if (!g.json) std::printf("Deleted backup %s\n", g.id.c_str());
-    if (!note.value().empty()) std::fprintf(stderr, "note: %s\n", note.value().c_str());
-    return 0;
-  }
-  if (g_prune->parsed()) {
-    auto pruned = PruneBackups(options.value(), g.keep, g.max_age_days, g.dry_run);
-    if (!pruned.ok()) return Fail(pruned.status());
-    const PruneReport& p = pruned.value();
-    for (const std::string& note : p.notes) std::fprintf(stderr, "note: %s\n", note.c_str());
-    if (g.json) {
-      std::string j = "[";
-      for (size_t i = 0; i < p.pruned.size(); ++i) j += std::string(i ? "," : "") + "\"" + p.pruned[i] + "\"";
-      for (size_t i = 0; i < p.abandoned.size(); ++i) {
-        j += std::string(i || !p.pruned.empty() ? "," : "") + "\"" + p.abandoned[i] + "\"";
-      }
-      std::printf("%s]\n", j.c_str());
-      return 0;
-    }
-    std::printf("%s %zu backups (keep %u, at most %lld days old)\n", g.dry_run ? "Would prune" : "Pruned",
-                p.pruned.size(), g.keep, (long long)g.max_age_days);
-    for (const std::string& id : p.pruned) std::printf("  %s\n", id.c_str());
-    if (!p.abandoned.empty()) {
-      std::printf("%s %zu unfinished backups whose `backup create` was killed\n", g.dry_run ? "Would remove" : "Removed",
-                  p.abandoned.size());
-      for (const std::string& id : p.abandoned) std::printf("  %s\n", id.c_str());
-    }
-    return 0;
-  }
+  if (g_create->parsed()) return BackupCreate_(options.value());
+  if (g_list->parsed()) return BackupList_(options.value());
+  if (g_verify->parsed()) return BackupVerify_(options.value());
+  if (g_restore->parsed()) return BackupRestore_(options.value());
+  if (g_delete->parsed()) return BackupDelete_(options.value());
+  if (g_prune->parsed()) return BackupPrune_(options.value());
   return ExitCodeFor(ErrorCode::kInvalidArgument);
 }
 
@@ -426,61 +466,8 @@ int Cleanup_() {
   return 0;
 }
 
-}  // namespace
-
-void RegisterSafetyCommands(CLI::App& app) {
-  g_cleanup = app.add_subcommand("cleanup", "after a verified successful run: back up the legacy source, then remove it");
-  AddStateOptions(g_cleanup);
-  AddKeyOptions(g_cleanup);
-  g_cleanup->add_option("-s,--source", g.source, "the legacy store that was migrated")->required();
-  g_cleanup->add_option("-t,--target", g.target, "the store it was migrated into")->required();
-  g_cleanup->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
-  g_cleanup->add_flag("-y,--yes", g.yes, "confirm");
-  g_cleanup->add_flag("--dry-run", g.dry_run, "only check");
-
-  g_rollback = app.add_subcommand(
-      "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
-  AddStateOptions(g_rollback);
-  AddKeyOptions(g_rollback);
-  g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
-  g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
-  g_rollback->add_option("--backup-dir", g.dir, "where the run's backups live, when the run was given --backup-dir");
-  g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
-  g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
-  g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
-  g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
-      ->delimiter(',')
-      ->check(IntegerIn(1, INT64_MAX));
-  g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
-  g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
-  g_rollback->add_flag("--list", g.list, "list the rollback points");
-  g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
-  g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
-      ->check(IntegerIn(1, 1000000))
-      ->capture_default_str();
-  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds")
-      ->check(IntegerIn(0, 3600000));
-
-  g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
-  g_backup->require_subcommand(1);
-  g_create = g_backup->add_subcommand("create", "back up every record of a store (or only what changed: --incremental)");
-  AddStateOptions(g_create);
-  AddKeyOptions(g_create);
-  g_create->add_option("-s,--source", g.source, "the store to back up")->required();
-  g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
-  g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
-  g_create->add_flag("--pin", g.pin, "never prune this backup");
-  g_create->add_option("--description", g.description, "a note kept in the manifest, shown by `backup list`");
-  g_list = g_backup->add_subcommand("list", "list backups");
-  AddStateOptions(g_list);
-  AddDirOption(g_list);
-  g_list->add_flag("--all", g.all, "also the runs' journals without originals");
-  g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
-  AddStateOptions(g_verify);
-  AddKeyOptions(g_verify);
-  g_verify->add_option("id", g.id, "the backup")->required();
-  AddDirOption(g_verify);
-  g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
+// backup restore, delete and prune.
+void AddBackupChangeCommands() {
   g_restore = g_backup->add_subcommand(
       "restore", "write a backup's records into a store (creating the SQLite file or the table when missing)");
   AddStateOptions(g_restore);
@@ -504,6 +491,75 @@ void RegisterSafetyCommands(CLI::App& app) {
       ->check(IntegerIn(0, 36500));
   AddDirOption(g_prune);
   g_prune->add_flag("--dry-run", g.dry_run, "only list what would be deleted");
+}
+
+void AddCleanupCommand(CLI::App& app) {
+  g_cleanup = app.add_subcommand("cleanup", "after a verified successful run: back up the legacy source, then remove it");
+  AddStateOptions(g_cleanup);
+  AddKeyOptions(g_cleanup);
+  g_cleanup->add_option("-s,--source", g.source, "the legacy store that was migrated")->required();
+  g_cleanup->add_option("-t,--target", g.target, "the store it was migrated into")->required();
+  g_cleanup->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_cleanup->add_flag("-y,--yes", g.yes, "confirm");
+  g_cleanup->add_flag("--dry-run", g.dry_run, "only check");
+}
+
+void AddRollbackCommand(CLI::App& app) {
+  g_rollback = app.add_subcommand(
+      "rollback", "go back from a run: shows the impact, asks, then restores the records it changed");
+  AddStateOptions(g_rollback);
+  AddKeyOptions(g_rollback);
+  g_rollback->add_option("run", g.run, "the run to roll back (default: the last run that changed the target)");
+  g_rollback->add_option("-t,--target", g.target, "the table the run wrote to (default: as the run recorded it)");
+  g_rollback->add_option("--backup-dir", g.dir, "where the run's backups live, when the run was given --backup-dir");
+  g_rollback->add_option("--to", g.to, "go back to this version on each record's path (default: the originals)");
+  g_rollback->add_option("--keys", g.keys, "only these records (keys)")->delimiter(',');
+  g_rollback->add_option("--keys-file", g.keys_file, "only the records whose keys this file lists, one per line");
+  g_rollback->add_option("--batch", g.batches, "only these batches of the run (its commits; see --list)")
+      ->delimiter(',')
+      ->check(IntegerIn(1, INT64_MAX));
+  g_rollback->add_flag("-y,--yes", g.yes, "do not ask for confirmation (scripts)");
+  g_rollback->add_flag("--dry-run", g.dry_run, "only show the impact");
+  g_rollback->add_flag("--list", g.list, "list the rollback points");
+  g_rollback->add_flag("-q,--quiet", g.quiet, "no progress display");
+  g_rollback->add_option("--commit-records", g.commit_records, "records per transaction and checkpoint")
+      ->check(IntegerIn(1, 1000000))
+      ->capture_default_str();
+  g_rollback->add_option("--throttle-ms", g.throttle_ms, "pause between transactions, milliseconds")
+      ->check(IntegerIn(0, 3600000));
+}
+
+// `backup` with create, list and verify, then the sub-commands that change backups.
+void AddBackupCommands(CLI::App& app) {
+  g_backup = app.add_subcommand("backup", "backups: create | list | verify | restore | delete | prune");
+  g_backup->require_subcommand(1);
+  g_create = g_backup->add_subcommand("create", "back up every record of a store (or only what changed: --incremental)");
+  AddStateOptions(g_create);
+  AddKeyOptions(g_create);
+  g_create->add_option("-s,--source", g.source, "the store to back up")->required();
+  g_create->add_option("--dir", g.dir, "where backups live (default: beside the state, .ferry/backups)");
+  g_create->add_flag("--incremental", g.incremental, "only the records changed since the newest backup of the store");
+  g_create->add_flag("--pin", g.pin, "never prune this backup");
+  g_create->add_option("--description", g.description, "a note kept in the manifest, shown by `backup list`");
+  g_list = g_backup->add_subcommand("list", "list backups");
+  AddStateOptions(g_list);
+  AddDirOption(g_list);
+  g_list->add_flag("--all", g.all, "also the runs' journals without originals");
+  g_verify = g_backup->add_subcommand("verify", "check a backup's checksums (with the key: decrypt and parse it too)");
+  AddStateOptions(g_verify);
+  AddKeyOptions(g_verify);
+  g_verify->add_option("id", g.id, "the backup")->required();
+  AddDirOption(g_verify);
+  g_verify->add_flag("--decode", g.decode, "also decompress and parse every entry");
+  AddBackupChangeCommands();
+}
+
+}  // namespace
+
+void RegisterSafetyCommands(CLI::App& app) {
+  AddCleanupCommand(app);
+  AddRollbackCommand(app);
+  AddBackupCommands(app);
 }
 
 bool RunSafetyCommand(int* exit_code) {

@@ -272,261 +272,307 @@ void BatchProcessor::AppendJournal(const Value& doc, int version, const std::str
   j.append("}\n");
 }
 
+// The stages of one record: parse, shape, detect, check as read, then either
+// write it as it is (at the target) or migrate, check and write it. Each
+// stage returns false once the record has left (rejected, filtered, counted).
 void BatchProcessor::ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
                                    std::string_view malformed, BatchResult* result) {
   ++result->records;
   source_key_ = source_key;
-  if (!malformed.empty()) {
-    Problem p;
-    p.code = ErrorCode::kParseError;
-    p.errors.push_back({"", "csv", std::string(malformed), ""});
-    Reject(text, span, nullptr, -1, p, result);
-    return;
-  }
-  Result<Value> parsed = parser_.ParsePadded(text, arena_);
-  if (!parsed.ok()) {
-    Problem p;
-    p.code = ErrorCode::kParseError;
-    p.errors.push_back({parser_.error_pointer(), "json", "not valid JSON: " + parsed.status().message(), ""});
-    Reject(text, span, nullptr, -1, p, result);
-    return;
-  }
-  Value doc = parsed.value();
-  if (source_key.empty()) PublishRecordKey(KeyOf(&doc, project_.key));
-
-  // A reject record fed back as input: process the document it carries.
-  if (doc.IsObject() && doc.Find("ferry_reject") != nullptr) {
-    if (const Value* inner = doc.Find("document")) {
-      doc = *inner;
-    } else if (const Value* raw = doc.Find("raw"); raw != nullptr && raw->IsString()) {
-      Result<Value> reparsed = parser_.Parse(raw->AsString(), arena_);
-      if (!reparsed.ok()) {
-        Problem p;
-        p.code = ErrorCode::kParseError;
-        p.errors.push_back({"", "json", "not valid JSON: " + reparsed.status().message(), ""});
-        Reject(raw->AsString(), span, nullptr, -1, p, result);
-        return;
-      }
-      doc = reparsed.value();
-    }
-    text = std::string_view();  // the original bytes are the wrapper's, not the document's
-  }
-
-  // Record shaping (mapping, transforms, computed fields; the filters too
-  // with FilterOn::kSource) on the record as read. Rejects keep the source
-  // record as read (so the reject file can be fed back with the same flags);
-  // their pointer is into the shaped record.
-  const bool shaped = options_.shaping != nullptr && options_.shaping->has_steps();
-  const bool filter_on_target = options_.shaping != nullptr && options_.shaping->has_filters() &&
-                                options_.shaping->filter_on() == FilterOn::kTarget;
-  // --fields / --exclude: applied last, to the record as written.
-  const bool projected = options_.shaping != nullptr && options_.shaping->has_projection();
-  std::string original_sha;
-  if (options_.shaping != nullptr) {
-    // The journal's before-image hash is of the record as stored, not as shaped.
-    if (options_.write_journal && options_.journal_source_is_before) original_sha = CanonicalSha(doc, &canonical_);
-    Value before;
-    if (shaped && text.data() == nullptr) before = doc.DeepCopy(arena_);
-    StepError error;
-    ctx_.Reset(arena_);
-    Shaper::Outcome outcome = filter_on_target ? options_.shaping->Reshape(doc, ctx_, &error)
-                                               : options_.shaping->Apply(doc, ctx_, &error);
-    if (outcome == Shaper::Outcome::kFiltered) {
-      ++result->filtered;
-      return;
-    }
-    if (outcome == Shaper::Outcome::kReject) {
-      Problem p;
-      p.code = ErrorCode::kMigrationError;
-      p.errors.push_back({error.pointer, "shaping", error.message, ""});
-      Reject(text, span, text.data() != nullptr ? &doc : &before, -1, p, result);
-      return;
-    }
-  }
-
-  int version = options_.force_version >= 0 ? options_.force_version : DetectVersion(project_, doc);
-  if (version < 0) {
-    Problem p;
-    p.code = ErrorCode::kUnknownFormat;
-    p.errors.push_back(
-        {"", "detect", "matches no version's detector; add a version to ferry.yaml or fix the record", ""});
-    Reject(text, span, &doc, -1, p, result);
-    return;
-  }
-  ++result->version_count[size_t(version)];
-  const CompiledVersion& from = project_.versions[size_t(version)];
-  // Loosely typed source: the schema's types, before validation. The
-  // converted record is no longer the source text (never copied raw).
-  bool retyped = false;
-  if (options_.schema_types && from.types != nullptr) retyped = ApplySchemaTypes(*from.types, doc) > 0;
-  const bool at_target = version == project_.target_index || options_.as_is;
-  // A record that is not migrated is filtered as it is (at the target, or
-  // validated only).
-  if (filter_on_target && (at_target || !options_.transform) &&
-      LeftOutOnTarget(doc, text, span, &doc, version, result)) {
-    return;
-  }
-
-  if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
-      !from.schema->IsValid(doc)) {
-    errors_.clear();
-    from.schema->Validate(doc, &errors_, options_.max_errors_per_record);
-    Problem p;
-    p.code = ErrorCode::kValidationError;
-    p.errors = errors_;
-    Reject(text, span, &doc, version, p, result);
-    return;
-  }
-  if (at_target && MissingKey(doc, source_key)) {
-    Reject(text, span, &doc, version, KeyProblem(doc), result);
-    return;
-  }
+  InFlight r;
+  r.text = text;
+  r.span = &span;
+  r.source_key = source_key;
+  if (!ParseRecord(malformed, r, result) || !ShapeRecord(r, result) || !Detect(r, result)) return;
+  const bool at_target = r.version == project_.target_index || options_.as_is;
+  if (!CheckAsRead(r, at_target, result)) return;
   if (at_target) {
-    ++result->already_at_target;
-    // A shaped record is not what the target holds: write it even in place.
-    const bool rewrite = !options_.skip_unchanged || shaped || retyped || projected;
-    if (options_.write_output && !rewrite && !source_key.empty()) {
-      result->unchanged_rows.emplace_back(std::string(source_key), std::string(token_));
-    }
-    if (options_.write_output && rewrite) {
-      // Unchanged records are copied byte for byte, unless a multi-line
-      // record (from a pretty-printed JSON array) would break a JSON Lines
-      // file: that one is written compactly.
-      bool raw = !shaped && !retyped && !projected && text.data() != nullptr &&
-                 (options_.output_format == OutputFormat::kJsonArray ||
-                  std::memchr(text.data(), '\n', text.size()) == nullptr);
-      if (projected) options_.shaping->Project(doc);
-      WriteOutput(doc, raw ? text : std::string_view(), source_key, version, false, result);
-      if (options_.write_journal) {
-        journal_complements_.clear();
-        journal_skipped_.clear();
-        if (options_.journal_source_is_before && original_sha.empty()) original_sha = CanonicalSha(doc, &canonical_);
-        AppendJournal(doc, version, original_sha, source_key, std::string_view(), result);
-        AddMigratedFrom("", &result->journal);
-      }
-    }
+    WriteAtTarget(r, result);
     return;
   }
   if (!options_.transform) {
     ++result->migrated;  // would be migrated
-    ++result->version_migrated[size_t(version)];
+    ++result->version_migrated[size_t(r.version)];
     return;
   }
+  if (!GoDownIfExporting(r, result) || !Migrate(r, result) || !CheckMigrated(r, result)) return;
+  WriteMigrated(r, result);
+}
 
-  const bool goes_down = !project_.down_paths.empty() && (!project_.down_paths[size_t(version)].empty() ||
-                                                          project_.no_path_down[size_t(version)]);
-  if (goes_down) {
-    Problem p;
-    if (!GoDown(doc, version, &p)) {
-      Reject(text, span, &doc, version, p, result);
-      return;
-    }
+void BatchProcessor::RejectUnparsed(std::string_view text, const RecordSpan& span, std::string_view pointer,
+                                    std::string_view format, std::string message, BatchResult* result) {
+  Problem p;
+  p.code = ErrorCode::kParseError;
+  p.errors.push_back({std::string(pointer), std::string(format), std::move(message), ""});
+  Reject(text, span, nullptr, -1, p, result);
+}
+
+bool BatchProcessor::ParseRecord(std::string_view malformed, InFlight& r, BatchResult* result) {
+  if (!malformed.empty()) {
+    RejectUnparsed(r.text, *r.span, "", "csv", std::string(malformed), result);
+    return false;
   }
-  bool lost = false;
+  Result<Value> parsed = parser_.ParsePadded(r.text, arena_);
+  if (!parsed.ok()) {
+    RejectUnparsed(r.text, *r.span, parser_.error_pointer(), "json",
+                   "not valid JSON: " + parsed.status().message(), result);
+    return false;
+  }
+  r.doc = parsed.value();
+  if (r.source_key.empty()) PublishRecordKey(KeyOf(&r.doc, project_.key));
+  return UnwrapReject(r, result);
+}
+
+// A reject record fed back as input: process the document it carries.
+bool BatchProcessor::UnwrapReject(InFlight& r, BatchResult* result) {
+  if (!r.doc.IsObject() || r.doc.Find("ferry_reject") == nullptr) return true;
+  if (const Value* inner = r.doc.Find("document")) {
+    r.doc = *inner;
+  } else if (const Value* raw = r.doc.Find("raw"); raw != nullptr && raw->IsString()) {
+    Result<Value> reparsed = parser_.Parse(raw->AsString(), arena_);
+    if (!reparsed.ok()) {
+      RejectUnparsed(raw->AsString(), *r.span, "", "json", "not valid JSON: " + reparsed.status().message(), result);
+      return false;
+    }
+    r.doc = reparsed.value();
+  }
+  r.text = std::string_view();  // the original bytes are the wrapper's, not the document's
+  return true;
+}
+
+// Record shaping (mapping, transforms, computed fields; the filters too
+// with FilterOn::kSource) on the record as read. Rejects keep the source
+// record as read (so the reject file can be fed back with the same flags);
+// their pointer is into the shaped record.
+bool BatchProcessor::ShapeRecord(InFlight& r, BatchResult* result) {
+  const Shaper* shaping = options_.shaping.get();
+  r.shaped = shaping != nullptr && shaping->has_steps();
+  r.filter_on_target = shaping != nullptr && shaping->has_filters() && shaping->filter_on() == FilterOn::kTarget;
+  // --fields / --exclude: applied last, to the record as written.
+  r.projected = shaping != nullptr && shaping->has_projection();
+  if (shaping == nullptr) return true;
+  // The journal's before-image hash is of the record as stored, not as shaped.
+  if (options_.write_journal && options_.journal_source_is_before) r.original_sha = CanonicalSha(r.doc, &canonical_);
+  Value before;
+  if (r.shaped && r.text.data() == nullptr) before = r.doc.DeepCopy(arena_);
+  StepError error;
+  ctx_.Reset(arena_);
+  Shaper::Outcome outcome =
+      r.filter_on_target ? shaping->Reshape(r.doc, ctx_, &error) : shaping->Apply(r.doc, ctx_, &error);
+  if (outcome == Shaper::Outcome::kFiltered) {
+    ++result->filtered;
+    return false;
+  }
+  if (outcome == Shaper::Outcome::kReject) {
+    Problem p;
+    p.code = ErrorCode::kMigrationError;
+    p.errors.push_back({error.pointer, "shaping", error.message, ""});
+    Reject(r.text, *r.span, r.text.data() != nullptr ? &r.doc : &before, -1, p, result);
+    return false;
+  }
+  return true;
+}
+
+bool BatchProcessor::Detect(InFlight& r, BatchResult* result) {
+  r.version = options_.force_version >= 0 ? options_.force_version : DetectVersion(project_, r.doc);
+  if (r.version < 0) {
+    Problem p;
+    p.code = ErrorCode::kUnknownFormat;
+    p.errors.push_back(
+        {"", "detect", "matches no version's detector; add a version to ferry.yaml or fix the record", ""});
+    Reject(r.text, *r.span, &r.doc, -1, p, result);
+    return false;
+  }
+  ++result->version_count[size_t(r.version)];
+  const CompiledVersion& from = project_.versions[size_t(r.version)];
+  // Loosely typed source: the schema's types, before validation. The
+  // converted record is no longer the source text (never copied raw).
+  if (options_.schema_types && from.types != nullptr) r.retyped = ApplySchemaTypes(*from.types, r.doc) > 0;
+  return true;
+}
+
+bool BatchProcessor::CheckAsRead(InFlight& r, bool at_target, BatchResult* result) {
+  // A record that is not migrated is filtered as it is (at the target, or
+  // validated only).
+  if (r.filter_on_target && (at_target || !options_.transform) &&
+      LeftOutOnTarget(r.doc, r.text, *r.span, &r.doc, r.version, result)) {
+    return false;
+  }
+  const CompiledVersion& from = project_.versions[size_t(r.version)];
+  if ((options_.validate_before || (at_target && options_.validate_after) || !options_.transform) && from.schema &&
+      !from.schema->IsValid(r.doc)) {
+    errors_.clear();
+    from.schema->Validate(r.doc, &errors_, options_.max_errors_per_record);
+    Problem p;
+    p.code = ErrorCode::kValidationError;
+    p.errors = errors_;
+    Reject(r.text, *r.span, &r.doc, r.version, p, result);
+    return false;
+  }
+  if (at_target && MissingKey(r.doc, r.source_key)) {
+    Reject(r.text, *r.span, &r.doc, r.version, KeyProblem(r.doc), result);
+    return false;
+  }
+  return true;
+}
+
+void BatchProcessor::WriteAtTarget(InFlight& r, BatchResult* result) {
+  ++result->already_at_target;
+  // A shaped record is not what the target holds: write it even in place.
+  const bool rewrite = !options_.skip_unchanged || r.shaped || r.retyped || r.projected;
+  if (options_.write_output && !rewrite && !r.source_key.empty()) {
+    result->unchanged_rows.emplace_back(std::string(r.source_key), std::string(token_));
+  }
+  if (!options_.write_output || !rewrite) return;
+  // Unchanged records are copied byte for byte, unless a multi-line
+  // record (from a pretty-printed JSON array) would break a JSON Lines
+  // file: that one is written compactly.
+  bool raw = !r.shaped && !r.retyped && !r.projected && r.text.data() != nullptr &&
+             (options_.output_format == OutputFormat::kJsonArray ||
+              std::memchr(r.text.data(), '\n', r.text.size()) == nullptr);
+  if (r.projected) options_.shaping->Project(r.doc);
+  WriteOutput(r.doc, raw ? r.text : std::string_view(), r.source_key, r.version, false, result);
+  if (options_.write_journal) {
+    journal_complements_.clear();
+    journal_skipped_.clear();
+    if (options_.journal_source_is_before && r.original_sha.empty()) r.original_sha = CanonicalSha(r.doc, &canonical_);
+    AppendJournal(r.doc, r.version, r.original_sha, r.source_key, std::string_view(), result);
+    AddMigratedFrom("", &result->journal);
+  }
+}
+
+bool BatchProcessor::GoDownIfExporting(InFlight& r, BatchResult* result) {
+  const bool goes_down = !project_.down_paths.empty() && (!project_.down_paths[size_t(r.version)].empty() ||
+                                                          project_.no_path_down[size_t(r.version)]);
+  if (!goes_down) return true;
+  Problem p;
+  if (GoDown(r.doc, r.version, &p)) return true;
+  Reject(r.text, *r.span, &r.doc, r.version, p, result);
+  return false;
+}
+
+// Runs the record's migration path. Rejects after this point report against
+// the record before migration: the shaped one when shaping changed it (the
+// source text otherwise).
+bool BatchProcessor::Migrate(InFlight& r, BatchResult* result) {
   record_complements_.clear();
   journal_complements_.clear();
   journal_skipped_.clear();
-  if (options_.write_journal && options_.journal_source_is_before && original_sha.empty()) {
-    original_sha = CanonicalSha(doc, &canonical_);
+  if (options_.write_journal && options_.journal_source_is_before && r.original_sha.empty()) {
+    r.original_sha = CanonicalSha(r.doc, &canonical_);
   }
-  // Rejects after this point report against the record before migration:
-  // the shaped one when shaping changed it (the source text otherwise).
-  Value shaped_doc;
-  if (shaped) shaped_doc = doc.DeepCopy(arena_);
-  const Value* before_migration = shaped ? &shaped_doc : nullptr;
-  bool skipped_any = false;  // a skipped migration may leave it short of the target's detector
-  std::vector<const std::string*> skipped_ids;  // counted once the record is not filtered out
-  auto count_skipped = [&] {
-    for (const std::string* id : skipped_ids) ++result->skipped_migrations[*id];
-  };
-  for (size_t m : project_.paths[size_t(version)]) {
-    const CompiledMigration& mig = project_.migrations[m];
-    Value complement;
-    ctx_.Reset(arena_);
-    Value before;
-    if (mig.info.skip_on_failure) before = doc.DeepCopy(arena_);
-    Status s = mig.steps->ApplyForward(doc, ctx_, &complement);
-    if (!s.ok() && mig.info.skip_on_failure) {
-      // A non-critical migration configured to be skipped: the record goes
-      // on as it was before it.
-      doc = before;
-      skipped_any = true;
-      skipped_ids.push_back(&mig.info.id);
-      if (options_.write_journal) {
-        if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
-        WriteJsonString(mig.info.id, &journal_skipped_);
-      }
-      continue;
-    }
-    if (!s.ok()) {
-      Problem p;
-      p.code = ErrorCode::kMigrationError;
-      p.errors.push_back({ctx_.error().pointer, "migration",
-                          "migration '" + mig.info.id + "' failed: " +
-                              (ctx_.error().message.empty() ? s.message() : ctx_.error().message),
-                          ""});
-      // Report against the original document, not the half-migrated one.
-      count_skipped();
-      Reject(text, span, before_migration, version, p, result);
-      return;
-    }
-    if (!IsEmptyComplement(complement)) {
-      lost = true;
-      if (options_.write_journal) {
-        if (!journal_complements_.empty()) journal_complements_.push_back(',');
-        WriteJsonString(mig.info.id, &journal_complements_);
-        journal_complements_.push_back(':');
-        WriteJson(complement, &journal_complements_);
-      }
-      if (options_.write_complements) {
-        std::string& out = record_complements_;
-        out.append("{\"key\":");
-        const Value* key = doc.IsObject() ? doc.Find(project_.key) : nullptr;
-        if (key != nullptr && (key->IsString() || key->IsNumber())) WriteJson(*key, &out);
-        else out.append("null");
-        out.append(",\"record\":");
-        out.append(std::to_string(span.record));
-        out.append(",\"migration\":");
-        WriteJsonString(mig.info.id, &out);
-        out.append(",\"complement\":");
-        WriteJson(complement, &out);
-        out.append("}\n");
-      }
-    }
+  if (r.shaped) r.shaped_doc = r.doc.DeepCopy(arena_);
+  r.before_migration = r.shaped ? &r.shaped_doc : nullptr;
+  for (size_t m : project_.paths[size_t(r.version)]) {
+    if (!ApplyMigration(project_.migrations[m], r, result)) return false;
   }
-  if (filter_on_target && LeftOutOnTarget(doc, text, span, before_migration, version, result)) return;
-  count_skipped();
+  return true;
+}
+
+bool BatchProcessor::ApplyMigration(const CompiledMigration& mig, InFlight& r, BatchResult* result) {
+  Value complement;
+  ctx_.Reset(arena_);
+  Value before;
+  if (mig.info.skip_on_failure) before = r.doc.DeepCopy(arena_);
+  Status s = mig.steps->ApplyForward(r.doc, ctx_, &complement);
+  if (!s.ok() && mig.info.skip_on_failure) {
+    // A non-critical migration configured to be skipped: the record goes
+    // on as it was before it.
+    r.doc = before;
+    r.skipped_any = true;
+    r.skipped_ids.push_back(&mig.info.id);
+    if (options_.write_journal) {
+      if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
+      WriteJsonString(mig.info.id, &journal_skipped_);
+    }
+    return true;
+  }
+  if (!s.ok()) {
+    Problem p;
+    p.code = ErrorCode::kMigrationError;
+    p.errors.push_back({ctx_.error().pointer, "migration",
+                        "migration '" + mig.info.id + "' failed: " +
+                            (ctx_.error().message.empty() ? s.message() : ctx_.error().message),
+                        ""});
+    // Report against the original document, not the half-migrated one.
+    CountSkipped(r, result);
+    Reject(r.text, *r.span, r.before_migration, r.version, p, result);
+    return false;
+  }
+  if (!IsEmptyComplement(complement)) KeepComplement(mig, complement, r);
+  return true;
+}
+
+// What `mig` could not carry forward: into the journal's "c" members and
+// the complements file, as asked.
+void BatchProcessor::KeepComplement(const CompiledMigration& mig, const Value& complement, InFlight& r) {
+  r.lost = true;
+  if (options_.write_journal) {
+    if (!journal_complements_.empty()) journal_complements_.push_back(',');
+    WriteJsonString(mig.info.id, &journal_complements_);
+    journal_complements_.push_back(':');
+    WriteJson(complement, &journal_complements_);
+  }
+  if (!options_.write_complements) return;
+  std::string& out = record_complements_;
+  out.append("{\"key\":");
+  const Value* key = r.doc.IsObject() ? r.doc.Find(project_.key) : nullptr;
+  if (key != nullptr && (key->IsString() || key->IsNumber())) WriteJson(*key, &out);
+  else out.append("null");
+  out.append(",\"record\":");
+  out.append(std::to_string(r.span->record));
+  out.append(",\"migration\":");
+  WriteJsonString(mig.info.id, &out);
+  out.append(",\"complement\":");
+  WriteJson(complement, &out);
+  out.append("}\n");
+}
+
+// Skipped migrations are counted once the record is not filtered out.
+void BatchProcessor::CountSkipped(const InFlight& r, BatchResult* result) {
+  for (const std::string* id : r.skipped_ids) ++result->skipped_migrations[*id];
+}
+
+bool BatchProcessor::CheckMigrated(InFlight& r, BatchResult* result) {
+  if (r.filter_on_target && LeftOutOnTarget(r.doc, r.text, *r.span, r.before_migration, r.version, result)) {
+    return false;
+  }
+  CountSkipped(r, result);
   const CompiledVersion& target = project_.versions[size_t(project_.target_index)];
-  if (options_.validate_after && target.schema && !target.schema->IsValid(doc)) {
+  if (options_.validate_after && target.schema && !target.schema->IsValid(r.doc)) {
     errors_.clear();
-    target.schema->Validate(doc, &errors_, options_.max_errors_per_record);
+    target.schema->Validate(r.doc, &errors_, options_.max_errors_per_record);
     Problem p;
     p.code = ErrorCode::kValidationError;
     for (SchemaError& e : errors_) e.message = "after migration to '" + project_.target + "': " + e.message;
     p.errors = errors_;
-    Reject(text, span, before_migration, version, p, result);
-    return;
+    Reject(r.text, *r.span, r.before_migration, r.version, p, result);
+    return false;
   }
-  if (!skipped_any && !DetectsAsTarget(doc)) {
-    Reject(text, span, before_migration, version, NotTargetProblem(doc), result);
-    return;
+  // A skipped migration may leave the record short of the target's detector.
+  if (!r.skipped_any && !DetectsAsTarget(r.doc)) {
+    Reject(r.text, *r.span, r.before_migration, r.version, NotTargetProblem(r.doc), result);
+    return false;
   }
-  if (MissingKey(doc, source_key)) {
-    Reject(text, span, before_migration, version, KeyProblem(doc), result);
-    return;
+  if (MissingKey(r.doc, r.source_key)) {
+    Reject(r.text, *r.span, r.before_migration, r.version, KeyProblem(r.doc), result);
+    return false;
   }
+  return true;
+}
+
+void BatchProcessor::WriteMigrated(InFlight& r, BatchResult* result) {
   ++result->migrated;
-  ++result->version_migrated[size_t(version)];
-  if (lost) ++result->with_complement;
+  ++result->version_migrated[size_t(r.version)];
+  if (r.lost) ++result->with_complement;
   if (!record_complements_.empty()) result->complements.append(record_complements_);
-  if (options_.collect_changes && text.data() != nullptr) CollectChanges(text, doc, result);
-  if (options_.write_output) {
-    if (projected) options_.shaping->Project(doc);
-    WriteOutput(doc, std::string_view(), source_key, version, true, result);
-    if (options_.write_journal) {
-      AppendJournal(doc, version, original_sha, source_key, text, result);
-      AddMigratedFrom(project_.versions[size_t(version)].info.name, &result->journal);
-    }
+  if (options_.collect_changes && r.text.data() != nullptr) CollectChanges(r.text, r.doc, result);
+  if (!options_.write_output) return;
+  if (r.projected) options_.shaping->Project(r.doc);
+  WriteOutput(r.doc, std::string_view(), r.source_key, r.version, true, result);
+  if (options_.write_journal) {
+    AppendJournal(r.doc, r.version, r.original_sha, r.source_key, r.text, result);
+    AddMigratedFrom(project_.versions[size_t(r.version)].info.name, &result->journal);
   }
 }
 
@@ -562,24 +608,10 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
   if (options_.index_output && !source_key_.empty()) result->rejected_keys.emplace_back(source_key_);
   std::string code(ErrorCodeName(problem.code));
   ++result->rejects_by_code[code];
-
-  // The original document: re-parse the untouched text when the tree may have
-  // been modified or was never built.
   Value original;
-  bool have_original = false;
-  if (doc != nullptr) {
-    original = *doc;
-    have_original = true;
-  } else if (text.data() != nullptr && problem.code != ErrorCode::kParseError) {
-    Result<Value> r = parser_.Parse(text, arena_);
-    if (r.ok()) {
-      original = r.value();
-      have_original = true;
-    }
-  }
+  const bool have_original = OriginalDocument(text, doc, problem, &original);
   std::string key(KeyOf(have_original ? &original : nullptr, project_.key));
   const SchemaError* first = problem.errors.empty() ? nullptr : &problem.errors.front();
-
   auto& examples = result->examples[code];
   if (examples.size() < options_.examples_per_code) {
     examples.push_back({key, span.record, first ? FieldPointer(*first) : "", first ? first->message : ""});
@@ -590,11 +622,31 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
     result->first_reject_code = problem.code;
   }
   if (!options_.write_rejects) return;
+  AppendRejectRecord(text, span, have_original ? &original : nullptr, version, problem, code, &result->rejects);
+}
 
-  std::string& out = result->rejects;
+// The original document: re-parse the untouched text when the tree may have
+// been modified or was never built.
+bool BatchProcessor::OriginalDocument(std::string_view text, const Value* doc, const Problem& problem, Value* out) {
+  if (doc != nullptr) {
+    *out = *doc;
+    return true;
+  }
+  if (text.data() == nullptr || problem.code == ErrorCode::kParseError) return false;
+  Result<Value> r = parser_.Parse(text, arena_);
+  if (!r.ok()) return false;
+  *out = r.value();
+  return true;
+}
+
+// One line of the reject file (JSON Lines; fed back as --source once fixed).
+void BatchProcessor::AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original,
+                                        int version, const Problem& problem, const std::string& code,
+                                        std::string* rejects) {
+  std::string& out = *rejects;
   out.append("{\"ferry_reject\":1,\"key\":");
   // The key as it is in the record (a string or a number), null when absent.
-  const Value* key_value = have_original && original.IsObject() ? original.Find(project_.key) : nullptr;
+  const Value* key_value = original != nullptr && original->IsObject() ? original->Find(project_.key) : nullptr;
   if (key_value != nullptr && (key_value->IsString() || key_value->IsNumber())) WriteJson(*key_value, &out);
   else out.append("null");
   out.append(",\"record\":");
@@ -608,34 +660,39 @@ void BatchProcessor::Reject(std::string_view text, const RecordSpan& span, const
   WriteJsonString(code, &out);
   out.append(",\"errors\":[");
   for (size_t i = 0; i < problem.errors.size(); ++i) {
-    const SchemaError& e = problem.errors[i];
     if (i) out.push_back(',');
-    out.append("{\"code\":");
-    WriteJsonString(code, &out);
-    const std::string& pointer = FieldPointer(e);
-    out.append(",\"pointer\":");
-    WriteJsonString(pointer, &out);
-    out.append(",\"keyword\":");
-    WriteJsonString(e.keyword, &out);
-    out.append(",\"message\":");
-    WriteJsonString(e.message, &out);
-    if (have_original) {
-      if (const Value* at = ResolvePointer(original, pointer)) {
-        out.append(",\"value\":");
-        WriteJson(*at, &out);
-      }
-    }
-    out.push_back('}');
+    AppendRejectError(problem.errors[i], code, original, &out);
   }
   out.push_back(']');
-  if (have_original) {
+  if (original != nullptr) {
     out.append(",\"document\":");
     if (text.data() != nullptr && problem.code != ErrorCode::kParseError) out.append(text);
-    else WriteJson(original, &out);
+    else WriteJson(*original, &out);
   } else {
     AppendRaw(text, &out);
   }
   out.append("}\n");
+}
+
+// {"code","pointer","keyword","message"[,"value": what the pointer names]}.
+void BatchProcessor::AppendRejectError(const SchemaError& e, const std::string& code, const Value* original,
+                                       std::string* out) {
+  out->append("{\"code\":");
+  WriteJsonString(code, out);
+  const std::string& pointer = FieldPointer(e);
+  out->append(",\"pointer\":");
+  WriteJsonString(pointer, out);
+  out->append(",\"keyword\":");
+  WriteJsonString(e.keyword, out);
+  out->append(",\"message\":");
+  WriteJsonString(e.message, out);
+  if (original != nullptr) {
+    if (const Value* at = ResolvePointer(*original, pointer)) {
+      out->append(",\"value\":");
+      WriteJson(*at, out);
+    }
+  }
+  out->push_back('}');
 }
 
 void BatchProcessor::CollectChanges(std::string_view original, const Value& migrated, BatchResult* result) {

@@ -12,9 +12,9 @@
 #include <string>
 #include <vector>
 
-#include "document/canonical_digest.h"
 #include "engine/project_internal.h"
 #include "engine/source.h"
+#include "document/canonical_digest.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
 #include "ferry/shaping.h"
@@ -140,6 +140,41 @@ class BatchProcessor {
   // such a record is rejected with PARSE_ERROR and its raw text.
   void ProcessRecord(std::string_view text, const RecordSpan& span, std::string_view source_key,
                      std::string_view malformed, BatchResult* result);
+  // One record on its way through ProcessRecord's stages.
+  struct InFlight {
+    std::string_view text;  // the record's bytes; empty once they are not the document's
+    const RecordSpan* span = nullptr;
+    std::string_view source_key;
+    Value doc;
+    int version = -1;
+    bool shaped = false;            // shaping has steps
+    bool filter_on_target = false;  // shaping filters the target-version record
+    bool projected = false;         // --fields / --exclude
+    bool retyped = false;           // the schema's types were applied
+    std::string original_sha;       // the journal's before-image hash
+    Value shaped_doc;               // the shaped record before migration (with `shaped`)
+    const Value* before_migration = nullptr;  // what rejects after migration report
+    bool lost = false;                         // a migration left a complement
+    bool skipped_any = false;                  // an `on_failure: skip` migration failed
+    std::vector<const std::string*> skipped_ids;
+  };
+  // The stages, in order; each returns false once the record has left.
+  bool ParseRecord(std::string_view malformed, InFlight& r, BatchResult* result);
+  bool UnwrapReject(InFlight& r, BatchResult* result);
+  bool ShapeRecord(InFlight& r, BatchResult* result);
+  bool Detect(InFlight& r, BatchResult* result);
+  bool CheckAsRead(InFlight& r, bool at_target, BatchResult* result);
+  void WriteAtTarget(InFlight& r, BatchResult* result);
+  bool GoDownIfExporting(InFlight& r, BatchResult* result);
+  bool Migrate(InFlight& r, BatchResult* result);
+  bool ApplyMigration(const CompiledMigration& mig, InFlight& r, BatchResult* result);
+  void KeepComplement(const CompiledMigration& mig, const Value& complement, InFlight& r);
+  void CountSkipped(const InFlight& r, BatchResult* result);
+  bool CheckMigrated(InFlight& r, BatchResult* result);
+  void WriteMigrated(InFlight& r, BatchResult* result);
+  // Rejects a record that is not a document (PARSE_ERROR).
+  void RejectUnparsed(std::string_view text, const RecordSpan& span, std::string_view pointer,
+                      std::string_view format, std::string message, BatchResult* result);
   // A table target needs a key: the source row's, else the document's.
   bool MissingKey(const Value& doc, std::string_view source_key) const;
   // Why `doc` has no usable key (none, or a number not written as an integer).
@@ -158,6 +193,12 @@ class BatchProcessor {
                    BatchResult* result);
   void Reject(std::string_view text, const RecordSpan& span, const Value* doc, int version, const Problem& problem,
               BatchResult* result);
+  // Into *out: the record as it was read (`doc`, else `text` parsed again);
+  // false when there is none.
+  bool OriginalDocument(std::string_view text, const Value* doc, const Problem& problem, Value* out);
+  void AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original, int version,
+                          const Problem& problem, const std::string& code, std::string* out);
+  void AppendRejectError(const SchemaError& e, const std::string& code, const Value* original, std::string* out);
   // Appends this record's journal entry (ProcessOptions::write_journal).
   void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
                      std::string_view text, BatchResult* result);

@@ -300,118 +300,148 @@ std::vector<std::string> Shaper::UnmatchedProjectionPaths() const {
   return unmatched;
 }
 
-Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
-  auto impl = std::make_unique<Impl>();
-  impl->filter_on = spec.filter_on;
-  FunctionRegistry none;
-  impl->steps_json = "[";
-  // Compiles one entry's steps (a comma-separated list of step objects).
-  auto add = [&](const std::string& label, bool generated, const std::string& steps) -> Status {
+namespace {
+
+// Compiles each shaping entry into its StepList and appends it to the
+// shaper's steps JSON.
+class StepCompiler {
+ public:
+  StepCompiler(Shaper::Impl* impl, const FunctionRegistry* functions) : impl_(impl), functions_(functions) {
+    impl_->steps_json = "[";
+  }
+
+  // One entry's steps (a comma-separated list of step objects).
+  Status Add(const std::string& label, bool generated, const std::string& steps) {
     std::string list = "[" + steps + "]";
-    if (impl->steps_json.size() > 1) impl->steps_json.push_back(',');
-    impl->steps_json += list;
+    if (impl_->steps_json.size() > 1) impl_->steps_json.push_back(',');
+    impl_->steps_json += list;
     Arena arena;
     JsonParser parser;
     auto parsed = parser.Parse(list, arena);
     if (!parsed.ok()) return Status::Internal("shaping: bad step list: " + parsed.status().message());
     CompileStepsOptions options;
     options.path = label;
-    auto compiled = CompileSteps(parsed.value(), functions != nullptr ? *functions : none, options);
+    auto compiled = CompileSteps(parsed.value(), functions_ != nullptr ? *functions_ : none_, options);
     if (!compiled.ok()) return Status::InvalidArgument(compiled.status().message());
-    impl->entries.push_back({label, generated, compiled.value()});
+    impl_->entries.push_back({label, generated, compiled.value()});
     return Status::OK();
-  };
-  for (const auto& [from, to] : spec.map) {
-    std::string what = "map " + from + "=" + to;
-    FERRY_RETURN_IF_ERROR(CheckPath(what, from));
-    FERRY_RETURN_IF_ERROR(CheckPath(what, to));
-    std::vector<std::string> a = SplitPath(from), b = SplitPath(to);
-    if (a.size() == b.size() && std::equal(a.begin(), a.end() - 1, b.begin())) {
-      FERRY_RETURN_IF_ERROR(
-          add(what, false, "{\"rename\":{\"from\":" + ExprString(from) + ",\"to\":" + ExprString(to) + "}}"));
-    } else {
-      // Moves across objects: copy, then remove the old field.
-      std::string then = AncestorSteps(b);
-      if (!then.empty()) then.push_back(',');
-      then += SetStep(to, ExprPath(a)) + ",{\"remove\":{\"field\":" + ExprString(from) + "}}";
-      FERRY_RETURN_IF_ERROR(add(what, true, WhenExists(a, then)));
+  }
+
+  void Finish() { impl_->steps_json.push_back(']'); }
+  const FunctionRegistry* functions() const { return functions_; }
+
+ private:
+  Shaper::Impl* impl_;
+  const FunctionRegistry* functions_;
+  FunctionRegistry none_;
+};
+
+// map FROM=TO: a rename within one object, else copy then remove.
+Status CompileMap(const std::string& from, const std::string& to, StepCompiler& steps) {
+  std::string what = "map " + from + "=" + to;
+  FERRY_RETURN_IF_ERROR(CheckPath(what, from));
+  FERRY_RETURN_IF_ERROR(CheckPath(what, to));
+  std::vector<std::string> a = SplitPath(from), b = SplitPath(to);
+  if (a.size() == b.size() && std::equal(a.begin(), a.end() - 1, b.begin())) {
+    return steps.Add(what, false, "{\"rename\":{\"from\":" + ExprString(from) + ",\"to\":" + ExprString(to) + "}}");
+  }
+  // Moves across objects: copy, then remove the old field.
+  std::string then = AncestorSteps(b);
+  if (!then.empty()) then.push_back(',');
+  then += SetStep(to, ExprPath(a)) + ",{\"remove\":{\"field\":" + ExprString(from) + "}}";
+  return steps.Add(what, true, WhenExists(a, then));
+}
+
+// A call transform's function must be registered.
+Status CheckFunction(const std::string& what, const std::string& name, const FunctionRegistry* functions) {
+  if (functions != nullptr && functions->Find(name) != nullptr) return Status::OK();
+  std::string known;
+  if (functions != nullptr) {
+    for (const std::string& n : functions->Names()) known += (known.empty() ? "" : ", ") + n;
+  }
+  return Status::InvalidArgument(what + ": unknown function \"" + name + "\" (registered: " +
+                                 (known.empty() ? "none" : known) + ")");
+}
+
+Status CompileTransform(const FieldTransform& t, StepCompiler& steps) {
+  std::string what = std::string(FieldTransformKindName(t.kind)) + " " + t.field;
+  FERRY_RETURN_IF_ERROR(CheckPath(what, t.field));
+  std::vector<std::string> parts = SplitPath(t.field);
+  switch (t.kind) {
+    case FieldTransform::Kind::kTrim:
+    case FieldTransform::Kind::kLower:
+    case FieldTransform::Kind::kUpper:
+      return steps.Add(what, false, FieldStep(FieldTransformKindName(t.kind), t.field));
+    case FieldTransform::Kind::kSplit: {
+      std::string sep = t.arg.empty() ? "," : t.arg;
+      return steps.Add(
+          what, true, WhenExists(parts, SetStep(t.field, "split_trim(" + ExprPath(parts) + ", " + ExprString(sep) + ")")));
     }
-  }
-  for (const FieldTransform& t : spec.transforms) {
-    std::string what = std::string(FieldTransformKindName(t.kind)) + " " + t.field;
-    FERRY_RETURN_IF_ERROR(CheckPath(what, t.field));
-    std::vector<std::string> parts = SplitPath(t.field);
-    switch (t.kind) {
-      case FieldTransform::Kind::kTrim:
-      case FieldTransform::Kind::kLower:
-      case FieldTransform::Kind::kUpper:
-        FERRY_RETURN_IF_ERROR(add(what, false, FieldStep(FieldTransformKindName(t.kind), t.field)));
-        break;
-      case FieldTransform::Kind::kSplit: {
-        std::string sep = t.arg.empty() ? "," : t.arg;
-        FERRY_RETURN_IF_ERROR(add(
-            what, true, WhenExists(parts, SetStep(t.field, "split_trim(" + ExprPath(parts) + ", " + ExprString(sep) + ")"))));
-        break;
-      }
-      case FieldTransform::Kind::kDate: {
-        std::string bad = internal::CheckDateFormat(t.arg);
-        if (!bad.empty()) return Status::InvalidArgument(what + ": bad date format \"" + t.arg + "\": " + bad);
-        FERRY_RETURN_IF_ERROR(add(
-            what, true,
-            WhenExists(parts, SetStep(t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")"))));
-        break;
-      }
-      case FieldTransform::Kind::kCall: {
-        if (functions == nullptr || functions->Find(t.arg) == nullptr) {
-          std::string known;
-          if (functions != nullptr) {
-            for (const std::string& n : functions->Names()) known += (known.empty() ? "" : ", ") + n;
-          }
-          return Status::InvalidArgument(what + ": unknown function \"" + t.arg + "\" (registered: " +
-                                         (known.empty() ? "none" : known) + ")");
-        }
-        FERRY_RETURN_IF_ERROR(add(what, false,
-                                  "{\"call\":{\"function\":" + ExprString(t.arg) + ",\"args\":{\"field\":" +
-                                      ExprString(t.field) + "}}}"));
-        break;
-      }
+    case FieldTransform::Kind::kDate: {
+      std::string bad = internal::CheckDateFormat(t.arg);
+      if (!bad.empty()) return Status::InvalidArgument(what + ": bad date format \"" + t.arg + "\": " + bad);
+      return steps.Add(
+          what, true, WhenExists(parts, SetStep(t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")")));
     }
+    case FieldTransform::Kind::kCall:
+      FERRY_RETURN_IF_ERROR(CheckFunction(what, t.arg, steps.functions()));
+      return steps.Add(what, false,
+                       "{\"call\":{\"function\":" + ExprString(t.arg) + ",\"args\":{\"field\":" + ExprString(t.field) +
+                           "}}}");
   }
-  for (const auto& [field, expr] : spec.compute) {
-    std::string what = "compute " + field;
-    FERRY_RETURN_IF_ERROR(CheckPath(what, field));
-    auto compiled = Expression::Compile(expr);
-    if (!compiled.ok()) return Status::InvalidArgument(what + ": " + compiled.status().message());
-    std::vector<std::string> parts = SplitPath(field);
-    std::string steps = AncestorSteps(parts);
-    if (!steps.empty()) steps.push_back(',');
-    FERRY_RETURN_IF_ERROR(add(what, false, steps + SetStep(field, expr)));
+  return Status::OK();
+}
+
+Status CompileComputed(const std::string& field, const std::string& expr, StepCompiler& steps) {
+  std::string what = "compute " + field;
+  FERRY_RETURN_IF_ERROR(CheckPath(what, field));
+  auto compiled = Expression::Compile(expr);
+  if (!compiled.ok()) return Status::InvalidArgument(what + ": " + compiled.status().message());
+  std::string list = AncestorSteps(SplitPath(field));
+  if (!list.empty()) list.push_back(',');
+  return steps.Add(what, false, list + SetStep(field, expr));
+}
+
+// One end of a date range: an ISO 8601 date or datetime.
+Status ParseRangeEnd(const std::string& what, const std::string& text, internal::Instant* at, bool* has) {
+  if (text.empty()) return Status::OK();
+  if (!internal::ParseIsoInstant(text, at)) {
+    return Status::InvalidArgument(what + ": \"" + text +
+                                   "\" is not an ISO 8601 date or datetime (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
   }
-  impl->steps_json.push_back(']');
+  *has = true;
+  return Status::OK();
+}
+
+Status CompileDateRange(const DateRangeFilter& r, CompiledRange* c) {
+  std::string what = "date range " + r.field;
+  FERRY_RETURN_IF_ERROR(CheckPath(what, r.field));
+  c->field = r.field;
+  c->parts = SplitPath(r.field);
+  if (r.from.empty() && r.to.empty()) return Status::InvalidArgument(what + ": give FROM, TO or both (FROM..TO)");
+  FERRY_RETURN_IF_ERROR(ParseRangeEnd(what, r.from, &c->from, &c->has_from));
+  FERRY_RETURN_IF_ERROR(ParseRangeEnd(what, r.to, &c->to, &c->has_to));
+  if (c->has_from && c->has_to && !(c->from < c->to)) {
+    return Status::InvalidArgument(what + ": FROM must be before TO (FROM is inclusive, TO exclusive)");
+  }
+  return Status::OK();
+}
+
+// Mapping, transforms and computed fields, in that order, into steps.
+Status CompileShapingSteps(const ShapingSpec& spec, Shaper::Impl* impl, const FunctionRegistry* functions) {
+  StepCompiler steps(impl, functions);
+  for (const auto& [from, to] : spec.map) FERRY_RETURN_IF_ERROR(CompileMap(from, to, steps));
+  for (const FieldTransform& t : spec.transforms) FERRY_RETURN_IF_ERROR(CompileTransform(t, steps));
+  for (const auto& [field, expr] : spec.compute) FERRY_RETURN_IF_ERROR(CompileComputed(field, expr, steps));
+  steps.Finish();
+  return Status::OK();
+}
+
+// Date ranges, value sets, tags and where expressions.
+Status CompileFilters(const ShapingSpec& spec, Shaper::Impl* impl) {
   for (const DateRangeFilter& r : spec.date_ranges) {
-    std::string what = "date range " + r.field;
-    FERRY_RETURN_IF_ERROR(CheckPath(what, r.field));
     CompiledRange c;
-    c.field = r.field;
-    c.parts = SplitPath(r.field);
-    if (r.from.empty() && r.to.empty()) return Status::InvalidArgument(what + ": give FROM, TO or both (FROM..TO)");
-    if (!r.from.empty()) {
-      if (!internal::ParseIsoInstant(r.from, &c.from)) {
-        return Status::InvalidArgument(what + ": \"" + r.from +
-                                       "\" is not an ISO 8601 date or datetime (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
-      }
-      c.has_from = true;
-    }
-    if (!r.to.empty()) {
-      if (!internal::ParseIsoInstant(r.to, &c.to)) {
-        return Status::InvalidArgument(what + ": \"" + r.to +
-                                       "\" is not an ISO 8601 date or datetime (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ)");
-      }
-      c.has_to = true;
-    }
-    if (c.has_from && c.has_to && !(c.from < c.to)) {
-      return Status::InvalidArgument(what + ": FROM must be before TO (FROM is inclusive, TO exclusive)");
-    }
+    FERRY_RETURN_IF_ERROR(CompileDateRange(r, &c));
     impl->ranges.push_back(std::move(c));
   }
   for (const ValueSetFilter& f : spec.in) {
@@ -430,6 +460,16 @@ Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, c
     if (!compiled.ok()) return Status::InvalidArgument("where \"" + w + "\": " + compiled.status().message());
     impl->where.push_back(std::move(compiled).value());
   }
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<const Shaper>> Shaper::Compile(const ShapingSpec& spec, const FunctionRegistry* functions) {
+  auto impl = std::make_unique<Impl>();
+  impl->filter_on = spec.filter_on;
+  FERRY_RETURN_IF_ERROR(CompileShapingSteps(spec, impl.get(), functions));
+  FERRY_RETURN_IF_ERROR(CompileFilters(spec, impl.get()));
   FERRY_RETURN_IF_ERROR(CompileProjection(spec, impl.get()));
   return std::unique_ptr<const Shaper>(new Shaper(std::move(impl)));
 }
@@ -567,132 +607,245 @@ Status ReadPairs(const Value* v, const std::string& where, std::vector<std::pair
   return Status::OK();
 }
 
+// Writes one JSON object member by member: Member() adds the separator and
+// the name, and returns the string to append the value to.
+class ObjectWriter {
+ public:
+  explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
+  std::string& Member(const char* name) {
+    if (!first_) out_->push_back(',');
+    first_ = false;
+    WriteJsonString(name, out_);
+    out_->push_back(':');
+    return *out_;
+  }
+  void Close() { out_->push_back('}'); }
+
+ private:
+  std::string* out_;
+  bool first_ = true;
+};
+
+void AppendPairs(const std::vector<std::pair<std::string, std::string>>& pairs, std::string* out) {
+  out->push_back('{');
+  for (size_t i = 0; i < pairs.size(); ++i) {
+    if (i) out->push_back(',');
+    WriteJsonString(pairs[i].first, out);
+    out->push_back(':');
+    WriteJsonString(pairs[i].second, out);
+  }
+  out->push_back('}');
+}
+
+void AppendTransforms(const std::vector<FieldTransform>& transforms, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < transforms.size(); ++i) {
+    const FieldTransform& t = transforms[i];
+    if (i) out->push_back(',');
+    out->append("{\"field\":");
+    WriteJsonString(t.field, out);
+    out->append(",\"op\":");
+    WriteJsonString(FieldTransformKindName(t.kind), out);
+    if (!t.arg.empty()) {
+      out->append(",\"arg\":");
+      WriteJsonString(t.arg, out);
+    }
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+void AppendDateRanges(const std::vector<DateRangeFilter>& ranges, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < ranges.size(); ++i) {
+    const DateRangeFilter& r = ranges[i];
+    if (i) out->push_back(',');
+    out->append("{\"field\":");
+    WriteJsonString(r.field, out);
+    if (!r.from.empty()) {
+      out->append(",\"from\":");
+      WriteJsonString(r.from, out);
+    }
+    if (!r.to.empty()) {
+      out->append(",\"to\":");
+      WriteJsonString(r.to, out);
+    }
+    out->push_back('}');
+  }
+  out->push_back(']');
+}
+
+// {"field":...,"values":[...]}
+void AppendFieldValues(const std::string& field, const std::vector<std::string>& values, std::string* out) {
+  out->append("{\"field\":");
+  WriteJsonString(field, out);
+  out->append(",\"values\":");
+  AppendStringArray(values, out);
+  out->push_back('}');
+}
+
+void AppendValueSets(const std::vector<ValueSetFilter>& sets, std::string* out) {
+  out->push_back('[');
+  for (size_t i = 0; i < sets.size(); ++i) {
+    if (i) out->push_back(',');
+    AppendFieldValues(sets[i].field, sets[i].values, out);
+  }
+  out->push_back(']');
+}
+
+// "tags_all" (all) or "tags_any": the tags filters of that kind, if any.
+void AppendTags(const std::vector<TagsFilter>& tags, bool all, ObjectWriter& filters) {
+  std::string items;
+  for (const TagsFilter& t : tags) {
+    if (t.all != all) continue;
+    if (!items.empty()) items.push_back(',');
+    AppendFieldValues(t.field, t.values, &items);
+  }
+  if (items.empty()) return;
+  filters.Member(all ? "tags_all" : "tags_any").append("[").append(items).append("]");
+}
+
+void AppendFilters(const ShapingSpec& spec, std::string* out) {
+  ObjectWriter filters(out);
+  if (!spec.date_ranges.empty()) AppendDateRanges(spec.date_ranges, &filters.Member("date_range"));
+  if (!spec.in.empty()) AppendValueSets(spec.in, &filters.Member("in"));
+  AppendTags(spec.tags, false, filters);
+  AppendTags(spec.tags, true, filters);
+  if (!spec.where.empty()) AppendStringArray(spec.where, &filters.Member("where"));
+  filters.Close();
+}
+
+// --- reading the JSON form ---
+
+Status ParseTransformOp(const std::string& name, const std::string& where, FieldTransform::Kind* kind) {
+  using Kind = FieldTransform::Kind;
+  for (Kind k : {Kind::kTrim, Kind::kLower, Kind::kUpper, Kind::kSplit, Kind::kDate, Kind::kCall}) {
+    if (name == FieldTransformKindName(k)) {
+      *kind = k;
+      return Status::OK();
+    }
+  }
+  return Status::InvalidArgument(where + ": unknown op \"" + name + "\" (trim, lower, upper, split, date, call)");
+}
+
+Status ParseTransform(const Value& t, const std::string& where, FieldTransform* ft) {
+  FERRY_RETURN_IF_ERROR(CheckMembers(t, where, {"field", "op", "arg"}));
+  const Value* field = t.Find("field");
+  const Value* op = t.Find("op");
+  if (field == nullptr || op == nullptr) return Status::InvalidArgument(where + ": needs \"field\" and \"op\"");
+  FERRY_RETURN_IF_ERROR(ReadString(*field, where + ".field", &ft->field));
+  std::string name;
+  FERRY_RETURN_IF_ERROR(ReadString(*op, where + ".op", &name));
+  FERRY_RETURN_IF_ERROR(ParseTransformOp(name, where, &ft->kind));
+  if (const Value* arg = t.Find("arg")) FERRY_RETURN_IF_ERROR(ReadString(*arg, where + ".arg", &ft->arg));
+  if ((ft->kind == FieldTransform::Kind::kDate || ft->kind == FieldTransform::Kind::kCall) && ft->arg.empty()) {
+    return Status::InvalidArgument(where + ": op \"" + name + "\" needs \"arg\"");
+  }
+  return Status::OK();
+}
+
+Status ParseTransforms(const Value* ts, std::vector<FieldTransform>* out) {
+  if (ts == nullptr) return Status::OK();
+  if (!ts->IsArray()) return Status::InvalidArgument("shaping.transforms: expected an array");
+  for (size_t i = 0; i < ts->size(); ++i) {
+    FieldTransform ft;
+    FERRY_RETURN_IF_ERROR(ParseTransform((*ts)[i], "shaping.transforms[" + std::to_string(i) + "]", &ft));
+    out->push_back(std::move(ft));
+  }
+  return Status::OK();
+}
+
+// "fields" / "exclude": an array of field names.
+Status ParseFieldNames(const Value& root, const char* name, std::vector<std::string>* list) {
+  const Value* v = root.Find(name);
+  if (v == nullptr) return Status::OK();
+  const std::string where = std::string("shaping.") + name;
+  if (!v->IsArray()) return Status::InvalidArgument(where + ": expected an array of field names");
+  for (size_t i = 0; i < v->size(); ++i) {
+    list->emplace_back();
+    FERRY_RETURN_IF_ERROR(ReadString((*v)[i], where + "[" + std::to_string(i) + "]", &list->back()));
+  }
+  return Status::OK();
+}
+
+Status ParseFilterOn(const Value* on, FilterOn* out) {
+  if (on == nullptr) return Status::OK();
+  std::string name;
+  FERRY_RETURN_IF_ERROR(ReadString(*on, "shaping.filter_on", &name));
+  if (name == "source") *out = FilterOn::kSource;
+  else if (name != "target") return Status::InvalidArgument("shaping.filter_on: \"" + name + "\": use \"target\" or \"source\"");
+  return Status::OK();
+}
+
+// Calls fn(element, where) for each element of the array filters[name].
+template <typename F>
+Status ForEachFilter(const Value& filters, const char* name, F fn) {
+  const Value* list = filters.Find(name);
+  if (list == nullptr) return Status::OK();
+  std::string base = std::string("shaping.filters.") + name;
+  if (!list->IsArray()) return Status::InvalidArgument(base + ": expected an array");
+  for (size_t i = 0; i < list->size(); ++i) {
+    FERRY_RETURN_IF_ERROR(fn((*list)[i], base + "[" + std::to_string(i) + "]"));
+  }
+  return Status::OK();
+}
+
+Status ParseDateRange(const Value& e, const std::string& where, DateRangeFilter* r) {
+  FERRY_RETURN_IF_ERROR(CheckMembers(e, where, {"field", "from", "to"}));
+  const Value* field = e.Find("field");
+  if (field == nullptr) return Status::InvalidArgument(where + ": needs \"field\"");
+  FERRY_RETURN_IF_ERROR(ReadString(*field, where + ".field", &r->field));
+  if (const Value* v = e.Find("from")) FERRY_RETURN_IF_ERROR(ReadString(*v, where + ".from", &r->from));
+  if (const Value* v = e.Find("to")) FERRY_RETURN_IF_ERROR(ReadString(*v, where + ".to", &r->to));
+  return Status::OK();
+}
+
+Status ParseFieldValues(const Value& e, const std::string& where, std::string* field,
+                        std::vector<std::string>* values) {
+  FERRY_RETURN_IF_ERROR(CheckMembers(e, where, {"field", "values"}));
+  const Value* fv = e.Find("field");
+  if (fv == nullptr) return Status::InvalidArgument(where + ": needs \"field\"");
+  FERRY_RETURN_IF_ERROR(ReadString(*fv, where + ".field", field));
+  return ReadValues(e.Find("values"), where, values);
+}
+
+Status ParseFilters(const Value* f, ShapingSpec* spec) {
+  if (f == nullptr) return Status::OK();
+  FERRY_RETURN_IF_ERROR(CheckMembers(*f, "shaping.filters", {"date_range", "in", "tags_any", "tags_all", "where"}));
+  FERRY_RETURN_IF_ERROR(ForEachFilter(*f, "date_range", [&](const Value& e, const std::string& where) {
+    return ParseDateRange(e, where, &spec->date_ranges.emplace_back());
+  }));
+  FERRY_RETURN_IF_ERROR(ForEachFilter(*f, "in", [&](const Value& e, const std::string& where) {
+    ValueSetFilter& s = spec->in.emplace_back();
+    return ParseFieldValues(e, where, &s.field, &s.values);
+  }));
+  for (bool all : {false, true}) {
+    FERRY_RETURN_IF_ERROR(ForEachFilter(*f, all ? "tags_all" : "tags_any", [&](const Value& e, const std::string& where) {
+      TagsFilter& t = spec->tags.emplace_back();
+      t.all = all;
+      return ParseFieldValues(e, where, &t.field, &t.values);
+    }));
+  }
+  return ForEachFilter(*f, "where", [&](const Value& e, const std::string& where) {
+    return ReadString(e, where, &spec->where.emplace_back());
+  });
+}
+
 }  // namespace
 
 std::string ShapingToJson(const ShapingSpec& spec) {
-  std::string out = "{";
-  bool first = true;
-  auto member = [&](const char* name) {
-    if (!first) out.push_back(',');
-    first = false;
-    WriteJsonString(name, &out);
-    out.push_back(':');
-  };
-  auto pairs = [&](const std::vector<std::pair<std::string, std::string>>& v) {
-    out.push_back('{');
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i) out.push_back(',');
-      WriteJsonString(v[i].first, &out);
-      out.push_back(':');
-      WriteJsonString(v[i].second, &out);
-    }
-    out.push_back('}');
-  };
-  if (!spec.map.empty()) {
-    member("map");
-    pairs(spec.map);
+  std::string out;
+  ObjectWriter object(&out);
+  if (!spec.map.empty()) AppendPairs(spec.map, &object.Member("map"));
+  if (!spec.transforms.empty()) AppendTransforms(spec.transforms, &object.Member("transforms"));
+  if (!spec.compute.empty()) AppendPairs(spec.compute, &object.Member("compute"));
+  if (!spec.date_ranges.empty() || !spec.in.empty() || !spec.tags.empty() || !spec.where.empty()) {
+    AppendFilters(spec, &object.Member("filters"));
   }
-  if (!spec.transforms.empty()) {
-    member("transforms");
-    out.push_back('[');
-    for (size_t i = 0; i < spec.transforms.size(); ++i) {
-      const FieldTransform& t = spec.transforms[i];
-      if (i) out.push_back(',');
-      out.append("{\"field\":");
-      WriteJsonString(t.field, &out);
-      out.append(",\"op\":");
-      WriteJsonString(FieldTransformKindName(t.kind), &out);
-      if (!t.arg.empty()) {
-        out.append(",\"arg\":");
-        WriteJsonString(t.arg, &out);
-      }
-      out.push_back('}');
-    }
-    out.push_back(']');
-  }
-  if (!spec.compute.empty()) {
-    member("compute");
-    pairs(spec.compute);
-  }
-  bool any_filter = !spec.date_ranges.empty() || !spec.in.empty() || !spec.tags.empty() || !spec.where.empty();
-  if (any_filter) {
-    member("filters");
-    std::string f = "{";
-    auto fmember = [&](const char* name) {
-      if (f.size() > 1) f.push_back(',');
-      WriteJsonString(name, &f);
-      f.push_back(':');
-    };
-    if (!spec.date_ranges.empty()) {
-      fmember("date_range");
-      f.push_back('[');
-      for (size_t i = 0; i < spec.date_ranges.size(); ++i) {
-        const DateRangeFilter& r = spec.date_ranges[i];
-        if (i) f.push_back(',');
-        f.append("{\"field\":");
-        WriteJsonString(r.field, &f);
-        if (!r.from.empty()) {
-          f.append(",\"from\":");
-          WriteJsonString(r.from, &f);
-        }
-        if (!r.to.empty()) {
-          f.append(",\"to\":");
-          WriteJsonString(r.to, &f);
-        }
-        f.push_back('}');
-      }
-      f.push_back(']');
-    }
-    auto field_values = [&](const char* name, auto pick) {
-      std::string items;
-      for (const TagsFilter& t : spec.tags) {
-        if (!pick(t)) continue;
-        if (!items.empty()) items.push_back(',');
-        items.append("{\"field\":");
-        WriteJsonString(t.field, &items);
-        items.append(",\"values\":");
-        AppendStringArray(t.values, &items);
-        items.push_back('}');
-      }
-      if (items.empty()) return;
-      fmember(name);
-      f.append("[").append(items).append("]");
-    };
-    if (!spec.in.empty()) {
-      fmember("in");
-      f.push_back('[');
-      for (size_t i = 0; i < spec.in.size(); ++i) {
-        if (i) f.push_back(',');
-        f.append("{\"field\":");
-        WriteJsonString(spec.in[i].field, &f);
-        f.append(",\"values\":");
-        AppendStringArray(spec.in[i].values, &f);
-        f.push_back('}');
-      }
-      f.push_back(']');
-    }
-    field_values("tags_any", [](const TagsFilter& t) { return !t.all; });
-    field_values("tags_all", [](const TagsFilter& t) { return t.all; });
-    if (!spec.where.empty()) {
-      fmember("where");
-      AppendStringArray(spec.where, &f);
-    }
-    f.push_back('}');
-    out.append(f);
-  }
-  if (spec.filter_on == FilterOn::kSource) {
-    member("filter_on");
-    out.append("\"source\"");
-  }
-  if (!spec.fields.empty()) {
-    member("fields");
-    AppendStringArray(spec.fields, &out);
-  }
-  if (!spec.exclude.empty()) {
-    member("exclude");
-    AppendStringArray(spec.exclude, &out);
-  }
-  out.push_back('}');
+  if (spec.filter_on == FilterOn::kSource) object.Member("filter_on").append("\"source\"");
+  if (!spec.fields.empty()) AppendStringArray(spec.fields, &object.Member("fields"));
+  if (!spec.exclude.empty()) AppendStringArray(spec.exclude, &object.Member("exclude"));
+  object.Close();
   return out;
 }
 
@@ -707,102 +860,11 @@ Result<ShapingSpec> ParseShaping(std::string_view json) {
   ShapingSpec spec;
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("map"), "shaping.map", &spec.map));
   FERRY_RETURN_IF_ERROR(ReadPairs(root.Find("compute"), "shaping.compute", &spec.compute));
-  if (const Value* ts = root.Find("transforms")) {
-    if (!ts->IsArray()) return Status::InvalidArgument("shaping.transforms: expected an array");
-    for (size_t i = 0; i < ts->size(); ++i) {
-      std::string where = "shaping.transforms[" + std::to_string(i) + "]";
-      const Value& t = (*ts)[i];
-      FERRY_RETURN_IF_ERROR(CheckMembers(t, where, {"field", "op", "arg"}));
-      FieldTransform ft;
-      const Value* field = t.Find("field");
-      const Value* op = t.Find("op");
-      if (field == nullptr || op == nullptr) return Status::InvalidArgument(where + ": needs \"field\" and \"op\"");
-      FERRY_RETURN_IF_ERROR(ReadString(*field, where + ".field", &ft.field));
-      std::string name;
-      FERRY_RETURN_IF_ERROR(ReadString(*op, where + ".op", &name));
-      if (name == "trim") ft.kind = FieldTransform::Kind::kTrim;
-      else if (name == "lower") ft.kind = FieldTransform::Kind::kLower;
-      else if (name == "upper") ft.kind = FieldTransform::Kind::kUpper;
-      else if (name == "split") ft.kind = FieldTransform::Kind::kSplit;
-      else if (name == "date") ft.kind = FieldTransform::Kind::kDate;
-      else if (name == "call") ft.kind = FieldTransform::Kind::kCall;
-      else return Status::InvalidArgument(where + ": unknown op \"" + name + "\" (trim, lower, upper, split, date, call)");
-      if (const Value* arg = t.Find("arg")) FERRY_RETURN_IF_ERROR(ReadString(*arg, where + ".arg", &ft.arg));
-      if ((ft.kind == FieldTransform::Kind::kDate || ft.kind == FieldTransform::Kind::kCall) && ft.arg.empty()) {
-        return Status::InvalidArgument(where + ": op \"" + name + "\" needs \"arg\"");
-      }
-      spec.transforms.push_back(std::move(ft));
-    }
-  }
-  for (auto [name, list] : {std::pair{"fields", &spec.fields}, std::pair{"exclude", &spec.exclude}}) {
-    const Value* v = root.Find(name);
-    if (v == nullptr) continue;
-    const std::string where = std::string("shaping.") + name;
-    if (!v->IsArray()) return Status::InvalidArgument(where + ": expected an array of field names");
-    for (size_t i = 0; i < v->size(); ++i) {
-      list->emplace_back();
-      FERRY_RETURN_IF_ERROR(ReadString((*v)[i], where + "[" + std::to_string(i) + "]", &list->back()));
-    }
-  }
-  if (const Value* on = root.Find("filter_on")) {
-    std::string name;
-    FERRY_RETURN_IF_ERROR(ReadString(*on, "shaping.filter_on", &name));
-    if (name == "source") spec.filter_on = FilterOn::kSource;
-    else if (name != "target") return Status::InvalidArgument("shaping.filter_on: \"" + name + "\": use \"target\" or \"source\"");
-  }
-  if (const Value* f = root.Find("filters")) {
-    FERRY_RETURN_IF_ERROR(CheckMembers(*f, "shaping.filters", {"date_range", "in", "tags_any", "tags_all", "where"}));
-    auto each = [&](const char* name, auto fn) -> Status {
-      const Value* list = f->Find(name);
-      if (list == nullptr) return Status::OK();
-      std::string base = std::string("shaping.filters.") + name;
-      if (!list->IsArray()) return Status::InvalidArgument(base + ": expected an array");
-      for (size_t i = 0; i < list->size(); ++i) {
-        FERRY_RETURN_IF_ERROR(fn((*list)[i], base + "[" + std::to_string(i) + "]"));
-      }
-      return Status::OK();
-    };
-    FERRY_RETURN_IF_ERROR(each("date_range", [&](const Value& e, const std::string& where) -> Status {
-      FERRY_RETURN_IF_ERROR(CheckMembers(e, where, {"field", "from", "to"}));
-      DateRangeFilter r;
-      const Value* field = e.Find("field");
-      if (field == nullptr) return Status::InvalidArgument(where + ": needs \"field\"");
-      FERRY_RETURN_IF_ERROR(ReadString(*field, where + ".field", &r.field));
-      if (const Value* v = e.Find("from")) FERRY_RETURN_IF_ERROR(ReadString(*v, where + ".from", &r.from));
-      if (const Value* v = e.Find("to")) FERRY_RETURN_IF_ERROR(ReadString(*v, where + ".to", &r.to));
-      spec.date_ranges.push_back(std::move(r));
-      return Status::OK();
-    }));
-    auto field_values = [&](const Value& e, const std::string& where, std::string* field,
-                            std::vector<std::string>* values) -> Status {
-      FERRY_RETURN_IF_ERROR(CheckMembers(e, where, {"field", "values"}));
-      const Value* fv = e.Find("field");
-      if (fv == nullptr) return Status::InvalidArgument(where + ": needs \"field\"");
-      FERRY_RETURN_IF_ERROR(ReadString(*fv, where + ".field", field));
-      return ReadValues(e.Find("values"), where, values);
-    };
-    FERRY_RETURN_IF_ERROR(each("in", [&](const Value& e, const std::string& where) -> Status {
-      ValueSetFilter s;
-      FERRY_RETURN_IF_ERROR(field_values(e, where, &s.field, &s.values));
-      spec.in.push_back(std::move(s));
-      return Status::OK();
-    }));
-    for (bool all : {false, true}) {
-      FERRY_RETURN_IF_ERROR(each(all ? "tags_all" : "tags_any", [&](const Value& e, const std::string& where) -> Status {
-        TagsFilter t;
-        t.all = all;
-        FERRY_RETURN_IF_ERROR(field_values(e, where, &t.field, &t.values));
-        spec.tags.push_back(std::move(t));
-        return Status::OK();
-      }));
-    }
-    FERRY_RETURN_IF_ERROR(each("where", [&](const Value& e, const std::string& where) -> Status {
-      std::string w;
-      FERRY_RETURN_IF_ERROR(ReadString(e, where, &w));
-      spec.where.push_back(std::move(w));
-      return Status::OK();
-    }));
-  }
+  FERRY_RETURN_IF_ERROR(ParseTransforms(root.Find("transforms"), &spec.transforms));
+  FERRY_RETURN_IF_ERROR(ParseFieldNames(root, "fields", &spec.fields));
+  FERRY_RETURN_IF_ERROR(ParseFieldNames(root, "exclude", &spec.exclude));
+  FERRY_RETURN_IF_ERROR(ParseFilterOn(root.Find("filter_on"), &spec.filter_on));
+  FERRY_RETURN_IF_ERROR(ParseFilters(root.Find("filters"), &spec));
   return spec;
 }
 

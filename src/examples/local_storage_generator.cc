@@ -435,111 +435,125 @@ class Generator {
 
   // The key of `slot` into key_ and its compact JSON value into value_.
   void DrawValue(const Slot& slot, bool bad_theme) {
-    std::string& v = value_;
     switch (slot.kind) {
-      case Kind::kSettings: {
-        key_ = "settings";
-        v.append("{\"theme\":");
-        Str(bad_theme ? kBadTheme : kThemes[user_.theme], &v);
-        v.append(",\"language\":");
-        Str(kLanguages[user_.language], &v);
-        v.append(",\"fontSize\":");
-        AppendInt(Pick(kFontSizes), &v);
-        v.append(",\"notifications\":{\"email\":");
-        v.append(rng_.Percent(40) ? "true" : "false");
-        v.append(",\"push\":");
-        v.append(rng_.Percent(60) ? "true" : "false");
-        v.push_back('}');
-        if (rng_.Percent(30)) {
-          v.append(",\"startPage\":");
-          Str(Pick(kStartPages), &v);
-        }
-        if (rng_.Percent(15)) v.append(",\"reducedMotion\":true");
-        v.push_back('}');
-        break;
-      }
-      case Kind::kJournal: {
-        key_ = "journal:";
-        AppendDate(slot.arg, &key_);
-        v.append("{\"date\":\"");
-        AppendDate(slot.arg, &v);
-        v.append("\",\"title\":");
-        Str(Pick(kTitles), &v);
-        v.append(",\"body\":");
-        std::string body;
-        Text(1, 6, &body);
-        Str(body, &v);
-        v.append(",\"mood\":");
-        if (rng_.Percent(10)) {
-          v.append("null");
-        } else {
-          AppendInt(rng_.Range(1, 5), &v);
-        }
-        v.append(",\"tags\":[");
-        const uint32_t tags = rng_.Below(4);
-        const uint32_t first = rng_.Below(uint32_t(std::size(kTags)));
-        for (uint32_t t = 0; t < tags; ++t) {
-          if (t > 0) v.push_back(',');
-          Str(kTags[(first + t * 5) % std::size(kTags)], &v);  // distinct
-        }
-        v.push_back(']');
-        if (rng_.Percent(50)) {
-          v.append(",\"updatedAt\":");
-          AppendMillisBefore(30, &v);
-        }
-        v.push_back('}');
-        break;
-      }
-      case Kind::kRecentSearches: {
-        key_ = "cache:recent-searches";
-        v.push_back('[');
-        const uint32_t n = uint32_t(rng_.Range(3, 15));
-        for (uint32_t i = 0; i < n; ++i) {
-          if (i > 0) v.push_back(',');
-          Str(Pick(kSearches), &v);
-        }
-        v.push_back(']');
-        break;
-      }
-      case Kind::kFavorites: {
-        key_ = "cache:favorites";
-        v.push_back('[');
-        const uint32_t n = uint32_t(rng_.Range(1, 8));
-        for (uint32_t i = 0; i < n; ++i) {
-          v.append(i > 0 ? ",{\"id\":\"rec-" : "{\"id\":\"rec-");
-          AppendPadded(rng_.Below(100000), 5, &v);
-          v.append("\",\"title\":");
-          Str(Pick(kFavoriteTitles), &v);
-          v.append(",\"type\":");
-          Str(Pick(kFavoriteTypes), &v);
-          v.append(",\"addedAt\":");
-          AppendMillisBefore(120, &v);
-          v.push_back('}');
-        }
-        v.push_back(']');
-        break;
-      }
-      case Kind::kDraft: {
-        key_ = "draft:";
-        key_.append(kDraftNames[slot.arg]);
-        key_.push_back('-');
-        AppendInt(slot.number, &key_);
-        std::string text;
-        Text(1, 4, &text);
-        v.append("{\"text\":");
-        Str(text, &v);
-        v.append(",\"savedAt\":");
-        AppendIsoMillis(user_.exported - rng_.Range(0, 20 * kSecondsPerDay), rng_.Below(1000), &v);
-        v.append(",\"cursor\":");
-        AppendInt(rng_.Range(0, int64_t(CodePoints(text))), &v);
-        v.push_back('}');
-        break;
-      }
+      case Kind::kSettings: SettingsValue(bad_theme); break;
+      case Kind::kJournal: JournalValue(slot); break;
+      case Kind::kRecentSearches: RecentSearchesValue(); break;
+      case Kind::kFavorites: FavoritesValue(); break;
+      case Kind::kDraft: DraftValue(slot); break;
       case Kind::kOther:
         key_ = kOtherKeys[slot.arg];
         OtherValue(OtherKey(slot.arg));
         break;
     }
+  }
+
+  // key_ and value_ of the "settings" item.
+  void SettingsValue(bool bad_theme) {
+    std::string& v = value_;
+    key_ = "settings";
+    v.append("{\"theme\":");
+    Str(bad_theme ? kBadTheme : kThemes[user_.theme], &v);
+    v.append(",\"language\":");
+    Str(kLanguages[user_.language], &v);
+    v.append(",\"fontSize\":");
+    AppendInt(Pick(kFontSizes), &v);
+    v.append(",\"notifications\":{\"email\":");
+    v.append(rng_.Percent(40) ? "true" : "false");
+    v.append(",\"push\":");
+    v.append(rng_.Percent(60) ? "true" : "false");
+    v.push_back('}');
+    if (rng_.Percent(30)) {
+      v.append(",\"startPage\":");
+      Str(Pick(kStartPages), &v);
+    }
+    if (rng_.Percent(15)) v.append(",\"reducedMotion\":true");
+    v.push_back('}');
+  }
+
+  // A "journal:DATE" entry.
+  void JournalValue(const Slot& slot) {
+    std::string& v = value_;
+    key_ = "journal:";
+    AppendDate(slot.arg, &key_);
+    v.append("{\"date\":\"");
+    AppendDate(slot.arg, &v);
+    v.append("\",\"title\":");
+    Str(Pick(kTitles), &v);
+    v.append(",\"body\":");
+    std::string body;
+    Text(1, 6, &body);
+    Str(body, &v);
+    v.append(",\"mood\":");
+    if (rng_.Percent(10)) {
+      v.append("null");
+    } else {
+      AppendInt(rng_.Range(1, 5), &v);
+    }
+    v.append(",\"tags\":[");
+    const uint32_t tags = rng_.Below(4);
+    const uint32_t first = rng_.Below(uint32_t(std::size(kTags)));
+    for (uint32_t t = 0; t < tags; ++t) {
+      if (t > 0) v.push_back(',');
+      Str(kTags[(first + t * 5) % std::size(kTags)], &v);  // distinct
+    }
+    v.push_back(']');
+    if (rng_.Percent(50)) {
+      v.append(",\"updatedAt\":");
+      AppendMillisBefore(30, &v);
+    }
+    v.push_back('}');
+  }
+
+  // "cache:recent-searches": a list of search strings.
+  void RecentSearchesValue() {
+    std::string& v = value_;
+    key_ = "cache:recent-searches";
+    v.push_back('[');
+    const uint32_t n = uint32_t(rng_.Range(3, 15));
+    for (uint32_t i = 0; i < n; ++i) {
+      if (i > 0) v.push_back(',');
+      Str(Pick(kSearches), &v);
+    }
+    v.push_back(']');
+  }
+
+  // "cache:favorites": a list of saved records.
+  void FavoritesValue() {
+    std::string& v = value_;
+    key_ = "cache:favorites";
+    v.push_back('[');
+    const uint32_t n = uint32_t(rng_.Range(1, 8));
+    for (uint32_t i = 0; i < n; ++i) {
+      v.append(i > 0 ? ",{\"id\":\"rec-" : "{\"id\":\"rec-");
+      AppendPadded(rng_.Below(100000), 5, &v);
+      v.append("\",\"title\":");
+      Str(Pick(kFavoriteTitles), &v);
+      v.append(",\"type\":");
+      Str(Pick(kFavoriteTypes), &v);
+      v.append(",\"addedAt\":");
+      AppendMillisBefore(120, &v);
+      v.push_back('}');
+    }
+    v.push_back(']');
+  }
+
+  // A "draft:NAME-N" item.
+  void DraftValue(const Slot& slot) {
+    std::string& v = value_;
+    key_ = "draft:";
+    key_.append(kDraftNames[slot.arg]);
+    key_.push_back('-');
+    AppendInt(slot.number, &key_);
+    std::string text;
+    Text(1, 4, &text);
+    v.append("{\"text\":");
+    Str(text, &v);
+    v.append(",\"savedAt\":");
+    AppendIsoMillis(user_.exported - rng_.Range(0, 20 * kSecondsPerDay), rng_.Below(1000), &v);
+    v.append(",\"cursor\":");
+    AppendInt(rng_.Range(0, int64_t(CodePoints(text))), &v);
+    v.push_back('}');
   }
 
   void OtherValue(OtherKey k) {

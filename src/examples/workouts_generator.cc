@@ -389,98 +389,12 @@ class Writer {
     const size_t start = out_->size();
     Head(w, defect);
     switch (w.kind) {
-      case Kind::kStrength:
-        if (defect != kRoutineNotExercises) {
-          Out(",\"exercises\":");
-          LegacyExercises(w, defect);
-        }
-        Out(",\"warmupDuration\":");
-        if (defect == kStringWarmup) {
-          Out("\"10min\"");
-        } else {
-          AppendInt(w.warmup, out_);
-        }
-        Out(",\"cooldownDuration\":");
-        AppendInt(w.cooldown, out_);
-        Out(",\"restBetweenExercises\":");
-        AppendInt(w.rest_between, out_);
-        break;
-      case Kind::kConditioning:
-        Out(",\"intervals\":[");
-        for (size_t i = 0; i < w.intervals.size(); ++i) {
-          if (i > 0) out_->push_back(',');
-          LegacyInterval(w.intervals[i], false, defect == kSprintInterval && i == 1);
-        }
-        Out("],\"equipment\":");
-        Out(lit_.equipment[w.equipment]);
-        if (defect != kNoTotalDuration) {
-          Out(",\"totalDuration\":");
-          AppendInt(w.total_duration, out_);
-        }
-        break;
-      case Kind::kHybrid:
-        Out(",\"blocks\":[");
-        for (size_t i = 0; i < w.blocks.size(); ++i) {
-          if (i > 0) out_->push_back(',');
-          if (i == 0 && defect == kSupersetBlock) {
-            Out("{\"kind\":\"superset\",\"duration\":60}");
-            continue;
-          }
-          const Block& b = w.blocks[i];
-          switch (b.kind) {
-            case BlockKind::kExercise: LegacyExercise(b.exercise, true, false); break;
-            case BlockKind::kInterval: LegacyInterval(b.interval, true, false); break;
-            case BlockKind::kTransition:
-              Out("{\"kind\":\"transition\",\"duration\":");
-              AppendInt(b.duration, out_);
-              out_->push_back('}');
-              break;
-          }
-        }
-        Out("],\"transitionTime\":");
-        if (defect == kStringTransition) {
-          Out("\"30s\"");
-        } else {
-          AppendInt(w.transition_time, out_);
-        }
-        break;
-      case Kind::kAgility: {
-        Out(",\"phases\":[");
-        size_t drill = 0;
-        for (size_t i = 0; i < w.phases.size(); ++i) {
-          const Phase& p = w.phases[i];
-          if (i > 0) out_->push_back(',');
-          Out("{\"name\":");
-          Out(lit_.phases[p.name]);
-          Out(",\"drills\":");
-          Drills(w, drill, p.drill_count);
-          drill += p.drill_count;
-          if (!(i == 0 && defect == kPhaseNoDuration)) {
-            Out(",\"duration\":");
-            AppendInt(p.duration, out_);
-          }
-          out_->push_back('}');
-        }
-        Out("],\"focusAreas\":");
-        if (defect == kStringFocusAreas) {
-          Out("\"footwork\"");
-        } else {
-          FocusAreas(w);
-        }
-        break;
-      }
+      case Kind::kStrength: LegacyStrength(w, defect); break;
+      case Kind::kConditioning: LegacyConditioning(w, defect); break;
+      case Kind::kHybrid: LegacyHybrid(w, defect); break;
+      case Kind::kAgility: LegacyAgility(w, defect); break;
     }
-    if (defect != kNoCreatedAt) {
-      Out(",\"created_at\":");
-      if (defect == kBadCreatedAt) {
-        constexpr std::string_view kBadValues[] = {"null", "true", "{\"t\":1}"};
-        Out(kBadValues[bad_created_at_variant % std::size(kBadValues)]);
-      } else if (w.created_form == CreatedAtForm::kEpoch) {
-        AppendInt(w.created_at, out_);
-      } else {
-        AppendTimestamp(w.created_at, w.created_form == CreatedAtForm::kIso, out_);
-      }
-    }
+    if (defect != kNoCreatedAt) LegacyCreatedAt(w, defect, bad_created_at_variant);
     if (w.coach_notes) Out(",\"coachNotes\":\"Keep RPE <= 8; film the top set.\"");
     if (defect == kRoutineNotExercises) {
       // Python's d["routine"] = d.pop("exercises") moves the list to the end.
@@ -507,84 +421,10 @@ class Writer {
     const size_t start = out_->size();
     const bool blocks = defect != kUnifiedNoBlocks;
     switch (w.kind) {
-      case Kind::kStrength:
-        if (blocks) {
-          Out(",\"blocks\":[");
-          for (size_t i = 0; i < w.exercises.size(); ++i) {
-            if (i > 0) out_->push_back(',');
-            ExerciseBlock(w.exercises[i]);
-          }
-          out_->push_back(']');
-        }
-        Out(",\"warmup\":{\"duration\":");
-        AppendInt(w.warmup, out_);
-        Out("},\"cooldown\":{\"duration\":");
-        AppendInt(w.cooldown, out_);
-        Out("},\"restBetweenBlocks\":");
-        AppendInt(w.rest_between, out_);
-        break;
-      case Kind::kConditioning: {
-        int work_seconds = 0;
-        if (blocks) Out(",\"blocks\":[");
-        for (size_t i = 0; i < w.intervals.size(); ++i) {
-          const Interval& iv = w.intervals[i];
-          if (iv.work) work_seconds += iv.duration;
-          if (!blocks) continue;
-          if (i > 0) out_->push_back(',');
-          IntervalBlock(iv);
-        }
-        if (blocks) out_->push_back(']');
-        Out(",\"intervalSettings\":{\"equipment\":");
-        Out(lit_.equipment[w.equipment]);
-        Out(",\"totalDuration\":");
-        AppendInt(w.total_duration, out_);
-        Out(",\"workSeconds\":");
-        AppendInt(work_seconds, out_);
-        out_->push_back('}');
-        break;
-      }
-      case Kind::kHybrid:
-        if (blocks) {
-          Out(",\"blocks\":[");
-          for (size_t i = 0; i < w.blocks.size(); ++i) {
-            if (i > 0) out_->push_back(',');
-            const Block& b = w.blocks[i];
-            switch (b.kind) {
-              case BlockKind::kExercise: ExerciseBlock(b.exercise); break;
-              case BlockKind::kInterval: IntervalBlock(b.interval); break;
-              case BlockKind::kTransition:
-                Out("{\"kind\":\"transition\",\"duration\":");
-                AppendInt(b.duration, out_);
-                out_->push_back('}');
-                break;
-            }
-          }
-          out_->push_back(']');
-        }
-        Out(",\"transitionTime\":");
-        AppendInt(w.transition_time, out_);
-        break;
-      case Kind::kAgility:
-        if (blocks) {
-          Out(",\"blocks\":[");
-          size_t drill = 0;
-          for (size_t i = 0; i < w.phases.size(); ++i) {
-            const Phase& p = w.phases[i];
-            if (i > 0) out_->push_back(',');
-            Out("{\"kind\":\"phase\",\"name\":");
-            Out(lit_.phases[p.name]);
-            Out(",\"duration\":");
-            AppendInt(p.duration, out_);
-            Out(",\"drills\":");
-            Drills(w, drill, p.drill_count);
-            drill += p.drill_count;
-            out_->push_back('}');
-          }
-          out_->push_back(']');
-        }
-        Out(",\"focusAreas\":");
-        FocusAreas(w);
-        break;
+      case Kind::kStrength: UnifiedStrength(w, blocks); break;
+      case Kind::kConditioning: UnifiedConditioning(w, blocks); break;
+      case Kind::kHybrid: UnifiedHybrid(w, blocks); break;
+      case Kind::kAgility: UnifiedAgility(w, blocks); break;
     }
     (*out_)[start] = '{';
     Out("}}");
@@ -604,6 +444,183 @@ class Writer {
   }
 
  private:
+  // The members of each kind of legacy document.
+  void LegacyStrength(const Workout& w, int defect) {
+    if (defect != kRoutineNotExercises) {
+      Out(",\"exercises\":");
+      LegacyExercises(w, defect);
+    }
+    Out(",\"warmupDuration\":");
+    if (defect == kStringWarmup) {
+      Out("\"10min\"");
+    } else {
+      AppendInt(w.warmup, out_);
+    }
+    Out(",\"cooldownDuration\":");
+    AppendInt(w.cooldown, out_);
+    Out(",\"restBetweenExercises\":");
+    AppendInt(w.rest_between, out_);
+  }
+
+  void LegacyConditioning(const Workout& w, int defect) {
+    Out(",\"intervals\":[");
+    for (size_t i = 0; i < w.intervals.size(); ++i) {
+      if (i > 0) out_->push_back(',');
+      LegacyInterval(w.intervals[i], false, defect == kSprintInterval && i == 1);
+    }
+    Out("],\"equipment\":");
+    Out(lit_.equipment[w.equipment]);
+    if (defect != kNoTotalDuration) {
+      Out(",\"totalDuration\":");
+      AppendInt(w.total_duration, out_);
+    }
+  }
+
+  void TransitionBlock(int duration) {
+    Out("{\"kind\":\"transition\",\"duration\":");
+    AppendInt(duration, out_);
+    out_->push_back('}');
+  }
+
+  void LegacyHybrid(const Workout& w, int defect) {
+    Out(",\"blocks\":[");
+    for (size_t i = 0; i < w.blocks.size(); ++i) {
+      if (i > 0) out_->push_back(',');
+      if (i == 0 && defect == kSupersetBlock) {
+        Out("{\"kind\":\"superset\",\"duration\":60}");
+        continue;
+      }
+      const Block& b = w.blocks[i];
+      switch (b.kind) {
+        case BlockKind::kExercise: LegacyExercise(b.exercise, true, false); break;
+        case BlockKind::kInterval: LegacyInterval(b.interval, true, false); break;
+        case BlockKind::kTransition: TransitionBlock(b.duration); break;
+      }
+    }
+    Out("],\"transitionTime\":");
+    if (defect == kStringTransition) {
+      Out("\"30s\"");
+    } else {
+      AppendInt(w.transition_time, out_);
+    }
+  }
+
+  void LegacyAgility(const Workout& w, int defect) {
+    Out(",\"phases\":[");
+    size_t drill = 0;
+    for (size_t i = 0; i < w.phases.size(); ++i) {
+      const Phase& p = w.phases[i];
+      if (i > 0) out_->push_back(',');
+      Out("{\"name\":");
+      Out(lit_.phases[p.name]);
+      Out(",\"drills\":");
+      Drills(w, drill, p.drill_count);
+      drill += p.drill_count;
+      if (!(i == 0 && defect == kPhaseNoDuration)) {
+        Out(",\"duration\":");
+        AppendInt(p.duration, out_);
+      }
+      out_->push_back('}');
+    }
+    Out("],\"focusAreas\":");
+    if (defect == kStringFocusAreas) {
+      Out("\"footwork\"");
+    } else {
+      FocusAreas(w);
+    }
+  }
+
+  void LegacyCreatedAt(const Workout& w, int defect, uint32_t bad_created_at_variant) {
+    Out(",\"created_at\":");
+    if (defect == kBadCreatedAt) {
+      constexpr std::string_view kBadValues[] = {"null", "true", "{\"t\":1}"};
+      Out(kBadValues[bad_created_at_variant % std::size(kBadValues)]);
+    } else if (w.created_form == CreatedAtForm::kEpoch) {
+      AppendInt(w.created_at, out_);
+    } else {
+      AppendTimestamp(w.created_at, w.created_form == CreatedAtForm::kIso, out_);
+    }
+  }
+
+  // The members of each kind of unified-1 `content`; `blocks` false leaves
+  // "blocks" out.
+  void UnifiedStrength(const Workout& w, bool blocks) {
+    if (blocks) {
+      Out(",\"blocks\":[");
+      for (size_t i = 0; i < w.exercises.size(); ++i) {
+        if (i > 0) out_->push_back(',');
+        ExerciseBlock(w.exercises[i]);
+      }
+      out_->push_back(']');
+    }
+    Out(",\"warmup\":{\"duration\":");
+    AppendInt(w.warmup, out_);
+    Out("},\"cooldown\":{\"duration\":");
+    AppendInt(w.cooldown, out_);
+    Out("},\"restBetweenBlocks\":");
+    AppendInt(w.rest_between, out_);
+  }
+
+  void UnifiedConditioning(const Workout& w, bool blocks) {
+    int work_seconds = 0;
+    if (blocks) Out(",\"blocks\":[");
+    for (size_t i = 0; i < w.intervals.size(); ++i) {
+      const Interval& iv = w.intervals[i];
+      if (iv.work) work_seconds += iv.duration;
+      if (!blocks) continue;
+      if (i > 0) out_->push_back(',');
+      IntervalBlock(iv);
+    }
+    if (blocks) out_->push_back(']');
+    Out(",\"intervalSettings\":{\"equipment\":");
+    Out(lit_.equipment[w.equipment]);
+    Out(",\"totalDuration\":");
+    AppendInt(w.total_duration, out_);
+    Out(",\"workSeconds\":");
+    AppendInt(work_seconds, out_);
+    out_->push_back('}');
+  }
+
+  void UnifiedHybrid(const Workout& w, bool blocks) {
+    if (blocks) {
+      Out(",\"blocks\":[");
+      for (size_t i = 0; i < w.blocks.size(); ++i) {
+        if (i > 0) out_->push_back(',');
+        const Block& b = w.blocks[i];
+        switch (b.kind) {
+          case BlockKind::kExercise: ExerciseBlock(b.exercise); break;
+          case BlockKind::kInterval: IntervalBlock(b.interval); break;
+          case BlockKind::kTransition: TransitionBlock(b.duration); break;
+        }
+      }
+      out_->push_back(']');
+    }
+    Out(",\"transitionTime\":");
+    AppendInt(w.transition_time, out_);
+  }
+
+  void UnifiedAgility(const Workout& w, bool blocks) {
+    if (blocks) {
+      Out(",\"blocks\":[");
+      size_t drill = 0;
+      for (size_t i = 0; i < w.phases.size(); ++i) {
+        const Phase& p = w.phases[i];
+        if (i > 0) out_->push_back(',');
+        Out("{\"kind\":\"phase\",\"name\":");
+        Out(lit_.phases[p.name]);
+        Out(",\"duration\":");
+        AppendInt(p.duration, out_);
+        Out(",\"drills\":");
+        Drills(w, drill, p.drill_count);
+        drill += p.drill_count;
+        out_->push_back('}');
+      }
+      out_->push_back(']');
+    }
+    Out(",\"focusAreas\":");
+    FocusAreas(w);
+  }
+
   void Out(std::string_view s) { out_->append(s); }
 
   void Id(const Workout& w) {
@@ -774,6 +791,55 @@ bool DefectNeedsKind(int defect, Kind* kind) {
 
 enum class Draw : uint8_t { kLegacy, kUnified, kMalformed };
 
+// What the next document of `scenario` is.
+Draw ChooseDraw(WorkoutsScenario scenario, Rng& rng) {
+  switch (scenario) {
+    case WorkoutsScenario::kAllValid:
+    case WorkoutsScenario::kLarge: return Draw::kLegacy;
+    case WorkoutsScenario::kMixed: {
+      const uint32_t p = rng.Below(100);  // 1% malformed, 5% unified
+      return p < 1 ? Draw::kMalformed : p < 6 ? Draw::kUnified : Draw::kLegacy;
+    }
+    case WorkoutsScenario::kMalformed: return Draw::kMalformed;
+    case WorkoutsScenario::kAlreadyMigrated: return Draw::kUnified;
+  }
+  return Draw::kLegacy;
+}
+
+// Draws and writes malformed document `number`; returns its defect.
+int WriteMalformed(WorkoutsScenario scenario, uint64_t number, Drawer& drawer, Workout* w, Writer& writer) {
+  Rng& rng = drawer.rng();
+  const int defect = scenario == WorkoutsScenario::kMalformed ? int((number - 1) % kWorkoutDefectCount)
+                                                              : int(rng.Below(kWorkoutDefectCount));
+  Kind kind;
+  if (!DefectNeedsKind(defect, &kind)) kind = drawer.DrawKind();
+  drawer.Draw(kind, number, w);
+  if (defect == kUnifiedNoBlocks) {
+    writer.Unified(*w, defect);
+  } else {
+    const uint32_t variant = defect == kBadCreatedAt ? rng.Below(3) : 0;
+    writer.Legacy(*w, defect, variant);
+  }
+  return defect;
+}
+
+// Draws and writes valid document `number` (legacy or unified), counted.
+void WriteValid(Draw draw, uint64_t number, Drawer& drawer, Workout* w, Writer& writer, GenerateStats* stats) {
+  drawer.Draw(drawer.DrawKind(), number, w);
+  if (draw == Draw::kUnified) {
+    writer.Unified(*w, kNone);
+    stats->unified++;
+    return;
+  }
+  writer.Legacy(*w, kNone, 0);
+  switch (w->kind) {
+    case Kind::kStrength: stats->strength++; break;
+    case Kind::kConditioning: stats->conditioning++; break;
+    case Kind::kHybrid: stats->hybrid++; break;
+    case Kind::kAgility: stats->agility++; break;
+  }
+}
+
 Status Generate(const GenerateOptions& options, const std::string& out_path,
                 const std::string& expect_rejects_path, GenerateStats* stats) {
   FERRY_RETURN_IF_ERROR(internal::CheckGeneratorOutputs(out_path, expect_rejects_path));
@@ -793,38 +859,14 @@ Status Generate(const GenerateOptions& options, const std::string& out_path,
   // of all-valid(S), line for line (the oracle test relies on it).
   Drawer drawer(options.seed,
                 scenario == WorkoutsScenario::kLarge ? kLargeLengths : kNormalLengths);
-  Rng& rng = drawer.rng();
   Workout w{};
   Writer writer(out.buffer());
   Writer reject_writer(rejects.buffer());
 
   for (uint64_t number = 1; number <= options.count && s.ok(); ++number) {
-    Draw draw = Draw::kLegacy;
-    switch (scenario) {
-      case WorkoutsScenario::kAllValid:
-      case WorkoutsScenario::kLarge: break;
-      case WorkoutsScenario::kMixed: {
-        const uint32_t p = rng.Below(100);  // 1% malformed, 5% unified
-        draw = p < 1 ? Draw::kMalformed : p < 6 ? Draw::kUnified : Draw::kLegacy;
-        break;
-      }
-      case WorkoutsScenario::kMalformed: draw = Draw::kMalformed; break;
-      case WorkoutsScenario::kAlreadyMigrated: draw = Draw::kUnified; break;
-    }
-
+    const Draw draw = ChooseDraw(scenario, drawer.rng());
     if (draw == Draw::kMalformed) {
-      const int defect = scenario == WorkoutsScenario::kMalformed
-                             ? int((number - 1) % kWorkoutDefectCount)
-                             : int(rng.Below(kWorkoutDefectCount));
-      Kind kind;
-      if (!DefectNeedsKind(defect, &kind)) kind = drawer.DrawKind();
-      drawer.Draw(kind, number, &w);
-      if (defect == kUnifiedNoBlocks) {
-        writer.Unified(w, defect);
-      } else {
-        const uint32_t variant = defect == kBadCreatedAt ? rng.Below(3) : 0;
-        writer.Legacy(w, defect, variant);
-      }
+      const int defect = WriteMalformed(scenario, number, drawer, &w, writer);
       stats->malformed++;
       stats->defects[size_t(defect)]++;
       stats->expected_rejects++;
@@ -834,19 +876,7 @@ Status Generate(const GenerateOptions& options, const std::string& out_path,
         s = rejects.MaybeFlush();
       }
     } else {
-      drawer.Draw(drawer.DrawKind(), number, &w);
-      if (draw == Draw::kUnified) {
-        writer.Unified(w, kNone);
-        stats->unified++;
-      } else {
-        writer.Legacy(w, kNone, 0);
-        switch (w.kind) {
-          case Kind::kStrength: stats->strength++; break;
-          case Kind::kConditioning: stats->conditioning++; break;
-          case Kind::kHybrid: stats->hybrid++; break;
-          case Kind::kAgility: stats->agility++; break;
-        }
-      }
+      WriteValid(draw, number, drawer, &w, writer, stats);
     }
     out.buffer()->push_back('\n');
     stats->documents++;

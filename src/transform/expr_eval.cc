@@ -10,6 +10,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <limits>
 #include <string>
 
@@ -393,46 +394,57 @@ class Evaluator {
     BinOp op = BinOp(n.op);
     switch (op) {
       case BinOp::kEq:
-        *out = EV::Of(Value::Bool(EqualEV(a, b)));
-        return Status::OK();
       case BinOp::kNe:
-        *out = EV::Of(Value::Bool(!EqualEV(a, b)));
+        *out = EV::Of(Value::Bool(EqualEV(a, b) == (op == BinOp::kEq)));
         return Status::OK();
       case BinOp::kLt:
       case BinOp::kLe:
       case BinOp::kGt:
-      case BinOp::kGe: {
-        int c;
-        Num x, y;
-        if (NumberOf(a, &x) && NumberOf(b, &y)) {
-          double dx = x.AsDouble(), dy = y.AsDouble();
-          if (!(x.is_int && y.is_int) && (std::isnan(dx) || std::isnan(dy))) {
-            *out = EV::Of(Value::Bool(false));
-            return Status::OK();
-          }
-          c = CompareNums(x, y);
-        } else if (IsString(a) && IsString(b)) {
-          int r = a.v.AsString().compare(b.v.AsString());
-          c = r < 0 ? -1 : (r > 0 ? 1 : 0);
-        } else {
-          return Error(n, "cannot compare " + std::string(TypeName(a)) + " with " + std::string(TypeName(b)));
-        }
-        bool r = op == BinOp::kLt ? c < 0 : op == BinOp::kLe ? c <= 0 : op == BinOp::kGt ? c > 0 : c >= 0;
-        *out = EV::Of(Value::Bool(r));
-        return Status::OK();
-      }
+      case BinOp::kGe:
+        return Order(n, op, a, b, out);
       default:
         break;
     }
-    if (op == BinOp::kAdd && (IsString(a) || IsString(b))) {
-      std::string_view x, y;
-      if (!ScalarText(a, &x) || !ScalarText(b, &y)) {
-        return Error(n, "'+' cannot join " + std::string(TypeName(a)) + " and " + std::string(TypeName(b)) +
-                            " (use concat() to skip nulls)");
+    if (op == BinOp::kAdd && (IsString(a) || IsString(b))) return JoinText(n, a, b, out);
+    return Arithmetic(n, op, a, b, out);
+  }
+
+  // <, <=, >, >= between two numbers or two strings. A comparison with NaN
+  // is false.
+  Status Order(const Node& n, BinOp op, const EV& a, const EV& b, EV* out) {
+    int c;
+    Num x, y;
+    if (NumberOf(a, &x) && NumberOf(b, &y)) {
+      double dx = x.AsDouble(), dy = y.AsDouble();
+      if (!(x.is_int && y.is_int) && (std::isnan(dx) || std::isnan(dy))) {
+        *out = EV::Of(Value::Bool(false));
+        return Status::OK();
       }
-      *out = EV::Of(Concat(x, y));
-      return Status::OK();
+      c = CompareNums(x, y);
+    } else if (IsString(a) && IsString(b)) {
+      int r = a.v.AsString().compare(b.v.AsString());
+      c = r < 0 ? -1 : (r > 0 ? 1 : 0);
+    } else {
+      return Error(n, "cannot compare " + std::string(TypeName(a)) + " with " + std::string(TypeName(b)));
     }
+    bool r = op == BinOp::kLt ? c < 0 : op == BinOp::kLe ? c <= 0 : op == BinOp::kGt ? c > 0 : c >= 0;
+    *out = EV::Of(Value::Bool(r));
+    return Status::OK();
+  }
+
+  // '+' with a string on either side: joins the two scalars' texts.
+  Status JoinText(const Node& n, const EV& a, const EV& b, EV* out) {
+    std::string_view x, y;
+    if (!ScalarText(a, &x) || !ScalarText(b, &y)) {
+      return Error(n, "'+' cannot join " + std::string(TypeName(a)) + " and " + std::string(TypeName(b)) +
+                          " (use concat() to skip nulls)");
+    }
+    *out = EV::Of(Concat(x, y));
+    return Status::OK();
+  }
+
+  // + - * / % on numbers: exact in int64 where the result fits, else double.
+  Status Arithmetic(const Node& n, BinOp op, const EV& a, const EV& b, EV* out) {
     Num x, y;
     static constexpr std::string_view kOpNames[] = {"+", "-", "*", "/", "%"};
     if (!NumberOf(a, &x) || !NumberOf(b, &y)) {
@@ -440,54 +452,50 @@ class Evaluator {
                           " and " + std::string(TypeName(b)));
     }
     if (x.is_int && y.is_int) {
-      int64_t r;
-      switch (op) {
-        case BinOp::kAdd:
-          if (!__builtin_add_overflow(x.i, y.i, &r)) {
-            *out = EV::Int(r);
-            return Status::OK();
-          }
-          break;
-        case BinOp::kSub:
-          if (!__builtin_sub_overflow(x.i, y.i, &r)) {
-            *out = EV::Int(r);
-            return Status::OK();
-          }
-          break;
-        case BinOp::kMul:
-          if (!__builtin_mul_overflow(x.i, y.i, &r)) {
-            *out = EV::Int(r);
-            return Status::OK();
-          }
-          break;
-        case BinOp::kDiv:
-          if (y.i == 0) return Error(n, "division by zero");
-          if (!(x.i == std::numeric_limits<int64_t>::min() && y.i == -1) && x.i % y.i == 0) {
-            *out = EV::Int(x.i / y.i);
-            return Status::OK();
-          }
-          break;
-        case BinOp::kMod:
-          if (y.i == 0) return Error(n, "division by zero");
-          *out = EV::Int(y.i == -1 ? 0 : x.i % y.i);
-          return Status::OK();
-        default:
-          break;
-      }
+      bool exact = false;
+      FERRY_RETURN_IF_ERROR(IntArithmetic(n, op, x.i, y.i, out, &exact));
+      if (exact) return Status::OK();
     }
-    double dx = x.AsDouble(), dy = y.AsDouble();
-    double r = 0;
+    return DoubleArithmetic(n, op, x.AsDouble(), y.AsDouble(), out);
+  }
+
+  // Sets *out and *exact when x op y has an exact int64 result; leaves
+  // *exact false on overflow or a fractional quotient.
+  Status IntArithmetic(const Node& n, BinOp op, int64_t x, int64_t y, EV* out, bool* exact) {
+    int64_t r = 0;
     switch (op) {
-      case BinOp::kAdd: r = dx + dy; break;
-      case BinOp::kSub: r = dx - dy; break;
-      case BinOp::kMul: r = dx * dy; break;
+      case BinOp::kAdd: *exact = !__builtin_add_overflow(x, y, &r); break;
+      case BinOp::kSub: *exact = !__builtin_sub_overflow(x, y, &r); break;
+      case BinOp::kMul: *exact = !__builtin_mul_overflow(x, y, &r); break;
       case BinOp::kDiv:
-        if (dy == 0) return Error(n, "division by zero");
-        r = dx / dy;
+        if (y == 0) return Error(n, "division by zero");
+        *exact = !(x == std::numeric_limits<int64_t>::min() && y == -1) && x % y == 0;
+        if (*exact) r = x / y;
         break;
       case BinOp::kMod:
-        if (dy == 0) return Error(n, "division by zero");
-        r = std::fmod(dx, dy);
+        if (y == 0) return Error(n, "division by zero");
+        r = y == -1 ? 0 : x % y;
+        *exact = true;
+        break;
+      default: break;
+    }
+    if (*exact) *out = EV::Int(r);
+    return Status::OK();
+  }
+
+  Status DoubleArithmetic(const Node& n, BinOp op, double x, double y, EV* out) {
+    double r = 0;
+    switch (op) {
+      case BinOp::kAdd: r = x + y; break;
+      case BinOp::kSub: r = x - y; break;
+      case BinOp::kMul: r = x * y; break;
+      case BinOp::kDiv:
+        if (y == 0) return Error(n, "division by zero");
+        r = x / y;
+        break;
+      case BinOp::kMod:
+        if (y == 0) return Error(n, "division by zero");
+        r = std::fmod(x, y);
         break;
       default: break;
     }
@@ -538,280 +546,327 @@ class Evaluator {
     return Status::OK();
   }
 
-  Status EvalCall(const Node& n, const Value& scope, EV* out) {
-    Func f = Func(n.op);
-    switch (f) {
-      case Func::kSum:
-      case Func::kAvg: {
-        Num acc;
-        acc.is_int = true;
-        int64_t count = 0;
-        const char* name = f == Func::kSum ? "sum" : "avg";
-        auto add = [&](const Value& v) -> Status {
-          if (v.IsNull()) return Status::OK();
-          Num x;
-          if (!NumberOf(v, &x)) {
-            return Error(n, std::string(name) + "() expects numbers, got " + std::string(JsonTypeName(v.type())));
-          }
-          ++count;
-          int64_t r;
-          if (acc.is_int && x.is_int && !__builtin_add_overflow(acc.i, x.i, &r)) {
-            acc.i = r;
-          } else {
-            acc.d = acc.AsDouble() + x.AsDouble();
-            acc.is_int = false;
-          }
-          return Status::OK();
-        };
-        FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, add));
-        if (f == Func::kSum) {
-          *out = FromNum(acc);
-        } else if (count == 0) {
-          *out = EV::Of(Value::Null());
-        } else if (acc.is_int && acc.i % count == 0) {
-          *out = EV::Int(acc.i / count);
-        } else {
-          *out = EV::Double(acc.AsDouble() / double(count));
-        }
-        return Status::OK();
+  // Dispatches through kCalls (below the class): one handler per Func.
+  Status EvalCall(const Node& n, const Value& scope, EV* out);
+
+  // The value of a call's argument `i`.
+  Status Arg(const Node& n, size_t i, const Value& scope, EV* out) { return Eval(n.args[i], scope, out); }
+
+  Status NumericItem(const Node& n, const char* name, const Value& v, Num* x) {
+    if (NumberOf(v, x)) return Status::OK();
+    return Error(n, std::string(name) + "() expects numbers, got " + std::string(JsonTypeName(v.type())));
+  }
+
+  // sum() and avg(): nulls are skipped; int64 while exact, then double.
+  Status SumOrAvg(const Node& n, const Value& scope, EV* out) {
+    const bool sum = Func(n.op) == Func::kSum;
+    Num acc;
+    acc.is_int = true;
+    int64_t count = 0;
+    auto add = [&](const Value& v) -> Status {
+      if (v.IsNull()) return Status::OK();
+      Num x;
+      FERRY_RETURN_IF_ERROR(NumericItem(n, sum ? "sum" : "avg", v, &x));
+      ++count;
+      int64_t r;
+      if (acc.is_int && x.is_int && !__builtin_add_overflow(acc.i, x.i, &r)) {
+        acc.i = r;
+      } else {
+        acc.d = acc.AsDouble() + x.AsDouble();
+        acc.is_int = false;
       }
-      case Func::kCount: {
-        int64_t count = 0;
-        auto inc = [&](const Value&) -> Status {
-          ++count;
-          return Status::OK();
-        };
-        FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, inc));
-        *out = EV::Int(count);
-        return Status::OK();
+      return Status::OK();
+    };
+    FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, add));
+    if (sum) {
+      *out = FromNum(acc);
+    } else if (count == 0) {
+      *out = EV::Of(Value::Null());
+    } else if (acc.is_int && acc.i % count == 0) {
+      *out = EV::Int(acc.i / count);
+    } else {
+      *out = EV::Double(acc.AsDouble() / double(count));
+    }
+    return Status::OK();
+  }
+
+  Status Count(const Node& n, const Value& scope, EV* out) {
+    int64_t count = 0;
+    auto inc = [&](const Value&) -> Status {
+      ++count;
+      return Status::OK();
+    };
+    FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, inc));
+    *out = EV::Int(count);
+    return Status::OK();
+  }
+
+  // min() and max(): the winning element keeps its literal (min of [1.50]
+  // is 1.50); nulls are skipped.
+  Status MinOrMax(const Node& n, const Value& scope, EV* out) {
+    const bool min = Func(n.op) == Func::kMin;
+    bool any = false;
+    Num best;
+    Value best_value;
+    auto pick = [&](const Value& v) -> Status {
+      if (v.IsNull()) return Status::OK();
+      Num x;
+      FERRY_RETURN_IF_ERROR(NumericItem(n, min ? "min" : "max", v, &x));
+      int c = any ? CompareNums(x, best) : 0;
+      if (!any || (min ? c < 0 : c > 0)) {
+        best = x;
+        best_value = v;
+        any = true;
       }
-      case Func::kMin:
-      case Func::kMax: {
-        bool any = false;
-        Num best;
-        Value best_value;
-        const char* name = f == Func::kMin ? "min" : "max";
-        auto pick = [&](const Value& v) -> Status {
-          if (v.IsNull()) return Status::OK();
-          Num x;
-          if (!NumberOf(v, &x)) {
-            return Error(n, std::string(name) + "() expects numbers, got " + std::string(JsonTypeName(v.type())));
-          }
-          int c = any ? CompareNums(x, best) : 0;
-          if (!any || (f == Func::kMin ? c < 0 : c > 0)) {
-            best = x;
-            best_value = v;
-            any = true;
-          }
-          return Status::OK();
-        };
-        FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, pick));
-        // The winning element keeps its literal (min of [1.50] is 1.50).
-        *out = EV::Of(any ? best_value : Value::Null());
-        return Status::OK();
-      }
-      case Func::kLen: {
-        EV x;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        if (IsNullish(x)) {
-          *out = EV::Of(Value::Null());
-          return Status::OK();
-        }
-        if (x.kind == EV::kValue && x.v.IsString()) {
-          int64_t cps = 0;
-          for (char c : x.v.AsString()) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-          *out = EV::Int(cps);
-          return Status::OK();
-        }
-        if (x.kind == EV::kValue && (x.v.IsArray() || x.v.IsObject())) {
-          *out = EV::Int(x.v.size());
-          return Status::OK();
-        }
-        return Error(n, "len() expects a string, array or object, got " + std::string(TypeName(x)));
-      }
-      case Func::kLower:
-      case Func::kUpper:
-      case Func::kTrim: {
-        EV x;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        return StringFunc(n, f, x, out);
-      }
-      case Func::kCoalesce:
-        for (int32_t arg : n.args) {
-          EV x;
-          FERRY_RETURN_IF_ERROR(Eval(arg, scope, &x));
-          if (!IsNullish(x)) {
-            *out = x;
-            return Status::OK();
-          }
-        }
-        *out = EV::Of(Value::Null());
-        return Status::OK();
-      case Func::kExists: {
-        bool projected = false, any = false;
-        auto found = [&](const Value&) -> Status {
-          any = true;
-          return Status::OK();
-        };
-        FERRY_RETURN_IF_ERROR(WalkPath(impl_.nodes[size_t(n.args[0])], scope, &projected, found));
-        *out = EV::Of(Value::Bool(any));
-        return Status::OK();
-      }
-      case Func::kConcat: {
-        Value acc = Value::StringView(std::string_view());
-        for (int32_t arg : n.args) {
-          EV x;
-          FERRY_RETURN_IF_ERROR(Eval(arg, scope, &x));
-          if (IsNullish(x)) continue;
-          std::string_view piece;
-          if (!ScalarText(x, &piece)) {
-            return Error(n, "concat() cannot join " + std::string(TypeName(x)));
-          }
-          acc = Concat(acc.AsString(), piece);
-        }
-        *out = EV::Of(acc);
-        return Status::OK();
-      }
-      case Func::kType: {
-        EV x;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        *out = EV::Of(Value::StringView(TypeName(x)));
-        return Status::OK();
-      }
-      case Func::kStartsWith: {
-        EV x, prefix;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &prefix));
-        if (IsNullish(x) || IsNullish(prefix)) {
-          *out = EV::Of(Value::Bool(false));
-          return Status::OK();
-        }
-        if (!IsString(x) || !IsString(prefix)) {
-          return Error(n, "starts_with() expects strings, got " + std::string(TypeName(x)) + " and " +
-                              std::string(TypeName(prefix)));
-        }
-        *out = EV::Of(Value::Bool(x.v.AsString().starts_with(prefix.v.AsString())));
-        return Status::OK();
-      }
-      case Func::kByteLen: {
-        EV x;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        if (IsNullish(x)) {
-          *out = EV::Of(Value::Null());
-          return Status::OK();
-        }
-        if (!IsString(x)) return Error(n, "byte_len() expects a string, got " + std::string(TypeName(x)));
-        *out = EV::Int(int64_t(x.v.AsString().size()));
-        return Status::OK();
-      }
-      case Func::kSplit: {
-        EV x, sep;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
-        if (IsNullish(x)) {
-          *out = EV::Of(Value::Null());
-          return Status::OK();
-        }
-        if (!IsString(x) || !IsString(sep) || sep.v.AsString().empty()) {
-          return Error(n, "split() expects a string and a non-empty separator string, got " +
-                              std::string(TypeName(x)) + " and " + std::string(TypeName(sep)));
-        }
-        // "" splits into [] (not [""]), so join(split(s)) == s for every s
-        // and an empty list round-trips through its joined form.
-        const std::string_view s = x.v.AsString();
-        const std::string_view d = sep.v.AsString();
-        Value list = Value::Array(arena_, 4);
-        if (!s.empty()) {
-          size_t begin = 0;
-          for (;;) {
-            const size_t at = s.find(d, begin);
-            list.Append(Value::StringView(s.substr(begin, at == std::string_view::npos ? at : at - begin)), arena_);
-            if (at == std::string_view::npos) break;
-            begin = at + d.size();
-          }
-        }
-        *out = EV::Of(list);
-        return Status::OK();
-      }
-      case Func::kSplitTrim: {
-        EV x, sep;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        std::string_view separator = ",";
-        if (n.args.size() > 1) {
-          FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &sep));
-          if (!IsString(sep) || sep.v.AsString().empty()) {
-            return Error(n, "split_trim() expects a non-empty separator string, got " + std::string(TypeName(sep)));
-          }
-          separator = sep.v.AsString();
-        }
-        if (IsNullish(x)) {
-          *out = EV::Of(Value::Null());
-          return Status::OK();
-        }
-        if (!IsString(x)) return Error(n, "split_trim() expects a string, got " + std::string(TypeName(x)));
-        std::string_view s = x.v.AsString();
-        Value list = Value::Array(arena_, 4);
-        size_t start = 0;
-        for (;;) {
-          size_t end = s.find(separator, start);
-          std::string_view piece = s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
-          size_t b = 0, e = piece.size();
-          while (b < e && IsAsciiSpace(piece[b])) ++b;
-          while (e > b && IsAsciiSpace(piece[e - 1])) --e;
-          if (e > b) list.Append(Value::StringView(piece.substr(b, e - b)), arena_);
-          if (end == std::string_view::npos) break;
-          start = end + separator.size();
-        }
-        *out = EV::Of(list);
-        return Status::OK();
-      }
-      case Func::kParseDate: {
-        EV x, fmt;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &fmt));
-        if (!IsString(fmt)) return Error(n, "parse_date() expects a format string, got " + std::string(TypeName(fmt)));
-        if (IsNullish(x)) {
-          *out = EV::Of(Value::Null());
-          return Status::OK();
-        }
-        if (!IsString(x)) return Error(n, "parse_date() expects a string, got " + std::string(TypeName(x)));
-        std::string iso, why;
-        if (!internal::ParseDateWithFormat(x.v.AsString(), fmt.v.AsString(), &iso, &why)) {
-          std::string shown(x.v.AsString().substr(0, 40));
-          return Error(n, "parse_date(): \"" + shown + "\" does not match \"" + std::string(fmt.v.AsString()) +
-                              "\": " + why);
-        }
-        *out = EV::Of(Value::String(iso, arena_));
-        return Status::OK();
-      }
-      case Func::kIn: {
-        EV x, list;
-        FERRY_RETURN_IF_ERROR(Eval(n.args[0], scope, &x));
-        FERRY_RETURN_IF_ERROR(Eval(n.args[1], scope, &list));
-        if (IsNullish(list)) {
-          *out = EV::Of(Value::Bool(false));
-          return Status::OK();
-        }
-        if (list.kind != EV::kValue || !list.v.IsArray()) {
-          return Error(n, "in() expects an array as its second argument, got " + std::string(TypeName(list)));
-        }
-        bool found = false;
-        for (const Value& item : list.v) {
-          if (EqualEV(x, EV::Of(item))) {
-            found = true;
-            break;
-          }
-        }
-        *out = EV::Of(Value::Bool(found));
+      return Status::OK();
+    };
+    FERRY_RETURN_IF_ERROR(ForEachItem(n.args[0], scope, pick));
+    *out = EV::Of(any ? best_value : Value::Null());
+    return Status::OK();
+  }
+
+  // len(): code points of a string, members of an array or object.
+  Status Len(const Node& n, const Value& scope, EV* out) {
+    EV x;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    if (IsNullish(x)) {
+      *out = EV::Of(Value::Null());
+      return Status::OK();
+    }
+    if (x.kind == EV::kValue && x.v.IsString()) {
+      int64_t cps = 0;
+      for (char c : x.v.AsString()) cps += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+      *out = EV::Int(cps);
+      return Status::OK();
+    }
+    if (x.kind == EV::kValue && (x.v.IsArray() || x.v.IsObject())) {
+      *out = EV::Int(x.v.size());
+      return Status::OK();
+    }
+    return Error(n, "len() expects a string, array or object, got " + std::string(TypeName(x)));
+  }
+
+  // lower(), upper(), trim().
+  Status CaseOrTrim(const Node& n, const Value& scope, EV* out) {
+    EV x;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    return StringFunc(n, Func(n.op), x, out);
+  }
+
+  Status Coalesce(const Node& n, const Value& scope, EV* out) {
+    for (int32_t arg : n.args) {
+      EV x;
+      FERRY_RETURN_IF_ERROR(Eval(arg, scope, &x));
+      if (!IsNullish(x)) {
+        *out = x;
         return Status::OK();
       }
     }
-    return Status::Internal("bad function");
+    *out = EV::Of(Value::Null());
+    return Status::OK();
+  }
+
+  Status Exists(const Node& n, const Value& scope, EV* out) {
+    bool projected = false, any = false;
+    auto found = [&](const Value&) -> Status {
+      any = true;
+      return Status::OK();
+    };
+    FERRY_RETURN_IF_ERROR(WalkPath(impl_.nodes[size_t(n.args[0])], scope, &projected, found));
+    *out = EV::Of(Value::Bool(any));
+    return Status::OK();
+  }
+
+  // concat(): joins the scalars' texts, skipping nulls and missing values.
+  Status ConcatCall(const Node& n, const Value& scope, EV* out) {
+    Value acc = Value::StringView(std::string_view());
+    for (int32_t arg : n.args) {
+      EV x;
+      FERRY_RETURN_IF_ERROR(Eval(arg, scope, &x));
+      if (IsNullish(x)) continue;
+      std::string_view piece;
+      if (!ScalarText(x, &piece)) return Error(n, "concat() cannot join " + std::string(TypeName(x)));
+      acc = Concat(acc.AsString(), piece);
+    }
+    *out = EV::Of(acc);
+    return Status::OK();
+  }
+
+  Status Type(const Node& n, const Value& scope, EV* out) {
+    EV x;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    *out = EV::Of(Value::StringView(TypeName(x)));
+    return Status::OK();
+  }
+
+  Status StartsWith(const Node& n, const Value& scope, EV* out) {
+    EV x, prefix;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    FERRY_RETURN_IF_ERROR(Arg(n, 1, scope, &prefix));
+    if (IsNullish(x) || IsNullish(prefix)) {
+      *out = EV::Of(Value::Bool(false));
+      return Status::OK();
+    }
+    if (!IsString(x) || !IsString(prefix)) {
+      return Error(n, "starts_with() expects strings, got " + std::string(TypeName(x)) + " and " +
+                          std::string(TypeName(prefix)));
+    }
+    *out = EV::Of(Value::Bool(x.v.AsString().starts_with(prefix.v.AsString())));
+    return Status::OK();
+  }
+
+  Status ByteLen(const Node& n, const Value& scope, EV* out) {
+    EV x;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    if (IsNullish(x)) {
+      *out = EV::Of(Value::Null());
+      return Status::OK();
+    }
+    if (!IsString(x)) return Error(n, "byte_len() expects a string, got " + std::string(TypeName(x)));
+    *out = EV::Int(int64_t(x.v.AsString().size()));
+    return Status::OK();
+  }
+
+  Status Split(const Node& n, const Value& scope, EV* out) {
+    EV x, sep;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    FERRY_RETURN_IF_ERROR(Arg(n, 1, scope, &sep));
+    if (IsNullish(x)) {
+      *out = EV::Of(Value::Null());
+      return Status::OK();
+    }
+    if (!IsString(x) || !IsString(sep) || sep.v.AsString().empty()) {
+      return Error(n, "split() expects a string and a non-empty separator string, got " + std::string(TypeName(x)) +
+                          " and " + std::string(TypeName(sep)));
+    }
+    // "" splits into [] (not [""]), so join(split(s)) == s for every s
+    // and an empty list round-trips through its joined form.
+    const std::string_view s = x.v.AsString();
+    const std::string_view d = sep.v.AsString();
+    Value list = Value::Array(arena_, 4);
+    if (!s.empty()) {
+      size_t begin = 0;
+      for (;;) {
+        const size_t at = s.find(d, begin);
+        list.Append(Value::StringView(s.substr(begin, at == std::string_view::npos ? at : at - begin)), arena_);
+        if (at == std::string_view::npos) break;
+        begin = at + d.size();
+      }
+    }
+    *out = EV::Of(list);
+    return Status::OK();
+  }
+
+  // split_trim(s[, sep]): pieces trimmed of ASCII space, empty ones dropped.
+  Status SplitTrim(const Node& n, const Value& scope, EV* out) {
+    EV x, sep;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    std::string_view separator = ",";
+    if (n.args.size() > 1) {
+      FERRY_RETURN_IF_ERROR(Arg(n, 1, scope, &sep));
+      if (!IsString(sep) || sep.v.AsString().empty()) {
+        return Error(n, "split_trim() expects a non-empty separator string, got " + std::string(TypeName(sep)));
+      }
+      separator = sep.v.AsString();
+    }
+    if (IsNullish(x)) {
+      *out = EV::Of(Value::Null());
+      return Status::OK();
+    }
+    if (!IsString(x)) return Error(n, "split_trim() expects a string, got " + std::string(TypeName(x)));
+    std::string_view s = x.v.AsString();
+    Value list = Value::Array(arena_, 4);
+    size_t start = 0;
+    for (;;) {
+      size_t end = s.find(separator, start);
+      std::string_view piece = s.substr(start, end == std::string_view::npos ? std::string_view::npos : end - start);
+      size_t b = 0, e = piece.size();
+      while (b < e && IsAsciiSpace(piece[b])) ++b;
+      while (e > b && IsAsciiSpace(piece[e - 1])) --e;
+      if (e > b) list.Append(Value::StringView(piece.substr(b, e - b)), arena_);
+      if (end == std::string_view::npos) break;
+      start = end + separator.size();
+    }
+    *out = EV::Of(list);
+    return Status::OK();
+  }
+
+  Status ParseDate(const Node& n, const Value& scope, EV* out) {
+    EV x, fmt;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    FERRY_RETURN_IF_ERROR(Arg(n, 1, scope, &fmt));
+    if (!IsString(fmt)) return Error(n, "parse_date() expects a format string, got " + std::string(TypeName(fmt)));
+    if (IsNullish(x)) {
+      *out = EV::Of(Value::Null());
+      return Status::OK();
+    }
+    if (!IsString(x)) return Error(n, "parse_date() expects a string, got " + std::string(TypeName(x)));
+    std::string iso, why;
+    if (!internal::ParseDateWithFormat(x.v.AsString(), fmt.v.AsString(), &iso, &why)) {
+      std::string shown(x.v.AsString().substr(0, 40));
+      return Error(n, "parse_date(): \"" + shown + "\" does not match \"" + std::string(fmt.v.AsString()) +
+                          "\": " + why);
+    }
+    *out = EV::Of(Value::String(iso, arena_));
+    return Status::OK();
+  }
+
+  Status In(const Node& n, const Value& scope, EV* out) {
+    EV x, list;
+    FERRY_RETURN_IF_ERROR(Arg(n, 0, scope, &x));
+    FERRY_RETURN_IF_ERROR(Arg(n, 1, scope, &list));
+    if (IsNullish(list)) {
+      *out = EV::Of(Value::Bool(false));
+      return Status::OK();
+    }
+    if (list.kind != EV::kValue || !list.v.IsArray()) {
+      return Error(n, "in() expects an array as its second argument, got " + std::string(TypeName(list)));
+    }
+    bool found = false;
+    for (const Value& item : list.v) {
+      if (EqualEV(x, EV::Of(item))) {
+        found = true;
+        break;
+      }
+    }
+    *out = EV::Of(Value::Bool(found));
+    return Status::OK();
   }
 
   const Expression::Impl& impl_;
   Arena& arena_;
 };
+
+// Dispatches a call through a table holding the handler of each built-in
+// function, in the order of enum Func.
+Status Evaluator::EvalCall(const Node& n, const Value& scope, EV* out) {
+  struct Entry {
+    Func func;
+    Status (Evaluator::*handler)(const Node&, const Value&, EV*);
+  };
+  static constexpr Entry kCalls[] = {
+      {Func::kSum, &Evaluator::SumOrAvg},       {Func::kCount, &Evaluator::Count},
+      {Func::kMin, &Evaluator::MinOrMax},       {Func::kMax, &Evaluator::MinOrMax},
+      {Func::kAvg, &Evaluator::SumOrAvg},       {Func::kLen, &Evaluator::Len},
+      {Func::kLower, &Evaluator::CaseOrTrim},   {Func::kUpper, &Evaluator::CaseOrTrim},
+      {Func::kTrim, &Evaluator::CaseOrTrim},    {Func::kCoalesce, &Evaluator::Coalesce},
+      {Func::kExists, &Evaluator::Exists},      {Func::kConcat, &Evaluator::ConcatCall},
+      {Func::kType, &Evaluator::Type},          {Func::kStartsWith, &Evaluator::StartsWith},
+      {Func::kByteLen, &Evaluator::ByteLen},    {Func::kSplit, &Evaluator::Split},
+      {Func::kSplitTrim, &Evaluator::SplitTrim}, {Func::kParseDate, &Evaluator::ParseDate},
+      {Func::kIn, &Evaluator::In},
+  };
+  static_assert(
+      [] {
+        for (size_t i = 0; i < std::size(kCalls); ++i) {
+          if (kCalls[i].func != Func(i)) return false;
+        }
+        return std::size(kCalls) == size_t(Func::kIn) + 1;
+      }(),
+      "kCalls needs one entry per Func, in enum order");
+  if (n.op >= std::size(kCalls)) return Status::Internal("bad function");
+  return (this->*kCalls[n.op].handler)(n, scope, out);
+}
 
 }  // namespace
 

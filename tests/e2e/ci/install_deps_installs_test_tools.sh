@@ -9,7 +9,7 @@ DEPS=$FERRY_SOURCE_DIR/scripts/install-deps.sh
 # tool:package (Debian 12). A tool the tests do not call is not required.
 TOOLS="zstd:zstd sqlite3:sqlite3 jq:jq psql:postgresql-client-15 python3:python3 node:nodejs cmake:cmake
   brotli:brotli xz:xz-utils curl:curl xxd:xxd bc:bc gzip:gzip od:coreutils runuser:util-linux awk:mawk
-  initdb:postgresql-15 pg_ctl:postgresql-15"
+  initdb:postgresql-15 pg_ctl:postgresql-15 ctags:universal-ctags"
 # Where tests call tools: the e2e scripts and their helpers, and the scripts they run.
 CALLERS=("$E2E" "$FERRY_SOURCE_DIR/scripts/pg-cluster.sh" "$FERRY_SOURCE_DIR/scripts/demo.sh")
 called=0
