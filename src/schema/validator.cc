@@ -53,6 +53,11 @@ struct Ctx {
   std::vector<uint8_t>* evaluated = nullptr;
   const ScopeLink* scope = nullptr;  // the dynamic scope (when tracked)
   bool track_scope = false;          // the program has a dynamic $dynamicRef
+  // Set once evaluation recursed too deep: everything after it fails
+  // at once, so a schema that loops without consuming the instance costs
+  // one descent, not one per keyword that reaches the loop. Shared by the
+  // trial evaluations.
+  bool* aborted = nullptr;
 };
 
 bool Eval(const Node& node, const Value& v, Ctx& c);
@@ -222,7 +227,7 @@ bool WithIndex(Ctx& c, size_t index, Fn fn) {
 // Evaluates without reporting; collects annotations into `marks` when
 // non-null (sized for `v`).
 bool Trial(const Node& node, const Value& v, const Ctx& c, std::vector<uint8_t>* marks = nullptr) {
-  Ctx fast{nullptr, 0, nullptr, c.stack_base, marks, c.scope, c.track_scope};
+  Ctx fast{nullptr, 0, nullptr, c.stack_base, marks, c.scope, c.track_scope, c.aborted};
   return Eval(node, v, fast);
 }
 
@@ -230,7 +235,7 @@ bool Trial(const Node& node, const Value& v, const Ctx& c, std::vector<uint8_t>*
 std::string FirstError(const Node& node, const Value& v, const Ctx& c) {
   std::vector<SchemaError> errors;
   std::string pointer = *c.pointer;
-  Ctx sub{&errors, 1, &pointer, c.stack_base, nullptr, c.scope, c.track_scope};
+  Ctx sub{&errors, 1, &pointer, c.stack_base, nullptr, c.scope, c.track_scope, c.aborted};
   Eval(node, v, sub);
   if (errors.empty()) return "valid";
   const SchemaError& e = errors.front();
@@ -850,6 +855,14 @@ constexpr std::array<CheckFn, static_cast<size_t>(Op::kCount)> MakeEvaluators() 
 
 constexpr std::array<CheckFn, static_cast<size_t>(Op::kCount)> kEvaluators = MakeEvaluators();
 
+constexpr const char* kTooDeep = "schema recursion is too deep (a $ref loop?)";
+
+FERRY_COLD bool Abort(Ctx& c) {
+  if (!*c.aborted && c.errors != nullptr) AddError(c, "$ref", kTooDeep);
+  *c.aborted = true;
+  return false;
+}
+
 bool EvalChecks(const Node& node, const Value& v, Ctx& c) {
   bool ok = true;
   for (const Check& k : node.checks) {
@@ -888,10 +901,7 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
     if (c.errors != nullptr) AddError(c, "false", "no value is allowed here (the schema is false)");
     return false;
   }
-  if (StackUsed(c) > kMaxStackBytes) {
-    if (c.errors != nullptr) AddError(c, "$ref", "schema recursion is too deep (a $ref loop?)");
-    return false;
-  }
+  if (*c.aborted || StackUsed(c) > kMaxStackBytes) return Abort(c);
   if (node.collects || c.track_scope) return EvalWithState(node, v, c);
   return EvalChecks(node, v, c);
 }
@@ -926,16 +936,21 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
 }  // namespace internal
 
 bool CompiledSchema::IsValid(const Value& instance) const {
-  internal::Ctx c{nullptr, 0, nullptr, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope};
-  return internal::Eval(*program_->root, instance, c);
+  bool aborted = false;
+  internal::Ctx c{nullptr, 0, nullptr, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope, &aborted};
+  return internal::Eval(*program_->root, instance, c) && !aborted;
 }
 
 bool CompiledSchema::Validate(const Value& instance, std::vector<SchemaError>* errors, size_t max_errors) const {
   if (errors == nullptr || max_errors == 0) return IsValid(instance);
   std::string pointer;
-  size_t limit = errors->size() + std::min(max_errors, static_cast<size_t>(-1) - errors->size());
-  internal::Ctx c{errors, limit, &pointer, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope};
-  bool ok = internal::Eval(*program_->root, instance, c);
+  const size_t before = errors->size();
+  size_t limit = before + std::min(max_errors, static_cast<size_t>(-1) - before);
+  bool aborted = false;
+  internal::Ctx c{errors, limit, &pointer, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope, &aborted};
+  bool ok = internal::Eval(*program_->root, instance, c) && !aborted;
+  // Aborted inside a trial (under "not", say): the error is the document's.
+  if (aborted && errors->size() == before) errors->push_back(SchemaError{"", "$ref", internal::kTooDeep, ""});
   return ok;
 }
 

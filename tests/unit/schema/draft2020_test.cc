@@ -201,6 +201,20 @@ TEST_F(Draft2020Test, BuiltInMetaSchemaChecksSchemasWithoutNetwork) {
   EXPECT_FALSE(Valid(schema, R"({"minContains":-1})"));
 }
 
+TEST_F(Draft2020Test, LoopWithoutProgressIsCutOffOnceForTheWholeDocument) {
+  // "$ref" beside keywords makes loops easy to write: each member would
+  // start a new descent to the stack limit (thousands of levels per member,
+  // to the power of the document's depth). The first cut-off ends it all.
+  const std::string schema = Modern(R"("$ref":"#","allOf":[{"additionalProperties":{"$ref":"#"}}]})");
+  std::vector<SchemaError> errors = Errors(schema, R"({"a":{"b":{"c":{"d":{"e":{}}}}},"f":{"g":{"h":{}}}})");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].keyword, "$ref");
+  // Cut off inside "not": still invalid, with the error at the document.
+  errors = Errors(Modern(R"("not":{"$ref":"#"}})"), "1");
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].instance_pointer, "");
+}
+
 TEST_F(Draft2020Test, FormatIsAnAnnotationUnlessAsserted) {
   const std::string schema = Modern(R"("format":"date"})");
   EXPECT_TRUE(Valid(schema, "\"not a date\""));
