@@ -508,7 +508,7 @@ const Compiler::KeywordRule Compiler::kKeywordRules[] = {
     {"additionalProperties", kAllDrafts, kVocabApplicator, &Compiler::CompileSubschema},
     {"propertyNames", kAllDrafts, kVocabApplicator, &Compiler::CompileSubschema},
     {"not", kAllDrafts, kVocabApplicator, &Compiler::CompileSubschema},
-    {"dependencies", kD7, kVocabApplicator, &Compiler::CompileDependencies},
+    {"dependencies", kAllDrafts, kVocabApplicator, &Compiler::CompileDependencies},  // kept in 2019+ for compatibility
     {"dependentSchemas", kModern, kVocabApplicator, &Compiler::CompileDependentSchemas},
     {"if", kAllDrafts, kVocabApplicator, &Compiler::CompileIf},
     {"allOf", kAllDrafts, kVocabApplicator, &Compiler::CompileSchemaArray},
