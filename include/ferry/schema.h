@@ -132,7 +132,8 @@ class CompiledSchema {
 // Schema documents by URI, for "$ref" to other documents, and the compiler.
 // The draft-07 meta-schema is built in as
 // "http://json-schema.org/draft-07/schema", the 2020-12 meta-schemas as
-// "https://json-schema.org/draft/2020-12/schema" and ".../meta/<vocabulary>".
+// "https://json-schema.org/draft/2020-12/schema" and ".../meta/<vocabulary>",
+// and 2019-09's likewise.
 class SchemaRegistry {
  public:
   SchemaRegistry();

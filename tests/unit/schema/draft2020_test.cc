@@ -199,6 +199,11 @@ TEST_F(Draft2020Test, BuiltInMetaSchemaChecksSchemasWithoutNetwork) {
   EXPECT_TRUE(Valid(schema, R"({"$defs":{"a":{"type":"string"}},"prefixItems":[true]})"));
   EXPECT_FALSE(Valid(schema, R"({"$defs":{"a":{"type":1}}})"));
   EXPECT_FALSE(Valid(schema, R"({"minContains":-1})"));
+  // 2019-09's meta-schemas recurse through "$recursiveRef".
+  const std::string schema2019 = Modern(R"("$ref":"https://json-schema.org/draft/2019-09/schema"})", k2019);
+  EXPECT_TRUE(Valid(schema2019, R"({"$defs":{"a":{"items":[{"type":"string"}]}}})"));
+  EXPECT_FALSE(Valid(schema2019, R"({"$defs":{"a":{"items":[{"type":1}]}}})"));
+  EXPECT_FALSE(Valid(schema2019, R"({"properties":{"a":{"maxContains":-1}}})"));
 }
 
 TEST_F(Draft2020Test, LoopWithoutProgressIsCutOffOnceForTheWholeDocument) {
