@@ -10,6 +10,16 @@
 //                            parsed once, document already parsed
 //   BM_FerryParseAndIsValid  parse + validate, for scale
 //
+// Drafts (the same document, IsValid and Validate), with the exercise
+// schema closed (it lists every member the document has):
+//   .../draft07_additional   draft-07, exercise "additionalProperties": false
+//   .../2020_unevaluated     2020-12 ("$defs"), exercise
+//                            "unevaluatedProperties": false (resolved at
+//                            compile time: only local properties)
+//   .../2020_unevaluated_root  as above, plus "unevaluatedProperties": false
+//                            at the root, whose properties are all inside
+//                            "allOf" (annotations collected at run time)
+//
 // Parsing is outside the loop everywhere except the last: these measure
 // validation alone, per document.
 
@@ -117,6 +127,66 @@ void BM_FerryParseAndIsValid(benchmark::State& state) {
   state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(sizeof(kDocument) - 1));
 }
 BENCHMARK(BM_FerryParseAndIsValid);
+
+// strength.json with the exercise schema closed, in draft-07 or 2020-12.
+enum class Closed { kDraft07Additional, k2020Unevaluated, k2020UnevaluatedRoot };
+
+std::string ClosedSchemaText(Closed kind) {
+  nlohmann::json s = nlohmann::json::parse(SchemaText());
+  nlohmann::json& exercise = s["definitions"]["exercise"];
+  exercise["properties"]["name"] = {{"type", "string"}};
+  exercise["properties"]["weight"] = {{"type", "number"}};
+  exercise["properties"]["restSeconds"] = {{"type", "integer"}};
+  if (kind == Closed::kDraft07Additional) {
+    exercise["additionalProperties"] = false;
+    return s.dump();
+  }
+  exercise["unevaluatedProperties"] = false;
+  s["$schema"] = "https://json-schema.org/draft/2020-12/schema";
+  s["$defs"] = s["definitions"];
+  s.erase("definitions");
+  for (nlohmann::json& rule : s["allOf"]) {
+    if (rule["properties"].contains("exercises")) rule["properties"]["exercises"]["items"]["$ref"] = "#/$defs/exercise";
+  }
+  if (kind == Closed::k2020UnevaluatedRoot) {
+    s["allOf"].push_back({{"properties", {{"coachNotes", {{"type", "string"}}}}}});
+    s["unevaluatedProperties"] = false;
+  }
+  return s.dump();
+}
+
+void BM_FerryIsValidClosed(benchmark::State& state, Closed kind) {
+  auto compiled = ferry::CompileSchemaJson(ClosedSchemaText(kind));
+  if (!compiled.ok()) std::abort();
+  ferry::Arena arena;
+  ferry::JsonParser parser;
+  ferry::Value doc = parser.Parse(kDocument, arena).value();
+  if (!compiled.value()->IsValid(doc)) state.SkipWithError("the document must be valid");
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(compiled.value()->IsValid(doc));
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(sizeof(kDocument) - 1));
+}
+BENCHMARK_CAPTURE(BM_FerryIsValidClosed, draft07_additional, Closed::kDraft07Additional);
+BENCHMARK_CAPTURE(BM_FerryIsValidClosed, 2020_unevaluated, Closed::k2020Unevaluated);
+BENCHMARK_CAPTURE(BM_FerryIsValidClosed, 2020_unevaluated_root, Closed::k2020UnevaluatedRoot);
+
+void BM_FerryValidateClosed(benchmark::State& state, Closed kind) {
+  auto compiled = ferry::CompileSchemaJson(ClosedSchemaText(kind));
+  if (!compiled.ok()) std::abort();
+  ferry::Arena arena;
+  ferry::JsonParser parser;
+  ferry::Value doc = parser.Parse(kDocument, arena).value();
+  std::vector<ferry::SchemaError> errors;
+  for (auto _ : state) {
+    errors.clear();
+    benchmark::DoNotOptimize(compiled.value()->Validate(doc, &errors, 10));
+  }
+  state.SetBytesProcessed(int64_t(state.iterations()) * int64_t(sizeof(kDocument) - 1));
+}
+BENCHMARK_CAPTURE(BM_FerryValidateClosed, draft07_additional, Closed::kDraft07Additional);
+BENCHMARK_CAPTURE(BM_FerryValidateClosed, 2020_unevaluated, Closed::k2020Unevaluated);
+BENCHMARK_CAPTURE(BM_FerryValidateClosed, 2020_unevaluated_root, Closed::k2020UnevaluatedRoot);
 
 void BM_ValijsonValidate(benchmark::State& state) {
   nlohmann::json schema_json = nlohmann::json::parse(SchemaText());

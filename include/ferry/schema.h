@@ -1,6 +1,6 @@
 // Copyright (c) the Ferry authors.
 //
-// JSON Schema (draft-07) validation over ferry::Value.
+// JSON Schema (draft-07, 2019-09, 2020-12) validation over ferry::Value.
 //
 // A schema is compiled once into an immutable program: a graph of compiled
 // nodes with every "$ref" resolved, every "pattern" compiled and every
@@ -16,10 +16,17 @@
 //   std::vector<SchemaError> errors;
 //   if (!(*s)->Validate(doc, &errors, 10)) { ... errors[0].instance_pointer ... }
 //
-// Semantics are draft-07 (https://json-schema.org/draft-07/json-schema-validation):
-// all validation and applicator keywords, boolean schemas, "$ref" with "$id"
-// base-URI changes and location-independent identifiers ("#foo"); keywords
-// beside "$ref" are ignored, as draft-07 requires. "integer" means a number
+// Each schema resource is read in the draft its "$schema" names: draft-07
+// (https://json-schema.org/draft-07/json-schema-validation) when absent,
+// 2019-09 or 2020-12, or a registered meta-schema whose "$vocabulary" says
+// which keywords apply. Draft-07: all validation and applicator keywords,
+// boolean schemas, "$ref" with "$id" base-URI changes and
+// location-independent identifiers ("#foo"); keywords beside "$ref" are
+// ignored, as draft-07 requires. 2019-09/2020-12 add "$defs", "$anchor",
+// "$ref" beside other keywords, "prefixItems", "minContains"/"maxContains",
+// "dependentRequired"/"dependentSchemas", "unevaluatedProperties"/
+// "unevaluatedItems", "$dynamicRef"/"$dynamicAnchor" (2020-12) and
+// "$recursiveRef"/"$recursiveAnchor" (2019-09). "integer" means a number
 // with an integral value (1.0 is an integer). String lengths count Unicode
 // code points. Objects with duplicate keys are seen as JavaScript sees them:
 // the last occurrence of a key wins. "format" is an annotation unless
@@ -124,7 +131,9 @@ class CompiledSchema {
 
 // Schema documents by URI, for "$ref" to other documents, and the compiler.
 // The draft-07 meta-schema is built in as
-// "http://json-schema.org/draft-07/schema".
+// "http://json-schema.org/draft-07/schema", the 2020-12 meta-schemas as
+// "https://json-schema.org/draft/2020-12/schema" and ".../meta/<vocabulary>",
+// and 2019-09's likewise.
 class SchemaRegistry {
  public:
   SchemaRegistry();

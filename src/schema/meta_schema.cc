@@ -6,9 +6,9 @@
 #include "schema/program.h"
 
 namespace ferry::internal {
+namespace {
 
-std::string_view Draft7MetaSchemaText() {
-  static constexpr std::string_view kText = R"json({
+constexpr std::string_view kDraft7MetaSchema = R"json({
     "$schema": "http://json-schema.org/draft-07/schema#",
     "$id": "http://json-schema.org/draft-07/schema#",
     "title": "Core schema meta-schema",
@@ -178,7 +178,9 @@ std::string_view Draft7MetaSchemaText() {
     },
     "default": true
 })json";
-  return kText;
-}
+
+}  // namespace
+
+std::string_view Draft7MetaSchemaText() { return kDraft7MetaSchema; }
 
 }  // namespace ferry::internal

@@ -4,10 +4,17 @@
 // CompiledSchema runs) and the registry's document store.
 //
 // A schema location compiles to one Node: a list of Checks in the order the
-// keywords appear in the schema, so errors come out in that order. "$ref"
-// compiles to a Check pointing at the target Node; recursive references
-// are simply cycles in the graph. Nodes are owned by the Program and never
-// change after compiling, which makes validation lock-free.
+// keywords appear in the schema, so errors come out in that order (runtime
+// "unevaluated*" checks go last: they read what their siblings evaluated).
+// "$ref" compiles to a Check pointing at the target Node; recursive
+// references are simply cycles in the graph. Nodes are owned by the Program
+// and never change after compiling, which makes validation lock-free.
+//
+// Drafts: each schema resource is compiled under the draft its "$schema"
+// names (draft-07 by default), with the vocabularies its meta-schema turns
+// on. "$dynamicRef" (2020-12) and "$recursiveRef" (2019-09) compile to a
+// static target plus, when dynamic, an anchor name looked up at run time in
+// the Resources the evaluation has entered (the dynamic scope).
 
 #ifndef FERRY_SRC_SCHEMA_PROGRAM_H_
 #define FERRY_SRC_SCHEMA_PROGRAM_H_
@@ -71,6 +78,27 @@ enum class Op : uint8_t {
   kOneOf,
   kNot,
   kRef,
+  kItemsFrom,              // node: schema for every element from index `count` on
+  kDynamicRef,             // node: static target; literal: dynamic anchor name
+  kUnevaluatedProperties,  // node: schema for members no sibling evaluated
+  kUnevaluatedItems,       // node: schema for elements no sibling evaluated
+  kCount,                  // number of ops (not an op)
+};
+
+// The draft a schema resource is written in.
+enum class Draft : uint8_t { kUnset, k7, k2019, k2020 };
+
+// Vocabulary bits: which keywords a meta-schema's "$vocabulary" turns on.
+enum VocabBit : uint32_t {
+  kVocabCore = 1u << 0,
+  kVocabApplicator = 1u << 1,
+  kVocabUnevaluated = 1u << 2,
+  kVocabValidation = 1u << 3,
+  kVocabFormat = 1u << 4,
+  kVocabMetaData = 1u << 5,
+  kVocabContent = 1u << 6,
+  kVocabAll = (1u << 7) - 1,
+  kVocabFormatAssertion = 1u << 7,  // "format" asserts (not in kVocabAll)
 };
 
 struct Node;
@@ -96,7 +124,7 @@ struct Dependency {
 };
 
 // One keyword of a schema object. A fat struct (only the fields of `op`
-// are used) keeps the evaluator a single switch.
+// are used); the evaluator dispatches on `op` through a table.
 struct Check {
   Op op = Op::kType;
   const char* keyword = "";  // as reported in SchemaError::keyword
@@ -104,6 +132,9 @@ struct Check {
   double number = 0;
   std::string literal;       // number or format name or pattern, for messages
   uint64_t count = 0;
+  uint64_t max_count = UINT64_MAX;  // kContains: maxContains
+  const char* rest_keyword = "additionalItems";  // kItemsTuple: keyword of `node`
+  bool dynamic = false;             // kDynamicRef: look `literal` up in the dynamic scope
   FormatFn format = nullptr;
   std::unique_ptr<EcmaRegex> re;
   const Node* node = nullptr;
@@ -123,10 +154,27 @@ struct Check {
   std::unordered_set<std::string_view> property_set;
 };
 
+// A schema resource (a document or a subschema with "$id"): its dynamic
+// anchors ("$dynamicAnchor"; "" for "$recursiveAnchor": true).
+struct Resource {
+  std::vector<NamedNode> dynamic_anchors;
+
+  const Node* FindDynamicAnchor(std::string_view name) const {
+    for (const NamedNode& a : dynamic_anchors) {
+      if (a.name == name) return a.node;
+    }
+    return nullptr;
+  }
+};
+
 struct Node {
   enum class Kind : uint8_t { kTrue, kFalse, kChecks };
   Kind kind = Kind::kChecks;
+  // True when a check of this node reads which members/items its siblings
+  // evaluated (a runtime "unevaluated*"): the evaluator then collects them.
+  bool collects = false;
   std::vector<Check> checks;
+  const Resource* resource = nullptr;
   std::string location;  // "<uri>#<pointer>", for compile messages
 };
 
@@ -137,7 +185,9 @@ namespace ferry {
 struct CompiledSchema::Program {
   Arena arena;                          // enum/const values
   std::deque<internal::Node> nodes;     // stable addresses
+  std::deque<internal::Resource> resources;
   const internal::Node* root = nullptr;
+  bool dynamic_scope = false;           // some check is a dynamic $dynamicRef
   std::string base_uri;
 };
 
@@ -154,25 +204,51 @@ struct SchemaLocation {
   const Value* value = nullptr;
   std::string parent_base;
   std::string description;  // "<uri>#<pointer>" for messages
+  internal::Draft draft = internal::Draft::kUnset;  // declared by the document (else kUnset)
+};
+
+// A "$dynamicAnchor" (or "$recursiveAnchor": true), by its resource's URI.
+struct DynamicAnchorLocation {
+  std::string resource_uri;
+  SchemaLocation location;
+};
+
+// The identifiers of schema documents: "$id"s and anchors by URI, and the
+// dynamic anchors by name.
+struct SchemaIndex {
+  std::unordered_map<std::string, SchemaLocation> ids;
+  std::unordered_multimap<std::string, DynamicAnchorLocation> dynamic_anchors;
 };
 
 struct SchemaRegistry::Impl {
   Arena arena;
   std::deque<RegisteredSchema> documents;
-  std::unordered_map<std::string, SchemaLocation> index;
+  SchemaIndex index;
 };
 
 namespace internal {
 
-// Adds every "$id" of the schema tree `root` (known applicator keywords
-// only; never inside "enum", "const" or unknown keywords) to `index`.
-// `doc_uri` names the document: `root` is indexed under it too.
-void IndexSchemaIds(const Value& root, const std::string& doc_uri,
-                    std::unordered_map<std::string, SchemaLocation>* index);
+// Adds every "$id", "$anchor" and "$dynamicAnchor" of the schema tree
+// `root` (known applicator keywords only; never inside "enum", "const" or
+// unknown keywords) to `index`. `doc_uri` names the document: `root` is
+// indexed under it too.
+void IndexSchemaIds(const Value& root, const std::string& doc_uri, SchemaIndex* index);
 
 // The draft-07 meta-schema as JSON text, and its URI.
 std::string_view Draft7MetaSchemaText();
 inline constexpr std::string_view kDraft7MetaSchemaUri = "http://json-schema.org/draft-07/schema";
+
+// The built-in meta-schemas of drafts 2020-12 and 2019-09 (the draft's
+// "schema" and its vocabulary meta-schemas), by URI.
+struct EmbeddedSchema {
+  std::string_view uri;
+  std::string_view text;
+};
+const std::vector<EmbeddedSchema>& ModernMetaSchemas();
+
+// The draft a "$schema" URI names: known meta-schema URIs (with or without
+// an empty fragment); kUnset for others.
+Draft DraftOfMetaSchemaUri(std::string_view uri);
 
 // Returns the checker for format `name`, or null when Ferry does not know it.
 FormatFn FindFormat(std::string_view name);

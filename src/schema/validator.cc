@@ -37,11 +37,27 @@ constexpr uintptr_t kMaxStackBytes = 1 << 20;
 #endif
 constexpr size_t kPreviewChars = 40;
 
+// The resources evaluation has entered, innermost first (for "$dynamicRef").
+struct ScopeLink {
+  const Resource* resource;
+  const ScopeLink* outer;
+};
+
 struct Ctx {
   std::vector<SchemaError>* errors;  // null: fast mode
   size_t error_limit;                // stop once errors->size() reaches it
   std::string* pointer;              // null in fast mode
-  uintptr_t stack_base;               // frame address at the entry point
+  uintptr_t stack_base;              // frame address at the entry point
+  // Members/items of the current instance that keywords evaluated, by
+  // index (null when no "unevaluated*" reads them).
+  std::vector<uint8_t>* evaluated = nullptr;
+  const ScopeLink* scope = nullptr;  // the dynamic scope (when tracked)
+  bool track_scope = false;          // the program has a dynamic $dynamicRef
+  // Set once evaluation recursed too deep: everything after it fails
+  // at once, so a schema that loops without consuming the instance costs
+  // one descent, not one per keyword that reaches the loop. Shared by the
+  // trial evaluations.
+  bool* aborted = nullptr;
 };
 
 bool Eval(const Node& node, const Value& v, Ctx& c);
@@ -50,16 +66,21 @@ bool Eval(const Node& node, const Value& v, Ctx& c);
 // (JavaScript semantics for duplicates). Comparing length and first byte
 // before memcmp makes a miss cost two loads; lookups are most of the time
 // spent validating typical documents.
-inline const Value* FindMember(const Value& object, std::string_view key) {
+inline const Member* FindMemberEntry(const Value& object, std::string_view key) {
   const Member* first = object.members();
   for (const Member* m = object.members_end(); m != first;) {
     --m;
     std::string_view k = m->key.AsString();
     if (k.size() == key.size() && (key.empty() || (k[0] == key[0] && std::memcmp(k.data(), key.data(), key.size()) == 0))) {
-      return &m->value;
+      return m;
     }
   }
   return nullptr;
+}
+
+inline const Value* FindMember(const Value& object, std::string_view key) {
+  const Member* m = FindMemberEntry(object, key);
+  return m == nullptr ? nullptr : &m->value;
 }
 
 uintptr_t FrameAddress() { return reinterpret_cast<uintptr_t>(__builtin_frame_address(0)); }
@@ -203,8 +224,10 @@ bool WithIndex(Ctx& c, size_t index, Fn fn) {
   return ok;
 }
 
-bool Trial(const Node& node, const Value& v, const Ctx& c) {
-  Ctx fast{nullptr, 0, nullptr, c.stack_base};
+// Evaluates without reporting; collects annotations into `marks` when
+// non-null (sized for `v`).
+bool Trial(const Node& node, const Value& v, const Ctx& c, std::vector<uint8_t>* marks = nullptr) {
+  Ctx fast{nullptr, 0, nullptr, c.stack_base, marks, c.scope, c.track_scope, c.aborted};
   return Eval(node, v, fast);
 }
 
@@ -212,7 +235,7 @@ bool Trial(const Node& node, const Value& v, const Ctx& c) {
 std::string FirstError(const Node& node, const Value& v, const Ctx& c) {
   std::vector<SchemaError> errors;
   std::string pointer = *c.pointer;
-  Ctx sub{&errors, 1, &pointer, c.stack_base};
+  Ctx sub{&errors, 1, &pointer, c.stack_base, nullptr, c.scope, c.track_scope, c.aborted};
   Eval(node, v, sub);
   if (errors.empty()) return "valid";
   const SchemaError& e = errors.front();
@@ -288,88 +311,13 @@ std::string EnumList(const Check& k) {
   return list;
 }
 
-// Reports the failure of a keyword that looks at `v` alone.
-FERRY_COLD void ReportLeaf(const Check& k, const Value& v, Ctx& c) {
-  std::string m;
-  std::string number = v.IsNumber() ? std::string(v.NumberLiteral()) : std::string();
-  switch (k.op) {
-    case Op::kType:
-      m = "expected " + TypeList(k.type_mask) + ", got " + Describe(v);
-      break;
-    case Op::kEnum:
-      m = Preview(v) + " is not one of the allowed values [" + EnumList(k) + "]";
-      break;
-    case Op::kConst:
-      m = "expected " + Preview(k.values[0]) + ", got " + Preview(v);
-      break;
-    case Op::kMultipleOf:
-      m = number + " is not a multiple of " + k.literal;
-      break;
-    case Op::kMaximum:
-      m = number + " is greater than the maximum " + k.literal;
-      break;
-    case Op::kExclusiveMaximum:
-      m = number + " is not less than " + k.literal;
-      break;
-    case Op::kMinimum:
-      m = number + " is less than the minimum " + k.literal;
-      break;
-    case Op::kExclusiveMinimum:
-      m = number + " is not greater than " + k.literal;
-      break;
-    case Op::kMaxLength:
-      m = "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, more than maxLength " +
-          std::to_string(k.count);
-      break;
-    case Op::kMinLength:
-      m = "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, fewer than minLength " +
-          std::to_string(k.count);
-      break;
-    case Op::kPattern:
-      m = "string " + Preview(v) + " does not match the pattern " + Quote(k.literal);
-      break;
-    case Op::kFormat:
-      m = "string " + Preview(v) + " is not a valid " + k.literal;
-      break;
-    case Op::kContains:
-      m = v.empty() ? "array is empty; it must contain an item matching the \"contains\" schema"
-                    : "none of the " + std::to_string(v.size()) + " items matches the \"contains\" schema";
-      break;
-    case Op::kMaxItems:
-      m = "array has " + std::to_string(v.size()) + " items, more than maxItems " + std::to_string(k.count);
-      break;
-    case Op::kMinItems:
-      m = "array has " + std::to_string(v.size()) + " items, fewer than minItems " + std::to_string(k.count);
-      break;
-    case Op::kMaxProperties:
-      m = "object has " + std::to_string(DistinctKeys(v)) + " properties, more than maxProperties " +
-          std::to_string(k.count);
-      break;
-    case Op::kMinProperties:
-      m = "object has " + std::to_string(DistinctKeys(v)) + " properties, fewer than minProperties " +
-          std::to_string(k.count);
-      break;
-    case Op::kAnyOf:
-      m = "value matches none of the " + std::to_string(k.nodes.size()) + " alternatives of anyOf" +
-          Alternatives(k.nodes, v, c);
-      break;
-    case Op::kNot:
-      m = "value must not match the schema in \"not\"";
-      break;
-    default:
-      m = "value is invalid";
-      break;
-  }
-  AddError(c, k.keyword, std::move(m));
-}
-
 FERRY_COLD void ReportUniqueItems(const Check& k, uint32_t i, uint32_t j, Ctx& c) {
   AddError(c, k.keyword,
            "items " + std::to_string(i) + " and " + std::to_string(j) + " are equal; all items must be unique");
 }
 
-FERRY_COLD void ReportAdditionalItems(size_t size, size_t allowed, Ctx& c) {
-  AddError(c, "additionalItems",
+FERRY_COLD void ReportAdditionalItems(const char* keyword, size_t size, size_t allowed, Ctx& c) {
+  AddError(c, keyword,
            "array has " + std::to_string(size) + " items; at most " + std::to_string(allowed) + " are allowed");
 }
 
@@ -387,7 +335,7 @@ FERRY_COLD void ReportDependency(const Check& k, const Dependency& d, const std:
 FERRY_COLD void ReportAdditionalProperty(const Check& k, std::string_view key, Ctx& c) {
   size_t old = c.pointer->size();
   AppendPointerToken(key, c.pointer);
-  AddError(c, k.keyword, "property " + Quote(key) + " is not allowed (additionalProperties is false)");
+  AddError(c, k.keyword, "property " + Quote(key) + " is not allowed (" + std::string(k.keyword) + " is false)");
   c.pointer->resize(old);
 }
 
@@ -408,260 +356,542 @@ FERRY_COLD void ReportOneOf(const Check& k, const Value& v, int first, int secon
   }
 }
 
-// --- evaluation -----------------------------------------------------------------
+// --- leaf keywords: a test and a message ----------------------------------------
 
-// Returns whether `v` passes keyword `k`; in error mode, records why not.
-bool EvalCheck(const Check& k, const Value& v, Ctx& c) {
+using LeafTest = bool (*)(const Check& k, const Value& v);
+using LeafMessage = std::string (*)(const Check& k, const Value& v);
+
+bool TypeOk(const Check& k, const Value& v) { return TypeMatches(k.type_mask, v); }
+std::string TypeMessage(const Check& k, const Value& v) {
+  return "expected " + TypeList(k.type_mask) + ", got " + Describe(v);
+}
+
+bool EnumOk(const Check& k, const Value& v) {
+  return std::any_of(k.values.begin(), k.values.end(), [&v](const Value& e) { return v.Equals(e); });
+}
+std::string EnumMessage(const Check& k, const Value& v) {
+  return Preview(v) + " is not one of the allowed values [" + EnumList(k) + "]";
+}
+
+bool ConstOk(const Check& k, const Value& v) { return v.Equals(k.values[0]); }
+std::string ConstMessage(const Check& k, const Value& v) {
+  return "expected " + Preview(k.values[0]) + ", got " + Preview(v);
+}
+
+std::string Number(const Value& v) { return std::string(v.NumberLiteral()); }
+
+bool MultipleOfOk(const Check& k, const Value& v) { return !v.IsNumber() || IsMultipleOf(v, k.number); }
+std::string MultipleOfMessage(const Check& k, const Value& v) { return Number(v) + " is not a multiple of " + k.literal; }
+
+bool MaximumOk(const Check& k, const Value& v) { return !v.IsNumber() || !(v.AsDouble() > k.number); }
+std::string MaximumMessage(const Check& k, const Value& v) {
+  return Number(v) + " is greater than the maximum " + k.literal;
+}
+
+bool ExclusiveMaximumOk(const Check& k, const Value& v) { return !v.IsNumber() || v.AsDouble() < k.number; }
+std::string ExclusiveMaximumMessage(const Check& k, const Value& v) { return Number(v) + " is not less than " + k.literal; }
+
+bool MinimumOk(const Check& k, const Value& v) { return !v.IsNumber() || !(v.AsDouble() < k.number); }
+std::string MinimumMessage(const Check& k, const Value& v) { return Number(v) + " is less than the minimum " + k.literal; }
+
+bool ExclusiveMinimumOk(const Check& k, const Value& v) { return !v.IsNumber() || v.AsDouble() > k.number; }
+std::string ExclusiveMinimumMessage(const Check& k, const Value& v) {
+  return Number(v) + " is not greater than " + k.literal;
+}
+
+bool MaxLengthOk(const Check& k, const Value& v) { return !v.IsString() || CodePoints(v.AsString()) <= k.count; }
+std::string MaxLengthMessage(const Check& k, const Value& v) {
+  return "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, more than maxLength " +
+         std::to_string(k.count);
+}
+
+bool MinLengthOk(const Check& k, const Value& v) { return !v.IsString() || CodePoints(v.AsString()) >= k.count; }
+std::string MinLengthMessage(const Check& k, const Value& v) {
+  return "string is " + std::to_string(CodePoints(v.AsString())) + " characters long, fewer than minLength " +
+         std::to_string(k.count);
+}
+
+bool PatternOk(const Check& k, const Value& v) { return !v.IsString() || RegexMatches(*k.re, v.AsString()); }
+std::string PatternMessage(const Check& k, const Value& v) {
+  return "string " + Preview(v) + " does not match the pattern " + Quote(k.literal);
+}
+
+bool FormatOk(const Check& k, const Value& v) { return !v.IsString() || k.format(v.AsString()); }
+std::string FormatMessage(const Check& k, const Value& v) {
+  return "string " + Preview(v) + " is not a valid " + k.literal;
+}
+
+bool MaxItemsOk(const Check& k, const Value& v) { return !v.IsArray() || v.size() <= k.count; }
+std::string MaxItemsMessage(const Check& k, const Value& v) {
+  return "array has " + std::to_string(v.size()) + " items, more than maxItems " + std::to_string(k.count);
+}
+
+bool MinItemsOk(const Check& k, const Value& v) { return !v.IsArray() || v.size() >= k.count; }
+std::string MinItemsMessage(const Check& k, const Value& v) {
+  return "array has " + std::to_string(v.size()) + " items, fewer than minItems " + std::to_string(k.count);
+}
+
+bool MaxPropertiesOk(const Check& k, const Value& v) {
+  return !v.IsObject() || v.size() <= k.count || DistinctKeys(v) <= k.count;
+}
+std::string MaxPropertiesMessage(const Check& k, const Value& v) {
+  return "object has " + std::to_string(DistinctKeys(v)) + " properties, more than maxProperties " +
+         std::to_string(k.count);
+}
+
+bool MinPropertiesOk(const Check& k, const Value& v) { return !v.IsObject() || DistinctKeys(v) >= k.count; }
+std::string MinPropertiesMessage(const Check& k, const Value& v) {
+  return "object has " + std::to_string(DistinctKeys(v)) + " properties, fewer than minProperties " +
+         std::to_string(k.count);
+}
+
+FERRY_COLD void ReportLeaf(const Check& k, const Value& v, LeafMessage message, Ctx& c) {
+  AddError(c, k.keyword, message(k, v));
+}
+
+template <LeafTest kTest, LeafMessage kMessage>
+bool EvalLeaf(const Check& k, const Value& v, Ctx& c) {
+  if (kTest(k, v)) return true;
+  if (c.errors != nullptr) ReportLeaf(k, v, kMessage, c);
+  return false;
+}
+
+// --- annotations (what "unevaluated*" reads) --------------------------------------
+
+inline void Mark(Ctx& c, size_t index) {
+  if (c.evaluated != nullptr) (*c.evaluated)[index] = 1;
+}
+
+inline void MarkFrom(Ctx& c, size_t from) {
+  if (c.evaluated == nullptr || from >= c.evaluated->size()) return;
+  std::fill(c.evaluated->begin() + static_cast<ptrdiff_t>(from), c.evaluated->end(), 1);
+}
+
+void Merge(std::vector<uint8_t>* into, const std::vector<uint8_t>& marks) {
+  for (size_t i = 0; i < marks.size(); ++i) (*into)[i] |= marks[i];
+}
+
+// Trial() that adds the annotations of a valid `node` to the collector.
+bool TrialCollecting(const Node& node, const Value& v, const Ctx& c) {
+  std::vector<uint8_t> marks(c.evaluated->size());
+  bool ok = Trial(node, v, c, &marks);
+  if (ok) Merge(c.evaluated, marks);
+  return ok;
+}
+
+// Evaluates a member or item of the current instance: the collector is for
+// the current instance only.
+inline bool EvalChild(const Node& node, const Value& child, Ctx& c) {
+  std::vector<uint8_t>* saved = c.evaluated;
+  c.evaluated = nullptr;
+  bool ok = Eval(node, child, c);
+  c.evaluated = saved;
+  return ok;
+}
+
+// --- applicators on arrays -----------------------------------------------------------
+
+bool EvalItemsFrom(const Check& k, const Value& v, Ctx& c, size_t from) {
+  if (!v.IsArray()) return true;
   const bool report = c.errors != nullptr;
+  MarkFrom(c, from);
+  if (k.node->kind == Node::Kind::kFalse && v.size() > from) {
+    if (report) ReportAdditionalItems(k.keyword, v.size(), from, c);
+    return false;
+  }
   bool ok = true;
-  switch (k.op) {
-    case Op::kType:
-      ok = TypeMatches(k.type_mask, v);
-      break;
-    case Op::kEnum:
+  for (uint32_t i = static_cast<uint32_t>(from); i < v.size(); ++i) {
+    if (!WithIndex(c, i, [&] { return EvalChild(*k.node, v[i], c); })) {
       ok = false;
-      for (const Value& e : k.values) {
-        if (v.Equals(e)) {
-          ok = true;
-          break;
-        }
-      }
-      break;
-    case Op::kConst:
-      ok = v.Equals(k.values[0]);
-      break;
-    case Op::kMultipleOf:
-      ok = !v.IsNumber() || IsMultipleOf(v, k.number);
-      break;
-    case Op::kMaximum:
-      ok = !v.IsNumber() || !(v.AsDouble() > k.number);
-      break;
-    case Op::kExclusiveMaximum:
-      ok = !v.IsNumber() || v.AsDouble() < k.number;
-      break;
-    case Op::kMinimum:
-      ok = !v.IsNumber() || !(v.AsDouble() < k.number);
-      break;
-    case Op::kExclusiveMinimum:
-      ok = !v.IsNumber() || v.AsDouble() > k.number;
-      break;
-    case Op::kMaxLength:
-      ok = !v.IsString() || CodePoints(v.AsString()) <= k.count;
-      break;
-    case Op::kMinLength:
-      ok = !v.IsString() || CodePoints(v.AsString()) >= k.count;
-      break;
-    case Op::kPattern:
-      ok = !v.IsString() || RegexMatches(*k.re, v.AsString());
-      break;
-    case Op::kFormat:
-      ok = !v.IsString() || k.format(v.AsString());
-      break;
-    case Op::kMaxItems:
-      ok = !v.IsArray() || v.size() <= k.count;
-      break;
-    case Op::kMinItems:
-      ok = !v.IsArray() || v.size() >= k.count;
-      break;
-    case Op::kMaxProperties:
-      ok = !v.IsObject() || v.size() <= k.count || DistinctKeys(v) <= k.count;
-      break;
-    case Op::kMinProperties:
-      ok = !v.IsObject() || DistinctKeys(v) >= k.count;
-      break;
-    case Op::kContains:
-      if (!v.IsArray()) break;
-      ok = false;
-      for (const Value& item : v) {
-        if (Trial(*k.node, item, c)) {
-          ok = true;
-          break;
-        }
-      }
-      break;
-    case Op::kAnyOf:
-      ok = false;
-      for (const Node* n : k.nodes) {
-        if (Trial(*n, v, c)) {
-          ok = true;
-          break;
-        }
-      }
-      break;
-    case Op::kNot:
-      ok = !Trial(*k.node, v, c);
-      break;
-
-    case Op::kItems: {
-      if (!v.IsArray()) return true;
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        if (!WithIndex(c, i, [&] { return Eval(*k.node, v[i], c); })) {
-          ok = false;
-          if (!report || Full(c)) break;
-        }
-      }
-      return ok;
+      if (!report || Full(c)) break;
     }
+  }
+  return ok;
+}
 
-    case Op::kItemsTuple: {
-      if (!v.IsArray()) return true;
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        const Node* n = i < k.nodes.size() ? k.nodes[i] : k.node;
-        if (n == nullptr) break;
-        if (i >= k.nodes.size() && n->kind == Node::Kind::kFalse) {
-          if (report) ReportAdditionalItems(v.size(), k.nodes.size(), c);
-          return false;
-        }
-        if (!WithIndex(c, i, [&] { return Eval(*n, v[i], c); })) {
-          ok = false;
-          if (!report || Full(c)) break;
-        }
-      }
-      return ok;
-    }
+bool EvalItems(const Check& k, const Value& v, Ctx& c) { return EvalItemsFrom(k, v, c, 0); }
+bool EvalItemsAfter(const Check& k, const Value& v, Ctx& c) { return EvalItemsFrom(k, v, c, k.count); }
 
-    case Op::kUniqueItems: {
-      if (!v.IsArray()) return true;
-      for (uint32_t i = 0; i < v.size(); ++i) {
-        for (uint32_t j = i + 1; j < v.size(); ++j) {
-          if (v[i].Equals(v[j])) {
-            if (report) ReportUniqueItems(k, i, j, c);
-            return false;
-          }
-        }
-      }
-      return true;
-    }
-
-    case Op::kRequired: {
-      if (!v.IsObject()) return true;
-      for (const std::string& name : k.names) {
-        if (FindMember(v, name) != nullptr) continue;
-        ok = false;
-        if (!report) break;
-        ReportRequired(k, name, c);
-        if (Full(c)) break;
-      }
-      return ok;
-    }
-
-    case Op::kProperties: {
-      if (!v.IsObject()) return true;
-      if (!k.property_positions.empty() && v.size() <= kMembersCheckedByName) return EvalPropertiesByMember(k, v, c);
-      for (const NamedNode& nn : k.properties) {
-        const Value* p = FindMember(v, nn.name);
-        if (p == nullptr) continue;
-        if (!WithKey(c, nn.name, [&] { return Eval(*nn.node, *p, c); })) {
-          ok = false;
-          if (!report || Full(c)) break;
-        }
-      }
-      return ok;
-    }
-
-    case Op::kPatternProperties: {
-      if (!v.IsObject()) return true;
-      for (const Member* m = v.members(); m != v.members_end(); ++m) {
-        if (!IsLastOccurrence(v, m)) continue;
-        std::string_view key = m->key.AsString();
-        for (const PatternNode& pn : k.patterns) {
-          if (!RegexMatches(*pn.re, key)) continue;
-          if (!WithKey(c, key, [&] { return Eval(*pn.node, m->value, c); })) {
-            ok = false;
-            if (!report || Full(c)) return false;
-          }
-        }
-      }
-      return ok;
-    }
-
-    case Op::kAdditionalProperties: {
-      if (!v.IsObject() || k.node->kind == Node::Kind::kTrue) return true;
-      for (const Member* m = v.members(); m != v.members_end(); ++m) {
-        std::string_view key = m->key.AsString();
-        if (!IsLastOccurrence(v, m) || IsDeclaredProperty(k, key)) continue;
-        bool item_ok = false;
-        if (k.node->kind == Node::Kind::kFalse) {
-          if (report) ReportAdditionalProperty(k, key, c);
-        } else {
-          item_ok = WithKey(c, key, [&] { return Eval(*k.node, m->value, c); });
-        }
-        if (!item_ok) {
-          ok = false;
-          if (!report || Full(c)) break;
-        }
-      }
-      return ok;
-    }
-
-    case Op::kDependencies: {
-      if (!v.IsObject()) return true;
-      for (const Dependency& d : k.dependencies) {
-        if (FindMember(v, d.property) == nullptr) continue;
-        if (d.node != nullptr) {
-          if (!Eval(*d.node, v, c)) {
-            ok = false;
-            if (!report || Full(c)) return false;
-          }
-          continue;
-        }
-        for (const std::string& name : d.required) {
-          if (FindMember(v, name) != nullptr) continue;
-          if (!report) return false;
-          ok = false;
-          ReportDependency(k, d, name, c);
-          if (Full(c)) return false;
-        }
-      }
-      return ok;
-    }
-
-    case Op::kPropertyNames: {
-      if (!v.IsObject()) return true;
-      for (const Member* m = v.members(); m != v.members_end(); ++m) {
-        if (Trial(*k.node, m->key, c)) continue;
-        if (!report) return false;
-        ok = false;
-        ReportPropertyName(k, m->key, c);
-        if (Full(c)) return false;
-      }
-      return ok;
-    }
-
-    case Op::kIfThenElse: {
-      const Node* branch = Trial(*k.nodes[0], v, c) ? k.nodes[1] : k.nodes[2];
-      return branch == nullptr || Eval(*branch, v, c);
-    }
-
-    case Op::kAllOf: {
-      for (const Node* n : k.nodes) {
-        if (!Eval(*n, v, c)) {
-          ok = false;
-          if (!report || Full(c)) break;
-        }
-      }
-      return ok;
-    }
-
-    case Op::kOneOf: {
-      int first = -1, second = -1;
-      for (size_t i = 0; i < k.nodes.size(); ++i) {
-        if (!Trial(*k.nodes[i], v, c)) continue;
-        if (first >= 0) {
-          second = static_cast<int>(i);
-          break;
-        }
-        first = static_cast<int>(i);
-      }
-      if (first >= 0 && second < 0) return true;
-      if (report) ReportOneOf(k, v, first, second, c);
+bool EvalItemsTuple(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsArray()) return true;
+  const bool report = c.errors != nullptr;
+  const size_t covered = k.node != nullptr ? v.size() : std::min<size_t>(k.nodes.size(), v.size());
+  for (size_t i = 0; c.evaluated != nullptr && i < covered; ++i) Mark(c, i);
+  bool ok = true;
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    const Node* n = i < k.nodes.size() ? k.nodes[i] : k.node;
+    if (n == nullptr) break;
+    if (i >= k.nodes.size() && n->kind == Node::Kind::kFalse) {
+      if (report) ReportAdditionalItems(k.rest_keyword, v.size(), k.nodes.size(), c);
       return false;
     }
-
-    case Op::kRef:
-      return Eval(*k.node, v, c);
+    if (!WithIndex(c, i, [&] { return EvalChild(*n, v[i], c); })) {
+      ok = false;
+      if (!report || Full(c)) break;
+    }
   }
-  if (!ok && report) ReportLeaf(k, v, c);
+  return ok;
+}
+
+FERRY_COLD void ReportContains(const Check& k, const Value& v, uint64_t matches, Ctx& c) {
+  std::string counted = "array has " + std::to_string(matches) + " items matching the \"contains\" schema, ";
+  if (matches > k.max_count) {
+    AddError(c, "maxContains", counted + "more than maxContains " + std::to_string(k.max_count));
+  } else if (k.count != 1) {
+    AddError(c, "minContains", counted + "fewer than minContains " + std::to_string(k.count));
+  } else {
+    AddError(c, k.keyword, v.empty() ? "array is empty; it must contain an item matching the \"contains\" schema"
+                                     : "none of the " + std::to_string(v.size()) +
+                                           " items matches the \"contains\" schema");
+  }
+}
+
+bool EvalContains(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsArray()) return true;
+  const bool count_all = c.evaluated != nullptr || k.max_count != UINT64_MAX;
+  uint64_t matches = 0;
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    if (!Trial(*k.node, v[i], c)) continue;
+    ++matches;
+    Mark(c, i);
+    if (!count_all && matches >= k.count) break;
+  }
+  if (matches >= k.count && matches <= k.max_count) return true;
+  if (c.errors != nullptr) ReportContains(k, v, matches, c);
+  return false;
+}
+
+bool EvalUniqueItems(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsArray()) return true;
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    for (uint32_t j = i + 1; j < v.size(); ++j) {
+      if (!v[i].Equals(v[j])) continue;
+      if (c.errors != nullptr) ReportUniqueItems(k, i, j, c);
+      return false;
+    }
+  }
+  return true;
+}
+
+FERRY_COLD void ReportUnevaluatedItem(const Check& k, size_t index, Ctx& c) {
+  size_t old = c.pointer->size();
+  AppendPointerIndex(index, c.pointer);
+  AddError(c, k.keyword, "item " + std::to_string(index) + " is not allowed (" + std::string(k.keyword) +
+                             " is false)");
+  c.pointer->resize(old);
+}
+
+bool EvalUnevaluatedItems(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsArray()) return true;
+  const std::vector<uint8_t>* seen = c.evaluated;
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (uint32_t i = 0; i < v.size(); ++i) {
+    if (seen != nullptr && (*seen)[i]) continue;
+    bool item_ok = k.node->kind != Node::Kind::kFalse;
+    if (!item_ok && report) ReportUnevaluatedItem(k, i, c);
+    if (item_ok) item_ok = WithIndex(c, i, [&] { return EvalChild(*k.node, v[i], c); });
+    if (!item_ok) {
+      ok = false;
+      if (!report || Full(c)) break;
+    }
+  }
+  MarkFrom(c, 0);
+  return ok;
+}
+
+// --- applicators on objects ----------------------------------------------------------
+
+bool EvalRequired(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  bool ok = true;
+  for (const std::string& name : k.names) {
+    if (FindMember(v, name) != nullptr) continue;
+    ok = false;
+    if (c.errors == nullptr) break;
+    ReportRequired(k, name, c);
+    if (Full(c)) break;
+  }
+  return ok;
+}
+
+bool EvalProperties(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  if (!k.property_positions.empty() && v.size() <= kMembersCheckedByName) return EvalPropertiesByMember(k, v, c);
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (const NamedNode& nn : k.properties) {
+    const Member* m = FindMemberEntry(v, nn.name);
+    if (m == nullptr) continue;
+    Mark(c, static_cast<size_t>(m - v.members()));
+    if (!WithKey(c, nn.name, [&] { return EvalChild(*nn.node, m->value, c); })) {
+      ok = false;
+      if (!report || Full(c)) break;
+    }
+  }
+  return ok;
+}
+
+bool EvalPatternProperties(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    if (!IsLastOccurrence(v, m)) continue;
+    std::string_view key = m->key.AsString();
+    for (const PatternNode& pn : k.patterns) {
+      if (!RegexMatches(*pn.re, key)) continue;
+      Mark(c, static_cast<size_t>(m - v.members()));
+      if (!WithKey(c, key, [&] { return EvalChild(*pn.node, m->value, c); })) {
+        ok = false;
+        if (!report || Full(c)) return false;
+      }
+    }
+  }
+  return ok;
+}
+
+// "additionalProperties", and "unevaluatedProperties" resolved at compile
+// time into it: the members no sibling "properties"/"patternProperties"
+// names; with `seen` (runtime "unevaluatedProperties"), the members no
+// keyword evaluated instead.
+bool EvalMembersNotDeclared(const Check& k, const Value& v, Ctx& c, const std::vector<uint8_t>* seen) {
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    std::string_view key = m->key.AsString();
+    if (!IsLastOccurrence(v, m)) continue;
+    if (seen != nullptr ? (*seen)[m - v.members()] != 0 : IsDeclaredProperty(k, key)) continue;
+    bool item_ok = false;
+    if (k.node->kind == Node::Kind::kFalse) {
+      if (report) ReportAdditionalProperty(k, key, c);
+    } else {
+      item_ok = WithKey(c, key, [&] { return EvalChild(*k.node, m->value, c); });
+    }
+    if (!item_ok) {
+      ok = false;
+      if (!report || Full(c)) break;
+    }
+  }
+  MarkFrom(c, 0);
+  return ok;
+}
+
+bool EvalAdditionalProperties(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  if (k.node->kind == Node::Kind::kTrue) {
+    MarkFrom(c, 0);
+    return true;
+  }
+  return EvalMembersNotDeclared(k, v, c, nullptr);
+}
+
+bool EvalUnevaluatedProperties(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  std::vector<uint8_t> none(c.evaluated == nullptr ? v.size() : 0);
+  return EvalMembersNotDeclared(k, v, c, c.evaluated != nullptr ? c.evaluated : &none);
+}
+
+bool EvalDependencies(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  const bool report = c.errors != nullptr;
+  bool ok = true;
+  for (const Dependency& d : k.dependencies) {
+    if (FindMember(v, d.property) == nullptr) continue;
+    if (d.node != nullptr) {
+      if (!Eval(*d.node, v, c)) {
+        ok = false;
+        if (!report || Full(c)) return false;
+      }
+      continue;
+    }
+    for (const std::string& name : d.required) {
+      if (FindMember(v, name) != nullptr) continue;
+      if (!report) return false;
+      ok = false;
+      ReportDependency(k, d, name, c);
+      if (Full(c)) return false;
+    }
+  }
+  return ok;
+}
+
+bool EvalPropertyNames(const Check& k, const Value& v, Ctx& c) {
+  if (!v.IsObject()) return true;
+  bool ok = true;
+  for (const Member* m = v.members(); m != v.members_end(); ++m) {
+    if (Trial(*k.node, m->key, c)) continue;
+    if (c.errors == nullptr) return false;
+    ok = false;
+    ReportPropertyName(k, m->key, c);
+    if (Full(c)) return false;
+  }
+  return ok;
+}
+
+// --- in-place applicators ----------------------------------------------------------
+
+bool EvalIfThenElse(const Check& k, const Value& v, Ctx& c) {
+  const bool condition = c.evaluated != nullptr ? TrialCollecting(*k.nodes[0], v, c) : Trial(*k.nodes[0], v, c);
+  const Node* branch = condition ? k.nodes[1] : k.nodes[2];
+  return branch == nullptr || Eval(*branch, v, c);
+}
+
+bool EvalAllOf(const Check& k, const Value& v, Ctx& c) {
+  bool ok = true;
+  for (const Node* n : k.nodes) {
+    if (!Eval(*n, v, c)) {
+      ok = false;
+      if (c.errors == nullptr || Full(c)) break;
+    }
+  }
+  return ok;
+}
+
+FERRY_COLD void ReportAnyOf(const Check& k, const Value& v, Ctx& c) {
+  AddError(c, k.keyword, "value matches none of the " + std::to_string(k.nodes.size()) + " alternatives of anyOf" +
+                             Alternatives(k.nodes, v, c));
+}
+
+// Collecting annotations, every alternative is tried (each valid one adds
+// its own); otherwise the first valid one decides.
+bool EvalAnyOf(const Check& k, const Value& v, Ctx& c) {
+  bool ok = false;
+  for (const Node* n : k.nodes) {
+    if (c.evaluated != nullptr) {
+      ok |= TrialCollecting(*n, v, c);
+    } else if (Trial(*n, v, c)) {
+      ok = true;
+      break;
+    }
+  }
+  if (!ok && c.errors != nullptr) ReportAnyOf(k, v, c);
+  return ok;
+}
+
+bool EvalOneOf(const Check& k, const Value& v, Ctx& c) {
+  int first = -1, second = -1;
+  for (size_t i = 0; i < k.nodes.size(); ++i) {
+    bool valid = c.evaluated != nullptr ? TrialCollecting(*k.nodes[i], v, c) : Trial(*k.nodes[i], v, c);
+    if (!valid) continue;
+    if (first >= 0) {
+      second = static_cast<int>(i);
+      break;
+    }
+    first = static_cast<int>(i);
+  }
+  if (first >= 0 && second < 0) return true;
+  if (c.errors != nullptr) ReportOneOf(k, v, first, second, c);
+  return false;
+}
+
+FERRY_COLD void ReportNot(const Check& k, Ctx& c) { AddError(c, k.keyword, "value must not match the schema in \"not\""); }
+
+bool EvalNot(const Check& k, const Value& v, Ctx& c) {
+  if (!Trial(*k.node, v, c)) return true;
+  if (c.errors != nullptr) ReportNot(k, c);
+  return false;
+}
+
+bool EvalRef(const Check& k, const Value& v, Ctx& c) { return Eval(*k.node, v, c); }
+
+// The static target, or the outermost dynamic anchor of the same name in
+// the dynamic scope.
+bool EvalDynamicRef(const Check& k, const Value& v, Ctx& c) {
+  const Node* target = k.node;
+  if (k.dynamic) {
+    for (const ScopeLink* link = c.scope; link != nullptr; link = link->outer) {
+      if (const Node* n = link->resource->FindDynamicAnchor(k.literal); n != nullptr) target = n;
+    }
+  }
+  return Eval(*target, v, c);
+}
+
+// --- dispatch ------------------------------------------------------------------------
+
+using CheckFn = bool (*)(const Check& k, const Value& v, Ctx& c);
+
+constexpr std::array<CheckFn, static_cast<size_t>(Op::kCount)> MakeEvaluators() {
+  std::array<CheckFn, static_cast<size_t>(Op::kCount)> t{};
+  auto set = [&t](Op op, CheckFn fn) { t[static_cast<size_t>(op)] = fn; };
+  set(Op::kType, &EvalLeaf<TypeOk, TypeMessage>);
+  set(Op::kEnum, &EvalLeaf<EnumOk, EnumMessage>);
+  set(Op::kConst, &EvalLeaf<ConstOk, ConstMessage>);
+  set(Op::kMultipleOf, &EvalLeaf<MultipleOfOk, MultipleOfMessage>);
+  set(Op::kMaximum, &EvalLeaf<MaximumOk, MaximumMessage>);
+  set(Op::kExclusiveMaximum, &EvalLeaf<ExclusiveMaximumOk, ExclusiveMaximumMessage>);
+  set(Op::kMinimum, &EvalLeaf<MinimumOk, MinimumMessage>);
+  set(Op::kExclusiveMinimum, &EvalLeaf<ExclusiveMinimumOk, ExclusiveMinimumMessage>);
+  set(Op::kMaxLength, &EvalLeaf<MaxLengthOk, MaxLengthMessage>);
+  set(Op::kMinLength, &EvalLeaf<MinLengthOk, MinLengthMessage>);
+  set(Op::kPattern, &EvalLeaf<PatternOk, PatternMessage>);
+  set(Op::kFormat, &EvalLeaf<FormatOk, FormatMessage>);
+  set(Op::kMaxItems, &EvalLeaf<MaxItemsOk, MaxItemsMessage>);
+  set(Op::kMinItems, &EvalLeaf<MinItemsOk, MinItemsMessage>);
+  set(Op::kMaxProperties, &EvalLeaf<MaxPropertiesOk, MaxPropertiesMessage>);
+  set(Op::kMinProperties, &EvalLeaf<MinPropertiesOk, MinPropertiesMessage>);
+  set(Op::kItems, &EvalItems);
+  set(Op::kItemsTuple, &EvalItemsTuple);
+  set(Op::kItemsFrom, &EvalItemsAfter);
+  set(Op::kContains, &EvalContains);
+  set(Op::kUniqueItems, &EvalUniqueItems);
+  set(Op::kUnevaluatedItems, &EvalUnevaluatedItems);
+  set(Op::kRequired, &EvalRequired);
+  set(Op::kProperties, &EvalProperties);
+  set(Op::kPatternProperties, &EvalPatternProperties);
+  set(Op::kAdditionalProperties, &EvalAdditionalProperties);
+  set(Op::kUnevaluatedProperties, &EvalUnevaluatedProperties);
+  set(Op::kDependencies, &EvalDependencies);
+  set(Op::kPropertyNames, &EvalPropertyNames);
+  set(Op::kIfThenElse, &EvalIfThenElse);
+  set(Op::kAllOf, &EvalAllOf);
+  set(Op::kAnyOf, &EvalAnyOf);
+  set(Op::kOneOf, &EvalOneOf);
+  set(Op::kNot, &EvalNot);
+  set(Op::kRef, &EvalRef);
+  set(Op::kDynamicRef, &EvalDynamicRef);
+  return t;
+}
+
+constexpr std::array<CheckFn, static_cast<size_t>(Op::kCount)> kEvaluators = MakeEvaluators();
+
+constexpr const char* kTooDeep = "schema recursion is too deep (a $ref loop?)";
+
+FERRY_COLD bool Abort(Ctx& c) {
+  if (!*c.aborted && c.errors != nullptr) AddError(c, "$ref", kTooDeep);
+  *c.aborted = true;
+  return false;
+}
+
+bool EvalChecks(const Node& node, const Value& v, Ctx& c) {
+  bool ok = true;
+  for (const Check& k : node.checks) {
+    if (!kEvaluators[static_cast<size_t>(k.op)](k, v, c)) {
+      ok = false;
+      if (c.errors == nullptr || Full(c)) break;
+    }
+  }
+  return ok;
+}
+
+// Eval for a node that collects annotations or enters a resource of the
+// dynamic scope. Out of line: its locals stay out of the common frames.
+[[gnu::noinline]] bool EvalWithState(const Node& node, const Value& v, Ctx& c) {
+  const ScopeLink* outer_scope = c.scope;
+  ScopeLink link{node.resource, outer_scope};
+  if (c.track_scope && (outer_scope == nullptr || outer_scope->resource != node.resource)) c.scope = &link;
+  bool ok = true;
+  if (node.collects) {
+    std::vector<uint8_t> marks(v.IsObject() || v.IsArray() ? v.size() : 0);
+    std::vector<uint8_t>* outer = c.evaluated;
+    c.evaluated = &marks;
+    ok = EvalChecks(node, v, c);
+    c.evaluated = outer;
+    if (ok && outer != nullptr) Merge(outer, marks);
+  } else {
+    ok = EvalChecks(node, v, c);
+  }
+  c.scope = outer_scope;
   return ok;
 }
 
@@ -671,18 +901,9 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
     if (c.errors != nullptr) AddError(c, "false", "no value is allowed here (the schema is false)");
     return false;
   }
-  if (StackUsed(c) > kMaxStackBytes) {
-    if (c.errors != nullptr) AddError(c, "$ref", "schema recursion is too deep (a $ref loop?)");
-    return false;
-  }
-  bool ok = true;
-  for (const Check& k : node.checks) {
-    if (!EvalCheck(k, v, c)) {
-      ok = false;
-      if (c.errors == nullptr || Full(c)) break;
-    }
-  }
-  return ok;
+  if (*c.aborted || StackUsed(c) > kMaxStackBytes) return Abort(c);
+  if (node.collects || c.track_scope) return EvalWithState(node, v, c);
+  return EvalChecks(node, v, c);
 }
 
 // "properties" for a small document and many declared names: the members
@@ -695,6 +916,7 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
     auto it = k.property_positions.find(m->key.AsString());
     if (it == k.property_positions.end() || FindMember(v, m->key.AsString()) != &m->value) continue;
     matched[n++] = {it->second, m};
+    Mark(c, static_cast<size_t>(m - v.members()));
   }
   std::sort(matched.begin(), matched.begin() + n,
             [](const auto& a, const auto& b) { return a.first < b.first; });
@@ -702,7 +924,7 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
   bool ok = true;
   for (size_t i = 0; i < n; ++i) {
     const NamedNode& nn = k.properties[matched[i].first];
-    if (!WithKey(c, nn.name, [&] { return Eval(*nn.node, matched[i].second->value, c); })) {
+    if (!WithKey(c, nn.name, [&] { return EvalChild(*nn.node, matched[i].second->value, c); })) {
       ok = false;
       if (!report || Full(c)) break;
     }
@@ -714,16 +936,21 @@ bool Eval(const Node& node, const Value& v, Ctx& c) {
 }  // namespace internal
 
 bool CompiledSchema::IsValid(const Value& instance) const {
-  internal::Ctx c{nullptr, 0, nullptr, internal::FrameAddress()};
-  return internal::Eval(*program_->root, instance, c);
+  bool aborted = false;
+  internal::Ctx c{nullptr, 0, nullptr, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope, &aborted};
+  return internal::Eval(*program_->root, instance, c) && !aborted;
 }
 
 bool CompiledSchema::Validate(const Value& instance, std::vector<SchemaError>* errors, size_t max_errors) const {
   if (errors == nullptr || max_errors == 0) return IsValid(instance);
   std::string pointer;
-  size_t limit = errors->size() + std::min(max_errors, static_cast<size_t>(-1) - errors->size());
-  internal::Ctx c{errors, limit, &pointer, internal::FrameAddress()};
-  bool ok = internal::Eval(*program_->root, instance, c);
+  const size_t before = errors->size();
+  size_t limit = before + std::min(max_errors, static_cast<size_t>(-1) - before);
+  bool aborted = false;
+  internal::Ctx c{errors, limit, &pointer, internal::FrameAddress(), nullptr, nullptr, program_->dynamic_scope, &aborted};
+  bool ok = internal::Eval(*program_->root, instance, c) && !aborted;
+  // Aborted inside a trial (under "not", say): the error is the document's.
+  if (aborted && errors->size() == before) errors->push_back(SchemaError{"", "$ref", internal::kTooDeep, ""});
   return ok;
 }
 

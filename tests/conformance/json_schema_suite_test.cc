@@ -2,18 +2,20 @@
 //
 // JSON-Schema-Test-Suite (github.com/json-schema-org/JSON-Schema-Test-Suite,
 // vendored in ../shared/conformance/JSON-Schema-Test-Suite; see its README
-// section 2), draft-07, run against ferry::SchemaRegistry / CompiledSchema.
+// section 2), draft-07 and draft 2020-12, run against ferry::SchemaRegistry /
+// CompiledSchema.
 //
 // Every file under remotes/ is registered in memory at
 // http://localhost:1234/<relative path>. For each case the schema is
 // compiled once and every test's data validated; a compile error fails all
 // the case's tests.
 //
-//   tests/draft7/*.json     required: the pass rate must be >= 98% and the
-//                           failing tests must be exactly kKnownFailures
-//                           below, so any change (better or worse) shows.
-//   tests/draft7/optional/  reported only (format/ runs with
-//                           assert_formats); they must not crash.
+//   tests/<draft>/*.json     required: the pass rate must be >= 98% (draft-07)
+//                            or >= 99% (2020-12) and the failing tests must
+//                            be exactly the known failures below, so any
+//                            change (better or worse) shows.
+//   tests/<draft>/optional/  reported only (format/ runs with
+//                            assert_formats); they must not crash.
 
 #include <algorithm>
 #include <cstdio>
@@ -38,6 +40,9 @@ namespace fs = std::filesystem;
 // Empty: all 927 required draft-07 tests pass. A new failure, or a listed
 // one that starts passing, fails Draft7Required.
 const std::set<std::string> kKnownFailures = {};
+
+// The same for tests/draft2020-12 (1299 required tests).
+const std::set<std::string> kKnownFailures2020 = {};
 
 std::string SuiteRoot() { return test::SharedDir() + "/conformance/JSON-Schema-Test-Suite"; }
 
@@ -112,32 +117,34 @@ std::vector<fs::path> JsonFiles(const fs::path& dir, bool recursive) {
   return files;
 }
 
-TEST(JsonSchemaSuiteTest, Draft7Required) {
+// Runs the required tests of `draft` and checks them against `known`.
+void CheckRequired(const std::string& draft, int min_total, double min_rate, const std::set<std::string>& known) {
   SchemaRegistry registry;
   RegisterRemotes(&registry);
   SuiteResult result;
-  fs::path dir = SuiteRoot() + "/tests/draft7";
+  fs::path dir = SuiteRoot() + "/tests/" + draft;
   for (const fs::path& p : JsonFiles(dir, false)) {
     RunFile(registry, p, p.filename().string(), false, &result);
   }
   int total = result.passed + result.failed;
   double rate = 100.0 * result.passed / std::max(total, 1);
-  std::printf("draft7 required: %d/%d passed (%.2f%%)\n", result.passed, total, rate);
+  std::printf("%s required: %d/%d passed (%.2f%%)\n", draft.c_str(), result.passed, total, rate);
   for (const std::string& f : result.failures) std::printf("  FAIL %s\n", f.c_str());
-  EXPECT_GE(total, 900);
-  EXPECT_GE(rate, 98.0);
+  EXPECT_GE(total, min_total);
+  EXPECT_GE(rate, min_rate);
   for (const std::string& f : result.failures) {
-    EXPECT_TRUE(kKnownFailures.count(f)) << "new failure: " << f;
+    EXPECT_TRUE(known.count(f)) << "new failure: " << f;
   }
-  for (const std::string& f : kKnownFailures) {
-    EXPECT_TRUE(result.failures.count(f)) << "known failure now passes (update kKnownFailures): " << f;
+  for (const std::string& f : known) {
+    EXPECT_TRUE(result.failures.count(f)) << "known failure now passes (update the known failures): " << f;
   }
 }
 
-TEST(JsonSchemaSuiteTest, Draft7OptionalIsReportedAndDoesNotCrash) {
+// Runs tests/<draft>/optional: reported, never failing (but no crash).
+void ReportOptional(const std::string& draft) {
   SchemaRegistry registry;
   RegisterRemotes(&registry);
-  fs::path dir = SuiteRoot() + "/tests/draft7/optional";
+  fs::path dir = SuiteRoot() + "/tests/" + draft + "/optional";
   int passed = 0, total = 0;
   for (const fs::path& p : JsonFiles(dir, true)) {
     std::string rel = fs::relative(p, dir).generic_string();
@@ -150,9 +157,19 @@ TEST(JsonSchemaSuiteTest, Draft7OptionalIsReportedAndDoesNotCrash) {
     passed += result.passed;
     total += n;
   }
-  std::printf("draft7 optional: %d/%d passed\n", passed, total);
+  std::printf("%s optional: %d/%d passed\n", draft.c_str(), passed, total);
   EXPECT_GT(total, 0);
 }
+
+TEST(JsonSchemaSuiteTest, Draft7Required) { CheckRequired("draft7", 900, 98.0, kKnownFailures); }
+
+TEST(JsonSchemaSuiteTest, Draft7OptionalIsReportedAndDoesNotCrash) { ReportOptional("draft7"); }
+
+TEST(JsonSchemaSuiteTest, Draft2020RequiredPassesAtLeast99Percent) {
+  CheckRequired("draft2020-12", 1250, 99.0, kKnownFailures2020);
+}
+
+TEST(JsonSchemaSuiteTest, Draft2020OptionalIsReportedAndDoesNotCrash) { ReportOptional("draft2020-12"); }
 
 // The optional regex files pass in full since patterns run on RE2 with
 // ECMA-262 translation (src/schema/regex.h): Unicode classes, \s, \c,
