@@ -3,9 +3,22 @@
 
 namespace ferry::internal {
 
-// PercentDecode: defined in schema/uri.cc (declared in schema/uri.h too),
-// the one implementation, until src/schema takes its declaration from here
-// and the definition moves to this file.
+std::string PercentDecode(std::string_view s) {
+  std::string out;
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      const int hi = HexValue(s[i + 1]), lo = HexValue(s[i + 2]);
+      if (hi >= 0 && lo >= 0) {
+        out.push_back(static_cast<char>(hi * 16 + lo));
+        i += 2;
+        continue;
+      }
+    }
+    out.push_back(s[i]);
+  }
+  return out;
+}
 
 std::string Thousands(uint64_t n) {
   const std::string digits = std::to_string(n);

@@ -9,12 +9,11 @@
 
 #include "schema/program.h"
 
+#include "common/text.h"
+
 namespace ferry::internal {
 namespace {
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsHex(char c) { return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
-bool IsAlpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 // Reads exactly `n` digits at `pos`.
 bool Digits(std::string_view s, size_t pos, size_t n, int* out) {
@@ -139,7 +138,7 @@ bool IsIpv6(std::string_view s) {
   }
   while (pos < s.size()) {
     size_t start = pos;
-    while (pos < s.size() && IsHex(s[pos])) ++pos;
+    while (pos < s.size() && IsHexDigit(s[pos])) ++pos;
     size_t len = pos - start;
     if (pos < s.size() && s[pos] == '.') {
       // Embedded IPv4 in the last 32 bits.
@@ -174,7 +173,7 @@ bool IsUriReference(std::string_view s) {
   for (size_t i = 0; i < s.size(); ++i) {
     char c = s[i];
     if (c == '\0' || !IsUriChar(c)) return false;
-    if (c == '%' && (i + 2 >= s.size() || !IsHex(s[i + 1]) || !IsHex(s[i + 2]))) return false;
+    if (c == '%' && (i + 2 >= s.size() || !IsHexDigit(s[i + 1]) || !IsHexDigit(s[i + 2]))) return false;
   }
   size_t hash = s.find('#');
   if (hash != std::string_view::npos && s.find('#', hash + 1) != std::string_view::npos) return false;
@@ -213,7 +212,7 @@ bool IsUuid(std::string_view s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
     bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-    if (dash ? s[i] != '-' : !IsHex(s[i])) return false;
+    if (dash ? s[i] != '-' : !IsHexDigit(s[i])) return false;
   }
   return true;
 }

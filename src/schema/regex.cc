@@ -9,6 +9,7 @@
 #include <string_view>
 #include <utility>
 
+#include "common/text.h"
 #include "ferry/status.h"
 
 namespace ferry::internal {
@@ -40,15 +41,6 @@ constexpr std::pair<std::string_view, std::string_view> kCategoryNames[] = {
     {"Unassigned", "Cn"},
 };
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-bool IsAsciiLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-
-int HexValue(char c) {
-  if (IsDigit(c)) return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
 
 std::string CodePoint(uint32_t cp) {
   char buf[16];
@@ -225,7 +217,7 @@ class Translator {
       out_.append("(?:)");
       return;
     }
-    if (IsAsciiLetter(c)) return Fail(at, std::string("invalid escape \"\\") + c + "\"");
+    if (IsAlpha(c)) return Fail(at, std::string("invalid escape \"\\") + c + "\"");
     if (c == '_') {  // RE2 refuses an escaped word character
       out_.push_back(c);
       ++pos_;
@@ -244,7 +236,7 @@ class Translator {
 
   void Control(size_t at) {
     ++pos_;
-    if (AtEnd() || !IsAsciiLetter(in_[pos_])) return Fail(at, "invalid escape \"\\c\"");
+    if (AtEnd() || !IsAlpha(in_[pos_])) return Fail(at, "invalid escape \"\\c\"");
     out_.append(CodePoint(static_cast<uint32_t>(in_[pos_]) % 32));
     ++pos_;
   }

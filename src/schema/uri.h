@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/text.h"
+
 namespace ferry::internal {
 
 // Resolves `reference` against `base` (RFC 3986 5.2.2, with dot-segment
@@ -19,8 +21,7 @@ std::string ResolveUri(std::string_view base, std::string_view reference);
 void SplitFragment(std::string_view uri, std::string* without_fragment, std::string* fragment,
                    bool* has_fragment = nullptr);
 
-// Decodes %XX escapes; malformed escapes are kept as they are.
-std::string PercentDecode(std::string_view s);
+// PercentDecode: common/text.h.
 
 }  // namespace ferry::internal
 
