@@ -598,20 +598,129 @@ Result<ConflictPolicy> ParseConflictPolicy(std::string_view s) {
                                  "'; use skip, overwrite, merge, fail or ask");
 }
 
-Result<RunReport> Run(const Project& project, const RunOptions& options) {
-  FERRY_RETURN_IF_ERROR(CheckOptions(options));
-  const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseRunStore(options, options.source, rep.collection, false));
+namespace {
+
+// One run, from its options to its report: Run() in named phases. The
+// members are the run's state, shared by the phases; they are declared in
+// the order the phases create them (and destroyed in reverse: the outputs
+// before the lease, the lease before the state).
+struct RunCoordinator {
+  RunCoordinator(const Project& p, const RunOptions& o)
+      : project(p), options(o), rep(ProjectInternal::Get(p)), retry_stop(o.stop_now) {}
+
+  Result<RunReport> Execute();
+
+  // Opening: parse and check the stores; refuse what cannot run.
+  Status OpenStores();
+  Status CheckTarget();
+  // Resuming: the unfinished run on the target, kept, abandoned or refused.
+  Status FindPrevious();
+  Status SettlePrevious();
+  void StartReport();
+  Status TakeLease();
+  Status OpenSink();
+  Status OpenReader();
+  Status LoadCheckpoint();
+  // Registers the run (or its resumption) and starts its outputs.
+  Status Register();
+  Status OpenJournal();
+  Status OpenSideFiles();
+  Status SetUpDriver();
+  void StartProgress();
+  // Streaming: batches in input order, committed with their checkpoint.
+  void Stream();
+  Status ConsumeBatch(const BatchResult& b);
+  Status Commit();
+  // Finishing: how it ended, published or kept for a resume, recorded.
+  Status EndStatus();
+  Status Publish();
+  Status KeepForResume(Status final_status);
+  Status CompleteReport(Status final_status);
+  void RecordEnd(const Status& final_status);
+
+  const Project& project;
+  const RunOptions& options;
+  const Project::Rep& rep;
+  internal::StoreUri in;
   std::optional<internal::StoreUri> out;
+  std::shared_ptr<internal::StatementHooks> hooks;
+  internal::RetryStopScope retry_stop;
+  bool in_place = false;
+  std::unique_ptr<internal::StateStore> state;
+  std::optional<internal::RunRow> previous;
+  bool stream_out = false, stream_in = false;
+  std::string fingerprint;
+  RunReport report;
+  std::string owner;
+  std::unique_ptr<internal::TargetLease> lease;
+  bool encoded_out = false, array_out = false;
+  std::unique_ptr<internal::RecordSink> sink;
+  internal::SinkOptions sink_options;
+  std::unique_ptr<internal::RecordReader> reader;
+  std::unique_ptr<internal::ConflictProbe> ask_probe;
+  std::optional<ConflictAnswer> sticky_answer;
+  uint64_t asked_conflicts = 0;
+  std::optional<internal::Checkpoint> from;
+  bool output_restarted = false;
+  bool mirror_checkpoints = false;
+  std::optional<FailedStartGuard> failed_start;
+  std::unique_ptr<internal::BackupWriter> journal;
+  internal::AtomicFile rejects, complements;
+  bool default_rejects = false;
+  std::optional<Driver> driver;
+  std::optional<internal::TableCommit> table_commit;
+  Progress progress;
+  std::optional<WaitReports> wait_reports;
+  uint64_t conflicts_before = 0;  // from the checkpoint, when resuming
+  uint64_t concurrent_before = 0;
+  internal::Checkpoint cp;
+  uint64_t staged = 0;
+  std::string committed_counters;  // what the last commit holds
+  Clock::time_point last_commit;
+  Clock::time_point start;
+  Status stop_status;
+  uint64_t stop_record = 0;  // the record that stopped the run (--on-error stop)
+  bool cancelled = false;
+  Status io;
+};
+
+Result<RunReport> RunCoordinator::Execute() {
+  FERRY_RETURN_IF_ERROR(CheckOptions(options));
+  FERRY_RETURN_IF_ERROR(OpenStores());
+  if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
+  FERRY_RETURN_IF_ERROR(CheckTarget());
+  FERRY_RETURN_IF_ERROR(FindPrevious());
+  FERRY_RETURN_IF_ERROR(SettlePrevious());
+  StartReport();
+  FERRY_RETURN_IF_ERROR(TakeLease());
+  FERRY_RETURN_IF_ERROR(OpenSink());
+  FERRY_RETURN_IF_ERROR(OpenReader());
+  FERRY_RETURN_IF_ERROR(LoadCheckpoint());
+  FERRY_RETURN_IF_ERROR(Register());
+  FERRY_RETURN_IF_ERROR(OpenJournal());
+  FERRY_RETURN_IF_ERROR(OpenSideFiles());
+  FERRY_RETURN_IF_ERROR(SetUpDriver());
+  StartProgress();
+  Stream();
+  Status final_status = EndStatus();
+  final_status = final_status.ok() ? Publish() : KeepForResume(final_status);
+  final_status = CompleteReport(final_status);
+  RecordEnd(final_status);
+  progress.Emit(final_status.ok() ? EventType::kCompleted : EventType::kFailed, "done", report.input, report.bytes_in,
+                final_status.ok() ? "" : final_status.message(), final_status.code());
+  return report;
+}
+
+Status RunCoordinator::OpenStores() {
+  FERRY_ASSIGN_OR_RETURN(in, internal::ParseRunStore(options, options.source, rep.collection, false));
   if (!options.target.empty()) {
     FERRY_ASSIGN_OR_RETURN(out, internal::ParseRunStore(options, options.target, rep.collection, true));
   } else if (in.is_database()) {
     out = in;  // in place
   }
-  const std::shared_ptr<internal::StatementHooks> hooks = StatementHooksFor(options);
+  hooks = StatementHooksFor(options);
   in.hooks = hooks;
   if (out) out->hooks = hooks;
-  internal::RetryStopScope retry_stop(options.stop_now);
   if (out) FERRY_RETURN_IF_ERROR(internal::CheckTargetTableName(*out));
   if (rep.records_as_read && out && out->is_database()) {
     return Status::InvalidArgument("without a project file Ferry converts records between files only; to write " +
@@ -620,12 +729,15 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   }
   FERRY_RETURN_IF_ERROR(internal::CheckRunFiles(options, rep.file, in, out ? &*out : nullptr));
   if (out && out->is_database()) FERRY_RETURN_IF_ERROR(CheckProjectionKeepsKey(options, rep.key, out->display));
-  if (options.dry_run) return DryRun(project, options, in, out ? &*out : nullptr);
+  return Status::OK();
+}
+
+Status RunCoordinator::CheckTarget() {
   if (!out) {
     return Status::InvalidArgument(
         "no target given: pass --target URI (files are not migrated in place), or --dry-run to only report");
   }
-  const bool in_place = out->identity == in.identity;
+  in_place = out->identity == in.identity;
   if (in_place && !in.is_database()) {
     return Status::InvalidArgument("target " + out->file.path + " is the source; write to another file");
   }
@@ -636,11 +748,12 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // A new SQLite database is created first, so that every run knows it by
   // its device and inode (StoreUri::identity).
   FERRY_RETURN_IF_ERROR(internal::CreateSqliteTarget(&*out));
+  return Status::OK();
+}
 
-  // State: checksums, the unfinished run to resume, the lease.
-  FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(options.state, &*out));
+Status RunCoordinator::FindPrevious() {
+  FERRY_ASSIGN_OR_RETURN(state, internal::OpenStateFor(options.state, &*out));
   FERRY_RETURN_IF_ERROR(state->CheckChecksums(project, rep.collection));
-  std::optional<internal::RunRow> previous;
   if (!options.resume_run.empty()) {
     FERRY_ASSIGN_OR_RETURN(previous, state->GetRun(options.resume_run));
     if (!previous) return Status::NotFound("no run " + options.resume_run + " in " + state->location());
@@ -653,9 +766,14 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   } else {
     FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
   }
+  return Status::OK();
+}
+
+Status RunCoordinator::SettlePrevious() {
   // What went into a stream cannot be taken back, nor can a stream be read
   // again from where it stopped (docs/stores.md, "Streams").
-  const bool stream_out = internal::IsStreamStore(*out), stream_in = internal::IsStreamStore(in);
+  stream_out = internal::IsStreamStore(*out);
+  stream_in = internal::IsStreamStore(in);
   if (previous && (stream_out || stream_in) && !options.restart) {
     if (!options.resume_run.empty() || !stream_out) {
       return Status::Conflict("run " + previous->run_id + " on " + out->display + " did not finish, and it cannot "
@@ -667,7 +785,7 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // with the same one.
   const std::string shaping_tag =
       options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
-  const std::string fingerprint = SourceFingerprint(in) + shaping_tag;
+  fingerprint = SourceFingerprint(in) + shaping_tag;
   if (previous && options.resume_run.empty() && !options.restart && CommittedNothing(*previous) &&
       (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
@@ -696,8 +814,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                             (previous->source == in.display ? ", and its source changed since" : "") +
                             ". Resume it with the same --source, or start over with --restart");
   }
+  return Status::OK();
+}
 
-  RunReport report;
+void RunCoordinator::StartReport() {
   report.run_id = previous ? previous->run_id : NewRunId();
   report.source = in.display;
   report.target = out->display;
@@ -716,25 +836,28 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                               "come, and a run that fails leaves what it wrote), and an interrupted run cannot "
                               "resume: running it again writes everything from the first record");
   }
+}
 
-  const std::string owner = NewOwnerToken();
+Status RunCoordinator::TakeLease() {
+  owner = NewOwnerToken();
   std::string took_over;
   // The target's lease (store/target_lease.h), renewed until the run returns.
-  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(
+  FERRY_ASSIGN_OR_RETURN(lease, internal::TargetLease::Acquire(
                                          *out, *state, {report.run_id, owner, options.lease_ttl_ms}, &took_over));
-  internal::TargetLease& keeper = *lease;
   if (!took_over.empty()) {
     report.warnings.push_back(took_over);
     (void)state->Audit(report.run_id, "lease_taken_over", took_over);
   }
+  return Status::OK();
+}
 
+Status RunCoordinator::OpenSink() {
   // Formatted, compressed, encrypted or split files cannot be cut back to a
   // checkpoint: a resumed run writes them again from the first record.
-  const bool encoded_out = out->kind == internal::StoreKind::kFile && internal::NeedsEncodedSink(out->file);
-  const bool array_out = out->kind == internal::StoreKind::kFile && !encoded_out &&
+  encoded_out = out->kind == internal::StoreKind::kFile && internal::NeedsEncodedSink(out->file);
+  array_out = out->kind == internal::StoreKind::kFile && !encoded_out &&
                          out->file.format == internal::FileFormat::kJsonArray;
-  FERRY_ASSIGN_OR_RETURN(auto sink, internal::OpenStoreSink(*out, array_out));
-  internal::SinkOptions sink_options;
+  FERRY_ASSIGN_OR_RETURN(sink, internal::OpenStoreSink(*out, array_out));
   sink_options.run_id = report.run_id;
   sink_options.owner = owner;
   sink_options.version = options.as_is ? "" : project.target();
@@ -746,18 +869,21 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   sink_options.on_conflict = ToSinkPolicy(options.on_conflict);
   sink_options.prefer_source = options.prefer_source;
   sink_options.in_place = in_place;
+  return Status::OK();
+}
 
-  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
-  std::unique_ptr<internal::ConflictProbe> ask_probe;
-  std::optional<ConflictAnswer> sticky_answer;
-  uint64_t asked_conflicts = 0;
+Status RunCoordinator::OpenReader() {
+  FERRY_ASSIGN_OR_RETURN(reader, internal::OpenStoreReader(in));
   if (options.on_conflict == ConflictPolicy::kAsk) {
     if (!options.ask) return Status::InvalidArgument("--on-conflict ask needs someone to ask (a terminal)");
     if (!in_place && out->is_database()) {
       FERRY_ASSIGN_OR_RETURN(ask_probe, internal::OpenConflictProbe(*out));
     }
   }
-  std::optional<internal::Checkpoint> from;
+  return Status::OK();
+}
+
+Status RunCoordinator::LoadCheckpoint() {
   if (previous) {
     if (out->kind == internal::StoreKind::kFile) {
       FERRY_ASSIGN_OR_RETURN(from, state->checkpoints().Load(report.run_id));
@@ -769,7 +895,6 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     // read, so it starts from the beginning.
     if (from && from->records == 0 && from->position.empty()) from.reset();
   }
-  bool output_restarted = false;
   if (from && encoded_out) {
     output_restarted = true;
     from.reset();
@@ -777,13 +902,17 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // File runs keep their checkpoints in the state; other targets keep them
   // with the data and mirror them here (for `ferry status`).
   FERRY_RETURN_IF_ERROR(state->checkpoints().Claim(report.run_id, owner));
-  const bool mirror_checkpoints = out->kind == internal::StoreKind::kSqlite;
+  mirror_checkpoints = out->kind == internal::StoreKind::kSqlite;
   if (from) {
     FERRY_RETURN_IF_ERROR(reader->Seek(from->position, from->records));
     RestoreCounters(from->counters, &report);
     report.resumed = true;
     report.resumed_at = from->records;
   }
+  return Status::OK();
+}
+
+Status RunCoordinator::Register() {
   if (previous) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
     FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
@@ -818,17 +947,18 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   }
   // Registered: from here the run records how it ends (`failed` when it
   // returns before its first batch).
-  FailedStartGuard failed_start(state.get(), report.run_id);
+  failed_start.emplace(state.get(), report.run_id);
   // The outputs open after the run is registered, so that a process killed
   // while they open leaves temporaries its run names (RemoveRunTemps), and
   // a start they refuse leaves the run `failed` (FailedStartGuard), never
   // `running`.
-  FERRY_RETURN_IF_ERROR(sink->Start(sink_options, from ? &*from : nullptr));
+  return sink->Start(sink_options, from ? &*from : nullptr);
+}
 
+Status RunCoordinator::OpenJournal() {
   // Table targets keep the run's rollback journal, with the records'
   // texts before when the backup is on (safety/backup.h). Each chunk is
   // durable before the changes it covers commit.
-  std::unique_ptr<internal::BackupWriter> journal;
   if (out->is_database()) {
     const internal::KeyOptions key{options.backup_passphrase, options.backup_key_file};
     FERRY_ASSIGN_OR_RETURN(auto existing, internal::FindRunBackup(state.get(), report.run_id));
@@ -850,11 +980,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       FERRY_ASSIGN_OR_RETURN(journal, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
     }
   }
+  return Status::OK();
+}
 
-  internal::AtomicFile rejects, complements;
+Status RunCoordinator::OpenSideFiles() {
   // Without --rejects, rejected records still go to a file: the run's
   // default reject file beside the state, kept only when it holds some.
-  const bool default_rejects = options.rejects.empty();
+  default_rejects = options.rejects.empty();
   if (default_rejects) {
     FERRY_ASSIGN_OR_RETURN(report.rejects_file, DefaultRejectsPath(*state, report.run_id));
   }
@@ -865,133 +997,136 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
     FERRY_RETURN_IF_ERROR(
         complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
   }
+  return Status::OK();
+}
 
-  const uint64_t resumed_bytes = report.bytes_in;
-  const uint64_t resumed_input = report.input;
-
-  Driver driver{rep, options, {}, report.threads};
-  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
-  driver.process.validate_before = options.validate_before;
-  driver.process.validate_after = options.validate_after;
-  driver.process.as_is = options.as_is;
-  driver.process.write_output = true;
-  driver.process.write_rejects = rejects.is_open();
-  driver.process.write_complements = !options.complements.empty();
-  driver.process.collect_changes = options.collect_changes;
-  driver.process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
-  driver.process.index_output = out->is_database();
-  driver.process.row_tokens = in_place;
-  driver.process.skip_unchanged = in_place;
-  driver.process.examples_per_code = options.examples_per_code;
-  driver.process.write_journal = journal != nullptr;
-  driver.process.journal_source_is_before = in_place;
-  driver.process.journal_before_images = options.backup;
+Status RunCoordinator::SetUpDriver() {
+  driver.emplace(Driver{rep, options, {}, report.threads});
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver->process));
+  driver->process.validate_before = options.validate_before;
+  driver->process.validate_after = options.validate_after;
+  driver->process.as_is = options.as_is;
+  driver->process.write_output = true;
+  driver->process.write_rejects = rejects.is_open();
+  driver->process.write_complements = !options.complements.empty();
+  driver->process.collect_changes = options.collect_changes;
+  driver->process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
+  driver->process.index_output = out->is_database();
+  driver->process.row_tokens = in_place;
+  driver->process.skip_unchanged = in_place;
+  driver->process.examples_per_code = options.examples_per_code;
+  driver->process.write_journal = journal != nullptr;
+  driver->process.journal_source_is_before = in_place;
+  driver->process.journal_before_images = options.backup;
   // Table commits: the journal written ahead inside each commit, and rows
   // changed by others since the run read them processed again.
-  internal::TableCommit table_commit(rep, driver.process, journal.get(), options.backup);
+  table_commit.emplace(rep, driver->process, journal.get(), options.backup);
+  return Status::OK();
+}
 
-  Progress progress;
+void RunCoordinator::StartProgress() {
+  progress.start = Clock::now();
   progress.sink = options.events;
   progress.run_id = report.run_id;
   progress.interval_ms = options.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
   progress.counts = &report;
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
-  WaitReports wait_reports(hooks.get(), [&](const std::string& what) {
+  wait_reports.emplace(hooks.get(), [&](const std::string& what) {
     progress.Emit(EventType::kStageChanged, "waiting", report.input, report.bytes_in, what);
   });
 
-  const uint64_t conflicts_before = report.conflicts;  // from the checkpoint, when resuming
-  const uint64_t concurrent_before = report.concurrent_changes;
-  internal::Checkpoint cp;
+  conflicts_before = report.conflicts;  // from the checkpoint, when resuming
+  concurrent_before = report.concurrent_changes;
   cp.run_id = report.run_id;
   cp.seq = from ? from->seq : 0;
   cp.position = from ? from->position : "";
-  uint64_t staged = 0;
-  std::string committed_counters = CountersJson(report);  // what the last commit holds
-  auto last_commit = Clock::now();
-  auto commit = [&]() -> Status {
-    if (keeper.lost()) {
-      return Status::Locked("run " + report.run_id + " lost its lease on " + out->display +
-                            " (another process took it over); stopping without writing more");
-    }
-    if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Sync());
-    if (complements.is_open()) FERRY_RETURN_IF_ERROR(complements.Sync());
-    ++cp.seq;
-    cp.records = report.input;
-    cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
-    cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
-    report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
-    // The checkpoint's counters cannot know what the commit finds changed:
-    // a resumed run may count those rows under their first outcome.
-    cp.counters = CountersJson(report);
-    FERRY_RETURN_IF_ERROR(sink->Commit(&cp, &table_commit));
-    FERRY_RETURN_IF_ERROR(table_commit.Committed(&report, &rejects));
-    report.concurrent_changes = concurrent_before + sink->concurrent_changes();
-    progress.concurrent_changes = report.concurrent_changes;
-    if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
-    Log(LogLevel::kDebug, "checkpoint committed",
-        {LogStr("run_id", report.run_id), LogNum("commit", double(cp.seq)), LogNum("records", double(cp.records))});
-    committed_counters = CountersJson(report);
-    staged = 0;
-    last_commit = Clock::now();
-    return Status::OK();
-  };
+  committed_counters = CountersJson(report);  // what the last commit holds
+  last_commit = Clock::now();
+}
 
-  Status stop_status;
-  uint64_t stop_record = 0;  // the record that stopped the run (--on-error stop)
-  bool cancelled = false;
-  auto start = Clock::now();
-  failed_start.Started();
-  Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
-    if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
-      // Strict: the run fails on the first rejected record; its reject is
-      // recorded; nothing after the last checkpoint is committed.
-      Merge(b, rep, &report, options.examples_per_code);
-      if (rejects.is_open()) {
-        FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
-        (void)rejects.Sync();
-      }
-      stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop)");
-      stop_record = b.first_reject.record;
-      return Status::Cancelled("stop");
-    }
-    // --on-conflict ask: the answers decide what is staged.
-    const BatchResult* to_stage = &b;
-    BatchResult resolved;
-    if (ask_probe) {
-      FERRY_ASSIGN_OR_RETURN(auto found, ask_probe->Find(b));
-      if (!found.empty()) {
-        bool abort = false;
-        FERRY_ASSIGN_OR_RETURN(resolved, ResolveConflicts(b, found, options, &sticky_answer, &abort));
-        if (abort) {
-          cancelled = true;
-          return Status::Cancelled("conflict: stopped when asked");
-        }
-        asked_conflicts += found.size();
-        to_stage = &resolved;
-      }
-    }
-    ++report.batches;
+Status RunCoordinator::Commit() {
+  if (lease->lost()) {
+    return Status::Locked("run " + report.run_id + " lost its lease on " + out->display +
+                          " (another process took it over); stopping without writing more");
+  }
+  if (rejects.is_open()) FERRY_RETURN_IF_ERROR(rejects.Sync());
+  if (complements.is_open()) FERRY_RETURN_IF_ERROR(complements.Sync());
+  ++cp.seq;
+  cp.records = report.input;
+  cp.rejects_bytes = rejects.is_open() ? rejects.bytes_written() : 0;
+  cp.complements_bytes = complements.is_open() ? complements.bytes_written() : 0;
+  report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
+  // The checkpoint's counters cannot know what the commit finds changed:
+  // a resumed run may count those rows under their first outcome.
+  cp.counters = CountersJson(report);
+  FERRY_RETURN_IF_ERROR(sink->Commit(&cp, &*table_commit));
+  FERRY_RETURN_IF_ERROR(table_commit->Committed(&report, &rejects));
+  report.concurrent_changes = concurrent_before + sink->concurrent_changes();
+  progress.concurrent_changes = report.concurrent_changes;
+  if (mirror_checkpoints) (void)state->checkpoints().Save(cp, owner);
+  Log(LogLevel::kDebug, "checkpoint committed",
+      {LogStr("run_id", report.run_id), LogNum("commit", double(cp.seq)), LogNum("records", double(cp.records))});
+  committed_counters = CountersJson(report);
+  staged = 0;
+  last_commit = Clock::now();
+  return Status::OK();
+}
+
+Status RunCoordinator::ConsumeBatch(const BatchResult& b) {
+  if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
+    // Strict: the run fails on the first rejected record; its reject is
+    // recorded; nothing after the last checkpoint is committed.
     Merge(b, rep, &report, options.examples_per_code);
-    table_commit.Add(*to_stage);
-    FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
-    if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
-    if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
-    cp.position = b.end_position;
-    staged += b.records;
-    if (staged >= options.commit_records ||
-        Clock::now() - last_commit >= std::chrono::milliseconds(options.commit_interval_ms)) {
-      FERRY_RETURN_IF_ERROR(commit());
+    if (rejects.is_open()) {
+      FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
+      (void)rejects.Sync();
     }
-    report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
-    progress.Tick(report.input, report.bytes_in);
-    return Status::OK();
-  });
-  report.seconds = SecondsSince(start);
-  (void)resumed_bytes;
-  (void)resumed_input;
+    stop_status = FirstRejectStatus(b, "; the run stopped (--on-error stop)");
+    stop_record = b.first_reject.record;
+    return Status::Cancelled("stop");
+  }
+  // --on-conflict ask: the answers decide what is staged.
+  const BatchResult* to_stage = &b;
+  BatchResult resolved;
+  if (ask_probe) {
+    FERRY_ASSIGN_OR_RETURN(auto found, ask_probe->Find(b));
+    if (!found.empty()) {
+      bool abort = false;
+      FERRY_ASSIGN_OR_RETURN(resolved, ResolveConflicts(b, found, options, &sticky_answer, &abort));
+      if (abort) {
+        cancelled = true;
+        return Status::Cancelled("conflict: stopped when asked");
+      }
+      asked_conflicts += found.size();
+      to_stage = &resolved;
+    }
+  }
+  ++report.batches;
+  Merge(b, rep, &report, options.examples_per_code);
+  table_commit->Add(*to_stage);
+  FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
+  if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
+  if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
+  cp.position = b.end_position;
+  staged += b.records;
+  if (staged >= options.commit_records ||
+      Clock::now() - last_commit >= std::chrono::milliseconds(options.commit_interval_ms)) {
+    FERRY_RETURN_IF_ERROR(Commit());
+  }
+  report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
+  progress.Tick(report.input, report.bytes_in);
+  return Status::OK();
+}
 
+void RunCoordinator::Stream() {
+  start = Clock::now();
+  failed_start->Started();
+  io = driver->Drive(*reader, progress, &cancelled, [&](const BatchResult& b) { return ConsumeBatch(b); });
+  report.seconds = SecondsSince(start);
+}
+
+Status RunCoordinator::EndStatus() {
   Status final_status;
   if (!io.ok()) {
     final_status = io;
@@ -1007,71 +1142,81 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   // Whatever was processed cleanly is committed: at the end, and on an
   // interruption (so a resume continues exactly there).
   if (final_status.ok() || (cancelled && io.ok() && stop_status.ok())) {
-    Status s = commit();
+    Status s = Commit();
     if (!s.ok()) final_status = s;
   }
   report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
-  if (final_status.ok()) {
-    progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
-    // Publish only while the lease is still ours.
-    final_status = internal::WithRetries(options.retries, [&] { return keeper.Renew(); });
-    if (final_status.ok()) final_status = sink->Publish();
-    if (final_status.ok() && rejects.is_open()) {
-      if (default_rejects && report.rejected == 0) {
-        DiscardDefaultRejects(&rejects, &report);
-      } else {
-        final_status = rejects.Commit();
-      }
-    }
-    if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
-    if (final_status.ok() && journal) {
-      Status js = journal->Finish();
-      if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
-      if (js.ok() && journal->manifest().before_images) {
-        // ferry.yaml's `backup:` retention, after each backup.
-        auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup_dir),
-                                               rep.backup_retention.configured, rep.backup_retention.keep,
-                                               rep.backup_retention.max_age_days);
-        if (!pruned.ok()) report.warnings.push_back("the backup retention (ferry.yaml) failed: " + pruned.status().ToString());
-      }
-    }
-  } else {
-    // An encoded output is written again from the first record by the next
-    // attempt (and its reject and complement files with it): its temporary
-    // files are of no use, unless another process took the run over.
-    const bool discard = encoded_out && final_status.code() != ErrorCode::kLocked;
-    if (discard) sink->Discard();
-    else sink->Close();
-    if (rejects.is_open() && !stop_status.ok()) {
-      // The reject that stopped the run is evidence: publish the reject file
-      // (a copy; the run stays resumable).
-      Status rs = rejects.PublishCopy();
-      if (!rs.ok()) report.warnings.push_back(rs.ToString());
-    }
-    if (discard) {
-      rejects.Abort();
-      complements.Abort();
-    }
-    rejects.Close();
-    if (default_rejects && report.rejected == 0) report.rejects_file.clear();
-    complements.Close();
-    const bool stopped_on_reject = io.ok() && !stop_status.ok();
-    KeepCommittedCounters(committed_counters, stopped_on_reject ? stop_status : Status::OK(), &report);
-    const std::string committed =
-        CommittedSummary(report, *out, journal ? journal->manifest().records : 0,
-                         RollbackCommand(options, rep, *out, report.run_id), stopped_on_reject);
-    if (stopped_on_reject) {
-      final_status = Status(final_status.code(), final_status.message() + "; " + committed);
-    }
-    if (final_status.code() != ErrorCode::kLocked) {
-      report.warnings.push_back("run " + report.run_id +
-                                (stopped_on_reject ? " stopped at record " + std::to_string(stop_record) + "; "
-                                                   : " stopped after " + std::to_string(report.input) + " records; " +
-                                                         committed + "; ") +
-                                HowToGoOn(report, final_status, stopped_on_reject ? stop_record : 0, stream_out,
-                                          stream_in));
+  return final_status;
+}
+
+Status RunCoordinator::Publish() {
+  Status final_status;
+  progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
+  // Publish only while the lease is still ours.
+  final_status = internal::WithRetries(options.retries, [&] { return lease->Renew(); });
+  if (final_status.ok()) final_status = sink->Publish();
+  if (final_status.ok() && rejects.is_open()) {
+    if (default_rejects && report.rejected == 0) {
+      DiscardDefaultRejects(&rejects, &report);
+    } else {
+      final_status = rejects.Commit();
     }
   }
+  if (final_status.ok() && complements.is_open()) final_status = complements.Commit();
+  if (final_status.ok() && journal) {
+    Status js = journal->Finish();
+    if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
+    if (js.ok() && journal->manifest().before_images) {
+      // ferry.yaml's `backup:` retention, after each backup.
+      auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup_dir),
+                                             rep.backup_retention.configured, rep.backup_retention.keep,
+                                             rep.backup_retention.max_age_days);
+      if (!pruned.ok()) report.warnings.push_back("the backup retention (ferry.yaml) failed: " + pruned.status().ToString());
+    }
+  }
+  return final_status;
+}
+
+Status RunCoordinator::KeepForResume(Status final_status) {
+  // An encoded output is written again from the first record by the next
+  // attempt (and its reject and complement files with it): its temporary
+  // files are of no use, unless another process took the run over.
+  const bool discard = encoded_out && final_status.code() != ErrorCode::kLocked;
+  if (discard) sink->Discard();
+  else sink->Close();
+  if (rejects.is_open() && !stop_status.ok()) {
+    // The reject that stopped the run is evidence: publish the reject file
+    // (a copy; the run stays resumable).
+    Status rs = rejects.PublishCopy();
+    if (!rs.ok()) report.warnings.push_back(rs.ToString());
+  }
+  if (discard) {
+    rejects.Abort();
+    complements.Abort();
+  }
+  rejects.Close();
+  if (default_rejects && report.rejected == 0) report.rejects_file.clear();
+  complements.Close();
+  const bool stopped_on_reject = io.ok() && !stop_status.ok();
+  KeepCommittedCounters(committed_counters, stopped_on_reject ? stop_status : Status::OK(), &report);
+  const std::string committed =
+      CommittedSummary(report, *out, journal ? journal->manifest().records : 0,
+                       RollbackCommand(options, rep, *out, report.run_id), stopped_on_reject);
+  if (stopped_on_reject) {
+    final_status = Status(final_status.code(), final_status.message() + "; " + committed);
+  }
+  if (final_status.code() != ErrorCode::kLocked) {
+    report.warnings.push_back("run " + report.run_id +
+                              (stopped_on_reject ? " stopped at record " + std::to_string(stop_record) + "; "
+                                                 : " stopped after " + std::to_string(report.input) + " records; " +
+                                                       committed + "; ") +
+                              HowToGoOn(report, final_status, stopped_on_reject ? stop_record : 0, stream_out,
+                                        stream_in));
+  }
+  return final_status;
+}
+
+Status RunCoordinator::CompleteReport(Status final_status) {
   report.bytes_out = sink->bytes_written();
   if (journal) {
     report.backup_id = journal->manifest().id;
@@ -1086,8 +1231,8 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
                               "state is in PostgreSQL, for which Ferry writes no local files; pass --rejects FILE "
                               "to keep them");
   }
-  if (driver.process.shaping != nullptr && report.input > report.filtered + report.rejected) {
-    for (const std::string& path : driver.process.shaping->UnmatchedProjectionPaths()) {
+  if (driver->process.shaping != nullptr && report.input > report.filtered + report.rejected) {
+    for (const std::string& path : driver->process.shaping->UnmatchedProjectionPaths()) {
       report.warnings.push_back(path + ": no record written had this field (misspelt?)");
     }
   }
@@ -1098,7 +1243,10 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
   FillPaths(project, rep, &report);
   SetStatus(&report, final_status);
   for (const std::string& w : report.warnings) Log(LogLevel::kWarn, w, {LogStr("run_id", report.run_id)});
+  return final_status;
+}
 
+void RunCoordinator::RecordEnd(const Status& final_status) {
   if (final_status.code() != ErrorCode::kLocked) {
     const std::string report_json = report.ToJson();
     Status s = internal::WithRetries(options.retries, [&] {
@@ -1133,9 +1281,13 @@ Result<RunReport> Run(const Project& project, const RunOptions& options) {
       }
     }
   }
-  progress.Emit(final_status.ok() ? EventType::kCompleted : EventType::kFailed, "done", report.input, report.bytes_in,
-                final_status.ok() ? "" : final_status.message(), final_status.code());
-  return report;
+}
+
+}  // namespace
+
+Result<RunReport> Run(const Project& project, const RunOptions& options) {
+  RunCoordinator run(project, options);
+  return run.Execute();
 }
 
 Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& options, int force_version) {
