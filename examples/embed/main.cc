@@ -1,6 +1,7 @@
 // Embeds libferry: loads a Ferry project, generates a small workouts file,
 // migrates it as an operation while following its events, prints the counts.
 // Usage: embed PROJECT_DIR WORK_DIR [COUNT]   (README.md beside this file)
+#include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -13,12 +14,11 @@
 
 namespace {
 
-// Prints an operation's event on stderr as it comes.
-bool PrintEvent(const ferry::OperationEvent& e) {
+// Prints an operation's event on stderr.
+void PrintEvent(const ferry::OperationEvent& e) {
   std::fprintf(stderr, "event %llu %s stage=%s processed=%llu\n", static_cast<unsigned long long>(e.seq),
                ferry::EventTypeName(e.event.type), e.event.stage.c_str(),
                static_cast<unsigned long long>(e.event.processed_docs));
-  return true;
 }
 
 // The migration itself, as an operation: source -> target, state, rejects
@@ -35,10 +35,18 @@ ferry::Result<ferry::OperationSnapshot> Migrate(std::shared_ptr<const ferry::Pro
   request.run.rejects = dir + "/rejects.jsonl";
   auto id = (*ops)->Start(request);
   if (!id.ok()) return id.status();
-  auto following = (*ops)->Subscribe(*id, 0, PrintEvent);
-  auto done = (*ops)->Wait(*id);
-  if (following.ok()) (*ops)->Unsubscribe(*following);  // it ends by itself after the last event
-  return done;
+  // Follows the events in order; a follower that reconnects asks again
+  // with the last number it saw. The last event is operation_finished.
+  uint64_t last = 0;
+  while (true) {
+    auto events = (*ops)->Events(*id, last, std::chrono::milliseconds(500));
+    if (!events.ok()) return events.status();
+    for (const ferry::OperationEvent& e : *events) {
+      PrintEvent(e);
+      last = e.seq;
+      if (e.event.type == ferry::EventType::kOperationFinished) return (*ops)->Get(*id);
+    }
+  }
 }
 
 int Fail(const ferry::Status& status) {

@@ -253,8 +253,12 @@ class Operations {
 
   // Calls `callback` for every event after `after_seq` (kept ones first),
   // in order, until it returns false, the operation finishes (after its last
-  // event) or Unsubscribe. Returns the subscription's id.
+  // event, operation_finished) or Unsubscribe. Returns the subscription's id.
   Result<uint64_t> Subscribe(const std::string& id, uint64_t after_seq, EventCallback callback);
+  // Stops the subscription at once (events not yet delivered are not) and
+  // waits for its thread. To receive every event, let the subscription end
+  // by itself (its callback sees operation_finished), then Unsubscribe; or
+  // follow with Events(). Destroying Operations unsubscribes all.
   void Unsubscribe(uint64_t subscription);
 
   struct Rep;

@@ -6,8 +6,10 @@
 #   generated workouts file to the same output, with the same counts, as `ferry run` on that file; a second
 #   program builds with `pkg-config --cflags --libs ferry` (shared), and with libferry.a and the private
 #   dependencies ferry.pc names (so that list is complete), and runs. No network: the compilers and
-#   the libraries are the build's own.
-# group: e2e
+#   the libraries are the build's own. Not under sanitizers (nosan): the install and its consumers are the
+#   same code as in the plain build, and linking consumers against an instrumented libferry.a would only
+#   test the sanitizer runtime's link flags.
+# group: e2e nosan
 source "$(dirname "$0")/../lib.sh"
 BUILD=$(cd "$(dirname "$FERRY")/.." && pwd)
 [ -f "$BUILD/CMakeCache.txt" ] || fail "no build tree above $FERRY"
