@@ -14,9 +14,11 @@
 #include <unordered_set>
 
 #include "common/digest.h"
+#include "document/canonical_digest.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
+#include "ops/backup_entries.h"
 #include "ops/run_files.h"
 #include "engine/source.h"
 #include "ferry/json.h"
@@ -109,22 +111,7 @@ template <typename Fn>
 Status ForEachEntry(internal::StateStore* state, const std::string& root, const std::string& id,
                     const internal::KeyOptions& key, Fn&& fn) {
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, root, id, key));
-  JsonParser parser;
-  Arena arena;
-  for (size_t i = 0; i < reader->manifest().chunks.size(); ++i) {
-    FERRY_ASSIGN_OR_RETURN(std::string entries, reader->ReadChunk(i));
-    size_t pos = 0;
-    while (pos < entries.size()) {
-      size_t end = entries.find('\n', pos);
-      if (end == std::string::npos) end = entries.size();
-      arena.Reset();
-      auto v = parser.Parse(std::string_view(entries).substr(pos, end - pos), arena);
-      pos = end + 1;
-      if (!v.ok() || !v.value().IsObject()) return Status::IntegrityError("backup " + id + " holds an invalid entry");
-      FERRY_RETURN_IF_ERROR(fn(v.value()));
-    }
-  }
-  return Status::OK();
+  return internal::ForEachBackupEntry(*reader, "backup " + id + " holds an invalid entry", std::forward<Fn>(fn));
 }
 
 // The source row keys of a batch read from a table.
@@ -168,40 +155,39 @@ Result<BackupInfo> VerifyBackup(const BackupOptions& options, const std::string&
   return Info(reader->manifest());
 }
 
-Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
-                                bool incremental, bool pinned, const std::string& description) {
-  const Project::Rep& rep = ProjectInternal::Get(project);
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(source, rep.collection));
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &in));
-  const internal::KeyOptions key = KeyOf(options);
+namespace {
 
-  // Incremental: what the newest backup of this store (with its parents) holds.
-  std::string parent;
-  std::unordered_map<std::string, std::string> known;  // key -> SHA-256 of its canonical JSON
-  if (incremental) {
-    FERRY_ASSIGN_OR_RETURN(auto all, internal::ListBackups(state.get(), false));
-    for (const BackupManifest& m : all) {
-      if (m.identity == in.identity && m.status == "complete" && (m.kind == "full" || m.kind == "incremental")) {
-        parent = m.id;  // newest last
-      }
-    }
-    if (parent.empty()) {
-      return Status::NotFound("no full backup of " + in.display + " to build on: create one without --incremental");
-    }
-    FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), parent));
-    for (const BackupManifest& m : chain) {
-      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
-        const std::string k = Str(e.Find("k"));
-        if (const Value* d = e.Find("d"); d != nullptr && d->IsBool() && d->AsBool()) {
-          known.erase(k);
-        } else {
-          known[k] = Str(e.Find("o"));
-        }
-        return Status::OK();
-      }));
+// Incremental: what the newest backup of `in` (with its parents) holds,
+// key -> SHA-256 of its canonical JSON; `parent` that backup's id.
+Status ReadBackedUp(internal::StateStore* state, const BackupOptions& options, const internal::StoreUri& in,
+                    const internal::KeyOptions& key, std::string* parent,
+                    std::unordered_map<std::string, std::string>* known) {
+  FERRY_ASSIGN_OR_RETURN(auto all, internal::ListBackups(state, false));
+  for (const BackupManifest& m : all) {
+    if (m.identity == in.identity && m.status == "complete" && (m.kind == "full" || m.kind == "incremental")) {
+      *parent = m.id;  // newest last
     }
   }
+  if (parent->empty()) {
+    return Status::NotFound("no full backup of " + in.display + " to build on: create one without --incremental");
+  }
+  FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state, *parent));
+  for (const BackupManifest& m : chain) {
+    FERRY_RETURN_IF_ERROR(ForEachEntry(state, RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
+      const std::string k = Str(e.Find("k"));
+      if (const Value* d = e.Find("d"); d != nullptr && d->IsBool() && d->AsBool()) {
+        known->erase(k);
+      } else {
+        (*known)[k] = Str(e.Find("o"));
+      }
+      return Status::OK();
+    }));
+  }
+  return Status::OK();
+}
 
+BackupManifest NewBackupHeader(const Project::Rep& rep, const internal::StoreUri& in, bool incremental,
+                               const std::string& parent, bool pinned, const std::string& description) {
   BackupManifest h;
   h.id = "b-" + internal::NewRunId();
   h.kind = incremental ? "incremental" : "full";
@@ -212,16 +198,54 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   h.before_images = true;
   h.pinned = pinned;
   h.description = description;
-  const std::string dir = options.dir.empty() ? internal::DefaultBackupDir(*state) : options.dir;
-  {
-    internal::DistinctFiles files;
-    internal::AddStoreInput(&files, "the source (--source)", in);
-    files.AddDatabase("Ferry's state", state->sqlite_path());
-    files.AddInput("the key file (--key-file)", options.key_file);
-    FERRY_RETURN_IF_ERROR(files.AddOutput("the backup directory (--dir)", dir));
-  }
-  FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
+  return h;
+}
 
+// The backup neither reads nor writes a file it must not.
+Status CheckBackupFiles(const internal::StoreUri& in, internal::StateStore& state, const BackupOptions& options,
+                        const std::string& dir) {
+  internal::DistinctFiles files;
+  internal::AddStoreInput(&files, "the source (--source)", in);
+  files.AddDatabase("Ferry's state", state.sqlite_path());
+  files.AddInput("the key file (--key-file)", options.key_file);
+  return files.AddOutput("the backup directory (--dir)", dir);
+}
+
+// The entries of a backup of a store, written in chunks of kChunkEntries:
+// one per record (key, version, SHA-256 of its canonical JSON, text);
+// incremental, only the records changed since `known` and one per key gone.
+class SourceBackup {
+ public:
+  SourceBackup(const Project::Rep& rep, internal::BackupWriter* writer, bool incremental,
+               std::unordered_map<std::string, std::string> known)
+      : rep_(rep), writer_(writer), incremental_(incremental), known_(std::move(known)) {}
+  // Reads every record of `in` into the backup.
+  Status BackUp(const internal::StoreUri& in);
+
+ private:
+  static constexpr uint64_t kChunkEntries = 5000;
+  using Column = std::optional<internal::KeyedTable::Row>;
+  Status BackUpRecord(const internal::RecordBatchInput& batch, size_t i, const Column* column);
+  void AppendEntry(const std::string& k, const Column* column, const std::string& vname, const std::string& sha,
+                   std::string_view text);
+  Status AddDeletions();
+  Status Added(const std::string& vname);
+  Status Flush();
+
+  const Project::Rep& rep_;
+  internal::BackupWriter* writer_;
+  const bool incremental_;
+  std::unordered_map<std::string, std::string> known_;  // key -> SHA-256 of its canonical JSON
+  std::unordered_set<std::string> seen_;
+  JsonParser parser_;
+  Arena arena_;
+  std::string entries_, canonical_;
+  uint64_t count_ = 0;
+  std::map<std::string, uint64_t> versions_;
+  uint64_t seq_ = 0;
+};
+
+Status SourceBackup::BackUp(const internal::StoreUri& in) {
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
   // A table's rows keep their version column as it is (NULL included), so
   // that a restore gives back exactly the rows.
@@ -229,80 +253,109 @@ Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& opt
   if (in.is_database()) {
     FERRY_ASSIGN_OR_RETURN(rows, internal::KeyedTable::OpenForReading(in));
   }
-  std::vector<std::optional<internal::KeyedTable::Row>> columns;
+  std::vector<Column> columns;
   internal::RecordBatchInput batch;
-  JsonParser parser;
-  Arena arena;
-  std::string entries, canonical;
-  uint64_t count = 0;
-  std::map<std::string, uint64_t> versions;
-  std::unordered_set<std::string> seen;
-  uint64_t seq = 0;
-  auto flush = [&]() -> Status {
-    if (count == 0) return Status::OK();
-    FERRY_RETURN_IF_ERROR(writer->AddChunk(++seq, entries, count, versions));
-    entries.clear();
-    versions.clear();
-    count = 0;
-    return Status::OK();
-  };
   for (bool eof = false; !eof;) {
     FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
     if (rows) {
       FERRY_ASSIGN_OR_RETURN(columns, rows->Get(BatchKeys(batch)));
     }
     for (size_t i = 0; i < batch.records.size(); ++i) {
-      // A malformed CSV record (raw text, not JSON): the source cannot be
-      // backed up faithfully record by record; stop.
-      if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
-      const std::string_view text = batch.Record(i);
-      arena.Reset();
-      auto doc = parser.Parse(text, arena);
-      std::string k(batch.Key(i));
-      int version = -1;
-      canonical.clear();
-      if (doc.ok()) {
-        if (k.empty()) k = std::string(internal::KeyOf(&doc.value(), rep.key));
-        version = internal::DetectVersion(rep, doc.value());
-        WriteCanonicalJson(doc.value(), &canonical);
-      } else {
-        canonical.assign(text);
-      }
-      if (k.empty()) k = "#" + std::to_string(batch.records[i].record);  // a file record without a key: its number
-      const std::string sha = internal::Sha256Hex(canonical);
-      if (incremental) {
-        seen.insert(k);
-        auto it = known.find(k);
-        if (it != known.end() && it->second == sha) continue;
-      }
-      const std::string vname = version >= 0 ? rep.versions[size_t(version)].info.name : std::string();
-      entries.append("{\"k\":");
-      WriteJsonString(k, &entries);
-      entries.append(",\"v\":");
-      const std::optional<internal::KeyedTable::Row>* column = rows && i < columns.size() ? &columns[i] : nullptr;
-      if (column != nullptr && *column && (*column)->version_null) {
-        entries.append("null");
-      } else {
-        WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries);
-      }
-      entries.append(",\"o\":\"").append(sha).append("\",\"b\":");
-      WriteJsonString(text, &entries);
-      entries.append("}\n");
-      ++versions[vname];
-      if (++count >= 5000) FERRY_RETURN_IF_ERROR(flush());
+      FERRY_RETURN_IF_ERROR(BackUpRecord(batch, i, rows && i < columns.size() ? &columns[i] : nullptr));
     }
   }
-  if (incremental) {
-    for (const auto& [k, sha] : known) {
-      if (seen.count(k)) continue;
-      entries.append("{\"k\":");
-      WriteJsonString(k, &entries);
-      entries.append(",\"o\":\"\",\"d\":true}\n");
-      ++versions["(deleted)"];
-      if (++count >= 5000) FERRY_RETURN_IF_ERROR(flush());
-    }
+  if (incremental_) FERRY_RETURN_IF_ERROR(AddDeletions());
+  return Flush();
+}
+
+Status SourceBackup::BackUpRecord(const internal::RecordBatchInput& batch, size_t i, const Column* column) {
+  // A malformed CSV record (raw text, not JSON): the source cannot be
+  // backed up faithfully record by record; stop.
+  if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
+  const std::string_view text = batch.Record(i);
+  arena_.Reset();
+  auto doc = parser_.Parse(text, arena_);
+  std::string k(batch.Key(i));
+  int version = -1;
+  std::string sha;
+  if (doc.ok()) {
+    if (k.empty()) k = std::string(internal::KeyOf(&doc.value(), rep_.key));
+    version = internal::DetectVersion(rep_, doc.value());
+    sha = internal::CanonicalSha(doc.value(), &canonical_);
+  } else {
+    sha = internal::Sha256Hex(text);
   }
-  FERRY_RETURN_IF_ERROR(flush());
+  if (k.empty()) k = "#" + std::to_string(batch.records[i].record);  // a file record without a key: its number
+  if (incremental_) {
+    seen_.insert(k);
+    auto it = known_.find(k);
+    if (it != known_.end() && it->second == sha) return Status::OK();
+  }
+  const std::string vname = version >= 0 ? rep_.versions[size_t(version)].info.name : std::string();
+  AppendEntry(k, column, vname, sha, text);
+  return Added(vname);
+}
+
+void SourceBackup::AppendEntry(const std::string& k, const Column* column, const std::string& vname,
+                               const std::string& sha, std::string_view text) {
+  entries_.append("{\"k\":");
+  WriteJsonString(k, &entries_);
+  entries_.append(",\"v\":");
+  if (column != nullptr && *column && (*column)->version_null) {
+    entries_.append("null");
+  } else {
+    WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries_);
+  }
+  entries_.append(",\"o\":\"").append(sha).append("\",\"b\":");
+  WriteJsonString(text, &entries_);
+  entries_.append("}\n");
+}
+
+// Incremental: a deletion entry for each key backed up before and gone now.
+Status SourceBackup::AddDeletions() {
+  for (const auto& [k, sha] : known_) {
+    if (seen_.count(k)) continue;
+    entries_.append("{\"k\":");
+    WriteJsonString(k, &entries_);
+    entries_.append(",\"o\":\"\",\"d\":true}\n");
+    FERRY_RETURN_IF_ERROR(Added("(deleted)"));
+  }
+  return Status::OK();
+}
+
+// Counts the entry just appended under `vname`; a full chunk is written.
+Status SourceBackup::Added(const std::string& vname) {
+  ++versions_[vname];
+  if (++count_ >= kChunkEntries) return Flush();
+  return Status::OK();
+}
+
+Status SourceBackup::Flush() {
+  if (count_ == 0) return Status::OK();
+  FERRY_RETURN_IF_ERROR(writer_->AddChunk(++seq_, entries_, count_, versions_));
+  entries_.clear();
+  versions_.clear();
+  count_ = 0;
+  return Status::OK();
+}
+
+}  // namespace
+
+Result<BackupInfo> CreateBackup(const Project& project, const BackupOptions& options, const std::string& source,
+                                bool incremental, bool pinned, const std::string& description) {
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseStoreUri(source, rep.collection));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &in));
+  const internal::KeyOptions key = KeyOf(options);
+  std::string parent;
+  std::unordered_map<std::string, std::string> known;  // key -> SHA-256 of its canonical JSON
+  if (incremental) FERRY_RETURN_IF_ERROR(ReadBackedUp(state.get(), options, in, key, &parent, &known));
+  BackupManifest h = NewBackupHeader(rep, in, incremental, parent, pinned, description);
+  const std::string dir = options.dir.empty() ? internal::DefaultBackupDir(*state) : options.dir;
+  FERRY_RETURN_IF_ERROR(CheckBackupFiles(in, *state, options, dir));
+  FERRY_ASSIGN_OR_RETURN(auto writer, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
+  SourceBackup backup(rep, writer.get(), incremental, std::move(known));
+  FERRY_RETURN_IF_ERROR(backup.BackUp(in));
   FERRY_RETURN_IF_ERROR(writer->Finish());
   (void)state->Audit("", "backup_created", writer->manifest().id + " of " + in.display);
   BackupInfo info = Info(writer->manifest());
@@ -337,117 +390,158 @@ Result<internal::StoreUri> RestoreTarget(const BackupOptions& options, const std
   return out;
 }
 
-Result<RestoreReport> Restore(const BackupOptions& options, const std::string& id, const std::string& target,
-                              const std::string& collection, const std::string& project_file) {
-  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, RestoreTarget(options, id, target, collection));
-  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
-  {
-    internal::DistinctFiles files;
-    files.AddDatabase("Ferry's state", state->sqlite_path());
-    files.AddInput("the key file (--key-file)", options.key_file);
-    files.AddInput("the project file", project_file);
-    if (out.kind == internal::StoreKind::kSqlite) {
-      FERRY_RETURN_IF_ERROR(files.AddOutputDatabase("the target (--target)", out.path));
-    } else if (out.kind == internal::StoreKind::kFile) {
-      FERRY_RETURN_IF_ERROR(files.AddOutput("the target (--target)", out.file.path, [&](std::string_view name) {
-        return name == std::filesystem::path(out.file.path).filename().string() + ".ferry-restore";
-      }));
-    }
+// The restore neither reads nor writes a file it must not.
+Status CheckRestoreFiles(internal::StateStore& state, const BackupOptions& options, const internal::StoreUri& out,
+                         const std::string& project_file) {
+  internal::DistinctFiles files;
+  files.AddDatabase("Ferry's state", state.sqlite_path());
+  files.AddInput("the key file (--key-file)", options.key_file);
+  files.AddInput("the project file", project_file);
+  if (out.kind == internal::StoreKind::kSqlite) {
+    FERRY_RETURN_IF_ERROR(files.AddOutputDatabase("the target (--target)", out.path));
+  } else if (out.kind == internal::StoreKind::kFile) {
+    FERRY_RETURN_IF_ERROR(files.AddOutput("the target (--target)", out.file.path, [&](std::string_view name) {
+      return name == std::filesystem::path(out.file.path).filename().string() + ".ferry-restore";
+    }));
   }
-  const internal::KeyOptions key = KeyOf(options);
-  FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state.get(), id));
+  return Status::OK();
+}
+
+// The chain of backup `id`, each backup in it holding the records' texts
+// and undamaged.
+Result<std::vector<BackupManifest>> RestorableChain(internal::StateStore* state, const BackupOptions& options,
+                                                    const std::string& id, const internal::KeyOptions& key) {
+  FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state, id));
   for (const BackupManifest& m : chain) {
     if (!m.before_images) {
       return Status::RollbackError("backup " + m.id + " is a run's journal without the records' texts: use " +
                                    "`ferry rollback " + m.run_id + "`");
     }
     // Never restore from a damaged backup.
-    FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state.get(), RootOf(*state, options), m.id, key));
+    FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, RootOf(*state, options), m.id, key));
     FERRY_RETURN_IF_ERROR(reader->Verify(false).status());
   }
+  return chain;
+}
+
+// One entry of the chain into a table: the row deleted or written.
+Status RestoreEntry(internal::KeyedTable& table, const Value& e, bool is_run, RestoreReport* report) {
+  const std::string k = Str(e.Find("k"));
+  const Value* d = e.Find("d");
+  const bool deleted = (d != nullptr && d->IsBool() && d->AsBool()) || (is_run && Str(e.Find("o")).empty());
+  if (deleted) {
+    FERRY_RETURN_IF_ERROR(table.Delete(k));
+    ++report->deleted;
+  } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
+    const Value* v = e.Find("v");
+    const internal::SqlParam version = v != nullptr && v->IsNull() ? internal::SqlParam() : Str(v);
+    FERRY_RETURN_IF_ERROR(table.Put(k, version, std::string(b->AsString())));
+    ++report->written;
+  }
+  return Status::OK();
+}
+
+// Into a table, holding its lease as a run does (one writer per table), in
+// transactions of 5000 entries.
+Status RestoreIntoTable(internal::StateStore* state, const BackupOptions& options, const std::string& id,
+                        const internal::StoreUri& out, const std::vector<BackupManifest>& chain,
+                        const internal::KeyOptions& key, RestoreReport* report) {
+  const bool is_run = chain.back().kind == "run";
+  const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+  std::string took_over;
+  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(out, *state, {"restore-" + id, owner, 30000},
+                                                                    &took_over));
+  FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::OpenCreating(out));
+  internal::SqlDb& db = table->db();
+  uint64_t in_txn = 0;
+  FERRY_RETURN_IF_ERROR(db.Begin());
+  for (const BackupManifest& m : chain) {
+    Status s = ForEachEntry(state, RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
+      FERRY_RETURN_IF_ERROR(RestoreEntry(*table, e, is_run, report));
+      if (++in_txn >= 5000) {
+        FERRY_RETURN_IF_ERROR(db.Commit());
+        FERRY_RETURN_IF_ERROR(db.Begin());
+        in_txn = 0;
+      }
+      return Status::OK();
+    });
+    if (!s.ok()) {
+      db.Rollback();
+      return s;
+    }
+  }
+  return db.Commit();
+}
+
+// The texts of the chain's records in the order they were first backed up
+// (a full backup of a file keeps the file's order); a deleted one is empty.
+Result<std::vector<std::optional<std::string>>> RecordsInFirstOrder(internal::StateStore* state,
+                                                                   const BackupOptions& options,
+                                                                   const std::vector<BackupManifest>& chain,
+                                                                   const internal::KeyOptions& key) {
+  std::vector<std::optional<std::string>> records;
+  std::unordered_map<std::string, size_t> index;
+  for (const BackupManifest& m : chain) {
+    FERRY_RETURN_IF_ERROR(ForEachEntry(state, RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
+      const std::string k = Str(e.Find("k"));
+      const Value* d = e.Find("d");
+      auto [it, fresh] = index.emplace(k, records.size());
+      if (fresh) records.emplace_back();
+      if (d != nullptr && d->IsBool() && d->AsBool()) {
+        records[it->second].reset();
+      } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
+        records[it->second] = std::string(b->AsString());
+      }
+      return Status::OK();
+    }));
+  }
+  return records;
+}
+
+// Into a new file, one record per line: written beside it, then renamed.
+Status RestoreIntoFile(internal::StateStore* state, const BackupOptions& options, const internal::StoreUri& out,
+                       const std::vector<BackupManifest>& chain, const internal::KeyOptions& key,
+                       RestoreReport* report) {
+  FERRY_ASSIGN_OR_RETURN(auto records, RecordsInFirstOrder(state, options, chain, key));
+  if (std::filesystem::exists(out.file.path)) {
+    return Status::InvalidArgument(out.file.path + " exists; restore into a new file");
+  }
+  const std::string temp = out.file.path + ".ferry-restore";
+  FERRY_ASSIGN_OR_RETURN(auto sink, internal::NewFileSink(temp));
+  Status written;
+  for (const auto& text : records) {
+    if (!text) continue;
+    written = sink->Write(*text);
+    if (written.ok()) written = sink->Write("\n");
+    if (!written.ok()) break;
+    ++report->written;
+  }
+  if (written.ok()) written = sink->Finish();
+  if (!written.ok()) {
+    sink.reset();
+    ::unlink(temp.c_str());  // a restore starts over: nothing to keep
+    return written;
+  }
+  std::error_code ec;
+  std::filesystem::rename(out.file.path + ".ferry-restore", out.file.path, ec);
+  if (ec) return Status::IoError("cannot rename into " + out.file.path + ": " + ec.message());
+  return Status::OK();
+}
+
+Result<RestoreReport> Restore(const BackupOptions& options, const std::string& id, const std::string& target,
+                              const std::string& collection, const std::string& project_file) {
+  FERRY_ASSIGN_OR_RETURN(internal::StoreUri out, RestoreTarget(options, id, target, collection));
+  FERRY_ASSIGN_OR_RETURN(auto state, OpenState(options, &out));
+  FERRY_RETURN_IF_ERROR(CheckRestoreFiles(*state, options, out, project_file));
+  const internal::KeyOptions key = KeyOf(options);
+  FERRY_ASSIGN_OR_RETURN(auto chain, RestorableChain(state.get(), options, id, key));
   RestoreReport report;
   report.backup_id = id;
   report.target = out.display;
-  const bool is_run = chain.back().kind == "run";
-
   if (out.is_database()) {
-    // One writer per table: the restore holds the table's lease, as a run.
-    const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
-    std::string took_over;
-    FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(out, *state, {"restore-" + id, owner, 30000},
-                                                                      &took_over));
-    FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::OpenCreating(out));
-    internal::SqlDb& db = table->db();
-    uint64_t in_txn = 0;
-    FERRY_RETURN_IF_ERROR(db.Begin());
-    for (const BackupManifest& m : chain) {
-      Status s = ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
-        const std::string k = Str(e.Find("k"));
-        const Value* d = e.Find("d");
-        const bool deleted = (d != nullptr && d->IsBool() && d->AsBool()) || (is_run && Str(e.Find("o")).empty());
-        if (deleted) {
-          FERRY_RETURN_IF_ERROR(table->Delete(k));
-          ++report.deleted;
-        } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
-          const Value* v = e.Find("v");
-          const internal::SqlParam version = v != nullptr && v->IsNull() ? internal::SqlParam() : Str(v);
-          FERRY_RETURN_IF_ERROR(table->Put(k, version, std::string(b->AsString())));
-          ++report.written;
-        }
-        if (++in_txn >= 5000) {
-          FERRY_RETURN_IF_ERROR(db.Commit());
-          FERRY_RETURN_IF_ERROR(db.Begin());
-          in_txn = 0;
-        }
-        return Status::OK();
-      });
-      if (!s.ok()) {
-        db.Rollback();
-        return s;
-      }
-    }
-    FERRY_RETURN_IF_ERROR(db.Commit());
+    FERRY_RETURN_IF_ERROR(RestoreIntoTable(state.get(), options, id, out, chain, key, &report));
   } else {
-    // A file: the records in the order they were first backed up (a full
-    // backup of a file keeps the file's order), one per line.
-    std::vector<std::optional<std::string>> records;
-    std::unordered_map<std::string, size_t> index;
-    for (const BackupManifest& m : chain) {
-      FERRY_RETURN_IF_ERROR(ForEachEntry(state.get(), RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
-        const std::string k = Str(e.Find("k"));
-        const Value* d = e.Find("d");
-        auto [it, fresh] = index.emplace(k, records.size());
-        if (fresh) records.emplace_back();
-        if (d != nullptr && d->IsBool() && d->AsBool()) {
-          records[it->second].reset();
-        } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
-          records[it->second] = std::string(b->AsString());
-        }
-        return Status::OK();
-      }));
-    }
-    if (std::filesystem::exists(out.file.path)) {
-      return Status::InvalidArgument(out.file.path + " exists; restore into a new file");
-    }
-    const std::string temp = out.file.path + ".ferry-restore";
-    FERRY_ASSIGN_OR_RETURN(auto sink, internal::NewFileSink(temp));
-    Status written;
-    for (const auto& text : records) {
-      if (!text) continue;
-      written = sink->Write(*text);
-      if (written.ok()) written = sink->Write("\n");
-      if (!written.ok()) break;
-      ++report.written;
-    }
-    if (written.ok()) written = sink->Finish();
-    if (!written.ok()) {
-      sink.reset();
-      ::unlink(temp.c_str());  // a restore starts over: nothing to keep
-      return written;
-    }
-    std::error_code ec;
-    std::filesystem::rename(out.file.path + ".ferry-restore", out.file.path, ec);
-    if (ec) return Status::IoError("cannot rename into " + out.file.path + ": " + ec.message());
+    FERRY_RETURN_IF_ERROR(RestoreIntoFile(state.get(), options, out, chain, key, &report));
   }
   (void)state->Audit(chain.back().run_id, "backup_restored", id + " into " + out.display);
   return report;

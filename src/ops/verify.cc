@@ -6,17 +6,18 @@
 // now, which re-migrating the table cannot be.
 
 #include <array>
-#include <cstring>
 #include <filesystem>
 #include <optional>
 #include <unordered_map>
 
-#include "common/digest.h"
+#include "common/text.h"
+#include "document/canonical_digest.h"
 #include "engine/driver.h"
 #include "engine/project_internal.h"
 #include "engine/schema_types.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
+#include "ops/backup_entries.h"
 #include "safety/backup.h"
 #include "store/state.h"
 #include "store/store.h"
@@ -27,26 +28,15 @@ namespace {
 
 using Digest = std::array<char, 16>;
 
-// The first 16 bytes of the SHA-256 of the document's canonical JSON.
-Digest DigestOf(const Value& doc) {
-  std::string canonical;
-  WriteCanonicalJson(doc, &canonical);
-  const auto full = internal::Sha256(canonical);
+// The first 16 bytes of the SHA-256 of the document's canonical JSON
+// (`scratch`: CanonicalSha's buffer).
+Digest DigestOf(const Value& doc, std::string* scratch) {
+  const std::string sha = internal::CanonicalSha(doc, scratch);
   Digest d;
-  std::memcpy(d.data(), full.data(), d.size());
+  for (size_t i = 0; i < d.size(); ++i) {
+    d[i] = char(internal::HexValue(sha[2 * i]) * 16 + internal::HexValue(sha[2 * i + 1]));
+  }
   return d;
-}
-
-std::string CanonicalText(const Value& doc) {
-  std::string canonical;
-  WriteCanonicalJson(doc, &canonical);
-  return canonical;
-}
-
-std::optional<Digest> CanonicalDigest(JsonParser& parser, Arena& arena, std::string_view text) {
-  auto v = parser.Parse(text, arena);
-  if (!v.ok()) return std::nullopt;
-  return DigestOf(v.value());
 }
 
 // A record of a loosely typed target (CSV with types=schema) as the run
@@ -103,24 +93,13 @@ Status ReadRunJournal(internal::StateStore* state, const internal::BackupManifes
     return Status::OK();
   }
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::BackupReader::Open(state, internal::BackupRoot(*state, ""), journal.id, key));
-  JsonParser parser;
-  Arena arena;
-  for (size_t ci = 0; ci < reader->manifest().chunks.size(); ++ci) {
-    FERRY_ASSIGN_OR_RETURN(std::string entries, reader->ReadChunk(ci));
-    size_t pos = 0;
-    while (pos < entries.size()) {
-      size_t end = entries.find('\n', pos);
-      if (end == std::string::npos) end = entries.size();
-      arena.Reset();
-      auto v = parser.Parse(std::string_view(entries).substr(pos, end - pos), arena);
-      pos = end + 1;
-      if (!v.ok() || !v.value().IsObject()) {
-        return Status::IntegrityError("the journal of run " + journal.run_id + " holds an entry that is not valid");
-      }
-      std::string a = Str(v.value().Find("a"));
-      if (!a.empty()) oracle->written[Str(v.value().Find("k"))] = std::move(a);
-    }
-  }
+  FERRY_RETURN_IF_ERROR(internal::ForEachBackupEntry(
+      *reader, "the journal of run " + journal.run_id + " holds an entry that is not valid",
+      [&](const Value& entry) -> Status {
+        std::string a = Str(entry.Find("a"));
+        if (!a.empty()) oracle->written[Str(entry.Find("k"))] = std::move(a);
+        return Status::OK();
+      }));
   oracle->runs.push_back(journal.run_id);
   return Status::OK();
 }
@@ -182,11 +161,14 @@ void CountRowsAgainstRun(const JournalOracle& journals, VerifyReport* report) {
   if (held > *journals.rows) report->extra = std::max(report->extra, held - *journals.rows);
 }
 
-}  // namespace
+// The stores verify compares: the source and the target it was migrated
+// into (the source itself when verified in place).
+struct VerifyStores {
+  internal::StoreUri in;
+  internal::StoreUri out;
+};
 
-Result<VerifyReport> Verify(const Project& project, const RunOptions& options, uint32_t max_keys) {
-  FERRY_RETURN_IF_ERROR(internal::CheckOptions(options));
-  const Project::Rep& rep = ProjectInternal::Get(project);
+Result<VerifyStores> ParseVerifyStores(const Project::Rep& rep, const RunOptions& options) {
   FERRY_ASSIGN_OR_RETURN(internal::StoreUri in, internal::ParseRunStore(options, options.source, rep.collection, false));
   internal::StoreUri out = in;
   if (!options.target.empty()) {
@@ -194,142 +176,201 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
   } else if (!in.is_database()) {
     return Status::InvalidArgument("verify needs --target (the store the source was migrated into)");
   }
-  const bool in_place = out.identity == in.identity;
-  auto start = internal::Clock::now();
-  VerifyReport report;
-  report.checked_against = "the source migrated in memory";
-  JournalOracle journals;
-  if (in_place) {
-    FERRY_ASSIGN_OR_RETURN(journals, ReadJournals(options, in));
-    report.checked_against = DescribeOracle(journals);
-  }
+  return VerifyStores{std::move(in), std::move(out)};
+}
 
-  // 1. What the target should hold: the source, migrated in memory.
-  std::unordered_map<std::string, Digest> expected;
-  std::unordered_map<std::string, bool> rejected_keys;  // in place: rows left as they were
-  {
-    FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
-    internal::Driver driver{rep, options, {}, internal::ResolveThreads(options.threads)};
-    FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
-    const bool last_wins =
-        options.on_conflict == ConflictPolicy::kOverwrite || options.on_conflict == ConflictPolicy::kMerge;
-    driver.process.write_output = true;
-    driver.process.index_output = true;
-    driver.process.validate_before = options.validate_before;
-    driver.process.validate_after = options.validate_after;
-    internal::Progress progress;
-    progress.sink = options.events;
-    progress.run_id = "verify";
-    progress.total_bytes = reader->total_bytes();
-    JsonParser parser;
-    Arena arena;
-    bool cancelled = false;
-    RunReport acc;
-    Status s = driver.Drive(*reader, progress, &cancelled, [&](const internal::BatchResult& b) -> Status {
-      internal::Merge(b, rep, &acc, 0);
-      for (const internal::OutputRecord& r : b.output_records) {
-        arena.Reset();
-        std::string key = b.keys.substr(r.key_offset, r.key_length);
-        auto d = CanonicalDigest(parser, arena, std::string_view(b.output).substr(r.offset, r.length));
-        if (!d) continue;
-        // A key twice in the source: a table keeps the first (--on-conflict
-        // skip, the default) or the last (overwrite; merge is counted as the
-        // last too).
-        if (last_wins) expected[key] = *d;
-        else expected.emplace(key, *d);
-      }
-      if (in_place) {
-        for (const std::string& k : b.rejected_keys) rejected_keys[k] = true;
-      }
-      progress.Tick(acc.input, acc.bytes_in);
-      return Status::OK();
-    });
-    FERRY_RETURN_IF_ERROR(s);
-    if (cancelled) return Status::Cancelled("interrupted");
-    report.source_records = acc.input;
-    report.rejected = acc.rejected;
-    report.filtered = acc.filtered;
-    report.expected = expected.size();
+// One verify, in phases: the journals (in place), what the target should
+// hold (the source migrated in memory), then what it holds, key by key.
+class Verifier {
+ public:
+  Verifier(const Project::Rep& rep, const RunOptions& options, uint32_t max_keys, bool in_place)
+      : rep_(rep), options_(options), max_keys_(max_keys), in_place_(in_place) {
+    report_.checked_against = "the source migrated in memory";
   }
+  Status ReadJournalsOf(const internal::StoreUri& table);
+  Status ExpectSource(const internal::StoreUri& in);
+  Status CompareTarget(const internal::StoreUri& out);
+  VerifyReport Finish(internal::Clock::time_point start);
 
-  // 2. What the target holds.
-  {
-    FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(out));
-    std::unordered_map<std::string, bool> seen;
-    JsonParser parser;
-    Arena arena;
-    internal::RecordBatchInput batch;
-    const bool schema_typed = reader->loosely_typed();
-    bool eof = false;
-    while (!eof) {
-      if (options.cancel != nullptr && options.cancel->load()) return Status::Cancelled("interrupted");
-      FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
-      for (size_t i = 0; i < batch.records.size(); ++i) {
-        ++report.target_records;
-        arena.Reset();
-        // A malformed CSV record in the target (raw text, not JSON): stop, as
-        // for any unreadable target.
-        if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
-        // Parsed once: for the key (files have no key column) and the digest.
-        auto parsed = parser.Parse(batch.Record(i), arena);
-        std::optional<Digest> digest;
-        std::string key(batch.Key(i));
-        if (parsed.ok()) {
-          Value doc = parsed.value();
-          if (schema_typed) ApplyDetectedVersionTypes(rep, doc);
-          if (key.empty()) key = std::string(internal::KeyOf(&doc, rep.key));
-          digest = DigestOf(doc);
-        }
-        if (!seen.emplace(key, true).second) {
-          ++report.duplicates;
-          Note(&report.duplicate_keys, key, max_keys);
-          continue;
-        }
-        // In place: the row a run wrote must still be what it wrote.
-        if (auto w = journals.written.find(key); w != journals.written.end()) {
-          if (!parsed.ok() || internal::Sha256Hex(CanonicalText(parsed.value())) != w->second) {
-            ++report.different;
-            Note(&report.different_keys, key, max_keys);
-            continue;
-          }
-        }
-        auto it = expected.find(key);
-        if (it == expected.end()) {
-          if (in_place && rejected_keys.count(key)) continue;  // left as it was
-          ++report.extra;
-          Note(&report.extra_keys, key, max_keys);
-          continue;
-        }
-        if (digest && *digest == it->second) {
-          ++report.in_sync;
-        } else {
-          ++report.different;
-          Note(&report.different_keys, key, max_keys);
-        }
-      }
-    }
-    for (const auto& [key, digest] : expected) {
-      if (!seen.count(key)) {
-        ++report.missing;
-        Note(&report.missing_keys, key, max_keys);
-      }
-    }
-    // In place: a row a run wrote is gone (the re-migration cannot miss it:
-    // it read the table as it is now).
-    for (const auto& [key, sha] : journals.written) {
-      if (!seen.count(key) && !expected.count(key)) {
-        ++report.missing;
-        Note(&report.missing_keys, key, max_keys);
-      }
-    }
-    std::sort(report.missing_keys.begin(), report.missing_keys.end());
-    CountRowsAgainstRun(journals, &report);
+ private:
+  void ExpectBatch(const internal::BatchResult& b);
+  void CompareRecord(std::string_view text, std::string key, bool schema_typed);
+  void CountMissing();
+
+  const Project::Rep& rep_;
+  const RunOptions& options_;
+  const uint32_t max_keys_;
+  const bool in_place_;
+  VerifyReport report_;
+  JournalOracle journals_;
+  std::unordered_map<std::string, Digest> expected_;
+  std::unordered_map<std::string, bool> rejected_keys_;  // in place: rows left as they were
+  std::unordered_map<std::string, bool> seen_;           // the target's keys
+  JsonParser parser_;
+  Arena arena_;
+  std::string canonical_;  // CanonicalSha's buffer
+};
+
+// In place: the journals of the runs that wrote the table.
+Status Verifier::ReadJournalsOf(const internal::StoreUri& table) {
+  if (!in_place_) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(journals_, ReadJournals(options_, table));
+  report_.checked_against = DescribeOracle(journals_);
+  return Status::OK();
+}
+
+// 1. What the target should hold: the source, migrated in memory.
+Status Verifier::ExpectSource(const internal::StoreUri& in) {
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
+  internal::Driver driver{rep_, options_, {}, internal::ResolveThreads(options_.threads)};
+  FERRY_RETURN_IF_ERROR(internal::SetShaping(options_, &driver.process));
+  driver.process.write_output = true;
+  driver.process.index_output = true;
+  driver.process.validate_before = options_.validate_before;
+  driver.process.validate_after = options_.validate_after;
+  internal::Progress progress;
+  progress.sink = options_.events;
+  progress.run_id = "verify";
+  progress.total_bytes = reader->total_bytes();
+  bool cancelled = false;
+  RunReport acc;
+  Status s = driver.Drive(*reader, progress, &cancelled, [&](const internal::BatchResult& b) -> Status {
+    internal::Merge(b, rep_, &acc, 0);
+    ExpectBatch(b);
+    progress.Tick(acc.input, acc.bytes_in);
+    return Status::OK();
+  });
+  FERRY_RETURN_IF_ERROR(s);
+  if (cancelled) return Status::Cancelled("interrupted");
+  report_.source_records = acc.input;
+  report_.rejected = acc.rejected;
+  report_.filtered = acc.filtered;
+  report_.expected = expected_.size();
+  return Status::OK();
+}
+
+void Verifier::ExpectBatch(const internal::BatchResult& b) {
+  const bool last_wins =
+      options_.on_conflict == ConflictPolicy::kOverwrite || options_.on_conflict == ConflictPolicy::kMerge;
+  for (const internal::OutputRecord& r : b.output_records) {
+    arena_.Reset();
+    std::string key = b.keys.substr(r.key_offset, r.key_length);
+    auto v = parser_.Parse(std::string_view(b.output).substr(r.offset, r.length), arena_);
+    if (!v.ok()) continue;
+    const Digest d = DigestOf(v.value(), &canonical_);
+    // A key twice in the source: a table keeps the first (--on-conflict
+    // skip, the default) or the last (overwrite; merge is counted as the
+    // last too).
+    if (last_wins) expected_[key] = d;
+    else expected_.emplace(key, d);
   }
-  report.status = report.missing == 0 && report.different == 0 && report.extra == 0 && report.duplicates == 0
-                      ? "in sync"
-                      : "out of sync";
-  report.seconds = internal::SecondsSince(start);
-  return report;
+  if (in_place_) {
+    for (const std::string& k : b.rejected_keys) rejected_keys_[k] = true;
+  }
+}
+
+// 2. What the target holds.
+Status Verifier::CompareTarget(const internal::StoreUri& out) {
+  FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(out));
+  internal::RecordBatchInput batch;
+  const bool schema_typed = reader->loosely_typed();
+  bool eof = false;
+  while (!eof) {
+    if (options_.cancel != nullptr && options_.cancel->load()) return Status::Cancelled("interrupted");
+    FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
+    for (size_t i = 0; i < batch.records.size(); ++i) {
+      ++report_.target_records;
+      // A malformed CSV record in the target (raw text, not JSON): stop, as
+      // for any unreadable target.
+      if (!batch.Error(i).empty()) return Status::ParseError(std::string(batch.Error(i)));
+      CompareRecord(batch.Record(i), std::string(batch.Key(i)), schema_typed);
+    }
+  }
+  CountMissing();
+  return Status::OK();
+}
+
+// One target record (`key`: its key column, "" for files) against the
+// journals and the expected records.
+void Verifier::CompareRecord(std::string_view text, std::string key, bool schema_typed) {
+  arena_.Reset();
+  // Parsed once: for the key (files have no key column) and the digest.
+  auto parsed = parser_.Parse(text, arena_);
+  std::optional<Digest> digest;
+  if (parsed.ok()) {
+    Value doc = parsed.value();
+    if (schema_typed) ApplyDetectedVersionTypes(rep_, doc);
+    if (key.empty()) key = std::string(internal::KeyOf(&doc, rep_.key));
+    digest = DigestOf(doc, &canonical_);
+  }
+  if (!seen_.emplace(key, true).second) {
+    ++report_.duplicates;
+    Note(&report_.duplicate_keys, key, max_keys_);
+    return;
+  }
+  // In place: the row a run wrote must still be what it wrote.
+  if (auto w = journals_.written.find(key); w != journals_.written.end()) {
+    if (!parsed.ok() || internal::CanonicalSha(parsed.value(), &canonical_) != w->second) {
+      ++report_.different;
+      Note(&report_.different_keys, key, max_keys_);
+      return;
+    }
+  }
+  auto it = expected_.find(key);
+  if (it == expected_.end()) {
+    if (in_place_ && rejected_keys_.count(key)) return;  // left as it was
+    ++report_.extra;
+    Note(&report_.extra_keys, key, max_keys_);
+    return;
+  }
+  if (digest && *digest == it->second) {
+    ++report_.in_sync;
+  } else {
+    ++report_.different;
+    Note(&report_.different_keys, key, max_keys_);
+  }
+}
+
+// The expected keys the target lacks.
+void Verifier::CountMissing() {
+  for (const auto& [key, digest] : expected_) {
+    if (!seen_.count(key)) {
+      ++report_.missing;
+      Note(&report_.missing_keys, key, max_keys_);
+    }
+  }
+  // In place: a row a run wrote is gone (the re-migration cannot miss it:
+  // it read the table as it is now).
+  for (const auto& [key, sha] : journals_.written) {
+    if (!seen_.count(key) && !expected_.count(key)) {
+      ++report_.missing;
+      Note(&report_.missing_keys, key, max_keys_);
+    }
+  }
+  std::sort(report_.missing_keys.begin(), report_.missing_keys.end());
+  CountRowsAgainstRun(journals_, &report_);
+}
+
+VerifyReport Verifier::Finish(internal::Clock::time_point start) {
+  report_.status = report_.missing == 0 && report_.different == 0 && report_.extra == 0 && report_.duplicates == 0
+                       ? "in sync"
+                       : "out of sync";
+  report_.seconds = internal::SecondsSince(start);
+  return std::move(report_);
+}
+
+}  // namespace
+
+Result<VerifyReport> Verify(const Project& project, const RunOptions& options, uint32_t max_keys) {
+  FERRY_RETURN_IF_ERROR(internal::CheckOptions(options));
+  const Project::Rep& rep = ProjectInternal::Get(project);
+  FERRY_ASSIGN_OR_RETURN(VerifyStores stores, ParseVerifyStores(rep, options));
+  const auto start = internal::Clock::now();
+  Verifier verifier(rep, options, max_keys, stores.out.identity == stores.in.identity);
+  FERRY_RETURN_IF_ERROR(verifier.ReadJournalsOf(stores.in));
+  FERRY_RETURN_IF_ERROR(verifier.ExpectSource(stores.in));
+  FERRY_RETURN_IF_ERROR(verifier.CompareTarget(stores.out));
+  return verifier.Finish(start);
 }
 
 std::string VerifyReport::ToJson() const {
