@@ -125,7 +125,6 @@ struct Context {
       d.action = Action::kConflict;
       return d;
     }
-    const int vi = project->VersionIndex(v);
     if (o.empty()) {
       // The run created the row.
       if (to_original) {
@@ -146,7 +145,16 @@ struct Context {
       d.path = Applied(entry);
       return d;
     }
-    // Through the backward steps.
+    return DecideBackward(entry, *row, o, v, to_original);
+  }
+
+  // How the record of journal `entry` (original `o`, at version `v`) goes
+  // back through the backward steps from `row`, as the run left it.
+  Decision DecideBackward(const Value& entry, const KeyedTable::Row& row, const std::string& o, const std::string& v,
+                          bool to_original) {
+    Decision d;
+    const std::string& to = options.to_version;
+    const int vi = project->VersionIndex(v);
     if (vi < 0) {
       d.action = Action::kNotRestorable;
       return d;
@@ -163,7 +171,7 @@ struct Context {
         return d;
       }
     }
-    auto doc = parser.Parse(row->document, arena);
+    auto doc = parser.Parse(row.document, arena);
     if (!doc.ok()) {
       d.action = Action::kNotRestorable;
       return d;
@@ -346,6 +354,91 @@ std::string RollbackRunOptions(const std::string& run_id, const RollbackOptions&
   return out;
 }
 
+// The newest run on `target` (any target when null) that changed a table and
+// was not wholly rolled back (a run marked rolled_back by a partial rollback
+// is not skipped).
+Result<std::optional<internal::RunRow>> NewestRollbackableRun(Context& c, const std::optional<StoreUri>& target) {
+  FERRY_ASSIGN_OR_RETURN(auto runs, c.state->ListRuns(1000));
+  std::map<std::string, std::string> whole, partly;
+  CompletedRollbacks(runs, &whole, &partly);
+  for (const internal::RunRow& r : runs) {
+    if (target && r.resource != target->identity) continue;
+    const bool rolled_back = r.status == "rolled_back" && (whole.count(r.run_id) || !partly.count(r.run_id));
+    if (r.options.find("\"rollback_of\"") != std::string::npos || rolled_back || r.status == "abandoned") {
+      continue;
+    }
+    FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c.state.get(), r.run_id));
+    if (!journal) continue;
+    return std::optional<internal::RunRow>(r);
+  }
+  return std::optional<internal::RunRow>();
+}
+
+// The run to roll back (options.run_id, or the newest one) into c.run.
+Status FindRun(Context& c, const std::optional<StoreUri>& target) {
+  const RollbackOptions& options = c.options;
+  std::optional<internal::RunRow> run;
+  if (!options.run_id.empty()) {
+    FERRY_ASSIGN_OR_RETURN(run, c.state->GetRun(options.run_id));
+    if (!run) return Status::NotFound("no run " + options.run_id + " in " + c.state->location());
+  } else {
+    FERRY_ASSIGN_OR_RETURN(run, NewestRollbackableRun(c, target));
+    if (!run) {
+      return Status::NotFound("no run to roll back in " + c.state->location() +
+                              (target ? " on " + target->display : std::string()) + " (see `ferry rollback --list`)");
+    }
+  }
+  c.run = *run;
+  if (run->collection != c.rep->collection) {
+    return Status::InvalidArgument("run " + run->run_id + " migrated collection '" + run->collection +
+                                   "', not this project's '" + c.rep->collection + "'");
+  }
+  // A running run: its lease tells whether it is alive; Rollback() takes the lease.
+  return Status::OK();
+}
+
+// The table c.run wrote (`target` when given, which must be it) into c.target.
+Status ResolveTarget(Context& c, const std::optional<StoreUri>& target) {
+  const internal::RunRow& run = c.run;
+  if (target) {
+    if (target->identity != run.resource) {
+      return Status::InvalidArgument("run " + run.run_id + " wrote to " + run.target + ", not " + target->display);
+    }
+    c.target = *target;
+  } else {
+    if (run.target.find("***") != std::string::npos) {
+      return Status::InvalidArgument("run " + run.run_id + "'s target had a password, which Ferry does not keep: " +
+                                     "pass --target with the URI");
+    }
+    FERRY_ASSIGN_OR_RETURN(c.target, internal::ParseStoreUri(run.target, c.rep->collection));
+  }
+  if (!c.target.is_database()) {
+    return Status::RollbackError("run " + run.run_id + " wrote the file " + c.target.display +
+                                 "; a file run never changes its source, so there is nothing to roll back: remove "
+                                 "the output file");
+  }
+  return Status::OK();
+}
+
+// c.run's rollback journal, opened (decrypted with the options' key) into c.backup.
+Status OpenJournal(Context& c) {
+  const RollbackOptions& options = c.options;
+  const std::string& run_id = c.run.run_id;
+  FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c.state.get(), run_id));
+  if (!journal) {
+    return Status::RollbackError("run " + run_id + " has no rollback journal (it was written by a Ferry "
+                                 "without one, or its backup was deleted or pruned)");
+  }
+  const internal::KeyOptions key{options.passphrase, options.key_file};
+  FERRY_ASSIGN_OR_RETURN(c.backup, BackupReader::Open(c.state.get(), internal::BackupRoot(*c.state, options.backup_dir),
+                                                      journal->id, key));
+  if (c.backup->manifest().encrypted && !key.given()) {
+    return Status::InvalidArgument("the backup of run " + run_id +
+                                   " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
+  }
+  return Status::OK();
+}
+
 // Opens the state, the run, its journal and the target table.
 Result<std::unique_ptr<Context>> OpenContext(const Project& project, const RollbackOptions& options) {
   auto c = std::make_unique<Context>();
@@ -359,70 +452,9 @@ Result<std::unique_ptr<Context>> OpenContext(const Project& project, const Rollb
     FERRY_ASSIGN_OR_RETURN(target, internal::ParseStoreUri(options.target, c->rep->collection));
   }
   FERRY_ASSIGN_OR_RETURN(c->state, internal::OpenStateFor(options.state, target ? &*target : nullptr));
-  std::optional<internal::RunRow> run;
-  if (!options.run_id.empty()) {
-    FERRY_ASSIGN_OR_RETURN(run, c->state->GetRun(options.run_id));
-    if (!run) return Status::NotFound("no run " + options.run_id + " in " + c->state->location());
-  } else {
-    // The newest run that changed a table and was not wholly rolled back
-    // (a run marked rolled_back by a partial rollback is not skipped).
-    FERRY_ASSIGN_OR_RETURN(auto runs, c->state->ListRuns(1000));
-    std::map<std::string, std::string> whole, partly;
-    CompletedRollbacks(runs, &whole, &partly);
-    for (const internal::RunRow& r : runs) {
-      if (target && r.resource != target->identity) continue;
-      const bool rolled_back = r.status == "rolled_back" && (whole.count(r.run_id) || !partly.count(r.run_id));
-      if (r.options.find("\"rollback_of\"") != std::string::npos || rolled_back || r.status == "abandoned") {
-        continue;
-      }
-      FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c->state.get(), r.run_id));
-      if (!journal) continue;
-      run = r;
-      break;
-    }
-    if (!run) {
-      return Status::NotFound("no run to roll back in " + c->state->location() +
-                              (target ? " on " + target->display : std::string()) + " (see `ferry rollback --list`)");
-    }
-  }
-  c->run = *run;
-  if (run->collection != c->rep->collection) {
-    return Status::InvalidArgument("run " + run->run_id + " migrated collection '" + run->collection +
-                                   "', not this project's '" + c->rep->collection + "'");
-  }
-  if (run->status == "running") {
-    // Its lease tells whether it is alive; Rollback() takes the lease.
-  }
-  if (target) {
-    if (target->identity != run->resource) {
-      return Status::InvalidArgument("run " + run->run_id + " wrote to " + run->target + ", not " + target->display);
-    }
-    c->target = *target;
-  } else {
-    if (run->target.find("***") != std::string::npos) {
-      return Status::InvalidArgument("run " + run->run_id + "'s target had a password, which Ferry does not keep: " +
-                                     "pass --target with the URI");
-    }
-    FERRY_ASSIGN_OR_RETURN(c->target, internal::ParseStoreUri(run->target, c->rep->collection));
-  }
-  if (!c->target.is_database()) {
-    return Status::RollbackError("run " + run->run_id + " wrote the file " + c->target.display +
-                                 "; a file run never changes its source, so there is nothing to roll back: remove "
-                                 "the output file");
-  }
-  FERRY_ASSIGN_OR_RETURN(auto journal, internal::FindRunBackup(c->state.get(), run->run_id));
-  if (!journal) {
-    return Status::RollbackError("run " + run->run_id + " has no rollback journal (it was written by a Ferry "
-                                 "without one, or its backup was deleted or pruned)");
-  }
-  const internal::KeyOptions key{options.passphrase, options.key_file};
-  FERRY_ASSIGN_OR_RETURN(c->backup, BackupReader::Open(c->state.get(),
-                                                       internal::BackupRoot(*c->state, options.backup_dir),
-                                                       journal->id, key));
-  if (c->backup->manifest().encrypted && !key.given()) {
-    return Status::InvalidArgument("the backup of run " + run->run_id +
-                                   " is encrypted: pass --passphrase-file or --key-file (or FERRY_BACKUP_PASSPHRASE)");
-  }
+  FERRY_RETURN_IF_ERROR(FindRun(*c, target));
+  FERRY_RETURN_IF_ERROR(ResolveTarget(*c, target));
+  FERRY_RETURN_IF_ERROR(OpenJournal(*c));
   if (!options.to_version.empty() && project.VersionIndex(options.to_version) < 0) {
     return Status::InvalidArgument("--to " + options.to_version + ": no such version in " + c->rep->file);
   }
@@ -451,6 +483,312 @@ Result<std::optional<internal::RunRow>> FindUnfinishedRollback(Context& c) {
     }
   }
   return std::optional<internal::RunRow>();
+}
+
+
+// The checkpoint counters of a rollback: its impact so far and what it wrote.
+std::string CheckpointCounters(const RollbackImpact& impact, uint64_t restored, uint64_t deleted) {
+  return "{\"records\":" + std::to_string(impact.records) + ",\"unchanged\":" + std::to_string(impact.unchanged) +
+         ",\"via_backup\":" + std::to_string(impact.via_backup) +
+         ",\"via_complements\":" + std::to_string(impact.via_complements) +
+         ",\"via_backward_steps\":" + std::to_string(impact.via_backward_steps) +
+         ",\"deletions\":" + std::to_string(impact.deletions) + ",\"conflicts\":" + std::to_string(impact.conflicts) +
+         ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
+         ",\"created_by_run\":" + std::to_string(impact.created_by_run) + ",\"restored\":" + std::to_string(restored) +
+         ",\"deleted\":" + std::to_string(deleted) + ",\"migrations\":" + CountsJson(impact.migrations) + "}";
+}
+
+// Reads back CheckpointCounters() into `report` (left as it is when `counters`
+// is not an object).
+void RestoreCounters(const std::string& counters, RollbackReport* report) {
+  JsonParser p;
+  Arena a;
+  auto v = p.Parse(counters, a);
+  if (!v.ok() || !v.value().IsObject()) return;
+  auto num = [&](const char* k) {
+    int64_t n = 0;
+    const Value* x = v.value().Find(k);
+    return x != nullptr && x->GetInt64(&n) ? uint64_t(n) : uint64_t(0);
+  };
+  RollbackImpact& i = report->impact;
+  i.records = num("records");
+  i.unchanged = num("unchanged");
+  i.via_backup = num("via_backup");
+  i.via_complements = num("via_complements");
+  i.via_backward_steps = num("via_backward_steps");
+  i.deletions = num("deletions");
+  i.conflicts = num("conflicts");
+  i.not_restorable = num("not_restorable");
+  i.created_by_run = num("created_by_run");
+  report->restored = num("restored");
+  report->deleted = num("deleted");
+  if (const Value* m = v.value().Find("migrations"); m != nullptr && m->IsObject()) {
+    for (const Member* e = m->members(); e != m->members_end(); ++e) {
+      int64_t n = 0;
+      if (e->value.GetInt64(&n)) i.migrations[std::string(e->key.AsString())] = uint64_t(n);
+    }
+  }
+}
+
+// One rollback, in named phases: its members are the rollback's state, its
+// methods the phases, called in order by Execute().
+struct RollbackCoordinator {
+  RollbackCoordinator(const Project& p, const RollbackOptions& o) : project(p), options(o) {}
+
+  Result<RollbackReport> Execute();
+
+  // Opening: the run, its journal and target; the unfinished rollback, if any.
+  Status Open();
+  Status TakeLease();
+  // Registers the rollback (or its resumption) and claims its checkpoints.
+  Status Register();
+  Status ClaimCheckpoints();
+  Status LoadCheckpoint();
+  void StartProgress();
+  // Streaming: groups of journal entries, each restored in one transaction.
+  Status Stream();
+  Status ConsumeGroup(const Group& g);
+  Status RestoreGroup(const Group& g);
+  // Finishing: how it ended, recorded on the rollback and on the run.
+  Status EndStatus(const Status& st);
+  void RecordEnd(const Status& final_status);
+  void MarkRolledBackRun();
+  void AddHistory();
+
+  const Project& project;
+  const RollbackOptions& options;
+  std::unique_ptr<Context> c;
+  RollbackReport report;
+  std::optional<internal::RunRow> unfinished;
+  std::string owner;
+  std::unique_ptr<internal::TargetLease> lease;  // after c: released before it closes
+  internal::CheckpointTable* checkpoints = nullptr;
+  bool mirror_checkpoints = false;  // also in the state's checkpoints (SQLite)
+  internal::Checkpoint cp;
+  Position from;
+  internal::Progress progress;
+  bool cancelled = false;
+};
+
+Result<RollbackReport> RollbackCoordinator::Execute() {
+  FERRY_RETURN_IF_ERROR(Open());
+  FERRY_RETURN_IF_ERROR(TakeLease());
+  FERRY_RETURN_IF_ERROR(Register());
+  FERRY_RETURN_IF_ERROR(ClaimCheckpoints());
+  FERRY_RETURN_IF_ERROR(LoadCheckpoint());
+  StartProgress();
+  const auto start = std::chrono::steady_clock::now();
+  Status st = Stream();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  const Status final_status = EndStatus(st);
+  RecordEnd(final_status);
+  if (final_status.ok()) {
+    MarkRolledBackRun();
+    AddHistory();
+  }
+  progress.Emit(final_status.ok() ? EventType::kRollbackCompleted : EventType::kFailed, "done", report.impact.records,
+                report.impact.records, final_status.ok() ? "" : final_status.message(), final_status.code());
+  if (!final_status.ok()) return final_status;
+  return report;
+}
+
+Status RollbackCoordinator::Open() {
+  FERRY_ASSIGN_OR_RETURN(c, OpenContext(project, options));
+  FERRY_RETURN_IF_ERROR(c->state->CheckChecksums(project, c->rep->collection));
+  report.impact = NewImpact(*c);
+  FERRY_ASSIGN_OR_RETURN(unfinished, FindUnfinishedRollback(*c));
+  report.rollback_run_id = unfinished ? unfinished->run_id : internal::NewRunId();
+  report.resumed = unfinished.has_value();
+  return Status::OK();
+}
+
+Status RollbackCoordinator::TakeLease() {
+  owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+  std::string took_over;
+  const internal::LeaseRequest request{report.rollback_run_id, owner, options.lease_ttl_ms};
+  FERRY_ASSIGN_OR_RETURN(lease, internal::TargetLease::Acquire(c->target, *c->state, request, &took_over));
+  if (!took_over.empty()) (void)c->state->Audit(report.rollback_run_id, "lease_taken_over", took_over);
+  return Status::OK();
+}
+
+Status RollbackCoordinator::Register() {
+  if (unfinished) {
+    FERRY_RETURN_IF_ERROR(c->state->SetRunStatus(report.rollback_run_id, "running"));
+    return c->state->Audit(report.rollback_run_id, "resumed", "by pid " + std::to_string(::getpid()));
+  }
+  internal::RunRow row;
+  row.run_id = report.rollback_run_id;
+  row.resource = c->target.identity;
+  row.collection = c->rep->collection;
+  row.source = "rollback of " + c->run.run_id;
+  row.target = c->target.display;
+  row.project = c->rep->file;
+  row.status = "running";
+  row.started_at = internal::NowIso();
+  row.host = internal::HostName();
+  row.pid = ::getpid();
+  row.user = internal::CurrentUser();
+  row.options = RollbackRunOptions(c->run.run_id, options);
+  FERRY_RETURN_IF_ERROR(c->state->InsertRun(row));
+  return c->state->Audit(report.rollback_run_id, "rollback_started",
+                         "run " + c->run.run_id + " on " + c->target.display +
+                             (options.to_version.empty() ? "" : " to " + options.to_version));
+}
+
+Status RollbackCoordinator::ClaimCheckpoints() {
+  checkpoints = &c->table->checkpoints();
+  FERRY_RETURN_IF_ERROR(checkpoints->Claim(report.rollback_run_id, owner));
+  mirror_checkpoints = c->target.kind == internal::StoreKind::kSqlite;
+  if (mirror_checkpoints) FERRY_RETURN_IF_ERROR(c->state->checkpoints().Claim(report.rollback_run_id, owner));
+  return Status::OK();
+}
+
+// A resumed rollback continues from its checkpoint, with its counters so far.
+Status RollbackCoordinator::LoadCheckpoint() {
+  cp.run_id = report.rollback_run_id;
+  if (!unfinished) return Status::OK();
+  FERRY_ASSIGN_OR_RETURN(auto saved, checkpoints->Load(report.rollback_run_id));
+  if (saved && saved->seq > 0) {
+    cp = *saved;
+    from = Position::Parse(saved->position);
+    RestoreCounters(saved->counters, &report);
+  }
+  return Status::OK();
+}
+
+void RollbackCoordinator::StartProgress() {
+  progress.start = internal::Clock::now();
+  progress.sink = options.events;
+  progress.run_id = report.rollback_run_id;
+  progress.interval_ms = options.progress_interval_ms;
+  progress.total_bytes = c->backup->manifest().records;
+  progress.Emit(EventType::kRollbackStarted, report.resumed ? "resuming rollback" : "rolling back",
+                report.impact.records, report.impact.records);
+}
+
+Status RollbackCoordinator::Stream() {
+  return ScanJournal(*c, from, std::max<uint32_t>(options.commit_records, 1),
+                     [&](const Group& g) -> Status { return ConsumeGroup(g); });
+}
+
+// Stops on a cancel or a lost lease, else restores `g` (retried).
+Status RollbackCoordinator::ConsumeGroup(const Group& g) {
+  if (options.cancel != nullptr && options.cancel->load()) {
+    cancelled = true;
+    return Status::Cancelled("interrupted");
+  }
+  if (options.throttle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.throttle_ms));
+  if (lease->lost()) {
+    return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
+  }
+  return internal::WithRetries(options.retries, [&]() -> Status { return RestoreGroup(g); });
+}
+
+// The rows are read and decided on inside the transaction that restores
+// them, locked, so a row someone changes meanwhile is never restored over:
+// it is a conflict, left as it is. The checkpoint commits with them.
+Status RollbackCoordinator::RestoreGroup(const Group& g) {
+  RollbackImpact impact = report.impact;
+  uint64_t restored = report.restored, deleted = report.deleted;
+  internal::SqlDb& db = c->table->db();
+  FERRY_RETURN_IF_ERROR(db.Begin());
+  auto decided = DecideGroup(*c, g, true);
+  if (!decided.ok()) {
+    db.Rollback();
+    return decided.status();
+  }
+  const std::vector<Decision>& decisions = decided.value();
+  Status s;
+  for (size_t i = 0; i < decisions.size() && s.ok(); ++i) {
+    const Decision& d = decisions[i];
+    Count(*c->rep, d, g.keys[i], options.max_listed, &impact);
+    if (d.action == Action::kDelete) {
+      s = c->table->Delete(g.keys[i]);
+      ++deleted;
+    } else if (d.action == Action::kBackup || d.action == Action::kComplements || d.action == Action::kBackward) {
+      s = c->table->Put(g.keys[i], d.version_null ? internal::SqlParam() : internal::SqlParam(d.version), d.document);
+      ++restored;
+    }
+  }
+  internal::Checkpoint next = cp;
+  ++next.seq;
+  next.position = g.end.ToString();
+  next.records = impact.records;
+  next.counters = CheckpointCounters(impact, restored, deleted);
+  if (s.ok()) s = checkpoints->Save(next, owner);
+  if (s.ok()) s = db.Commit();
+  if (!s.ok()) {
+    db.Rollback();
+    return s;
+  }
+  // `ferry status` reads the state's copy (as a run's, for SQLite).
+  if (mirror_checkpoints) (void)c->state->checkpoints().Save(next, owner);
+  cp = next;
+  report.impact = std::move(impact);
+  report.restored = restored;
+  report.deleted = deleted;
+  progress.Tick(report.impact.records, report.impact.records);
+  return Status::OK();
+}
+
+// How the rollback ended (`st`: what streaming returned); sets report.status.
+Status RollbackCoordinator::EndStatus(const Status& st) {
+  Status final_status = st;
+  if (cancelled) {
+    final_status = Status::Cancelled("rollback " + report.rollback_run_id + " interrupted after " +
+                                     std::to_string(report.impact.records) +
+                                     " records; nothing was lost. Run the same command again to resume it");
+  }
+  report.status = final_status.ok() ? "completed" : (cancelled ? "cancelled" : "failed");
+  return final_status;
+}
+
+// Finishes the rollback's runs row and audits the end (not when it lost its
+// lease: the one that took it over owns them now).
+void RollbackCoordinator::RecordEnd(const Status& final_status) {
+  const std::string json = report.ToJson();
+  if (final_status.code() == ErrorCode::kLocked) return;
+  (void)internal::WithRetries(options.retries, [&] {
+    return c->state->FinishRun(report.rollback_run_id, report.status, json);
+  });
+  (void)c->state->Audit(report.rollback_run_id, final_status.ok() ? "rollback_completed" : report.status,
+                        final_status.ok() ? std::to_string(report.restored) + " restored, " +
+                                                std::to_string(report.deleted) + " removed, " +
+                                                std::to_string(report.impact.conflicts) + " conflicts"
+                                          : final_status.ToString());
+}
+
+// Only a whole rollback (every record, to the originals) closes the run;
+// after a partial one the rest can still be rolled back.
+void RollbackCoordinator::MarkRolledBackRun() {
+  if (!IsWhole(options)) {
+    (void)c->state->Audit(c->run.run_id, "partly_rolled_back", "by " + report.rollback_run_id);
+    return;
+  }
+  // The run is rolled back: it is not resumed any more.
+  (void)c->state->SetRunStatus(c->run.run_id, "rolled_back");
+  (void)c->state->Audit(c->run.run_id, "rolled_back", "by " + report.rollback_run_id);
+}
+
+// The history: the migrations this rollback undid, with the records it undid
+// them on (not the journal's whole).
+void RollbackCoordinator::AddHistory() {
+  for (const auto& [id, n] : report.impact.migrations) {
+    const internal::CompiledMigration* mig = FindMigration(*c->rep, id);
+    if (mig == nullptr) continue;
+    internal::HistoryRow h;
+    h.collection = c->rep->collection;
+    h.migration_id = mig->info.id;
+    h.checksum = mig->info.checksum;
+    h.definition = mig->info.definition;
+    h.run_id = report.rollback_run_id;
+    h.kind = "rollback";
+    h.applied_by = internal::CurrentUser();
+    h.duration_ms = int64_t(report.seconds * 1000);
+    h.records = int64_t(n);
+    h.success = true;
+    (void)internal::WithRetries(options.retries, [&] { return c->state->AddHistory(h); });
+  }
 }
 
 }  // namespace
@@ -482,218 +820,8 @@ Result<RollbackImpact> AnalyzeRollback(const Project& project, const RollbackOpt
 }
 
 Result<RollbackReport> Rollback(const Project& project, const RollbackOptions& options) {
-  FERRY_ASSIGN_OR_RETURN(auto c, OpenContext(project, options));
-  FERRY_RETURN_IF_ERROR(c->state->CheckChecksums(project, c->rep->collection));
-  RollbackReport report;
-  report.impact = NewImpact(*c);
-
-  FERRY_ASSIGN_OR_RETURN(auto unfinished, FindUnfinishedRollback(*c));
-  report.rollback_run_id = unfinished ? unfinished->run_id : internal::NewRunId();
-  report.resumed = unfinished.has_value();
-  const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
-  std::string took_over;
-  const internal::LeaseRequest request{report.rollback_run_id, owner, options.lease_ttl_ms};
-  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(c->target, *c->state, request, &took_over));
-  internal::TargetLease& keeper = *lease;
-  if (!took_over.empty()) (void)c->state->Audit(report.rollback_run_id, "lease_taken_over", took_over);
-
-  if (!unfinished) {
-    internal::RunRow row;
-    row.run_id = report.rollback_run_id;
-    row.resource = c->target.identity;
-    row.collection = c->rep->collection;
-    row.source = "rollback of " + c->run.run_id;
-    row.target = c->target.display;
-    row.project = c->rep->file;
-    row.status = "running";
-    row.started_at = internal::NowIso();
-    row.host = internal::HostName();
-    row.pid = ::getpid();
-    row.user = internal::CurrentUser();
-    row.options = RollbackRunOptions(c->run.run_id, options);
-    FERRY_RETURN_IF_ERROR(c->state->InsertRun(row));
-    FERRY_RETURN_IF_ERROR(c->state->Audit(report.rollback_run_id, "rollback_started",
-                                          "run " + c->run.run_id + " on " + c->target.display +
-                                              (options.to_version.empty() ? "" : " to " + options.to_version)));
-  } else {
-    FERRY_RETURN_IF_ERROR(c->state->SetRunStatus(report.rollback_run_id, "running"));
-    FERRY_RETURN_IF_ERROR(c->state->Audit(report.rollback_run_id, "resumed", "by pid " + std::to_string(::getpid())));
-  }
-  internal::CheckpointTable& checkpoints = c->table->checkpoints();
-  FERRY_RETURN_IF_ERROR(checkpoints.Claim(report.rollback_run_id, owner));
-  const bool mirror_checkpoints = c->target.kind == internal::StoreKind::kSqlite;
-  if (mirror_checkpoints) FERRY_RETURN_IF_ERROR(c->state->checkpoints().Claim(report.rollback_run_id, owner));
-  internal::Checkpoint cp;
-  cp.run_id = report.rollback_run_id;
-  Position from;
-  if (unfinished) {
-    FERRY_ASSIGN_OR_RETURN(auto saved, checkpoints.Load(report.rollback_run_id));
-    if (saved && saved->seq > 0) {
-      cp = *saved;
-      from = Position::Parse(saved->position);
-      // The counters so far.
-      JsonParser p;
-      Arena a;
-      auto v = p.Parse(saved->counters, a);
-      if (v.ok() && v.value().IsObject()) {
-        auto num = [&](const char* k) {
-          int64_t n = 0;
-          const Value* x = v.value().Find(k);
-          return x != nullptr && x->GetInt64(&n) ? uint64_t(n) : uint64_t(0);
-        };
-        RollbackImpact& i = report.impact;
-        i.records = num("records");
-        i.unchanged = num("unchanged");
-        i.via_backup = num("via_backup");
-        i.via_complements = num("via_complements");
-        i.via_backward_steps = num("via_backward_steps");
-        i.deletions = num("deletions");
-        i.conflicts = num("conflicts");
-        i.not_restorable = num("not_restorable");
-        i.created_by_run = num("created_by_run");
-        report.restored = num("restored");
-        report.deleted = num("deleted");
-        if (const Value* m = v.value().Find("migrations"); m != nullptr && m->IsObject()) {
-          for (const Member* e = m->members(); e != m->members_end(); ++e) {
-            int64_t n = 0;
-            if (e->value.GetInt64(&n)) i.migrations[std::string(e->key.AsString())] = uint64_t(n);
-          }
-        }
-      }
-    }
-  }
-
-  internal::Progress progress;
-  progress.sink = options.events;
-  progress.run_id = report.rollback_run_id;
-  progress.interval_ms = options.progress_interval_ms;
-  progress.total_bytes = c->backup->manifest().records;
-  progress.Emit(EventType::kRollbackStarted, report.resumed ? "resuming rollback" : "rolling back",
-                report.impact.records, report.impact.records);
-
-  const auto start = std::chrono::steady_clock::now();
-  bool cancelled = false;
-  Status st = ScanJournal(*c, from, std::max<uint32_t>(options.commit_records, 1), [&](const Group& g) -> Status {
-    if (options.cancel != nullptr && options.cancel->load()) {
-      cancelled = true;
-      return Status::Cancelled("interrupted");
-    }
- if (options.throttle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.throttle_ms));
-    if (keeper.lost()) {
-      return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
-    }
-    return internal::WithRetries(options.retries, [&]() -> Status {
-      // The rows are read and decided on inside the transaction that
-      // restores them, locked, so a row someone changes meanwhile is never
-      // restored over: it is a conflict, left as it is.
-      RollbackImpact impact = report.impact;
-      uint64_t restored = report.restored, deleted = report.deleted;
-      internal::SqlDb& db = c->table->db();
-      FERRY_RETURN_IF_ERROR(db.Begin());
-      auto decided = DecideGroup(*c, g, true);
-      if (!decided.ok()) {
-        db.Rollback();
-        return decided.status();
-      }
-      const std::vector<Decision>& decisions = decided.value();
-      Status s;
-      for (size_t i = 0; i < decisions.size() && s.ok(); ++i) {
-        const Decision& d = decisions[i];
-        Count(*c->rep, d, g.keys[i], options.max_listed, &impact);
-        if (d.action == Action::kDelete) {
-          s = c->table->Delete(g.keys[i]);
-          ++deleted;
-        } else if (d.action == Action::kBackup || d.action == Action::kComplements || d.action == Action::kBackward) {
-          s = c->table->Put(g.keys[i], d.version_null ? internal::SqlParam() : internal::SqlParam(d.version),
-                            d.document);
-          ++restored;
-        }
-      }
-      internal::Checkpoint next = cp;
-      ++next.seq;
-      next.position = g.end.ToString();
-      next.records = impact.records;
-      next.counters = "{\"records\":" + std::to_string(impact.records) + ",\"unchanged\":" +
-                      std::to_string(impact.unchanged) + ",\"via_backup\":" + std::to_string(impact.via_backup) +
-                      ",\"via_complements\":" + std::to_string(impact.via_complements) +
-                      ",\"via_backward_steps\":" + std::to_string(impact.via_backward_steps) +
-                      ",\"deletions\":" + std::to_string(impact.deletions) +
-                      ",\"conflicts\":" + std::to_string(impact.conflicts) +
-                      ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
-                      ",\"created_by_run\":" + std::to_string(impact.created_by_run) +
-                      ",\"restored\":" + std::to_string(restored) + ",\"deleted\":" + std::to_string(deleted) +
-                      ",\"migrations\":" + CountsJson(impact.migrations) + "}";
-      if (s.ok()) s = checkpoints.Save(next, owner);
-      if (s.ok()) s = db.Commit();
-      if (!s.ok()) {
-        db.Rollback();
-        return s;
-      }
-      // `ferry status` reads the state's copy (as a run's, for SQLite).
-      if (mirror_checkpoints) (void)c->state->checkpoints().Save(next, owner);
-      cp = next;
-      report.impact = std::move(impact);
-      report.restored = restored;
-      report.deleted = deleted;
-      progress.Tick(report.impact.records, report.impact.records);
-      return Status::OK();
-    });
-  });
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-
-  Status final_status = st;
-  if (cancelled) {
-    final_status = Status::Cancelled("rollback " + report.rollback_run_id + " interrupted after " +
-                                     std::to_string(report.impact.records) +
-                                     " records; nothing was lost. Run the same command again to resume it");
-  }
-  report.status = final_status.ok() ? "completed" : (cancelled ? "cancelled" : "failed");
-  const std::string json = report.ToJson();
-  if (final_status.code() != ErrorCode::kLocked) {
-    (void)internal::WithRetries(options.retries, [&] {
-      return c->state->FinishRun(report.rollback_run_id, report.status, json);
-    });
-    (void)c->state->Audit(report.rollback_run_id, final_status.ok() ? "rollback_completed" : report.status,
-                          final_status.ok() ? std::to_string(report.restored) + " restored, " +
-                                                  std::to_string(report.deleted) + " removed, " +
-                                                  std::to_string(report.impact.conflicts) + " conflicts"
-                                            : final_status.ToString());
-  }
-  // Only a whole rollback (every record, to the originals) closes the run;
-  // after a partial one the rest can still be rolled back.
-  const bool whole = IsWhole(options);
-  if (final_status.ok() && !whole) {
-    (void)c->state->Audit(c->run.run_id, "partly_rolled_back", "by " + report.rollback_run_id);
-  }
-  if (final_status.ok() && whole) {
-    // The run is rolled back: it is not resumed any more.
-    (void)c->state->SetRunStatus(c->run.run_id, "rolled_back");
-    (void)c->state->Audit(c->run.run_id, "rolled_back", "by " + report.rollback_run_id);
-  }
-  if (final_status.ok()) {
-    // The history: the migrations this rollback undid, with the records it
-    // undid them on (not the journal's whole).
-    for (const auto& [id, n] : report.impact.migrations) {
-      const internal::CompiledMigration* mig = FindMigration(*c->rep, id);
-      if (mig == nullptr) continue;
-      internal::HistoryRow h;
-      h.collection = c->rep->collection;
-      h.migration_id = mig->info.id;
-      h.checksum = mig->info.checksum;
-      h.definition = mig->info.definition;
-      h.run_id = report.rollback_run_id;
-      h.kind = "rollback";
-      h.applied_by = internal::CurrentUser();
-      h.duration_ms = int64_t(report.seconds * 1000);
-      h.records = int64_t(n);
-      h.success = true;
-      (void)internal::WithRetries(options.retries, [&] { return c->state->AddHistory(h); });
-    }
-  }
-  progress.Emit(final_status.ok() ? EventType::kRollbackCompleted : EventType::kFailed, "done", report.impact.records,
-                report.impact.records, final_status.ok() ? "" : final_status.message(), final_status.code());
-  if (!final_status.ok()) return final_status;
-  return report;
+  RollbackCoordinator rollback(project, options);
+  return rollback.Execute();
 }
 
 Result<std::vector<RollbackPoint>> ListRollbackPoints(const std::string& state_option, const std::string& target) {
