@@ -4,7 +4,7 @@
 #   glance), as universal-ctags measures them (from the line of the name to the closing brace); the exceptions,
 #   data tables, are named with a reason in tests/e2e/ci/long_functions_allowed.txt. Prints every function over
 #   the limit, longest first.
-# group: e2e pending
+# group: e2e
 source "$(dirname "$0")/../lib.sh"
 LIMIT=100
 ALLOWED=$E2E/ci/long_functions_allowed.txt
