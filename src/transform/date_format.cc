@@ -229,7 +229,7 @@ bool ParseDateWithFormat(std::string_view s, std::string_view fmt, std::string* 
     *error = "year out of range 1-9999";
     return false;
   }
-  char buf[32];
+  char buf[64];  // room for any int fields: gcc checks the bound under -O2 (format-truncation)
   if (f.has_time) {
     std::snprintf(buf, sizeof(buf), "%04d-%02d-%02dT%02d:%02d:%02dZ", y, m, d, int(rem / 3600), int(rem / 60 % 60),
                   int(rem % 60));
