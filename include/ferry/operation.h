@@ -39,6 +39,7 @@
 #ifndef FERRY_OPERATION_H_
 #define FERRY_OPERATION_H_
 
+#include <any>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -110,6 +111,8 @@ struct OperationRequest {
   std::string version;
   // plan: records in the timed sample.
   uint64_t plan_sample = 20000;
+  // verify: keys listed at most per kind of difference.
+  uint32_t verify_max_keys = 20;
   // rollback (its cancel and events are the registry's).
   RollbackOptions rollback;
   // backup create/verify/restore/prune, cleanup.
@@ -170,6 +173,13 @@ struct OperationSnapshot {
   // The report of a run, dry run, export or import that finished in this
   // process (null otherwise: history keeps only result_json).
   std::shared_ptr<const RunReport> run_report;
+  // The typed report of any kind that finished in this process, null
+  // otherwise (or when it failed before it had one). Read it with
+  // ReportOf<T>: RunReport (run, dry run, export, import), AnalyzeReport
+  // (analyze, validate), PlanReport, VerifyReport, RollbackReport,
+  // BackupInfo (backup create, backup verify), RestoreReport, PruneReport,
+  // CleanupReport. A rollback that was cancelled or failed has one too.
+  std::shared_ptr<const std::any> report;
   std::string ToJson() const;
 };
 
@@ -239,6 +249,17 @@ class Operations {
   // not cancelled or failed, or of a kind that does not resume (analyze,
   // validate, plan, verify, backup verify/prune: start them again).
   Status Resume(const std::string& id);
+  // Continues an operation of an earlier process (one History lists, which
+  // did not complete: cancelled, failed, or left running by a process that
+  // was killed) under the same id, its events numbered on from its last.
+  // The history does not keep requests (they hold callbacks and keys), so
+  // the caller gives it again: the same kind and target. The target's lease
+  // decides whether its process is really gone (LOCKED while another one
+  // holds it). For an operation of this process, as Resume(id).
+  // NOT_FOUND for an unknown id (or without a history); INVALID_ARGUMENT
+  // when it completed, does not resume, or `request` names another kind or
+  // target.
+  Status Resume(const std::string& id, OperationRequest request);
 
   // Blocks until the operation finished or `timeout` passed; returns the
   // snapshot either way.
@@ -267,6 +288,18 @@ class Operations {
   explicit Operations(std::unique_ptr<Rep> rep);
   std::unique_ptr<Rep> rep_;
 };
+
+// The typed report of a finished operation (OperationSnapshot::report) as
+// a `Report`; otherwise its status, or INTERNAL when it finished OK with no
+// report of that type (the wrong Report for its kind).
+template <typename Report>
+Result<Report> ReportOf(const OperationSnapshot& snapshot) {
+  if (snapshot.report != nullptr) {
+    if (const Report* r = std::any_cast<Report>(snapshot.report.get())) return *r;
+  }
+  if (!snapshot.status.ok()) return snapshot.status;
+  return Status::Internal(std::string("operation ") + snapshot.id + " has no report of the type asked for");
+}
 
 }  // namespace ferry
 

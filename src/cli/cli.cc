@@ -134,6 +134,18 @@ Status OpenDataCommand(const Common& c, const DataOptions& d, const ShapingFlags
   return ApplyShapingFlags(shaping, &cmd->options);
 }
 
+// The data command's job as an operation of `kind` (cli/operation_client.h),
+// with `request`'s kind-specific fields; its report typed `Report`. The
+// project is lent: the operation ends before the command does.
+template <typename Report>
+Result<Report> RunAs(const DataCommand& cmd, OperationKind kind, OperationRequest request = {}) {
+  request.kind = kind;
+  request.project = std::shared_ptr<const Project>(std::shared_ptr<const Project>(), cmd.project.get());
+  request.run = cmd.options;
+  const RunOptions& o = cmd.options;
+  return RunForReport<Report>(std::move(request), Follower{o.events, o.cancel, o.stop_now, o.threads});
+}
+
 }  // namespace
 
 void AddCommon(CLI::App* app, Common* c) {
@@ -253,7 +265,7 @@ int RunAnalyze(const Common& c, const DataOptions& d, const AnalyzeArgs& args) {
   if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(SetTarget(args.target)), &cmd); !st.ok()) {
     return Fail(st);
   }
-  auto r = Analyze(*cmd.project, cmd.options);
+  auto r = RunAs<AnalyzeReport>(cmd, OperationKind::kAnalyze);
   if (!r.ok()) return Fail(r.status());
   if (c.json) std::printf("%s\n", r.value().ToJson(*cmd.project).c_str());
   else PrintAnalyzeReport(r.value(), *cmd.project);
@@ -263,7 +275,9 @@ int RunAnalyze(const Common& c, const DataOptions& d, const AnalyzeArgs& args) {
 int RunValidate(const Common& c, const DataOptions& d, const ValidateArgs& args) {
   DataCommand cmd;
   if (Status st = OpenDataCommand(c, d, args.shaping, {}, &cmd); !st.ok()) return Fail(st);
-  auto r = ValidateRecords(*cmd.project, cmd.options, args.version);
+  OperationRequest request;
+  request.version = args.version;
+  auto r = RunAs<AnalyzeReport>(cmd, OperationKind::kValidate, std::move(request));
   if (!r.ok()) return Fail(r.status());
   const AnalyzeReport& a = r.value();
   uint64_t invalid = 0;
@@ -323,7 +337,9 @@ int RunPlan(const Common& c, const DataOptions& d, const PlanArgs& args) {
     return Status::OK();
   };
   if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(own_flags), &cmd); !st.ok()) return Fail(st);
-  auto r = Plan(*cmd.project, cmd.options, args.sample);
+  OperationRequest request;
+  request.plan_sample = args.sample;
+  auto r = RunAs<PlanReport>(cmd, OperationKind::kPlan, std::move(request));
   if (!r.ok()) return Fail(r.status());
   const PlanReport& p = r.value();
   if (c.json) std::printf("%s\n", p.ToJson().c_str());
@@ -364,7 +380,9 @@ int RunVerify(const Common& c, const DataOptions& d, const VerifyArgs& args) {
     return Status::OK();
   };
   if (Status st = OpenDataCommand(c, d, args.shaping, WithOwnFlags(own_flags), &cmd); !st.ok()) return Fail(st);
-  auto r = Verify(*cmd.project, cmd.options, args.max_keys);
+  OperationRequest request;
+  request.verify_max_keys = args.max_keys;
+  auto r = RunAs<VerifyReport>(cmd, OperationKind::kVerify, std::move(request));
   if (!r.ok()) return Fail(r.status());
   const VerifyReport& v = r.value();
   if (c.json) std::printf("%s\n", v.ToJson().c_str());

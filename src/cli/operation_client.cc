@@ -38,25 +38,28 @@ OperationSnapshot WaitCancellable(Operations& ops, const std::string& id, const 
 
 }  // namespace
 
-Result<RunReport> RunAsOperation(std::shared_ptr<const Project> project, RunOptions options, OperationKind kind) {
+Result<OperationSnapshot> RunOperation(OperationRequest request, const Follower& follower) {
   OperationsOptions registry;
-  registry.keep_history = false;  // the run records itself in the state
+  registry.keep_history = false;  // the jobs record themselves in the state
   registry.max_running = 1;
-  registry.threads = options.threads;
+  registry.threads = follower.threads;
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<Operations> ops, Operations::Open(registry));
-  EventSink* sink = options.events;
-  const std::atomic<bool>* cancel = options.cancel;
-  const std::atomic<bool>* stop_now = options.stop_now;
+  FERRY_ASSIGN_OR_RETURN(std::string id, ops->Start(std::move(request)));
+  std::promise<void> ended;
+  FERRY_ASSIGN_OR_RETURN(uint64_t subscription, Follow(*ops, id, follower.events, &ended));
+  OperationSnapshot done = WaitCancellable(*ops, id, follower.cancel, follower.stop_now);
+  ended.get_future().wait();  // every event drawn before the summary
+  ops->Unsubscribe(subscription);
+  return done;
+}
+
+Result<RunReport> RunAsOperation(std::shared_ptr<const Project> project, RunOptions options, OperationKind kind) {
+  const Follower follower{options.events, options.cancel, options.stop_now, options.threads};
   OperationRequest request;
   request.kind = kind;
   request.project = std::move(project);
   request.run = std::move(options);
-  FERRY_ASSIGN_OR_RETURN(std::string id, ops->Start(std::move(request)));
-  std::promise<void> ended;
-  FERRY_ASSIGN_OR_RETURN(uint64_t subscription, Follow(*ops, id, sink, &ended));
-  OperationSnapshot done = WaitCancellable(*ops, id, cancel, stop_now);
-  ended.get_future().wait();  // every event drawn before the summary
-  ops->Unsubscribe(subscription);
+  FERRY_ASSIGN_OR_RETURN(OperationSnapshot done, RunOperation(std::move(request), follower));
   if (done.run_report == nullptr) return done.status;
   return *done.run_report;
 }

@@ -22,6 +22,7 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/progress_display.h"
+#include "cli/operation_client.h"
 #include "common/text.h"
 #include "ferry/backup.h"
 #include "ferry/project.h"
@@ -37,6 +38,20 @@ std::atomic<bool> g_cancel{false};
 extern "C" void OnInterrupt(int) {
   if (g_cancel.load()) std::_Exit(130);
   g_cancel.store(true);
+}
+
+// `request` as an operation of this process (cli/operation_client.h), its
+// events to `events`; SIGINT (when handled) cancels it at the next batch
+// boundary. Returns what the direct call would have.
+template <typename Report>
+Result<Report> RunAs(OperationRequest request, EventSink* events = nullptr) {
+  return RunForReport<Report>(std::move(request), Follower{events, &g_cancel, nullptr, 0});
+}
+
+// A loaded project as an operation shares it.
+Result<std::shared_ptr<const Project>> LoadShared(const std::string& path) {
+  FERRY_ASSIGN_OR_RETURN(std::unique_ptr<Project> project, Project::Load(path));
+  return std::shared_ptr<const Project>(std::move(project));
 }
 
 struct Args {
@@ -285,7 +300,7 @@ void PrintRollbackReport(const RollbackReport& r) {
 
 int Rollback_() {
   if (g.list) return ListRollbackPoints_();
-  auto project = Project::Load(g.project);
+  auto project = LoadShared(g.project);
   if (!project.ok()) return Fail(project.status());
   auto options = RollbackOptionsFromFlags();
   if (!options.ok()) return Fail(options.status());
@@ -295,11 +310,13 @@ int Rollback_() {
   if (!impact.ok()) return Fail(impact.status());
   if (int rc = 0; !ShowImpactAndConfirm(impact.value(), &rc)) return rc;
   ProgressDisplay display(!g.json && !g.quiet);
-  o.events = &display;
-  o.cancel = &g_cancel;
   std::signal(SIGINT, OnInterrupt);
   std::signal(SIGTERM, OnInterrupt);
-  auto report = Rollback(**project, o);
+  OperationRequest request;
+  request.kind = OperationKind::kRollback;
+  request.project = std::move(project).value();
+  request.rollback = o;
+  auto report = RunAs<RollbackReport>(std::move(request), &display);
   if (!report.ok()) return Fail(report.status());
   const RollbackReport& r = report.value();
   PrintRollbackReport(r);
@@ -335,15 +352,29 @@ Status ConfirmDeletingPinned(const BackupOptions& options) {
 // collection names a target without a table), else from the backup alone
 // (its manifest's collection).
 Result<RestoreReport> Restore(const BackupOptions& options) {
-  if (g_restore->get_option("--project")->count() == 0) return RestoreBackup(options, g.id, g.target);
-  FERRY_ASSIGN_OR_RETURN(auto project, Project::Load(g.project));
-  return RestoreBackup(*project, options, g.id, g.target);
+  OperationRequest request;
+  request.kind = OperationKind::kBackupRestore;
+  if (g_restore->get_option("--project")->count() > 0) {
+    FERRY_ASSIGN_OR_RETURN(request.project, LoadShared(g.project));
+  }
+  request.backup = options;
+  request.backup_id = g.id;
+  request.backup_target = g.target;
+  return RunAs<RestoreReport>(std::move(request));
 }
 
 int BackupCreate_(const BackupOptions& options) {
-  auto project = Project::Load(g.project);
+  OperationRequest request;
+  request.kind = OperationKind::kBackupCreate;
+  auto project = LoadShared(g.project);
   if (!project.ok()) return Fail(project.status());
-  auto b = CreateBackup(**project, options, g.source, g.incremental, g.pin, g.description);
+  request.project = std::move(project).value();
+  request.backup = options;
+  request.backup_source = g.source;
+  request.backup_incremental = g.incremental;
+  request.backup_pinned = g.pin;
+  request.backup_description = g.description;
+  auto b = RunAs<BackupInfo>(std::move(request));
   if (!b.ok()) return Fail(b.status());
   for (const std::string& id : b.value().pruned) {
     std::fprintf(stderr, "note: pruned backup %s (the retention in the project file: backup:)\n", id.c_str());
@@ -371,7 +402,12 @@ int BackupList_(const BackupOptions& options) {
 }
 
 int BackupVerify_(const BackupOptions& options) {
-  auto b = VerifyBackup(options, g.id, g.decode || !options.passphrase.empty() || !options.key_file.empty());
+  OperationRequest request;
+  request.kind = OperationKind::kBackupVerify;
+  request.backup = options;
+  request.backup_id = g.id;
+  request.backup_decode = g.decode || !options.passphrase.empty() || !options.key_file.empty();
+  auto b = RunAs<BackupInfo>(std::move(request));
   if (!b.ok()) return Fail(b.status());
   if (g.json) std::printf("%s\n", b.value().ToJson().c_str());
   else std::printf("Backup %s is intact: %llu chunks, %s records, SHA-256 %s\n", b.value().id.c_str(),
@@ -424,7 +460,13 @@ void PrintPruneReport(const PruneReport& p) {
 }
 
 int BackupPrune_(const BackupOptions& options) {
-  auto pruned = PruneBackups(options, g.keep, g.max_age_days, g.dry_run);
+  OperationRequest request;
+  request.kind = OperationKind::kBackupPrune;
+  request.backup = options;
+  request.prune_keep = g.keep;
+  request.prune_max_age_days = g.max_age_days;
+  request.prune_dry_run = g.dry_run;
+  auto pruned = RunAs<PruneReport>(std::move(request));
   if (!pruned.ok()) return Fail(pruned.status());
   for (const std::string& note : pruned.value().notes) std::fprintf(stderr, "note: %s\n", note.c_str());
   PrintPruneReport(pruned.value());
@@ -444,7 +486,7 @@ int Backup_() {
 }
 
 int Cleanup_() {
-  auto project = Project::Load(g.project);
+  auto project = LoadShared(g.project);
   if (!project.ok()) return Fail(project.status());
   auto options = Options();
   if (!options.ok()) return Fail(options.status());
@@ -452,7 +494,14 @@ int Cleanup_() {
     return Fail(Status::InvalidArgument("cleanup removes " + g.source +
                                         " after backing it up: confirm with --yes, or check with --dry-run"));
   }
-  auto r = CleanupSource(**project, options.value(), g.source, g.target, g.dry_run);
+  OperationRequest request;
+  request.kind = OperationKind::kCleanup;
+  request.project = std::move(project).value();
+  request.backup = options.value();
+  request.backup_source = g.source;
+  request.run.target = g.target;
+  request.prune_dry_run = g.dry_run;
+  auto r = RunAs<CleanupReport>(std::move(request));
   if (!r.ok()) return Fail(r.status());
   if (g.json) {
     std::printf("%s\n", r.value().ToJson().c_str());

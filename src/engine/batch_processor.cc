@@ -9,6 +9,7 @@
 #include "common/crash.h"
 #include "common/digest.h"
 #include "common/utf8.h"
+#include "engine/journal_entry.h"
 
 namespace ferry::internal {
 
@@ -76,18 +77,6 @@ void AppendRaw(std::string_view text, std::string* out) {
 
 const std::string& FieldPointer(const SchemaError& e) {
   return e.field_pointer.empty() ? e.instance_pointer : e.field_pointer;
-}
-
-// Adds to the journal entry just appended (the last line of `journal`) the
-// version the run migrated the record from: "f" (docs/backup.md), "" when it
-// applied no migration (already at the target, or --as-is). A rollback
-// undoes, in the history, only the migrations on that version's path.
-void AddMigratedFrom(std::string_view version, std::string* journal) {
-  if (journal->size() < 2 || journal->compare(journal->size() - 2, 2, "}\n") != 0) return;
-  journal->resize(journal->size() - 2);
-  journal->append(",\"f\":");
-  WriteJsonString(version, journal);
-  journal->append("}\n");
 }
 
 }  // namespace
@@ -253,23 +242,15 @@ void BatchProcessor::WriteOutput(const Value& doc, std::string_view raw, std::st
 
 void BatchProcessor::AppendJournal(const Value& doc, int version, const std::string& original_sha,
                                    std::string_view source_key, std::string_view text, BatchResult* result) {
-  std::string& j = result->journal;
-  j.append("{\"k\":");
-  if (!source_key.empty()) WriteJsonString(source_key, &j);
-  else WriteJsonString(KeyOf(&doc, project_.key), &j);
-  j.append(",\"a\":\"").append(CanonicalSha(doc, &canonical_)).push_back('"');
+  JournalEntryWriter entry(&result->journal);
+  entry.Key(!source_key.empty() ? source_key : KeyOf(&doc, project_.key));
+  entry.Written(CanonicalSha(doc, &canonical_));
   if (options_.journal_source_is_before) {
-    j.append(",\"v\":");
-    WriteJsonString(project_.versions[size_t(version)].info.name, &j);
-    j.append(",\"o\":\"").append(original_sha).push_back('"');
-    if (options_.journal_before_images && text.data() != nullptr) {
-      j.append(",\"b\":");
-      WriteJsonString(text, &j);
-    }
+    EntryBefore before{project_.versions[size_t(version)].info.name, false, original_sha, std::nullopt};
+    if (options_.journal_before_images && text.data() != nullptr) before.text = text;
+    entry.Before(before);
   }
-  if (!journal_complements_.empty()) j.append(",\"c\":{").append(journal_complements_).push_back('}');
-  if (!journal_skipped_.empty()) j.append(",\"s\":[").append(journal_skipped_).push_back(']');
-  j.append("}\n");
+  entry.Complements(journal_complements_).Skipped(journal_skipped_).End();
 }
 
 // The stages of one record: parse, shape, detect, check as read, then either
@@ -481,10 +462,7 @@ bool BatchProcessor::ApplyMigration(const CompiledMigration& mig, InFlight& r, B
     r.doc = before;
     r.skipped_any = true;
     r.skipped_ids.push_back(&mig.info.id);
-    if (options_.write_journal) {
-      if (!journal_skipped_.empty()) journal_skipped_.push_back(',');
-      WriteJsonString(mig.info.id, &journal_skipped_);
-    }
+    if (options_.write_journal) AddSkipped(mig.info.id, &journal_skipped_);
     return true;
   }
   if (!s.ok()) {
@@ -507,12 +485,7 @@ bool BatchProcessor::ApplyMigration(const CompiledMigration& mig, InFlight& r, B
 // the complements file, as asked.
 void BatchProcessor::KeepComplement(const CompiledMigration& mig, const Value& complement, InFlight& r) {
   r.lost = true;
-  if (options_.write_journal) {
-    if (!journal_complements_.empty()) journal_complements_.push_back(',');
-    WriteJsonString(mig.info.id, &journal_complements_);
-    journal_complements_.push_back(':');
-    WriteJson(complement, &journal_complements_);
-  }
+  if (options_.write_journal) AddComplement(mig.info.id, complement, &journal_complements_);
   if (!options_.write_complements) return;
   std::string& out = record_complements_;
   out.append("{\"key\":");

@@ -17,9 +17,11 @@
 #include "document/canonical_digest.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"
+#include "engine/journal_entry.h"
 #include "engine/project_internal.h"
 #include "ops/backup_entries.h"
 #include "ops/run_files.h"
+#include "ops/run_lifecycle.h"
 #include "engine/source.h"
 #include "ferry/json.h"
 #include "ferry/run.h"
@@ -31,6 +33,10 @@
 #include "store/target_lease.h"
 
 namespace ferry {
+
+using internal::EntryBefore;
+using internal::JournalEntry;
+using internal::JournalEntryWriter;
 namespace {
 
 using internal::BackupManifest;
@@ -104,8 +110,6 @@ std::string RootOf(const internal::StateStore& state, const BackupOptions& o) {
   return internal::BackupRoot(state, o.dir);
 }
 
-std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
-
 // Calls fn(entry) for every entry of backup `id`, oldest chunk first.
 template <typename Fn>
 Status ForEachEntry(internal::StateStore* state, const std::string& root, const std::string& id,
@@ -174,12 +178,9 @@ Status ReadBackedUp(internal::StateStore* state, const BackupOptions& options, c
   FERRY_ASSIGN_OR_RETURN(auto chain, Chain(state, *parent));
   for (const BackupManifest& m : chain) {
     FERRY_RETURN_IF_ERROR(ForEachEntry(state, RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
-      const std::string k = Str(e.Find("k"));
-      if (const Value* d = e.Find("d"); d != nullptr && d->IsBool() && d->AsBool()) {
-        known->erase(k);
-      } else {
-        (*known)[k] = Str(e.Find("o"));
-      }
+      const JournalEntry entry(e);
+      if (entry.deleted()) known->erase(entry.key());
+      else (*known)[entry.key()] = entry.original_sha();
       return Status::OK();
     }));
   }
@@ -298,26 +299,19 @@ Status SourceBackup::BackUpRecord(const internal::RecordBatchInput& batch, size_
 
 void SourceBackup::AppendEntry(const std::string& k, const Column* column, const std::string& vname,
                                const std::string& sha, std::string_view text) {
-  entries_.append("{\"k\":");
-  WriteJsonString(k, &entries_);
-  entries_.append(",\"v\":");
-  if (column != nullptr && *column && (*column)->version_null) {
-    entries_.append("null");
-  } else {
-    WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries_);
+  EntryBefore before{vname, false, sha, text};
+  if (column != nullptr && *column) {
+    before.version = (*column)->version;
+    before.version_null = (*column)->version_null;
   }
-  entries_.append(",\"o\":\"").append(sha).append("\",\"b\":");
-  WriteJsonString(text, &entries_);
-  entries_.append("}\n");
+  JournalEntryWriter(&entries_).Key(k).Before(before).End();
 }
 
 // Incremental: a deletion entry for each key backed up before and gone now.
 Status SourceBackup::AddDeletions() {
   for (const auto& [k, sha] : known_) {
     if (seen_.count(k)) continue;
-    entries_.append("{\"k\":");
-    WriteJsonString(k, &entries_);
-    entries_.append(",\"o\":\"\",\"d\":true}\n");
+    JournalEntryWriter(&entries_).Key(k).Deleted().End();
     FERRY_RETURN_IF_ERROR(Added("(deleted)"));
   }
   return Status::OK();
@@ -426,15 +420,13 @@ Result<std::vector<BackupManifest>> RestorableChain(internal::StateStore* state,
 
 // One entry of the chain into a table: the row deleted or written.
 Status RestoreEntry(internal::KeyedTable& table, const Value& e, bool is_run, RestoreReport* report) {
-  const std::string k = Str(e.Find("k"));
-  const Value* d = e.Find("d");
-  const bool deleted = (d != nullptr && d->IsBool() && d->AsBool()) || (is_run && Str(e.Find("o")).empty());
-  if (deleted) {
+  const JournalEntry entry(e);
+  const std::string k = entry.key();
+  if (entry.deleted() || (is_run && entry.original_sha().empty())) {
     FERRY_RETURN_IF_ERROR(table.Delete(k));
     ++report->deleted;
-  } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
-    const Value* v = e.Find("v");
-    const internal::SqlParam version = v != nullptr && v->IsNull() ? internal::SqlParam() : Str(v);
+  } else if (const Value* b = entry.before_text()) {
+    const internal::SqlParam version = entry.version_null() ? internal::SqlParam() : entry.version();
     FERRY_RETURN_IF_ERROR(table.Put(k, version, std::string(b->AsString())));
     ++report->written;
   }
@@ -447,10 +439,9 @@ Status RestoreIntoTable(internal::StateStore* state, const BackupOptions& option
                         const internal::StoreUri& out, const std::vector<BackupManifest>& chain,
                         const internal::KeyOptions& key, RestoreReport* report) {
   const bool is_run = chain.back().kind == "run";
-  const std::string owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+  internal::RunLifecycle life(state, "restore-" + id);  // its lease only: a restore is not a run
   std::string took_over;
-  FERRY_ASSIGN_OR_RETURN(auto lease, internal::TargetLease::Acquire(out, *state, {"restore-" + id, owner, 30000},
-                                                                    &took_over));
+  FERRY_RETURN_IF_ERROR(life.TakeLease(out, 30000, &took_over));
   FERRY_ASSIGN_OR_RETURN(auto table, internal::KeyedTable::OpenCreating(out));
   internal::SqlDb& db = table->db();
   uint64_t in_txn = 0;
@@ -483,13 +474,12 @@ Result<std::vector<std::optional<std::string>>> RecordsInFirstOrder(internal::St
   std::unordered_map<std::string, size_t> index;
   for (const BackupManifest& m : chain) {
     FERRY_RETURN_IF_ERROR(ForEachEntry(state, RootOf(*state, options), m.id, key, [&](const Value& e) -> Status {
-      const std::string k = Str(e.Find("k"));
-      const Value* d = e.Find("d");
-      auto [it, fresh] = index.emplace(k, records.size());
+      const JournalEntry entry(e);
+      auto [it, fresh] = index.emplace(entry.key(), records.size());
       if (fresh) records.emplace_back();
-      if (d != nullptr && d->IsBool() && d->AsBool()) {
+      if (entry.deleted()) {
         records[it->second].reset();
-      } else if (const Value* b = e.Find("b"); b != nullptr && b->IsString()) {
+      } else if (const Value* b = entry.before_text()) {
         records[it->second] = std::string(b->AsString());
       }
       return Status::OK();

@@ -3,6 +3,7 @@
 #include "ops/operation_history.h"
 
 #include "document/json_builder.h"
+#include "document/value_read.h"
 #include "ferry/json.h"
 #include "store/sql.h"
 #include "store/state.h"
@@ -13,7 +14,7 @@ namespace {
 
 constexpr const char* kColumns =
     "id, kind, state, created_at, started_at, finished_at, project, source, target, run_id, resumes, code, message,"
-    " counters, result";
+    " counters, result, last_seq, stage";
 
 OperationState StateFromName(const std::string& name) {
   for (auto s : {OperationState::kQueued, OperationState::kRunning, OperationState::kCancelling,
@@ -48,18 +49,24 @@ OperationSnapshot FromRow(const SqlRow& r) {
   if (code != "OK") s.status = Status(CodeFromName(code), r[12].value_or(""));
   s.counters = CountersFromJson(r[13].value_or("{}"));
   s.result_json = r[14].value_or("");
+  s.last_seq = uint64_t(ToInt(r[15]));
+  s.stage = r[16].value_or("");
   return s;
 }
 
-uint64_t UintOf(const Value& v) {
-  int64_t n = 0;
-  return v.IsNumber() && v.GetInt64(&n) && n > 0 ? uint64_t(n) : 0;
+// A state whose `operations` table predates last_seq and stage gets them.
+Status AddLaterColumns(StateStore& store) {
+  const std::string table = store.Table("operations");
+  if (store.db().Query("SELECT last_seq, stage FROM " + table + " WHERE 1 = 0").ok()) return Status::OK();
+  FERRY_RETURN_IF_ERROR(store.db().Exec("ALTER TABLE " + table + " ADD COLUMN last_seq BIGINT NOT NULL DEFAULT 0"));
+  return store.db().Exec("ALTER TABLE " + table + " ADD COLUMN stage TEXT NOT NULL DEFAULT ''");
 }
 
 }  // namespace
 
 Result<std::unique_ptr<OperationHistory>> OperationHistory::Open(const std::string& state) {
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<State> s, State::Open(state, "", /*create=*/true));
+  FERRY_RETURN_IF_ERROR(AddLaterColumns(StoreOf(*s)));
   return std::unique_ptr<OperationHistory>(new OperationHistory(std::move(s)));
 }
 
@@ -69,14 +76,14 @@ Status OperationHistory::Save(const OperationSnapshot& s) {
   const std::string code(ErrorCodeName(s.status.code()));
   return store.db().Exec(
       "INSERT INTO " + store.Table("operations") + " (" + kColumns +
-          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)"
+          ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
           " ON CONFLICT (id) DO UPDATE SET state = excluded.state, started_at = excluded.started_at,"
           " finished_at = excluded.finished_at, run_id = excluded.run_id, resumes = excluded.resumes,"
           " code = excluded.code, message = excluded.message, counters = excluded.counters,"
-          " result = excluded.result",
+          " result = excluded.result, last_seq = excluded.last_seq, stage = excluded.stage",
       {s.id, OperationKindName(s.kind), OperationStateName(s.state), s.created_at, s.started_at, s.finished_at,
        s.project, s.source, s.target, s.run_id, SqlInt(s.resumes), code, s.status.message(),
-       CountersToJson(s.counters), s.result_json});
+       CountersToJson(s.counters), s.result_json, SqlInt(int64_t(s.last_seq)), s.stage});
 }
 
 Result<std::optional<OperationSnapshot>> OperationHistory::Load(const std::string& id) {
@@ -120,7 +127,7 @@ OperationCounters CountersFromJson(const std::string& json) {
   if (!parsed.ok() || !parsed->IsObject()) return c;
   auto uint_of = [&](const char* key) {
     const Value* v = parsed->Find(key);
-    return v == nullptr ? 0 : UintOf(*v);
+    return UintOr(v);
   };
   auto double_of = [&](const char* key, double fallback) {
     const Value* v = parsed->Find(key);
@@ -140,7 +147,7 @@ OperationCounters CountersFromJson(const std::string& json) {
   c.eta_seconds = double_of("eta_seconds", -1);
   if (const Value* by = parsed->Find("rejected_by_code"); by != nullptr && by->IsObject()) {
     for (const Member* m = by->members(); m != by->members_end(); ++m) {
-      c.rejected_by_code[std::string(m->key.AsString())] = UintOf(m->value);
+      c.rejected_by_code[std::string(m->key.AsString())] = UintOr(&m->value);
     }
   }
   return c;

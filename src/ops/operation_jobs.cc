@@ -29,16 +29,18 @@ RunOptions RunOptionsFor(const OperationRequest& r, const JobContext& c) {
 
 // A finished Result<T> as a JobResult: the report's JSON, or the error.
 template <typename T, typename ToJson>
-JobResult Finish(const Result<T>& r, ToJson&& to_json) {
-  if (!r.ok()) return JobResult{r.status(), "", "", nullptr};
-  return JobResult{Status::OK(), to_json(r.value()), "", nullptr};
+JobResult Finish(Result<T> r, ToJson&& to_json) {
+  if (!r.ok()) return JobResult{r.status(), "", "", nullptr, nullptr};
+  std::string json = to_json(r.value());
+  return JobResult{Status::OK(), std::move(json), "", nullptr, std::make_shared<const std::any>(std::move(r).value())};
 }
 
 JobResult RunLike(const OperationRequest& r, const JobContext& c) {
   auto report = Run(*r.project, RunOptionsFor(r, c));
-  if (!report.ok()) return JobResult{report.status(), "", "", nullptr};
+  if (!report.ok()) return JobResult{report.status(), "", "", nullptr, nullptr};
   auto shared = std::make_shared<const RunReport>(std::move(report).value());
-  return JobResult{shared->final_status, shared->ToJson(), shared->run_id, shared};
+  return JobResult{shared->final_status, shared->ToJson(), shared->run_id, shared,
+                   std::make_shared<const std::any>(*shared)};
 }
 
 JobResult AnalyzeJob(const OperationRequest& r, const JobContext& c) {
@@ -55,7 +57,8 @@ JobResult PlanJob(const OperationRequest& r, const JobContext& c) {
 }
 
 JobResult VerifyJob(const OperationRequest& r, const JobContext& c) {
-  return Finish(Verify(*r.project, RunOptionsFor(r, c)), [](const VerifyReport& v) { return v.ToJson(); });
+  return Finish(Verify(*r.project, RunOptionsFor(r, c), r.verify_max_keys),
+                [](const VerifyReport& v) { return v.ToJson(); });
 }
 
 JobResult RollbackJob(const OperationRequest& r, const JobContext& c) {
@@ -63,11 +66,14 @@ JobResult RollbackJob(const OperationRequest& r, const JobContext& c) {
   o.cancel = c.cancel;
   o.events = c.events;
   auto report = Rollback(*r.project, o);
-  if (!report.ok()) return JobResult{report.status(), "", "", nullptr};
+  if (!report.ok()) return JobResult{report.status(), "", "", nullptr, nullptr};
   Status status = report->status == "cancelled" ? Status::Cancelled("rollback cancelled; resume it to go on")
                   : report->status == "failed"  ? Status::RollbackError("rollback failed: " + report->ToJson())
                                                 : Status::OK();
-  return JobResult{status, report->ToJson(), report->rollback_run_id, nullptr};
+  std::string json = report->ToJson();
+  std::string run_id = report->rollback_run_id;
+  return JobResult{status, std::move(json), std::move(run_id), nullptr,
+                   std::make_shared<const std::any>(std::move(report).value())};
 }
 
 JobResult BackupCreateJob(const OperationRequest& r, const JobContext&) {

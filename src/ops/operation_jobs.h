@@ -7,6 +7,7 @@
 #ifndef FERRY_OPS_OPERATION_JOBS_H_
 #define FERRY_OPS_OPERATION_JOBS_H_
 
+#include <any>
 #include <atomic>
 #include <memory>
 #include <string>
@@ -31,6 +32,7 @@ struct JobResult {
   std::string result_json;  // the report, when there is one
   std::string run_id;       // the run (rollback run) in the state store
   std::shared_ptr<const RunReport> run_report;  // run kinds
+  std::shared_ptr<const std::any> report;       // every kind's typed report (OperationSnapshot::report)
 };
 
 // INVALID_ARGUMENT when `request` lacks what its kind needs (a project).

@@ -212,6 +212,7 @@ struct Operations::Rep {
       e.snap.result_json = r.result_json;
       if (!r.run_id.empty()) e.snap.run_id = r.run_id;
       e.snap.run_report = r.run_report;
+      e.snap.report = r.report;
       last.run_id = e.snap.run_id;
       RecordLocked(e, std::move(last), /*state_change=*/true);
     }
@@ -222,7 +223,7 @@ struct Operations::Rep {
   void Execute(std::shared_ptr<Entry> e, std::string resume_run) {
     uint32_t threads = 0;
     if (!AcquireSlot(*e, &threads)) {
-      Finish(*e, internal::JobResult{Status::Cancelled("cancelled while queued"), "", "", nullptr});
+      Finish(*e, internal::JobResult{Status::Cancelled("cancelled while queued"), "", "", nullptr, nullptr});
       return;
     }
     SetState(*e, OperationState::kRunning, "running");
@@ -390,12 +391,58 @@ Status Operations::Resume(const std::string& id) {
     e->snap.finished_at.clear();
     e->snap.result_json.clear();
     e->snap.run_report.reset();
+    e->snap.report.reset();
     ++e->snap.resumes;
   }
   e->cancel = false;
   e->stop_now = false;
   rep_->SetState(*e, OperationState::kQueued, "queued");
   rep_->Launch(e, e->snap.kind == OperationKind::kRollback ? "" : run_id);
+  return Status::OK();
+}
+
+namespace {
+
+// An earlier process's operation as `request` restarts it: checked against
+// what the history says it was.
+Status CheckResumable(const OperationSnapshot& saved, const OperationRequest& request) {
+  if (saved.state == OperationState::kCompleted) {
+    return Status::InvalidArgument("operation " + saved.id + " completed; nothing to resume");
+  }
+  if (!internal::Resumable(saved.kind)) {
+    return Status::InvalidArgument(std::string("a ") + OperationKindName(saved.kind) +
+                                   " operation does not resume; start it again");
+  }
+  if (request.kind != saved.kind) {
+    return Status::InvalidArgument("operation " + saved.id + " is a " + OperationKindName(saved.kind) +
+                                   "; the request is a " + OperationKindName(request.kind));
+  }
+  if (internal::TargetOf(request) != saved.target) {
+    return Status::InvalidArgument("operation " + saved.id + " wrote to " + saved.target + "; the request names " +
+                                   internal::TargetOf(request));
+  }
+  return internal::CheckRequest(request);
+}
+
+}  // namespace
+
+Status Operations::Resume(const std::string& id, OperationRequest request) {
+  if (rep_->Find(id) != nullptr) return Resume(id);
+  FERRY_ASSIGN_OR_RETURN(OperationSnapshot saved, Get(id));
+  FERRY_RETURN_IF_ERROR(CheckResumable(saved, request));
+  auto e = std::make_shared<Entry>();
+  e->snap = std::move(saved);
+  e->snap.status = Status::OK();
+  e->snap.finished_at.clear();
+  e->snap.result_json.clear();
+  ++e->snap.resumes;
+  e->request = std::move(request);
+  {
+    std::lock_guard<std::mutex> lock(rep_->mu);
+    if (!rep_->entries.emplace(id, e).second) return Status::Locked("operation " + id + " is being resumed already");
+  }
+  rep_->SetState(*e, OperationState::kQueued, "queued");
+  rep_->Launch(e, e->snap.kind == OperationKind::kRollback ? "" : e->snap.run_id);
   return Status::OK();
 }
 

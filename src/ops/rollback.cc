@@ -15,8 +15,11 @@
 #include <thread>
 
 #include "common/digest.h"
+#include "document/value_read.h"
 #include "engine/batch_processor.h"
 #include "engine/driver.h"
+#include "engine/journal_entry.h"
+#include "ops/run_lifecycle.h"
 #include "engine/project_internal.h"
 #include "ferry/json.h"
 #include "ferry/transform.h"
@@ -28,6 +31,11 @@
 #include "store/target_lease.h"
 
 namespace ferry {
+
+using internal::EntryBefore;
+using internal::JournalEntry;
+using internal::JournalEntryWriter;
+using internal::StringOr;
 namespace {
 
 using internal::BackupManifest;
@@ -52,8 +60,6 @@ struct Decision {
   size_t undone_from = 0;
 };
 
-std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
-
 // Everything a rollback needs, opened once.
 struct Context {
   const Project::Rep* rep = nullptr;
@@ -76,24 +82,16 @@ struct Context {
   // Undoes, on `doc`, the migrations of `path` from index `from` to its end
   // (last first), with the entry's complements ("c") and skipping the
   // migrations it skipped ("s"). *used_complement: a non-empty one was used.
-  Status Backward(const std::vector<size_t>& path, size_t from, const Value& entry, Value& doc,
+  Status Backward(const std::vector<size_t>& path, size_t from, const JournalEntry& entry, Value& doc,
                   bool* used_complement) {
-    const Value* c = entry.Find("c");
-    const Value* s = entry.Find("s");
     StepContext ctx(arena);
     for (size_t i = path.size(); i-- > from;) {
       const internal::CompiledMigration& mig = rep->migrations[path[i]];
-      bool skipped = false;
-      if (s != nullptr && s->IsArray()) {
-        for (const Value& id : *s) skipped = skipped || (id.IsString() && id.AsString() == mig.info.id);
-      }
-      if (skipped) continue;
+      if (entry.skipped(mig.info.id)) continue;
       Value complement;
-      if (c != nullptr && c->IsObject()) {
-        if (const Value* found = c->Find(mig.info.id)) {
-          complement = found->DeepCopy(arena);
-          if (!IsEmptyComplement(complement)) *used_complement = true;
-        }
+      if (const Value* found = entry.complement(mig.info.id)) {
+        complement = found->DeepCopy(arena);
+        if (!IsEmptyComplement(complement)) *used_complement = true;
       }
       ctx.Reset(arena);
       FERRY_RETURN_IF_ERROR(mig.steps->ApplyBackward(doc, complement, ctx));
@@ -102,21 +100,18 @@ struct Context {
   }
 
   // The migrations the run applied to the record of `entry`: the path of
-  // "f" (the version it migrated it from; "": none); journals written
-  // before "f" existed: the path of "v".
-  const std::vector<size_t>* Applied(const Value& entry) {
-    const Value* f = entry.Find("f");
-    const std::string from = f != nullptr ? Str(f) : Str(entry.Find("v"));
-    const int vi = project->VersionIndex(from);
+  // the version it migrated it from (JournalEntry::migrated_from).
+  const std::vector<size_t>* Applied(const JournalEntry& entry) {
+    const int vi = project->VersionIndex(entry.migrated_from());
     return vi >= 0 ? &rep->paths[size_t(vi)] : nullptr;
   }
 
   // How the record of journal `entry` goes back, given the row it has now.
-  Decision Decide(const Value& entry, const std::optional<KeyedTable::Row>& row) {
+  Decision Decide(const JournalEntry& entry, const std::optional<KeyedTable::Row>& row) {
     Decision d;
-    const std::string o = Str(entry.Find("o"));
-    const std::string a = Str(entry.Find("a"));
-    const std::string v = Str(entry.Find("v"));
+    const std::string o = entry.original_sha();
+    const std::string a = entry.written_sha();
+    const std::string v = entry.version();
     const std::string now = row ? CanonicalSha(row->document) : std::string();
     const std::string& to = options.to_version;
     const bool to_original = to.empty() || to == v;
@@ -135,12 +130,10 @@ struct Context {
       }
       return d;
     }
-    const Value* b = entry.Find("b");
-    if (to_original && b != nullptr && b->IsString()) {
+    if (const Value* b = entry.before_text(); to_original && b != nullptr) {
       d.action = Action::kBackup;
       d.version = v;
-      const Value* vv = entry.Find("v");
-      d.version_null = vv != nullptr && vv->IsNull();
+      d.version_null = entry.version_null();
       d.document.assign(b->AsString());
       d.path = Applied(entry);
       return d;
@@ -150,7 +143,7 @@ struct Context {
 
   // How the record of journal `entry` (original `o`, at version `v`) goes
   // back through the backward steps from `row`, as the run left it.
-  Decision DecideBackward(const Value& entry, const KeyedTable::Row& row, const std::string& o, const std::string& v,
+  Decision DecideBackward(const JournalEntry& entry, const KeyedTable::Row& row, const std::string& o, const std::string& v,
                           bool to_original) {
     Decision d;
     const std::string& to = options.to_version;
@@ -271,7 +264,7 @@ Status ScanJournal(Context& c, Position from, size_t size, Fn&& fn) {
         return Status::IntegrityError("backup " + m.id + ": chunk " + std::to_string(m.chunks[ci].seq) +
                                       " holds an entry that is not valid");
       }
-      std::string key = Str(v.value().Find("k"));
+      std::string key = JournalEntry(v.value()).key();
       if (!c.keys.empty() && !c.keys.count(key)) continue;
       g.lines.emplace_back(line);
       g.keys.push_back(std::move(key));
@@ -297,7 +290,7 @@ Result<std::vector<Decision>> DecideGroup(Context& c, const Group& g, bool lock 
     auto entry = c.parser.Parse(g.lines[i], c.arena);
     if (!entry.ok()) return Status::IntegrityError("a journal entry is not valid JSON");
     Value e = entry.value().DeepCopy(c.arena);
-    out.push_back(c.Decide(e, rows[i]));
+    out.push_back(c.Decide(JournalEntry(e), rows[i]));
   }
   return out;
 }
@@ -333,8 +326,8 @@ void CompletedRollbacks(const std::vector<internal::RunRow>& runs, std::map<std:
     arena.Reset();
     auto o = parser.Parse(r.options, arena);
     if (!o.ok() || !o.value().IsObject()) continue;
-    const std::string of = Str(o.value().Find("rollback_of"));
-    const bool is_whole = Str(o.value().Find("to_version")).empty() && Str(o.value().Find("filter")).empty();
+    const std::string of = StringOr(o.value().Find("rollback_of"));
+    const bool is_whole = StringOr(o.value().Find("to_version")).empty() && StringOr(o.value().Find("filter")).empty();
     (is_whole ? whole : partly)->emplace(of, r.run_id);
   }
 }
@@ -485,7 +478,6 @@ Result<std::optional<internal::RunRow>> FindUnfinishedRollback(Context& c) {
   return std::optional<internal::RunRow>();
 }
 
-
 // The checkpoint counters of a rollback: its impact so far and what it wrote.
 std::string CheckpointCounters(const RollbackImpact& impact, uint64_t restored, uint64_t deleted) {
   return "{\"records\":" + std::to_string(impact.records) + ",\"unchanged\":" + std::to_string(impact.unchanged) +
@@ -560,8 +552,8 @@ struct RollbackCoordinator {
   std::unique_ptr<Context> c;
   RollbackReport report;
   std::optional<internal::RunRow> unfinished;
-  std::string owner;
-  std::unique_ptr<internal::TargetLease> lease;  // after c: released before it closes
+  std::string owner;  // life's lease owner token
+  std::optional<internal::RunLifecycle> life;  // after c: its lease released before c closes
   internal::CheckpointTable* checkpoints = nullptr;
   bool mirror_checkpoints = false;  // also in the state's checkpoints (SQLite)
   internal::Checkpoint cp;
@@ -603,36 +595,22 @@ Status RollbackCoordinator::Open() {
 }
 
 Status RollbackCoordinator::TakeLease() {
-  owner = internal::NewRunId() + "-" + std::to_string(::getpid());
+  life.emplace(c->state.get(), report.rollback_run_id);
   std::string took_over;
-  const internal::LeaseRequest request{report.rollback_run_id, owner, options.lease_ttl_ms};
-  FERRY_ASSIGN_OR_RETURN(lease, internal::TargetLease::Acquire(c->target, *c->state, request, &took_over));
-  if (!took_over.empty()) (void)c->state->Audit(report.rollback_run_id, "lease_taken_over", took_over);
+  FERRY_RETURN_IF_ERROR(life->TakeLease(c->target, options.lease_ttl_ms, &took_over));
+  owner = life->owner();
   return Status::OK();
 }
 
 Status RollbackCoordinator::Register() {
-  if (unfinished) {
-    FERRY_RETURN_IF_ERROR(c->state->SetRunStatus(report.rollback_run_id, "running"));
-    return c->state->Audit(report.rollback_run_id, "resumed", "by pid " + std::to_string(::getpid()));
-  }
-  internal::RunRow row;
-  row.run_id = report.rollback_run_id;
-  row.resource = c->target.identity;
-  row.collection = c->rep->collection;
+  if (unfinished) return life->Resume("by pid " + std::to_string(::getpid()));
+  internal::RunRow row = internal::NewRunRow(report.rollback_run_id, c->target, c->rep->collection);
   row.source = "rollback of " + c->run.run_id;
-  row.target = c->target.display;
   row.project = c->rep->file;
-  row.status = "running";
-  row.started_at = internal::NowIso();
-  row.host = internal::HostName();
-  row.pid = ::getpid();
-  row.user = internal::CurrentUser();
   row.options = RollbackRunOptions(c->run.run_id, options);
-  FERRY_RETURN_IF_ERROR(c->state->InsertRun(row));
-  return c->state->Audit(report.rollback_run_id, "rollback_started",
-                         "run " + c->run.run_id + " on " + c->target.display +
-                             (options.to_version.empty() ? "" : " to " + options.to_version));
+  return life->Start(row, "rollback_started",
+                     "run " + c->run.run_id + " on " + c->target.display +
+                         (options.to_version.empty() ? "" : " to " + options.to_version));
 }
 
 Status RollbackCoordinator::ClaimCheckpoints() {
@@ -678,7 +656,7 @@ Status RollbackCoordinator::ConsumeGroup(const Group& g) {
     return Status::Cancelled("interrupted");
   }
   if (options.throttle_ms > 0) std::this_thread::sleep_for(std::chrono::milliseconds(options.throttle_ms));
-  if (lease->lost()) {
+  if (life->lease()->lost()) {
     return Status::Locked("rollback " + report.rollback_run_id + " lost its lease on " + c->target.display);
   }
   return internal::WithRetries(options.retries, [&]() -> Status { return RestoreGroup(g); });
@@ -746,16 +724,13 @@ Status RollbackCoordinator::EndStatus(const Status& st) {
 // Finishes the rollback's runs row and audits the end (not when it lost its
 // lease: the one that took it over owns them now).
 void RollbackCoordinator::RecordEnd(const Status& final_status) {
-  const std::string json = report.ToJson();
-  if (final_status.code() == ErrorCode::kLocked) return;
-  (void)internal::WithRetries(options.retries, [&] {
-    return c->state->FinishRun(report.rollback_run_id, report.status, json);
-  });
-  (void)c->state->Audit(report.rollback_run_id, final_status.ok() ? "rollback_completed" : report.status,
-                        final_status.ok() ? std::to_string(report.restored) + " restored, " +
-                                                std::to_string(report.deleted) + " removed, " +
-                                                std::to_string(report.impact.conflicts) + " conflicts"
-                                          : final_status.ToString());
+  (void)life->Finish(final_status, report.status, report.ToJson(),
+                     final_status.ok() ? "rollback_completed" : report.status,
+                     final_status.ok() ? std::to_string(report.restored) + " restored, " +
+                                             std::to_string(report.deleted) + " removed, " +
+                                             std::to_string(report.impact.conflicts) + " conflicts"
+                                       : final_status.ToString(),
+                     options.retries);
 }
 
 // Only a whole rollback (every record, to the originals) closes the run;

@@ -18,15 +18,16 @@
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <random>
 #include <thread>
 
 #include "common/digest.h"
+#include "document/value_read.h"
 #include "engine/batch_processor.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"
 #include "engine/project_internal.h"
 #include "ops/run_files.h"
+#include "ops/run_lifecycle.h"
 #include "engine/source.h"
 #include "ops/table_commit.h"
 #include "safety/backup.h"
@@ -52,6 +53,7 @@ using internal::Progress;
 using internal::RecordBatchInput;
 using internal::ResolveThreads;
 using internal::SecondsSince;
+using internal::UintOr;
 
 const char* ErrorPolicyName(ErrorPolicy p) {
   switch (p) {
@@ -193,54 +195,42 @@ std::string CountersJson(const RunReport& r) {
   return out;
 }
 
-uint64_t U64(const Value* v) {
-  if (v == nullptr || !v->IsNumber()) return 0;
-  return uint64_t(std::strtoull(std::string(v->NumberLiteral()).c_str(), nullptr, 10));
-}
-
 void RestoreCounters(const std::string& json, RunReport* r) {
   Arena arena;
   JsonParser parser;
   auto parsed = parser.Parse(json, arena);
   if (!parsed.ok() || !parsed.value().IsObject()) return;
   const Value& v = parsed.value();
-  r->input = U64(v.Find("input"));
-  r->migrated = U64(v.Find("migrated"));
-  r->already_at_target = U64(v.Find("already_at_target"));
-  r->rejected = U64(v.Find("rejected"));
-  r->filtered = U64(v.Find("filtered"));
-  r->with_complement = U64(v.Find("with_complement"));
-  r->bytes_in = U64(v.Find("bytes_in"));
-  r->batches = U64(v.Find("batches"));
-  r->conflicts = U64(v.Find("conflicts"));
-  r->concurrent_changes = U64(v.Find("concurrent_changes"));
-  r->concurrent_deletes = U64(v.Find("concurrent_deletes"));
+  r->input = UintOr(v.Find("input"));
+  r->migrated = UintOr(v.Find("migrated"));
+  r->already_at_target = UintOr(v.Find("already_at_target"));
+  r->rejected = UintOr(v.Find("rejected"));
+  r->filtered = UintOr(v.Find("filtered"));
+  r->with_complement = UintOr(v.Find("with_complement"));
+  r->bytes_in = UintOr(v.Find("bytes_in"));
+  r->batches = UintOr(v.Find("batches"));
+  r->conflicts = UintOr(v.Find("conflicts"));
+  r->concurrent_changes = UintOr(v.Find("concurrent_changes"));
+  r->concurrent_deletes = UintOr(v.Find("concurrent_deletes"));
   if (const Value* codes = v.Find("rejects_by_code"); codes != nullptr && codes->IsObject()) {
     for (const Member* m = codes->members(); m != codes->members_end(); ++m) {
-      r->rejects_by_code[std::string(m->key.AsString())] = U64(&m->value);
+      r->rejects_by_code[std::string(m->key.AsString())] = UintOr(&m->value);
     }
   }
   if (const Value* skipped = v.Find("skipped_migrations"); skipped != nullptr && skipped->IsObject()) {
     for (const Member* m = skipped->members(); m != skipped->members_end(); ++m) {
-      r->skipped_migrations[std::string(m->key.AsString())] = U64(&m->value);
+      r->skipped_migrations[std::string(m->key.AsString())] = UintOr(&m->value);
     }
   }
   if (const Value* versions = v.Find("versions"); versions != nullptr && versions->IsObject()) {
     for (const Member* m = versions->members(); m != versions->members_end(); ++m) {
       if (!m->value.IsArray() || m->value.size() != 3) continue;
       VersionStats& s = r->versions[std::string(m->key.AsString())];
-      s.count = U64(&m->value[0]);
-      s.migrated = U64(&m->value[1]);
-      s.rejected = U64(&m->value[2]);
+      s.count = UintOr(&m->value[0]);
+      s.migrated = UintOr(&m->value[1]);
+      s.rejected = UintOr(&m->value[2]);
     }
   }
-}
-
-std::string NewOwnerToken() {
-  std::random_device rd;
-  char buf[48];
-  std::snprintf(buf, sizeof(buf), "%08x%08x-%d", unsigned(rd()), unsigned(rd()), int(::getpid()));
-  return buf;
 }
 
 // Files: size and modification time, so that a resume never continues a
@@ -651,8 +641,8 @@ struct RunCoordinator {
   bool stream_out = false, stream_in = false;
   std::string fingerprint;
   RunReport report;
-  std::string owner;
-  std::unique_ptr<internal::TargetLease> lease;
+  std::string owner;  // life's lease owner token
+  std::optional<internal::RunLifecycle> life;  // the lease, the runs row, the audit
   bool encoded_out = false, array_out = false;
   std::unique_ptr<internal::RecordSink> sink;
   internal::SinkOptions sink_options;
@@ -839,15 +829,12 @@ void RunCoordinator::StartReport() {
 }
 
 Status RunCoordinator::TakeLease() {
-  owner = NewOwnerToken();
-  std::string took_over;
   // The target's lease (store/target_lease.h), renewed until the run returns.
-  FERRY_ASSIGN_OR_RETURN(lease, internal::TargetLease::Acquire(
-                                         *out, *state, {report.run_id, owner, options.lease_ttl_ms}, &took_over));
-  if (!took_over.empty()) {
-    report.warnings.push_back(took_over);
-    (void)state->Audit(report.run_id, "lease_taken_over", took_over);
-  }
+  life.emplace(state.get(), report.run_id);
+  std::string took_over;
+  FERRY_RETURN_IF_ERROR(life->TakeLease(*out, options.lease_ttl_ms, &took_over));
+  owner = life->owner();
+  if (!took_over.empty()) report.warnings.push_back(took_over);
   return Status::OK();
 }
 
@@ -914,36 +901,24 @@ Status RunCoordinator::LoadCheckpoint() {
 
 Status RunCoordinator::Register() {
   if (previous) {
-    FERRY_RETURN_IF_ERROR(state->SetRunStatus(report.run_id, "running"));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "resumed",
-                                       "from record " + std::to_string(from ? from->records : 0) + " by pid " +
-                                           std::to_string(::getpid()) +
-                                           (output_restarted ? " (the file output starts again from the first record)"
-                                                             : "")));
+    FERRY_RETURN_IF_ERROR(life->Resume("from record " + std::to_string(from ? from->records : 0) + " by pid " +
+                                       std::to_string(::getpid()) +
+                                       (output_restarted ? " (the file output starts again from the first record)"
+                                                         : "")));
     if (output_restarted) {
       report.warnings.push_back("run " + report.run_id + " continues, but its output " + out->display +
                                 " (formatted, compressed, encrypted or split) cannot continue from a checkpoint: it "
                                 "was written again from the first record");
     }
   } else {
-    internal::RunRow row;
-    row.run_id = report.run_id;
-    row.resource = out->identity;
-    row.collection = rep.collection;
+    internal::RunRow row = internal::NewRunRow(report.run_id, *out, rep.collection);
     row.source = in.display;
-    row.target = out->display;
     row.project = rep.file;
-    row.status = "running";
-    row.started_at = internal::NowIso();
-    row.host = internal::HostName();
-    row.pid = ::getpid();
-    row.user = internal::CurrentUser();
     row.source_fingerprint = fingerprint;
     row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
                   ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
                   "\"}";
-    FERRY_RETURN_IF_ERROR(state->InsertRun(row));
-    FERRY_RETURN_IF_ERROR(state->Audit(report.run_id, "started", in.display + " -> " + out->display));
+    FERRY_RETURN_IF_ERROR(life->Start(row, "started", in.display + " -> " + out->display));
   }
   // Registered: from here the run records how it ends (`failed` when it
   // returns before its first batch).
@@ -1046,7 +1021,7 @@ void RunCoordinator::StartProgress() {
 }
 
 Status RunCoordinator::Commit() {
-  if (lease->lost()) {
+  if (life->lease()->lost()) {
     return Status::Locked("run " + report.run_id + " lost its lease on " + out->display +
                           " (another process took it over); stopping without writing more");
   }
@@ -1153,7 +1128,7 @@ Status RunCoordinator::Publish() {
   Status final_status;
   progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
   // Publish only while the lease is still ours.
-  final_status = internal::WithRetries(options.retries, [&] { return lease->Renew(); });
+  final_status = internal::WithRetries(options.retries, [&] { return life->lease()->Renew(); });
   if (final_status.ok()) final_status = sink->Publish();
   if (final_status.ok() && rejects.is_open()) {
     if (default_rejects && report.rejected == 0) {
@@ -1248,12 +1223,9 @@ Status RunCoordinator::CompleteReport(Status final_status) {
 
 void RunCoordinator::RecordEnd(const Status& final_status) {
   if (final_status.code() != ErrorCode::kLocked) {
-    const std::string report_json = report.ToJson();
-    Status s = internal::WithRetries(options.retries, [&] {
-      return state->FinishRun(report.run_id, report.status, report_json);
-    });
+    Status s = life->Finish(final_status, report.status, report.ToJson(), report.status,
+                            final_status.ok() ? "" : final_status.ToString(), options.retries);
     if (!s.ok()) report.warnings.push_back("could not record the run's end: " + s.ToString());
-    (void)state->Audit(report.run_id, report.status, final_status.ok() ? "" : final_status.ToString());
     if (report.status == "completed" || report.status == "failed") {
       // History: each migration applied, with the records that went through
       // it; a failed run's rows say success = false (and do not make an

@@ -3,6 +3,7 @@
 
 #include "common/digest.h"
 #include "engine/file_sink.h"
+#include "engine/journal_entry.h"
 #include "safety/backup.h"
 
 namespace ferry::internal {
@@ -88,24 +89,15 @@ Result<std::optional<std::string>> TableCommit::ReprocessOne(const ChangedRow& r
 }
 
 std::string TableCommit::WithBefore(const Entry& e, const std::optional<TargetRow>& before, std::string* version) {
-  std::string line = "{";
-  if (before) {
-    line.append("\"v\":");
-    if (before->version_null) line.append("null");  // given back as NULL, not ''
-    else WriteJsonString(before->version, &line);
-    line.append(",\"o\":\"").append(digest_.Of(before->document)).append("\",");
-    if (before_images_) {
-      line.append("\"b\":");
-      WriteJsonString(before->document, &line);
-      line.push_back(',');
-    }
-    *version = before->version;
-  } else {
-    line.append("\"o\":\"\",");
+  if (!before) {
     version->clear();
+    return internal::WithBefore(std::nullopt, e.line);
   }
-  line.append(e.line, 1);  // the worker's entry without its "{"
-  return line;
+  *version = before->version;
+  const std::string sha = digest_.Of(before->document);
+  EntryBefore b{before->version, before->version_null, sha, std::nullopt};  // NULL given back as NULL, not ''
+  if (before_images_) b.text = before->document;
+  return internal::WithBefore(b, e.line);
 }
 
 Status TableCommit::WriteAhead(const std::vector<std::optional<TargetRow>>& before, Checkpoint* cp) {

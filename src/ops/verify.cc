@@ -13,6 +13,7 @@
 #include "common/text.h"
 #include "document/canonical_digest.h"
 #include "engine/driver.h"
+#include "engine/journal_entry.h"
 #include "engine/project_internal.h"
 #include "engine/schema_types.h"
 #include "ferry/json.h"
@@ -23,6 +24,10 @@
 #include "store/store.h"
 
 namespace ferry {
+
+using internal::EntryBefore;
+using internal::JournalEntry;
+using internal::JournalEntryWriter;
 
 namespace {
 
@@ -52,8 +57,6 @@ void ApplyDetectedVersionTypes(const Project::Rep& rep, Value& doc) {
 void Note(std::vector<std::string>* keys, const std::string& key, uint32_t max) {
   if (keys->size() < max) keys->push_back(key);
 }
-
-std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
 
 // What the runs into a table left in it, from their rollback journals.
 struct JournalOracle {
@@ -96,8 +99,9 @@ Status ReadRunJournal(internal::StateStore* state, const internal::BackupManifes
   FERRY_RETURN_IF_ERROR(internal::ForEachBackupEntry(
       *reader, "the journal of run " + journal.run_id + " holds an entry that is not valid",
       [&](const Value& entry) -> Status {
-        std::string a = Str(entry.Find("a"));
-        if (!a.empty()) oracle->written[Str(entry.Find("k"))] = std::move(a);
+        const JournalEntry e(entry);
+        std::string a = e.written_sha();
+        if (!a.empty()) oracle->written[e.key()] = std::move(a);
         return Status::OK();
       }));
   oracle->runs.push_back(journal.run_id);

@@ -23,6 +23,8 @@
 #include <set>
 
 #include "common/digest.h"
+#include "document/value_read.h"
+#include "engine/journal_entry.h"
 #include "ferry/json.h"
 #include "store/sql.h"
 #include "store/state.h"
@@ -138,15 +140,9 @@ std::string VersionsJson(const std::map<std::string, uint64_t>& versions) {
   return s;
 }
 
-uint64_t U64(const Value* v) {
-  int64_t n = 0;
-  return v != nullptr && v->IsNumber() && v->GetInt64(&n) && n >= 0 ? uint64_t(n) : 0;
-}
-std::string Str(const Value* v) { return v != nullptr && v->IsString() ? std::string(v->AsString()) : std::string(); }
-
 void ParseVersions(const Value* v, std::map<std::string, uint64_t>* out) {
   if (v == nullptr || !v->IsObject()) return;
-  for (const Member* m = v->members(); m != v->members_end(); ++m) (*out)[std::string(m->key.AsString())] += U64(&m->value);
+  for (const Member* m = v->members(); m != v->members_end(); ++m) (*out)[std::string(m->key.AsString())] += UintOr(&m->value);
 }
 
 // Loads the index row and chunk rows of `id`.
@@ -351,17 +347,17 @@ Result<BackupManifest> ParseManifest(std::string_view json) {
   }
   const Value& v = parsed.value();
   BackupManifest m;
-  m.id = Str(v.Find("id"));
-  m.kind = Str(v.Find("kind"));
-  m.run_id = Str(v.Find("run_id"));
-  m.parent = Str(v.Find("parent"));
-  m.collection = Str(v.Find("collection"));
-  m.store = Str(v.Find("store"));
-  m.identity = Str(v.Find("identity"));
-  m.created_at = Str(v.Find("created_at"));
-  m.status = Str(v.Find("status"));
-  m.dir = Str(v.Find("dir"));
-  m.description = Str(v.Find("description"));
+  m.id = StringOr(v.Find("id"));
+  m.kind = StringOr(v.Find("kind"));
+  m.run_id = StringOr(v.Find("run_id"));
+  m.parent = StringOr(v.Find("parent"));
+  m.collection = StringOr(v.Find("collection"));
+  m.store = StringOr(v.Find("store"));
+  m.identity = StringOr(v.Find("identity"));
+  m.created_at = StringOr(v.Find("created_at"));
+  m.status = StringOr(v.Find("status"));
+  m.dir = StringOr(v.Find("dir"));
+  m.description = StringOr(v.Find("description"));
   const Value* b = v.Find("before_images");
   m.before_images = b == nullptr || (b->IsBool() && b->AsBool());
   const Value* p = v.Find("pinned");
@@ -369,34 +365,34 @@ Result<BackupManifest> ParseManifest(std::string_view json) {
   const Value* e = v.Find("encrypted");
   m.encrypted = e != nullptr && e->IsBool() && e->AsBool();
   if (const Value* k = v.Find("kdf"); k != nullptr && k->IsObject()) {
-    m.kdf.memlimit = U64(k->Find("memlimit"));
-    m.kdf.opslimit = U64(k->Find("opslimit"));
-    if (!FromHex(Str(k->Find("salt")), m.kdf.salt.data(), m.kdf.salt.size())) {
+    m.kdf.memlimit = UintOr(k->Find("memlimit"));
+    m.kdf.opslimit = UintOr(k->Find("opslimit"));
+    if (!FromHex(StringOr(k->Find("salt")), m.kdf.salt.data(), m.kdf.salt.size())) {
       return Status::IntegrityError("backup " + m.id + ": its manifest's salt is damaged");
     }
   }
-  m.key_kind = Str(v.Find("key_kind"));
-  m.key_check = Str(v.Find("key_check"));
-  m.records = U64(v.Find("records"));
-  m.bytes = U64(v.Find("bytes"));
+  m.key_kind = StringOr(v.Find("key_kind"));
+  m.key_check = StringOr(v.Find("key_check"));
+  m.records = UintOr(v.Find("records"));
+  m.bytes = UintOr(v.Find("bytes"));
   ParseVersions(v.Find("versions"), &m.versions);
   if (const Value* cs = v.Find("chunks"); cs != nullptr && cs->IsArray()) {
     for (const Value& c : *cs) {
       BackupChunk ch;
-      ch.seq = U64(c.Find("seq"));
-      ch.file = Str(c.Find("file"));
-      ch.sha256 = Str(c.Find("sha256"));
-      ch.records = U64(c.Find("records"));
-      ch.bytes = U64(c.Find("bytes"));
+      ch.seq = UintOr(c.Find("seq"));
+      ch.file = StringOr(c.Find("file"));
+      ch.sha256 = StringOr(c.Find("sha256"));
+      ch.records = UintOr(c.Find("records"));
+      ch.bytes = UintOr(c.Find("bytes"));
       m.chunks.push_back(std::move(ch));
     }
   }
-  m.sha256 = Str(v.Find("sha256"));
-  m.mac = Str(v.Find("mac"));
+  m.sha256 = StringOr(v.Find("sha256"));
+  m.mac = StringOr(v.Find("mac"));
   if (const Value* w = v.Find("writer"); w != nullptr && w->IsObject()) {
-    m.writer_host = Str(w->Find("host"));
-    m.writer_pid = int64_t(U64(w->Find("pid")));
-    m.writer_start = Str(w->Find("start"));
+    m.writer_host = StringOr(w->Find("host"));
+    m.writer_pid = int64_t(UintOr(w->Find("pid")));
+    m.writer_start = StringOr(w->Find("start"));
   }
   return m;
 }
@@ -632,7 +628,7 @@ Result<BackupVerifyReport> BackupReader::Verify(bool decode) {
         size_t end = entries.find('\n', pos);
         if (end == std::string::npos) end = entries.size();
         auto v = parser.Parse(std::string_view(entries).substr(pos, end - pos), arena);
-        if (!v.ok() || !v.value().IsObject() || v.value().Find("k") == nullptr) {
+        if (!v.ok() || !JournalEntry::IsEntry(v.value())) {
           return Status::IntegrityError("backup " + m_.id + ": chunk " + std::to_string(m_.chunks[i].seq) +
                                         " holds an entry that is not valid");
         }

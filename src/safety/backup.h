@@ -16,16 +16,9 @@
 // written chunk by chunk, so a backup being written by a run that is killed
 // is resumed exactly (chunks past the run's last checkpoint are dropped).
 //
-// One entry per record (JSON, one line):
-//   {"k": KEY,                     the record's key
-//    "v": VERSION,                 its version before (absent: it did not exist)
-//    "o": SHA,                     SHA-256 of its canonical JSON before ("" : did not exist)
-//    "a": SHA,                     run journals: SHA-256 of the canonical JSON the run wrote
-//    "b": "TEXT",                  the record's stored text before, byte for byte
-//                                  (backups; absent in a journal without before-images)
-//    "m": [{"id": MIGRATION, "c": COMPLEMENT}, ...]   run journals: the migrations
-//                                  applied, in order, with what each dropped
-//    "d": true}                    incremental backups: the key was deleted
+// One entry per record (JSON, one line): the format is engine/journal_entry.h's
+// (documented in docs/backup.md, "What a run keeps"), which alone writes and
+// reads its members.
 //
 // Kinds: "run" (the records a run changed, written before each change
 // commits: before-images when the run's backup is on, else only the journal:

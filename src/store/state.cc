@@ -131,7 +131,8 @@ Status StateStore::CreateTables() {
       " (id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL, created_at TEXT NOT NULL,"
       " started_at TEXT NOT NULL, finished_at TEXT NOT NULL, project TEXT NOT NULL, source TEXT NOT NULL,"
       " target TEXT NOT NULL, run_id TEXT NOT NULL, resumes BIGINT NOT NULL, code TEXT NOT NULL,"
-      " message TEXT NOT NULL, counters TEXT NOT NULL, result TEXT NOT NULL);"
+      " message TEXT NOT NULL, counters TEXT NOT NULL, result TEXT NOT NULL,"
+      " last_seq BIGINT NOT NULL DEFAULT 0, stage TEXT NOT NULL DEFAULT '');"
       "CREATE INDEX IF NOT EXISTS operations_created ON " + T("operations") + " (created_at);";
   FERRY_RETURN_IF_ERROR(CreateFerryObjects(
       *db_, {T("runs"), T("history"), T("leases"), T("audit"), T("templates"), T("operations")}, script));

@@ -9,6 +9,7 @@
 
 #include "ferry/generate.h"
 #include "ferry/operation.h"
+#include "store/sql.h"
 #include "util/test_util.h"
 
 namespace ferry {
@@ -157,6 +158,46 @@ TEST_F(OperationsTest, CancelledOperationResumedByIdEndsAsAnUninterruptedOne) {
   }
 }
 
+TEST_F(OperationsTest, OperationOfAnEarlierProcessResumesByIdWithItsRequestGivenAgain) {
+  const std::string in = dir_ + "/in.jsonl";
+  const std::string cut = "sqlite:" + dir_ + "/cut.db#w";
+  OperationRequest slow = Request(OperationKind::kRun, in, cut);
+  slow.run.throttle_ms = 20;
+  slow.run.commit_records = 500;
+  slow.run.commit_interval_ms = 10;
+  std::string id;
+  OperationSnapshot cancelled;
+  {
+    auto ops = Open();
+    auto started = ops->Start(slow);
+    ASSERT_OK(started.status());
+    id = *started;
+    CancelMidway(*ops, id);
+    cancelled = ops->Wait(id).value();
+    ASSERT_EQ(cancelled.state, OperationState::kCancelled) << cancelled.ToJson();
+  }
+  auto ops = Open();  // a new process: only the history knows the operation
+  EXPECT_EQ(ops->Resume(id).code(), ErrorCode::kNotFound);
+  EXPECT_EQ(ops->Resume(id, Request(OperationKind::kImport, in, cut)).code(), ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ops->Resume(id, Request(OperationKind::kRun, in, dir_ + "/other.jsonl")).code(),
+            ErrorCode::kInvalidArgument);
+  EXPECT_EQ(ops->Resume("op-unknown", slow).code(), ErrorCode::kNotFound);
+  slow.run.throttle_ms = 0;
+  ASSERT_OK(ops->Resume(id, slow));
+  auto resumed = ops->Wait(id);
+  ASSERT_EQ(resumed->state, OperationState::kCompleted) << resumed->ToJson();
+  EXPECT_EQ(resumed->run_id, cancelled.run_id) << "the same run continued";
+  EXPECT_EQ(resumed->resumes, 1u);
+  EXPECT_GT(resumed->last_seq, cancelled.last_seq) << "events numbered on";
+  auto report = ReportOf<RunReport>(*resumed);
+  ASSERT_OK(report.status());
+  EXPECT_TRUE(report->resumed);
+  EXPECT_EQ(ops->Resume(id, slow).code(), ErrorCode::kInvalidArgument) << "a completed one does not resume";
+  auto whole = RunAlone(*ops, Request(OperationKind::kRun, in, "sqlite:" + dir_ + "/whole.db#w"));
+  ASSERT_EQ(whole.state, OperationState::kCompleted);
+  EXPECT_EQ(Dump(*ops, cut, "cut-dump"), Dump(*ops, "sqlite:" + dir_ + "/whole.db#w", "whole-dump"));
+}
+
 TEST_F(OperationsTest, ReconnectingSubscriberMissesNoEventAndSeesNoneTwice) {
   auto ops = Open();
   OperationRequest r = Request(OperationKind::kRun, dir_ + "/in.jsonl", dir_ + "/out.jsonl");
@@ -237,6 +278,33 @@ TEST_F(OperationsTest, HistorySurvivesARestartOfTheProcess) {
   EXPECT_EQ(reopened->Get("op-unknown").status().code(), ErrorCode::kNotFound);
 }
 
+TEST_F(OperationsTest, HistoryOfAStateWrittenBeforeLastSeqGainsIt) {
+  {
+    // The `operations` table as the first Ferry with operations made it.
+    auto db = internal::OpenSqlite(dir_ + "/ops.db");
+    ASSERT_OK(db.status());
+    ASSERT_OK((*db)->Exec(
+        "CREATE TABLE operations (id TEXT PRIMARY KEY, kind TEXT NOT NULL, state TEXT NOT NULL,"
+        " created_at TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, project TEXT NOT NULL,"
+        " source TEXT NOT NULL, target TEXT NOT NULL, run_id TEXT NOT NULL, resumes BIGINT NOT NULL,"
+        " code TEXT NOT NULL, message TEXT NOT NULL, counters TEXT NOT NULL, result TEXT NOT NULL);"
+        "INSERT INTO operations VALUES ('op-old', 'run', 'cancelled', '2026-01-01T00:00:00Z', '', '', '', 'a',"
+        " 'b', 'r1', 0, 'CANCELLED', 'stopped', '{}', '')"));
+  }
+  auto ops = Open();
+  auto old = ops->Get("op-old");
+  ASSERT_OK(old.status());
+  EXPECT_EQ(old->state, OperationState::kCancelled);
+  EXPECT_EQ(old->last_seq, 0u);
+  auto id = ops->Start(Request(OperationKind::kRun, dir_ + "/in.jsonl", dir_ + "/out.jsonl"));
+  ASSERT_OK(id.status());
+  auto done = ops->Wait(*id);
+  ASSERT_EQ(done->state, OperationState::kCompleted) << done->status.ToString();
+  const uint64_t last = done->last_seq;
+  ops.reset();  // its threads joined: the history saved
+  EXPECT_EQ(Open()->Get(*id)->last_seq, last);
+}
+
 TEST_F(OperationsTest, TwoOperationsOnOneTargetTheSecondIsLocked) {
   auto ops = Open();
   OperationRequest slow = Request(OperationKind::kRun, dir_ + "/in.jsonl", "sqlite:" + dir_ + "/t.db#w");
@@ -251,6 +319,41 @@ TEST_F(OperationsTest, TwoOperationsOnOneTargetTheSecondIsLocked) {
   EXPECT_EQ(refused->status.code(), ErrorCode::kLocked) << refused->status.ToString();
   ASSERT_OK(ops->Cancel(*first));
   EXPECT_EQ(ops->Wait(*first)->state, OperationState::kCancelled);
+}
+
+TEST_F(OperationsTest, EveryKindEndsWithTheReportItsDirectCallGives) {
+  auto ops = Open();
+  const std::string in = dir_ + "/in.jsonl", table = "sqlite:" + dir_ + "/r.db#w";
+  // analyze: the report Analyze() gives, typed.
+  auto analyzed = RunAlone(*ops, Request(OperationKind::kAnalyze, in, ""));
+  auto direct = Analyze(*project_, Request(OperationKind::kAnalyze, in, "").run);
+  ASSERT_OK(direct.status());
+  auto typed = ReportOf<AnalyzeReport>(analyzed);
+  ASSERT_OK(typed.status());
+  typed->seconds = direct->seconds;  // timed: the only member that differs
+  EXPECT_EQ(typed->ToJson(*project_), direct->ToJson(*project_));
+  EXPECT_EQ(ReportOf<RunReport>(analyzed).status().code(), ErrorCode::kInternal);
+  // A run into a table, then its rollback: a RollbackReport naming the run.
+  auto run = RunAlone(*ops, Request(OperationKind::kRun, in, table));
+  ASSERT_EQ(run.state, OperationState::kCompleted) << run.status.ToString();
+  ASSERT_OK(ReportOf<RunReport>(run).status());
+  OperationRequest back;
+  back.kind = OperationKind::kRollback;
+  back.project = project_;
+  back.rollback.run_id = run.run_id;
+  back.rollback.target = table;
+  back.rollback.state = dir_ + "/state.db";
+  auto rolled = RunAlone(*ops, back);
+  ASSERT_EQ(rolled.state, OperationState::kCompleted) << rolled.status.ToString();
+  auto rollback = ReportOf<RollbackReport>(rolled);
+  ASSERT_OK(rollback.status());
+  EXPECT_EQ(rollback->impact.run_id, run.run_id);
+  EXPECT_EQ(rollback->status, "completed");
+  EXPECT_EQ(rollback->deleted, ReportOf<RunReport>(run)->migrated + ReportOf<RunReport>(run)->already_at_target);
+  // A failure has no report: ReportOf gives the failure.
+  auto failed = RunAlone(*ops, Request(OperationKind::kAnalyze, dir_ + "/missing.jsonl", ""));
+  EXPECT_EQ(ReportOf<AnalyzeReport>(failed).status().code(), failed.status.code());
+  EXPECT_FALSE(failed.status.ok());
 }
 
 TEST_F(OperationsTest, RequestWithoutProjectIsRefused) {
