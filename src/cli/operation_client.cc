@@ -42,11 +42,11 @@ Result<RunReport> RunAsOperation(std::shared_ptr<const Project> project, RunOpti
   OperationsOptions registry;
   registry.keep_history = false;  // the run records itself in the state
   registry.max_running = 1;
-  registry.threads = options.threads;
+  registry.threads = options.pipeline.threads;
   FERRY_ASSIGN_OR_RETURN(std::unique_ptr<Operations> ops, Operations::Open(registry));
-  EventSink* sink = options.events;
-  const std::atomic<bool>* cancel = options.cancel;
-  const std::atomic<bool>* stop_now = options.stop_now;
+  EventSink* sink = options.control.events;
+  const std::atomic<bool>* cancel = options.control.cancel;
+  const std::atomic<bool>* stop_now = options.control.stop_now;
   OperationRequest request;
   request.kind = kind;
   request.project = std::move(project);

@@ -16,8 +16,8 @@
 namespace ferry::cli {
 
 // Runs `options` as an operation of `kind` and returns its report, or the
-// error that kept it from starting. options.events receives the engine's
-// events; options.cancel / options.stop_now, when set (by signal handlers),
+// error that kept it from starting. options.control.events receives the engine's
+// events; options.control.cancel / stop_now, when set (by signal handlers),
 // cancel it at the next batch boundary / at once.
 Result<RunReport> RunAsOperation(std::shared_ptr<const Project> project, RunOptions options, OperationKind kind);
 
