@@ -32,7 +32,7 @@ ferry::Result<ferry::OperationSnapshot> Migrate(std::shared_ptr<const ferry::Pro
   request.run.source = dir + "/workouts.jsonl";
   request.run.target = dir + "/unified.jsonl";
   request.run.state = dir + "/state.db";
-  request.run.rejects = dir + "/rejects.jsonl";
+  request.run.outputs.rejects = dir + "/rejects.jsonl";
   auto id = (*ops)->Start(request);
   if (!id.ok()) return id.status();
   // Follows the events in order; a follower that reconnects asks again

@@ -104,8 +104,8 @@ struct OperationRequest {
   // the project was built in memory).
   std::string project_dir;
   // run, dry run (dry_run is set for it), export, import, analyze, validate,
-  // plan, verify. `cancel`, `stop_now` and `events` are the registry's: any
-  // value given is replaced. `threads` 0 takes a share of the budget.
+  // plan, verify. `control` (cancel, stop_now, events) is the registry's: any
+  // value given is replaced. `pipeline.threads` 0 takes a share of the budget.
   RunOptions run;
   // validate: validate every record against this version ("" = detect).
   std::string version;
@@ -241,7 +241,7 @@ class Operations {
 
   // Asks a queued or running operation to stop at the next batch boundary.
   // `now` also stops running database statements and retries at once (as
-  // SIGTERM does; ferry/run.h RunOptions::stop_now). NOT_FOUND for an unknown
+  // SIGTERM does; ferry/run.h RunOptions::control.stop_now). NOT_FOUND for an unknown
   // id; INVALID_ARGUMENT when it already finished.
   Status Cancel(const std::string& id, bool now = false);
   // Continues a cancelled or failed (resumable) operation of this process

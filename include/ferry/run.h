@@ -18,7 +18,7 @@
 // file, no temporary file.
 //
 // Thread safety: each call is independent; a Project may be shared by
-// concurrent calls. Cancellation is through RunOptions::cancel.
+// concurrent calls. Cancellation is through RunOptions::control.
 
 #ifndef FERRY_RUN_H_
 #define FERRY_RUN_H_
@@ -54,7 +54,7 @@ enum class ConflictPolicy : uint8_t {
   kOverwrite = 1,  // replace it
   kMerge = 2,      // deep-merge objects; `prefer` decides leaves present in both
   kFail = 3,       // stop the run (CONFLICT); it stays resumable
-  kAsk = 4,        // ask RunOptions::ask for each conflict
+  kAsk = 4,        // ask RunOptions::conflicts.ask for each conflict
 };
 
 // What `ask` is shown, and what it answers.
@@ -71,6 +71,24 @@ enum class ConflictAnswer : uint8_t {
 const char* ConflictPolicyName(ConflictPolicy p);
 Result<ConflictPolicy> ParseConflictPolicy(std::string_view s);
 
+// What a run does, grouped by concern. Every field has a default, so
+// `RunOptions{}` with a source (and a target or dry_run) is a valid run: the
+// defaults are the preset "recommended" (ApplyPreset). Options are plain
+// values copied by the call; the only pointers (`control`, `functions`) are
+// not owned and must outlive the call. The groups:
+//   source, target, state, dry_run, as_is, shaping, functions (flat): what is
+//     read, where it goes, and how records are read;
+//   outputs      the files written beside the target (rejects, complements)
+//                and the caller's report file;
+//   resume       which unfinished run to continue, or abandon;
+//   durability   commits, the lease and retries (how often work is made safe);
+//   conflicts    what to do with a key the target already holds differently;
+//   backup       the backup of what table targets held before each commit;
+//   pipeline     batch size, threads, throttle and a record limit (speed);
+//   validation   what is validated and what a rejected record does to the run;
+//   reporting    what the report collects;
+//   files        encryption, compression, splitting and format of file stores;
+//   control      how the caller watches and stops the run (not owned).
 struct RunOptions {
   // Source and target store URIs (docs/stores.md): a file ("jsonl:", "json:",
   // "csv:", "xml:", "yaml:", "md:" PATH, or a plain path whose format comes
@@ -85,110 +103,8 @@ struct RunOptions {
   // or a postgres:// URI; "" = the target's PostgreSQL database when the
   // target is PostgreSQL, else .ferry/state.db in the working directory.
   std::string state;
-  // Resume this run (it must be unfinished and on the same target). Without
-  // it, an unfinished run on the same target with the same source is resumed
-  // automatically.
-  std::string resume_run;
-  // Abandon an unfinished run on the target and start over.
-  bool restart = false;
-  // Lease time to live; the lease is renewed every third of it. Default 30 s.
-  uint32_t lease_ttl_ms = 30000;
-  // A checkpoint is committed at least this often (and at the end). Default 1 s.
-  uint32_t commit_interval_ms = 1000;
-  // ... and whenever this many records are staged. Default 20,000.
-  uint32_t commit_records = 20000;
-  ConflictPolicy on_conflict = ConflictPolicy::kSkip;
-  bool prefer_source = true;  // kMerge
-  // kAsk: called on the coordinating thread for each conflict (before the
-  // batch is written). Required for kAsk.
-  std::function<ConflictAnswer(const ConflictQuestion&)> ask;
-  // Retries of transient store errors (connection lost, busy, deadlock).
-  uint32_t retries = 5;
-  // Reject file (JSON Lines). "" = the run's default reject file,
-  // rejects/RUN_ID.jsonl in the directory of an SQLite state, kept only when
-  // a record was rejected (none when the state is in PostgreSQL: the report
-  // then warns); RunReport::rejects_file names the file used. Ignored by a
-  // dry run.
-  std::string rejects;
-  // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
-  // per migrated record whose lossy steps dropped something:
-  // {"key":..., "record": N, "migration": ID, "complement": {...}}; with it, the
-  // backward steps restore the record exactly (StepList::ApplyBackward).
-  std::string complements;
-  // The file the caller writes the run's report to, "" for none. Run does
-  // not write it; like every file the run writes (the target, rejects,
-  // complements, backup directory) it is refused with INVALID_ARGUMENT when
-  // it is one of the run's inputs (the source, the project file, a key file,
-  // Ferry's state) or another output, compared by device and inode.
-  std::string report;
-  // Table targets: before each batch of changes commits, the records it
-  // changes are backed up (their stored text, chunked, zstd-compressed,
-  // SHA-256 per chunk; docs/backup.md), so `ferry rollback` restores them
-  // byte for byte. On in the presets safe and recommended, off in fast.
-  // Without it a rollback journal is still kept (per record: the SHA-256
-  // written and the complements of lossy steps), enough to go back through
-  // the backward steps.
-  bool backup = true;
-  // Where backups live; "" = beside the state (.ferry/backups).
-  std::string backup_dir;
-  // Encrypt the backup (AES-256-GCM per chunk): a passphrase (Argon2id) or
-  // a key file. Neither: not encrypted.
-  std::string backup_passphrase;
-  std::string backup_key_file;
-  // Preserve the original: the backup is pinned (never pruned) until the
-  // user deletes it.
-  bool preserve_original = false;
-  // Records per batch, 1 .. 100,000. Default 50 (preset "recommended").
-  uint32_t batch_size = 50;
-  // Worker threads; 0 = all cores.
-  uint32_t threads = 0;
-  ErrorPolicy on_error = ErrorPolicy::kSkip;
-  bool validate_before = true;
-  bool validate_after = true;
+  // Do everything but write: no output, no reject file, no temporary file.
   bool dry_run = false;
-  // Pause between batches (throttle), milliseconds. Default 0.
-  uint32_t throttle_ms = 0;
-  // Stop after this many records (0 = all). Used by plan's timed sample.
-  uint64_t limit = 0;
-  // Set to true (e.g. from a SIGINT handler) to stop at the next batch
-  // boundary, committing what was processed. A PostgreSQL statement found
-  // waiting for a lock is cancelled (the run then commits nothing more).
-  // Not owned; may be null.
-  const std::atomic<bool>* cancel = nullptr;
-  // Set to true (with `cancel`; e.g. on SIGTERM) to stop now: running
-  // PostgreSQL statements are cancelled, nothing more is written to
-  // PostgreSQL, retries stop waiting; the run ends CANCELLED, resumable from
-  // its last commit. Not owned; may be null.
-  const std::atomic<bool>* stop_now = nullptr;
-  // Receives progress events. Not owned; may be null.
-  EventSink* events = nullptr;
-  // Minimum milliseconds between progress events. Default 250.
-  uint32_t progress_interval_ms = 250;
-  // Collect the "what would change" field statistics. Default: off, but on in
-  // a dry run unless skip_change_stats (plan's timed sample skips them).
-  bool collect_changes = false;
-  bool skip_change_stats = false;
-  // How many example rejects per code to keep in the report. Default 3.
-  uint32_t examples_per_code = 3;
-  // File stores (docs/stores.md). Encrypted source files are read with, and
-  // file targets are encrypted with, this passphrase (Argon2id) or key file
-  // (32 bytes raw, hex or base64). Neither: nothing is encrypted, and an
-  // encrypted source is INVALID_ARGUMENT.
-  std::string file_passphrase;
-  std::string file_key_file;
-  // Compression of a file target: "gzip", "zstd", "brotli" or "none"; "" =
-  // from the target's extension (.gz, .zst, .br). Level 0 = the library's
-  // default.
-  std::string compression;
-  int compression_level = 0;
-  // Split a file target into parts of about this many bytes of the final
-  // (encoded) file, cut at record boundaries: PATH's parts NAME.00001.EXT...
-  // 0 = one file; else at least kMinSplitBytes (INVALID_ARGUMENT).
-  uint64_t split_bytes = 0;
-  // Format options ("delimiter=;&header=false") for the source and the target
-  // file, where their URI's query does not set them.
-  std::string source_format_options;
-  std::string target_format_options;
   // Write every record as it is stored (validated against its own version's
   // schema, not migrated; counted as already at target): `ferry export`
   // without --version, `ferry import --as-is`. Table rows get an empty
@@ -202,9 +118,174 @@ struct RunOptions {
   ShapingSpec shaping;
   // Resolves shaping's `call` transforms. Not owned; may be null.
   const FunctionRegistry* functions = nullptr;
+
+  // Files the run writes beside the target, and the caller's report file.
+  // Paths; "" = the default said per field.
+  struct Outputs {
+    // Reject file (JSON Lines). "" = the run's default reject file,
+    // rejects/RUN_ID.jsonl in the directory of an SQLite state, kept only when
+    // a record was rejected (none when the state is in PostgreSQL: the report
+    // then warns); RunReport::rejects_file names the file used. Ignored by a
+    // dry run.
+    std::string rejects;
+    // Complement file (JSON Lines), "" for none. Ignored by a dry run. One line
+    // per migrated record whose lossy steps dropped something:
+    // {"key":..., "record": N, "migration": ID, "complement": {...}}; with it, the
+    // backward steps restore the record exactly (StepList::ApplyBackward).
+    std::string complements;
+    // The file the caller writes the run's report to, "" for none. Run does
+    // not write it; like every file the run writes (the target, rejects,
+    // complements, backup directory) it is refused with INVALID_ARGUMENT when
+    // it is one of the run's inputs (the source, the project file, a key file,
+    // Ferry's state) or another output, compared by device and inode.
+    std::string report;
+  };
+  Outputs outputs;
+
+  // Which earlier, unfinished run this one continues. Default: neither field
+  // set, and an unfinished run on the same target with the same source is
+  // resumed automatically.
+  struct Resume {
+    // Resume this run (it must be unfinished and on the same target).
+    std::string run_id;
+    // Abandon an unfinished run on the target and start over.
+    bool restart = false;
+  };
+  Resume resume;
+
+  // How often work is made durable, how long the target stays locked
+  // without news, and how hard transient errors are retried.
+  struct Durability {
+    // Lease time to live; the lease is renewed every third of it. Default 30 s.
+    uint32_t lease_ttl_ms = 30000;
+    // A checkpoint is committed at least this often (and at the end). Default 1 s.
+    uint32_t commit_interval_ms = 1000;
+    // ... and whenever this many records are staged. Default 20,000.
+    uint32_t commit_records = 20000;
+    // Retries of transient store errors (connection lost, busy, deadlock).
+    // Default 5.
+    uint32_t retries = 5;
+  };
+  Durability durability;
+
+  // What a run does when the target already holds a record's key with a
+  // different document (ConflictPolicy). Default: skip (keep the target's).
+  struct Conflicts {
+    ConflictPolicy policy = ConflictPolicy::kSkip;
+    bool prefer_source = true;  // kMerge
+    // kAsk: called on the coordinating thread for each conflict (before the
+    // batch is written). Required for kAsk. Copied with the options.
+    std::function<ConflictAnswer(const ConflictQuestion&)> ask;
+  };
+  Conflicts conflicts;
+
+  // Table targets: before each batch of changes commits, the records it
+  // changes are backed up (their stored text, chunked, zstd-compressed,
+  // SHA-256 per chunk; docs/backup.md), so `ferry rollback` restores them
+  // byte for byte. Default: on, unencrypted, beside the state.
+  struct Backup {
+    // On in the presets safe and recommended, off in fast.
+    // Without it a rollback journal is still kept (per record: the SHA-256
+    // written and the complements of lossy steps), enough to go back through
+    // the backward steps.
+    bool enabled = true;
+    // Where backups live; "" = beside the state (.ferry/backups).
+    std::string dir;
+    // Encrypt the backup (AES-256-GCM per chunk): a passphrase (Argon2id) or
+    // a key file. Neither: not encrypted.
+    std::string passphrase;
+    std::string key_file;
+    // Preserve the original: the backup is pinned (never pruned) until the
+    // user deletes it.
+    bool preserve_original = false;
+  };
+  Backup backup;
+
+  // How fast the run goes and how much of the source it reads. Defaults: the
+  // preset "recommended", all cores, no pause, every record.
+  struct Pipeline {
+    // Records per batch, 1 .. 100,000. Default 50 (preset "recommended").
+    uint32_t batch_size = 50;
+    // Worker threads; 0 = all cores.
+    uint32_t threads = 0;
+    // Pause between batches (throttle), milliseconds. Default 0.
+    uint32_t throttle_ms = 0;
+    // Stop after this many records (0 = all). Used by plan's timed sample.
+    uint64_t limit = 0;
+  };
+  Pipeline pipeline;
+
+  // What is validated, and what a rejected record does to the run.
+  // Defaults: validate before and after, skip rejects (preset "recommended").
+  struct Validation {
+    ErrorPolicy on_error = ErrorPolicy::kSkip;
+    // Validate each record against its detected version's schema ...
+    bool before = true;
+    // ... and against the target version's schema after migrating.
+    bool after = true;
+  };
+  Validation validation;
+
+  // What the report collects beyond the counts.
+  struct Reporting {
+    // Collect the "what would change" field statistics. Default: off, but on in
+    // a dry run unless skip_change_stats (plan's timed sample skips them).
+    bool collect_changes = false;
+    bool skip_change_stats = false;
+    // How many example rejects per code to keep in the report. Default 3.
+    uint32_t examples_per_code = 3;
+  };
+  Reporting reporting;
+
+  // File stores (docs/stores.md): how source files are read and file targets
+  // written. Defaults: nothing encrypted, compression from the target's
+  // extension, one file, the formats' own defaults.
+  struct Files {
+    // Encrypted source files are read with, and
+    // file targets are encrypted with, this passphrase (Argon2id) or key file
+    // (32 bytes raw, hex or base64). Neither: nothing is encrypted, and an
+    // encrypted source is INVALID_ARGUMENT.
+    std::string passphrase;
+    std::string key_file;
+    // Compression of a file target: "gzip", "zstd", "brotli" or "none"; "" =
+    // from the target's extension (.gz, .zst, .br). Level 0 = the library's
+    // default.
+    std::string compression;
+    int compression_level = 0;
+    // Split a file target into parts of about this many bytes of the final
+    // (encoded) file, cut at record boundaries: PATH's parts NAME.00001.EXT...
+    // 0 = one file; else at least kMinSplitBytes (INVALID_ARGUMENT).
+    uint64_t split_bytes = 0;
+    // Format options ("delimiter=;&header=false") for the source and the target
+    // file, where their URI's query does not set them.
+    std::string source_format_options;
+    std::string target_format_options;
+  };
+  Files files;
+
+  // How the caller watches and stops the run. The pointers are not owned,
+  // may be null, and must outlive the call; they are read and set from any
+  // thread. Default: no events, not cancellable.
+  struct Control {
+    // Set to true (e.g. from a SIGINT handler) to stop at the next batch
+    // boundary, committing what was processed. A PostgreSQL statement found
+    // waiting for a lock is cancelled (the run then commits nothing more).
+    // Not owned; may be null.
+    const std::atomic<bool>* cancel = nullptr;
+    // Set to true (with `cancel`; e.g. on SIGTERM) to stop now: running
+    // PostgreSQL statements are cancelled, nothing more is written to
+    // PostgreSQL, retries stop waiting; the run ends CANCELLED, resumable from
+    // its last commit. Not owned; may be null.
+    const std::atomic<bool>* stop_now = nullptr;
+    // Receives progress events. Not owned; may be null.
+    EventSink* events = nullptr;
+    // Minimum milliseconds between progress events. Default 250.
+    uint32_t progress_interval_ms = 250;
+  };
+  Control control;
 };
 
-// The smallest part a split file target takes (RunOptions::split_bytes).
+// The smallest part a split file target takes (RunOptions::files.split_bytes).
 inline constexpr uint64_t kMinSplitBytes = 4096;
 
 // "50MB", "512KB", "1GB", "1000" (bytes; K/M/G are powers of 1024, an
@@ -248,7 +329,7 @@ struct RunReport {
   bool dry_run = false;
   std::string source;
   std::string target;
-  // The reject file: --rejects, or the default one (RunOptions::rejects);
+  // The reject file: --rejects, or the default one (RunOptions::outputs.rejects);
   // "" when no file holds rejects of this run.
   std::string rejects_file;
   std::string complements_file;

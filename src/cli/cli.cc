@@ -86,11 +86,11 @@ std::string Mb(uint64_t bytes) {
 RunOptions DataRunOptions(const DataOptions& d, ProgressDisplay* display, RunOptions base = {}) {
   RunOptions o = std::move(base);
   o.source = d.source;
-  o.threads = d.threads;
-  if (d.batch_size >= 0) o.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
-  o.events = display;
-  o.cancel = &g_cancel;
-  o.stop_now = &g_stop_now;
+  o.pipeline.threads = d.threads;
+  if (d.batch_size >= 0) o.pipeline.batch_size = uint32_t(std::min<int64_t>(d.batch_size, 1 << 30));
+  o.control.events = display;
+  o.control.cancel = &g_cancel;
+  o.control.stop_now = &g_stop_now;
   o.state = d.state;
   return o;
 }
@@ -143,7 +143,8 @@ Result<Report> RunAs(const DataCommand& cmd, OperationKind kind, OperationReques
   request.project = std::shared_ptr<const Project>(std::shared_ptr<const Project>(), cmd.project.get());
   request.run = cmd.options;
   const RunOptions& o = cmd.options;
-  return RunForReport<Report>(std::move(request), Follower{o.events, o.cancel, o.stop_now, o.threads});
+  return RunForReport<Report>(std::move(request),
+                              Follower{o.control.events, o.control.cancel, o.control.stop_now, o.pipeline.threads});
 }
 
 }  // namespace
@@ -332,7 +333,7 @@ void PrintPlan(const PlanReport& p, const Project& project) {
 int RunPlan(const Common& c, const DataOptions& d, const PlanArgs& args) {
   DataCommand cmd;
   auto own_flags = [&args](RunOptions* o) -> Status {
-    FERRY_ASSIGN_OR_RETURN(o->on_error, ParseErrorPolicy(args.on_error));
+    FERRY_ASSIGN_OR_RETURN(o->validation.on_error, ParseErrorPolicy(args.on_error));
     o->target = args.target;
     return Status::OK();
   };
@@ -372,9 +373,9 @@ int RunVerify(const Common& c, const DataOptions& d, const VerifyArgs& args) {
   DataCommand cmd;
   auto own_flags = [&args](RunOptions* o) -> Status {
     o->target = args.target;
-    o->backup_key_file = args.journal_key.key_file;
+    o->backup.key_file = args.journal_key.key_file;
     if (args.journal_key.key_file.empty()) {
-      FERRY_ASSIGN_OR_RETURN(o->backup_passphrase,
+      FERRY_ASSIGN_OR_RETURN(o->backup.passphrase,
                              ReadPassphrase(args.journal_key.passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
     }
     return Status::OK();
@@ -487,80 +488,80 @@ Result<std::unique_ptr<Project>> LoadRunProject(const Common& c, const RunArgs& 
 
 // --backup, --no-backup, --backup-dir, the backup's key, --preserve-original.
 Status ApplyBackupFlags(const RunArgs& a, RunOptions* o) {
-  if (a.no_backup) o->backup = false;
-  if (a.backup) o->backup = true;
-  o->backup_dir = a.backup_dir;
-  o->backup_key_file = a.backup_key_file;
+  if (a.no_backup) o->backup.enabled = false;
+  if (a.backup) o->backup.enabled = true;
+  o->backup.dir = a.backup_dir;
+  o->backup.key_file = a.backup_key_file;
   if (a.backup_key_file.empty()) {
-    FERRY_ASSIGN_OR_RETURN(o->backup_passphrase, ReadPassphrase(a.backup_passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
+    FERRY_ASSIGN_OR_RETURN(o->backup.passphrase, ReadPassphrase(a.backup_passphrase_file, "FERRY_BACKUP_PASSPHRASE"));
   }
-  o->preserve_original = a.preserve_original;
-  if (o->preserve_original) o->backup = true;
+  o->backup.preserve_original = a.preserve_original;
+  if (o->backup.preserve_original) o->backup.enabled = true;
   return Status::OK();
 }
 
 // Encryption, compression and splitting of file targets.
 Status ApplyFileFlags(const FileArgs& f, RunOptions* o) {
-  o->file_key_file = f.key_file;
+  o->files.key_file = f.key_file;
   if (f.key_file.empty()) {
-    FERRY_ASSIGN_OR_RETURN(o->file_passphrase, ReadPassphrase(f.passphrase_file, "FERRY_PASSPHRASE"));
+    FERRY_ASSIGN_OR_RETURN(o->files.passphrase, ReadPassphrase(f.passphrase_file, "FERRY_PASSPHRASE"));
   } else if (!f.passphrase_file.empty()) {
     return Status::InvalidArgument("pass --passphrase-file or --key-file, not both");
   }
-  o->compression = f.compress;
-  o->compression_level = f.compress_level;
+  o->files.compression = f.compress;
+  o->files.compression_level = f.compress_level;
   if (!f.split.empty()) {
     auto split = ParseByteSize(f.split);
     if (!split.ok()) return Status::InvalidArgument("--split: " + split.status().message());
-    o->split_bytes = split.value();
+    o->files.split_bytes = split.value();
   }
   return Status::OK();
 }
 
 // --on-conflict (ask needs a terminal) and --prefer.
 Status ApplyConflictFlags(const RunArgs& a, RunOptions* o) {
-  FERRY_ASSIGN_OR_RETURN(o->on_conflict, ParseConflictPolicy(a.on_conflict));
-  if (o->on_conflict == ConflictPolicy::kAsk) {
+  FERRY_ASSIGN_OR_RETURN(o->conflicts.policy, ParseConflictPolicy(a.on_conflict));
+  if (o->conflicts.policy == ConflictPolicy::kAsk) {
     if (!isatty(STDIN_FILENO) || !isatty(STDERR_FILENO)) {
       return Status::InvalidArgument(
           "--on-conflict ask needs a terminal to ask on; choose skip, overwrite, merge or fail");
     }
-    o->ask = AskOnTerminal;
+    o->conflicts.ask = AskOnTerminal;
   }
   if (a.prefer != "source" && a.prefer != "target") return Status::InvalidArgument("--prefer takes source or target");
-  o->prefer_source = a.prefer == "source";
+  o->conflicts.prefer_source = a.prefer == "source";
   return Status::OK();
 }
 
 // --lease-ttl, --commit-interval, --retries.
 Status ApplyTimingFlags(const RunArgs& a, RunOptions* o) {
   if (a.lease_ttl < 0.1 || a.lease_ttl > 86400) return Status::InvalidArgument("--lease-ttl must be 0.1 to 86400 s");
-  o->lease_ttl_ms = uint32_t(a.lease_ttl * 1000);
+  o->durability.lease_ttl_ms = uint32_t(a.lease_ttl * 1000);
   if (a.commit_interval < 0 || a.commit_interval > 3600) {
     return Status::InvalidArgument("--commit-interval must be 0 to 3600 s");
   }
-  o->commit_interval_ms = uint32_t(a.commit_interval * 1000);
-  o->retries = a.retries;
+  o->durability.commit_interval_ms = uint32_t(a.commit_interval * 1000);
+  o->durability.retries = a.retries;
   return Status::OK();
 }
 
 // The run's own flags (the shared ones and the preset are already applied).
 Status ApplyRunArgs(const RunArgs& a, RunOptions* o) {
   o->target = a.target;
-  o->rejects = a.rejects;
-  o->complements = a.complements;
-  o->report = a.report;
+  o->outputs.rejects = a.rejects;
+  o->outputs.complements = a.complements;
+  o->outputs.report = a.report;
   FERRY_RETURN_IF_ERROR(ApplyBackupFlags(a, o));
   FERRY_RETURN_IF_ERROR(ApplyFileFlags(a.file, o));
   o->as_is = a.as_is;
   if (!a.on_error.empty()) {
-    FERRY_ASSIGN_OR_RETURN(o->on_error, ParseErrorPolicy(a.on_error));
+    FERRY_ASSIGN_OR_RETURN(o->validation.on_error, ParseErrorPolicy(a.on_error));
   }
-  if (a.no_validate_before) o->validate_before = false;
+  if (a.no_validate_before) o->validation.before = false;
   o->dry_run = a.dry_run;
-  o->throttle_ms = a.throttle_ms;
-  o->resume_run = a.resume;
-  o->restart = a.restart;
+  o->pipeline.throttle_ms = a.throttle_ms;
+  o->resume.run_id = a.resume;
+  o->resume.restart = a.restart;
   FERRY_RETURN_IF_ERROR(ApplyConflictFlags(a, o));
   return ApplyTimingFlags(a, o);
 }

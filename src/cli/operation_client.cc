@@ -54,7 +54,8 @@ Result<OperationSnapshot> RunOperation(OperationRequest request, const Follower&
 }
 
 Result<RunReport> RunAsOperation(std::shared_ptr<const Project> project, RunOptions options, OperationKind kind) {
-  const Follower follower{options.events, options.cancel, options.stop_now, options.threads};
+  const Follower follower{options.control.events, options.control.cancel, options.control.stop_now,
+                          options.pipeline.threads};
   OperationRequest request;
   request.kind = kind;
   request.project = std::move(project);

@@ -210,20 +210,20 @@ Status ApplyShapingFlags(const ShapingFlags& f, RunOptions* o) {
   if (!spec.empty()) FERRY_RETURN_IF_ERROR(Shaper::Compile(spec, o->functions).status());
   o->shaping = std::move(spec);
   if (f.errors == "strict") {
-    o->on_error = ErrorPolicy::kStop;
+    o->validation.on_error = ErrorPolicy::kStop;
   } else if (f.errors == "skip-errors") {
-    o->on_error = ErrorPolicy::kSkip;
+    o->validation.on_error = ErrorPolicy::kSkip;
   } else if (f.errors == "lenient") {
-    o->on_error = ErrorPolicy::kSkip;
-    o->validate_before = false;
-    o->validate_after = true;
+    o->validation.on_error = ErrorPolicy::kSkip;
+    o->validation.before = false;
+    o->validation.after = true;
   } else if (!f.errors.empty()) {
     return Status::InvalidArgument("--errors " + f.errors + ": use strict, lenient or skip-errors");
   }
   if (f.on_duplicate == "skip") {
-    o->on_conflict = ConflictPolicy::kSkip;
+    o->conflicts.policy = ConflictPolicy::kSkip;
   } else if (f.on_duplicate == "overwrite") {
-    o->on_conflict = ConflictPolicy::kOverwrite;
+    o->conflicts.policy = ConflictPolicy::kOverwrite;
   } else if (!f.on_duplicate.empty()) {
     return Status::InvalidArgument("--on-duplicate " + f.on_duplicate + ": use skip or overwrite");
   }

@@ -55,10 +55,10 @@ Result<ShapingSpec> ShapingFromFlags(const ShapingFlags& flags);
 
 // Sets options->shaping (checked by compiling it), and per --errors and
 // --on-duplicate the error policy, validation and conflict policy:
-//   strict       on_error = kStop
-//   skip-errors  on_error = kSkip
-//   lenient      on_error = kSkip, validate_before = false, validate_after = true
-//   --on-duplicate skip|overwrite: on_conflict = kSkip|kOverwrite
+//   strict       validation.on_error = kStop
+//   skip-errors  validation.on_error = kSkip
+//   lenient      validation.on_error = kSkip, validation.before = false, validation.after = true
+//   --on-duplicate skip|overwrite: conflicts.policy = kSkip|kOverwrite
 // They override --on-error / --on-conflict / --no-validate-before.
 Status ApplyShapingFlags(const ShapingFlags& flags, RunOptions* options);
 

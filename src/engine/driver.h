@@ -216,13 +216,13 @@ inline bool SameFile(const std::string& a, const std::string& b) {
   return std::filesystem::equivalent(a, b, ec);
 }
 
-// Sleeps RunOptions::throttle_ms, waking early when the run is cancelled
+// Sleeps RunOptions::pipeline.throttle_ms, waking early when the run is cancelled
 // (the pause may be long: up to an hour).
 inline void PauseBetweenBatches(const RunOptions& options) {
-  if (options.throttle_ms == 0) return;
-  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.throttle_ms);
+  if (options.pipeline.throttle_ms == 0) return;
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(options.pipeline.throttle_ms);
   constexpr auto kCancelPoll = std::chrono::milliseconds(50);
-  while (options.cancel == nullptr || !options.cancel->load()) {
+  while (options.control.cancel == nullptr || !options.control.cancel->load()) {
     const auto now = std::chrono::steady_clock::now();
     if (now >= until) return;
     std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kCancelPoll));
@@ -249,8 +249,9 @@ struct Driver {
     // than kMaxWindow batches, so memory stays bounded whatever the input.
     constexpr size_t kRecordsInFlight = 8192;
     constexpr size_t kMaxWindow = 256;
-    const size_t window = std::min(kMaxWindow, std::max(size_t(threads) * 2 + 2,
-                                                        (kRecordsInFlight + options.batch_size - 1) / options.batch_size));
+    const uint32_t batch_size = options.pipeline.batch_size;
+    const size_t window =
+        std::min(kMaxWindow, std::max(size_t(threads) * 2 + 2, (kRecordsInFlight + batch_size - 1) / batch_size));
     std::deque<std::unique_ptr<Task>> inflight;
     std::vector<std::unique_ptr<Task>> free_tasks;
     uint64_t read_records = 0;
@@ -259,12 +260,12 @@ struct Driver {
     while (!stop) {
       // Fill the window.
       while (!eof && inflight.size() < window) {
-        if (options.cancel != nullptr && options.cancel->load()) {
+        if (options.control.cancel != nullptr && options.control.cancel->load()) {
           *cancelled = true;
           eof = true;
           break;
         }
-        if (options.limit > 0 && read_records >= options.limit) {
+        if (options.pipeline.limit > 0 && read_records >= options.pipeline.limit) {
           eof = true;
           break;
         }
@@ -275,8 +276,8 @@ struct Driver {
         } else {
           task = std::make_unique<Task>();
         }
-        uint32_t want = options.batch_size;
-        if (options.limit > 0) want = uint32_t(std::min<uint64_t>(want, options.limit - read_records));
+        uint32_t want = options.pipeline.batch_size;
+        if (options.pipeline.limit > 0) want = uint32_t(std::min<uint64_t>(want, options.pipeline.limit - read_records));
         Status s = reader.ReadBatch(want, &task->input, &eof);
         if (!s.ok()) {
           status = s;
@@ -305,7 +306,7 @@ struct Driver {
       // Cancelled: stop at this batch boundary. Batches read ahead are
       // dropped unwritten; a resumed run reads them again from the
       // checkpoint.
-      if (!stop && !inflight.empty() && options.cancel != nullptr && options.cancel->load()) {
+      if (!stop && !inflight.empty() && options.control.cancel != nullptr && options.control.cancel->load()) {
         *cancelled = true;
         stop = true;
       }
@@ -330,10 +331,11 @@ inline uint32_t ResolveThreads(uint32_t t) {
 }
 
 inline Status CheckOptions(const RunOptions& o) {
-  if (o.batch_size < 1 || o.batch_size > 100000) {
-    return Status::InvalidArgument("batch size must be between 1 and 100,000 (got " + std::to_string(o.batch_size) + ")");
+  if (o.pipeline.batch_size < 1 || o.pipeline.batch_size > 100000) {
+    return Status::InvalidArgument("batch size must be between 1 and 100,000 (got " +
+                                   std::to_string(o.pipeline.batch_size) + ")");
   }
-  if (o.threads > 1024) return Status::InvalidArgument("at most 1024 threads");
+  if (o.pipeline.threads > 1024) return Status::InvalidArgument("at most 1024 threads");
   if (o.source.empty()) return Status::InvalidArgument("no source given; pass --source URI (e.g. jsonl:data.jsonl)");
   if (!o.shaping.empty()) FERRY_RETURN_IF_ERROR(Shaper::Compile(o.shaping, o.functions).status());
   return Status::OK();

@@ -18,11 +18,11 @@ using Job = JobResult (*)(const OperationRequest&, const JobContext&);
 
 RunOptions RunOptionsFor(const OperationRequest& r, const JobContext& c) {
   RunOptions o = r.run;
-  o.cancel = c.cancel;
-  o.stop_now = c.stop_now;
-  o.events = c.events;
-  if (o.threads == 0) o.threads = c.threads;
-  if (!c.resume_run.empty()) o.resume_run = c.resume_run;
+  o.control.cancel = c.cancel;
+  o.control.stop_now = c.stop_now;
+  o.control.events = c.events;
+  if (o.pipeline.threads == 0) o.pipeline.threads = c.threads;
+  if (!c.resume_run.empty()) o.resume.run_id = c.resume_run;
   if (r.kind == OperationKind::kDryRun) o.dry_run = true;
   return o;
 }

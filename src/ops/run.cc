@@ -73,21 +73,21 @@ Result<ErrorPolicy> ParseErrorPolicy(std::string_view s) {
 
 Status ApplyPreset(std::string_view preset, RunOptions* o) {
   if (preset == "safe") {
-    o->backup = true;
-    o->batch_size = 10;
-    o->validate_before = o->validate_after = true;
-    o->on_error = ErrorPolicy::kStop;
+    o->backup.enabled = true;
+    o->pipeline.batch_size = 10;
+    o->validation.before = o->validation.after = true;
+    o->validation.on_error = ErrorPolicy::kStop;
   } else if (preset == "recommended") {
-    o->backup = true;
-    o->batch_size = 50;
-    o->validate_before = o->validate_after = true;
-    o->on_error = ErrorPolicy::kSkip;
+    o->backup.enabled = true;
+    o->pipeline.batch_size = 50;
+    o->validation.before = o->validation.after = true;
+    o->validation.on_error = ErrorPolicy::kSkip;
   } else if (preset == "fast") {
-    o->batch_size = 500;
-    o->backup = false;
-    o->validate_before = false;
-    o->validate_after = true;
-    o->on_error = ErrorPolicy::kSkip;
+    o->pipeline.batch_size = 500;
+    o->backup.enabled = false;
+    o->validation.before = false;
+    o->validation.after = true;
+    o->validation.on_error = ErrorPolicy::kSkip;
   } else {
     return Status::InvalidArgument("unknown preset '" + std::string(preset) + "'; use safe, recommended or fast");
   }
@@ -127,26 +127,26 @@ namespace internal {
 Result<StoreUri> ParseRunStore(const RunOptions& o, const std::string& uri, const std::string& collection,
                                bool target) {
   FERRY_ASSIGN_OR_RETURN(StoreUri u, ParseStoreUri(uri, collection));
-  FERRY_RETURN_IF_ERROR(PrepareStreamStore(&u, target, o.split_bytes));
+  FERRY_RETURN_IF_ERROR(PrepareStreamStore(&u, target, o.files.split_bytes));
   if (u.kind != StoreKind::kFile) {
-    if (target && (o.split_bytes > 0 || !o.compression.empty() || !o.target_format_options.empty())) {
+    if (target && (o.files.split_bytes > 0 || !o.files.compression.empty() || !o.files.target_format_options.empty())) {
       return Status::InvalidArgument("--split, --compress and format options apply to file targets, not " + u.display);
     }
     return u;
   }
-  u.file.key = KeyOptions{o.file_passphrase, o.file_key_file};
+  u.file.key = KeyOptions{o.files.passphrase, o.files.key_file};
   if (target) {
-    u.file.compression = o.compression;
-    u.file.compression_level = o.compression_level;
-    if (o.split_bytes > 0 && o.split_bytes < kMinSplitBytes) {
-      return Status::InvalidArgument("--split " + std::to_string(o.split_bytes) +
+    u.file.compression = o.files.compression;
+    u.file.compression_level = o.files.compression_level;
+    if (o.files.split_bytes > 0 && o.files.split_bytes < kMinSplitBytes) {
+      return Status::InvalidArgument("--split " + std::to_string(o.files.split_bytes) +
                                      " bytes: parts must be at least 4KB (smaller parts would make about one file "
                                      "per record)");
     }
-    u.file.split_bytes = o.split_bytes;
-    u.file.default_options = o.target_format_options;
+    u.file.split_bytes = o.files.split_bytes;
+    u.file.default_options = o.files.target_format_options;
   } else {
-    u.file.default_options = o.source_format_options;
+    u.file.default_options = o.files.source_format_options;
   }
   FERRY_RETURN_IF_ERROR(CheckFileOptions(u.file, target));
   return u;
@@ -275,8 +275,8 @@ void FillPaths(const Project& project, const Project::Rep& rep, RunReport* repor
 // The run's database statements watch its stop flags (store.h).
 std::shared_ptr<internal::StatementHooks> StatementHooksFor(const RunOptions& options) {
   auto hooks = std::make_shared<internal::StatementHooks>();
-  hooks->cancel = options.cancel;
-  hooks->stop_now = options.stop_now;
+  hooks->cancel = options.control.cancel;
+  hooks->stop_now = options.control.stop_now;
   return hooks;
 }
 
@@ -332,7 +332,7 @@ void SetStatus(RunReport* report, const Status& final_status) {
                        : (final_status.IsCancelled() ? "cancelled" : "failed");
 }
 
-// `ask`: puts each conflict of the batch to options.ask (an "... all" answer
+// `ask`: puts each conflict of the batch to options.conflicts.ask (an "... all" answer
 // sticks for the rest of the run) and returns the batch to stage: skipped
 // records left out, merged ones replaced. Sets *abort when asked to stop.
 Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<internal::FoundConflict>& found,
@@ -347,7 +347,7 @@ Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<int
     } else {
       ConflictQuestion q{b.keys.substr(r.key_offset, r.key_length), c.target_document,
                          b.output.substr(r.offset, r.length)};
-      a = options.ask(q);
+      a = options.conflicts.ask(q);
       if (a == ConflictAnswer::kSkipAll || a == ConflictAnswer::kOverwriteAll || a == ConflictAnswer::kMergeAll) {
         *sticky = a;
       }
@@ -359,7 +359,7 @@ Result<BatchResult> ResolveConflicts(const BatchResult& b, const std::vector<int
       case ConflictAnswer::kMerge:
       case ConflictAnswer::kMergeAll: {
         FERRY_ASSIGN_OR_RETURN(merged[c.record], internal::MergeJson(c.target_document, b.output.substr(r.offset, r.length),
-                                                                      options.prefer_source));
+                                                                      options.conflicts.prefer_source));
         action[c.record] = 2;
         break;
       }
@@ -506,13 +506,13 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   report.source = in.display;
   report.target = out ? out->display : "";
   report.in_place = out != nullptr && out->identity == in.identity;
-  report.threads = ResolveThreads(options.threads);
-  report.batch_size = options.batch_size;
-  report.on_error = options.on_error;
+  report.threads = ResolveThreads(options.pipeline.threads);
+  report.batch_size = options.pipeline.batch_size;
+  report.on_error = options.validation.on_error;
   Driver driver{rep, options, {}, report.threads};
   FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
-  driver.process.validate_before = options.validate_before;
-  driver.process.validate_after = options.validate_after;
+  driver.process.validate_before = options.validation.before;
+  driver.process.validate_after = options.validation.after;
   driver.process.as_is = options.as_is;
   std::unique_ptr<internal::ConflictProbe> probe;
   if (out != nullptr && !report.in_place) {
@@ -521,12 +521,12 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   driver.process.write_output = probe != nullptr;
   driver.process.index_output = probe != nullptr;
   driver.process.write_rejects = false;
-  driver.process.collect_changes = !options.skip_change_stats;
-  driver.process.examples_per_code = options.examples_per_code;
+  driver.process.collect_changes = !options.reporting.skip_change_stats;
+  driver.process.examples_per_code = options.reporting.examples_per_code;
   Progress progress;
-  progress.sink = options.events;
+  progress.sink = options.control.events;
   progress.run_id = report.run_id;
-  progress.interval_ms = options.progress_interval_ms;
+  progress.interval_ms = options.control.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
   progress.counts = &report;
   progress.Emit(EventType::kRunStarted, "reading", 0, 0);
@@ -535,12 +535,12 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   auto start = Clock::now();
   Status io = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
     ++report.batches;
-    Merge(b, rep, &report, options.examples_per_code);
+    Merge(b, rep, &report, options.reporting.examples_per_code);
     if (probe) {
       FERRY_ASSIGN_OR_RETURN(uint64_t n, probe->Count(b));
       report.conflicts += n;
     }
-    if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
+    if (options.validation.on_error == ErrorPolicy::kStop && b.has_first_reject) {
       stop_status = FirstRejectStatus(b, "");
       return Status::Cancelled("stop");
     }
@@ -551,12 +551,12 @@ Result<RunReport> DryRun(const Project& project, const RunOptions& options, cons
   Status final_status = !io.ok() ? io : !stop_status.ok() ? stop_status
                                       : cancelled ? Status::Cancelled("interrupted after " + std::to_string(report.input) + " records")
                                                   : Status::OK();
-  if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
+  if (final_status.ok() && options.validation.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records would be rejected (--on-error collect)");
   }
   if (report.conflicts > 0) {
     report.warnings.push_back(std::to_string(report.conflicts) + " records would meet a different document under the "
-                              "same key in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");
+                              "same key in the target (--on-conflict " + ConflictPolicyName(options.conflicts.policy) + ")");
   }
   FillPaths(project, rep, &report);
   SetStatus(&report, final_status);
@@ -596,7 +596,7 @@ namespace {
 // before the lease, the lease before the state).
 struct RunCoordinator {
   RunCoordinator(const Project& p, const RunOptions& o)
-      : project(p), options(o), rep(ProjectInternal::Get(p)), retry_stop(o.stop_now) {}
+      : project(p), options(o), rep(ProjectInternal::Get(p)), retry_stop(o.control.stop_now) {}
 
   Result<RunReport> Execute();
 
@@ -744,14 +744,14 @@ Status RunCoordinator::CheckTarget() {
 Status RunCoordinator::FindPrevious() {
   FERRY_ASSIGN_OR_RETURN(state, internal::OpenStateFor(options.state, &*out));
   FERRY_RETURN_IF_ERROR(state->CheckChecksums(project, rep.collection));
-  if (!options.resume_run.empty()) {
-    FERRY_ASSIGN_OR_RETURN(previous, state->GetRun(options.resume_run));
-    if (!previous) return Status::NotFound("no run " + options.resume_run + " in " + state->location());
+  if (!options.resume.run_id.empty()) {
+    FERRY_ASSIGN_OR_RETURN(previous, state->GetRun(options.resume.run_id));
+    if (!previous) return Status::NotFound("no run " + options.resume.run_id + " in " + state->location());
     if (previous->resource != out->identity) {
-      return Status::InvalidArgument("run " + options.resume_run + " wrote to " + previous->target + ", not " + out->display);
+      return Status::InvalidArgument("run " + options.resume.run_id + " wrote to " + previous->target + ", not " + out->display);
     }
     if (previous->status == "completed" || previous->status == "abandoned") {
-      return Status::InvalidArgument("run " + options.resume_run + " is " + previous->status + "; nothing to resume");
+      return Status::InvalidArgument("run " + options.resume.run_id + " is " + previous->status + "; nothing to resume");
     }
   } else {
     FERRY_ASSIGN_OR_RETURN(previous, state->FindUnfinished(out->identity));
@@ -764,8 +764,8 @@ Status RunCoordinator::SettlePrevious() {
   // again from where it stopped (docs/stores.md, "Streams").
   stream_out = internal::IsStreamStore(*out);
   stream_in = internal::IsStreamStore(in);
-  if (previous && (stream_out || stream_in) && !options.restart) {
-    if (!options.resume_run.empty() || !stream_out) {
+  if (previous && (stream_out || stream_in) && !options.resume.restart) {
+    if (!options.resume.run_id.empty() || !stream_out) {
       return Status::Conflict("run " + previous->run_id + " on " + out->display + " did not finish, and it cannot "
                               "resume: its " + (stream_in ? "source" : "target") + " is a stream (stdin, a pipe or "
                               "a device), which cannot go on from where it stopped. Start over with --restart");
@@ -776,17 +776,17 @@ Status RunCoordinator::SettlePrevious() {
   const std::string shaping_tag =
       options.shaping.empty() ? "" : ";shaping=" + internal::Sha256Hex(ShapingToJson(options.shaping)).substr(0, 16);
   fingerprint = SourceFingerprint(in) + shaping_tag;
-  if (previous && options.resume_run.empty() && !options.restart && CommittedNothing(*previous) &&
+  if (previous && options.resume.run_id.empty() && !options.resume.restart && CommittedNothing(*previous) &&
       (previous->source != in.display || previous->source_fingerprint != fingerprint)) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned", "it committed nothing; another run started"));
     if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
   }
-  if (previous && (options.restart || stream_out)) {
+  if (previous && (options.resume.restart || stream_out)) {
     FERRY_RETURN_IF_ERROR(state->SetRunStatus(previous->run_id, "abandoned"));
     FERRY_RETURN_IF_ERROR(state->Audit(previous->run_id, "abandoned",
-                                       options.restart ? "--restart" : "a run into a stream cannot resume"));
+                                       options.resume.restart ? "--restart" : "a run into a stream cannot resume"));
     if (out->kind == internal::StoreKind::kFile) internal::RemoveRunTemps(out->file, previous->run_id);
     previous.reset();
   }
@@ -811,11 +811,11 @@ void RunCoordinator::StartReport() {
   report.run_id = previous ? previous->run_id : NewRunId();
   report.source = in.display;
   report.target = out->display;
-  report.rejects_file = options.rejects;
-  report.complements_file = options.complements;
-  report.threads = ResolveThreads(options.threads);
-  report.batch_size = options.batch_size;
-  report.on_error = options.on_error;
+  report.rejects_file = options.outputs.rejects;
+  report.complements_file = options.outputs.complements;
+  report.threads = ResolveThreads(options.pipeline.threads);
+  report.batch_size = options.pipeline.batch_size;
+  report.on_error = options.validation.on_error;
   report.in_place = in_place;
   report.state = state->location();
   report.target_stream = stream_out;
@@ -832,7 +832,7 @@ Status RunCoordinator::TakeLease() {
   // The target's lease (store/target_lease.h), renewed until the run returns.
   life.emplace(state.get(), report.run_id);
   std::string took_over;
-  FERRY_RETURN_IF_ERROR(life->TakeLease(*out, options.lease_ttl_ms, &took_over));
+  FERRY_RETURN_IF_ERROR(life->TakeLease(*out, options.durability.lease_ttl_ms, &took_over));
   owner = life->owner();
   if (!took_over.empty()) report.warnings.push_back(took_over);
   return Status::OK();
@@ -852,17 +852,17 @@ Status RunCoordinator::OpenSink() {
     for (const auto& v : rep.versions) sink_options.version_names.push_back(v.info.name);
   }
   sink_options.state = state.get();
-  sink_options.retries = options.retries;
-  sink_options.on_conflict = ToSinkPolicy(options.on_conflict);
-  sink_options.prefer_source = options.prefer_source;
+  sink_options.retries = options.durability.retries;
+  sink_options.on_conflict = ToSinkPolicy(options.conflicts.policy);
+  sink_options.prefer_source = options.conflicts.prefer_source;
   sink_options.in_place = in_place;
   return Status::OK();
 }
 
 Status RunCoordinator::OpenReader() {
   FERRY_ASSIGN_OR_RETURN(reader, internal::OpenStoreReader(in));
-  if (options.on_conflict == ConflictPolicy::kAsk) {
-    if (!options.ask) return Status::InvalidArgument("--on-conflict ask needs someone to ask (a terminal)");
+  if (options.conflicts.policy == ConflictPolicy::kAsk) {
+    if (!options.conflicts.ask) return Status::InvalidArgument("--on-conflict ask needs someone to ask (a terminal)");
     if (!in_place && out->is_database()) {
       FERRY_ASSIGN_OR_RETURN(ask_probe, internal::OpenConflictProbe(*out));
     }
@@ -915,9 +915,9 @@ Status RunCoordinator::Register() {
     row.source = in.display;
     row.project = rep.file;
     row.source_fingerprint = fingerprint;
-    row.options = "{\"batch_size\":" + std::to_string(options.batch_size) + ",\"on_error\":\"" +
-                  ErrorPolicyName(options.on_error) + "\",\"on_conflict\":\"" + ConflictPolicyName(options.on_conflict) +
-                  "\"}";
+    row.options = "{\"batch_size\":" + std::to_string(options.pipeline.batch_size) + ",\"on_error\":\"" +
+                  ErrorPolicyName(options.validation.on_error) + "\",\"on_conflict\":\"" +
+                  ConflictPolicyName(options.conflicts.policy) + "\"}";
     FERRY_RETURN_IF_ERROR(life->Start(row, "started", in.display + " -> " + out->display));
   }
   // Registered: from here the run records how it ends (`failed` when it
@@ -935,11 +935,11 @@ Status RunCoordinator::OpenJournal() {
   // texts before when the backup is on (safety/backup.h). Each chunk is
   // durable before the changes it covers commit.
   if (out->is_database()) {
-    const internal::KeyOptions key{options.backup_passphrase, options.backup_key_file};
+    const internal::KeyOptions key{options.backup.passphrase, options.backup.key_file};
     FERRY_ASSIGN_OR_RETURN(auto existing, internal::FindRunBackup(state.get(), report.run_id));
     if (existing && existing->status != "complete") {
       FERRY_ASSIGN_OR_RETURN(journal,
-                             internal::BackupWriter::Resume(state.get(), internal::BackupRoot(*state, options.backup_dir),
+                             internal::BackupWriter::Resume(state.get(), internal::BackupRoot(*state, options.backup.dir),
                                                                    existing->id, from ? from->seq : 0, key));
     } else if (!existing) {
       internal::BackupManifest h;
@@ -949,9 +949,9 @@ Status RunCoordinator::OpenJournal() {
       h.collection = rep.collection;
       h.store = out->display;
       h.identity = out->identity;
-      h.before_images = options.backup;
-      h.pinned = options.preserve_original;
-      const std::string dir = options.backup_dir.empty() ? internal::DefaultBackupDir(*state) : options.backup_dir;
+      h.before_images = options.backup.enabled;
+      h.pinned = options.backup.preserve_original;
+      const std::string dir = options.backup.dir.empty() ? internal::DefaultBackupDir(*state) : options.backup.dir;
       FERRY_ASSIGN_OR_RETURN(journal, internal::BackupWriter::Create(state.get(), dir, std::move(h), key));
     }
   }
@@ -961,16 +961,16 @@ Status RunCoordinator::OpenJournal() {
 Status RunCoordinator::OpenSideFiles() {
   // Without --rejects, rejected records still go to a file: the run's
   // default reject file beside the state, kept only when it holds some.
-  default_rejects = options.rejects.empty();
+  default_rejects = options.outputs.rejects.empty();
   if (default_rejects) {
     FERRY_ASSIGN_OR_RETURN(report.rejects_file, DefaultRejectsPath(*state, report.run_id));
   }
   if (!report.rejects_file.empty()) {
     FERRY_RETURN_IF_ERROR(rejects.Open(report.rejects_file, report.run_id, from ? &from->rejects_bytes : nullptr));
   }
-  if (!options.complements.empty()) {
+  if (!options.outputs.complements.empty()) {
     FERRY_RETURN_IF_ERROR(
-        complements.Open(options.complements, report.run_id, from ? &from->complements_bytes : nullptr));
+        complements.Open(options.outputs.complements, report.run_id, from ? &from->complements_bytes : nullptr));
   }
   return Status::OK();
 }
@@ -978,32 +978,32 @@ Status RunCoordinator::OpenSideFiles() {
 Status RunCoordinator::SetUpDriver() {
   driver.emplace(Driver{rep, options, {}, report.threads});
   FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver->process));
-  driver->process.validate_before = options.validate_before;
-  driver->process.validate_after = options.validate_after;
+  driver->process.validate_before = options.validation.before;
+  driver->process.validate_after = options.validation.after;
   driver->process.as_is = options.as_is;
   driver->process.write_output = true;
   driver->process.write_rejects = rejects.is_open();
-  driver->process.write_complements = !options.complements.empty();
-  driver->process.collect_changes = options.collect_changes;
+  driver->process.write_complements = !options.outputs.complements.empty();
+  driver->process.collect_changes = options.reporting.collect_changes;
   driver->process.output_format = array_out ? internal::OutputFormat::kJsonArray : internal::OutputFormat::kJsonLines;
   driver->process.index_output = out->is_database();
   driver->process.row_tokens = in_place;
   driver->process.skip_unchanged = in_place;
-  driver->process.examples_per_code = options.examples_per_code;
+  driver->process.examples_per_code = options.reporting.examples_per_code;
   driver->process.write_journal = journal != nullptr;
   driver->process.journal_source_is_before = in_place;
-  driver->process.journal_before_images = options.backup;
+  driver->process.journal_before_images = options.backup.enabled;
   // Table commits: the journal written ahead inside each commit, and rows
   // changed by others since the run read them processed again.
-  table_commit.emplace(rep, driver->process, journal.get(), options.backup);
+  table_commit.emplace(rep, driver->process, journal.get(), options.backup.enabled);
   return Status::OK();
 }
 
 void RunCoordinator::StartProgress() {
   progress.start = Clock::now();
-  progress.sink = options.events;
+  progress.sink = options.control.events;
   progress.run_id = report.run_id;
-  progress.interval_ms = options.progress_interval_ms;
+  progress.interval_ms = options.control.progress_interval_ms;
   progress.total_bytes = reader->total_bytes();
   progress.counts = &report;
   progress.Emit(EventType::kRunStarted, report.resumed ? "resuming" : "reading", report.input, report.bytes_in);
@@ -1049,10 +1049,10 @@ Status RunCoordinator::Commit() {
 }
 
 Status RunCoordinator::ConsumeBatch(const BatchResult& b) {
-  if (options.on_error == ErrorPolicy::kStop && b.has_first_reject) {
+  if (options.validation.on_error == ErrorPolicy::kStop && b.has_first_reject) {
     // Strict: the run fails on the first rejected record; its reject is
     // recorded; nothing after the last checkpoint is committed.
-    Merge(b, rep, &report, options.examples_per_code);
+    Merge(b, rep, &report, options.reporting.examples_per_code);
     if (rejects.is_open()) {
       FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
       (void)rejects.Sync();
@@ -1078,15 +1078,15 @@ Status RunCoordinator::ConsumeBatch(const BatchResult& b) {
     }
   }
   ++report.batches;
-  Merge(b, rep, &report, options.examples_per_code);
+  Merge(b, rep, &report, options.reporting.examples_per_code);
   table_commit->Add(*to_stage);
   FERRY_RETURN_IF_ERROR(sink->Stage(*to_stage));
   if (rejects.is_open() && !b.rejects.empty()) FERRY_RETURN_IF_ERROR(rejects.Append(b.rejects));
   if (complements.is_open() && !b.complements.empty()) FERRY_RETURN_IF_ERROR(complements.Append(b.complements));
   cp.position = b.end_position;
   staged += b.records;
-  if (staged >= options.commit_records ||
-      Clock::now() - last_commit >= std::chrono::milliseconds(options.commit_interval_ms)) {
+  if (staged >= options.durability.commit_records ||
+      Clock::now() - last_commit >= std::chrono::milliseconds(options.durability.commit_interval_ms)) {
     FERRY_RETURN_IF_ERROR(Commit());
   }
   report.conflicts = conflicts_before + (ask_probe ? 0 : sink->conflicts()) + asked_conflicts;
@@ -1128,7 +1128,7 @@ Status RunCoordinator::Publish() {
   Status final_status;
   progress.Emit(EventType::kStageChanged, "publishing", report.input, report.bytes_in);
   // Publish only while the lease is still ours.
-  final_status = internal::WithRetries(options.retries, [&] { return life->lease()->Renew(); });
+  final_status = internal::WithRetries(options.durability.retries, [&] { return life->lease()->Renew(); });
   if (final_status.ok()) final_status = sink->Publish();
   if (final_status.ok() && rejects.is_open()) {
     if (default_rejects && report.rejected == 0) {
@@ -1143,7 +1143,7 @@ Status RunCoordinator::Publish() {
     if (!js.ok()) report.warnings.push_back("the run's backup could not be sealed: " + js.ToString());
     if (js.ok() && journal->manifest().before_images) {
       // ferry.yaml's `backup:` retention, after each backup.
-      auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup_dir),
+      auto pruned = internal::ApplyRetention(state.get(), internal::BackupRoot(*state, options.backup.dir),
                                              rep.backup_retention.configured, rep.backup_retention.keep,
                                              rep.backup_retention.max_age_days);
       if (!pruned.ok()) report.warnings.push_back("the backup retention (ferry.yaml) failed: " + pruned.status().ToString());
@@ -1198,7 +1198,7 @@ Status RunCoordinator::CompleteReport(Status final_status) {
     report.backup_records = journal->manifest().records;
     report.backup_has_originals = journal->manifest().before_images;
   }
-  if (final_status.ok() && options.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
+  if (final_status.ok() && options.validation.on_error == ErrorPolicy::kCollect && report.rejected > 0) {
     final_status = Status::Rejected(std::to_string(report.rejected) + " records were rejected (--on-error collect)");
   }
   if (report.rejected > 0 && report.rejects_file.empty()) {
@@ -1213,7 +1213,7 @@ Status RunCoordinator::CompleteReport(Status final_status) {
   }
   if (report.conflicts > 0) {
     report.warnings.push_back(std::to_string(report.conflicts) + " records met a different document under the same key "
-                              "in the target (--on-conflict " + ConflictPolicyName(options.on_conflict) + ")");
+                              "in the target (--on-conflict " + ConflictPolicyName(options.conflicts.policy) + ")");
   }
   FillPaths(project, rep, &report);
   SetStatus(&report, final_status);
@@ -1224,7 +1224,7 @@ Status RunCoordinator::CompleteReport(Status final_status) {
 void RunCoordinator::RecordEnd(const Status& final_status) {
   if (final_status.code() != ErrorCode::kLocked) {
     Status s = life->Finish(final_status, report.status, report.ToJson(), report.status,
-                            final_status.ok() ? "" : final_status.ToString(), options.retries);
+                            final_status.ok() ? "" : final_status.ToString(), options.durability.retries);
     if (!s.ok()) report.warnings.push_back("could not record the run's end: " + s.ToString());
     if (report.status == "completed" || report.status == "failed") {
       // History: each migration applied, with the records that went through
@@ -1248,7 +1248,7 @@ void RunCoordinator::RecordEnd(const Status& final_status) {
         h.duration_ms = int64_t(report.seconds * 1000);
         h.records = int64_t(records);
         h.success = report.status == "completed";
-        Status hs = internal::WithRetries(options.retries, [&] { return state->AddHistory(h); });
+        Status hs = internal::WithRetries(options.durability.retries, [&] { return state->AddHistory(h); });
         if (!hs.ok()) report.warnings.push_back("could not record history: " + hs.ToString());
       }
     }
@@ -1276,7 +1276,7 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
       FERRY_ASSIGN_OR_RETURN(probe, internal::OpenConflictProbe(out));
     }
   }
-  Driver driver{rep, options, {}, ResolveThreads(options.threads)};
+  Driver driver{rep, options, {}, ResolveThreads(options.pipeline.threads)};
   FERRY_RETURN_IF_ERROR(internal::SetShaping(options, &driver.process));
   // Analyze migrates every record in memory (nothing is written), so that
   // what only the steps or the target schema find (MIGRATION_ERROR, invalid
@@ -1287,9 +1287,9 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   driver.process.write_rejects = false;
   driver.process.validate_before = true;
   driver.process.force_version = force_version;
-  driver.process.examples_per_code = options.examples_per_code;
+  driver.process.examples_per_code = options.reporting.examples_per_code;
   Progress progress;
-  progress.sink = options.events;
+  progress.sink = options.control.events;
   progress.run_id = NewRunId();
   progress.total_bytes = reader->total_bytes();
   RunReport acc;
@@ -1298,7 +1298,7 @@ Result<AnalyzeReport> AnalyzeImpl(const Project& project, const RunOptions& opti
   auto start = Clock::now();
   uint64_t conflicts = 0;
   Status s = driver.Drive(*reader, progress, &cancelled, [&](const BatchResult& b) -> Status {
-    Merge(b, rep, &acc, options.examples_per_code);
+    Merge(b, rep, &acc, options.reporting.examples_per_code);
     if (probe) {
       FERRY_ASSIGN_OR_RETURN(uint64_t n, probe->Count(b));
       conflicts += n;
@@ -1525,10 +1525,10 @@ std::string ScratchTarget(const RunOptions& options, const internal::StoreUri& i
 Result<RunReport> TimedSample(const Project& project, const RunOptions& options, const internal::StoreUri& in,
                               uint64_t sample, std::string* covers) {
   RunOptions sample_options = options;
-  sample_options.limit = sample;
-  sample_options.events = nullptr;
-  sample_options.collect_changes = false;
-  sample_options.skip_change_stats = true;
+  sample_options.pipeline.limit = sample;
+  sample_options.control.events = nullptr;
+  sample_options.reporting.collect_changes = false;
+  sample_options.reporting.skip_change_stats = true;
   ScratchDir scratch;
   std::string scratch_kind;
   const std::string scratch_target =
@@ -1540,10 +1540,10 @@ Result<RunReport> TimedSample(const Project& project, const RunOptions& options,
     RunOptions scratch_options = sample_options;
     scratch_options.target = scratch_target;
     scratch_options.state = scratch.path() + "/state.db";
-    scratch_options.backup_dir.clear();
-    scratch_options.rejects.clear();
-    scratch_options.complements.clear();
-    scratch_options.on_error = ErrorPolicy::kSkip;  // the whole sample is timed; rejects are the plan's blockers
+    scratch_options.backup.dir.clear();
+    scratch_options.outputs.rejects.clear();
+    scratch_options.outputs.complements.clear();
+    scratch_options.validation.on_error = ErrorPolicy::kSkip;  // the whole sample is timed; rejects are the plan's blockers
     auto written = Run(project, scratch_options);
     if (written.ok() && written.value().final_status.ok()) {
       *covers = "reading, detecting, validating, migrating and writing into a scratch " + scratch_kind +
@@ -1599,7 +1599,7 @@ Result<PlanReport> Plan(const Project& project, const RunOptions& options, uint6
   }
   for (const auto& [code, n] : counts.invalid_by_code) {
     const std::string line = InvalidRecordsLine(code, n);
-    if (options.on_error == ErrorPolicy::kStop) plan.blockers.push_back(line + ": with --on-error stop the run would fail");
+    if (options.validation.on_error == ErrorPolicy::kStop) plan.blockers.push_back(line + ": with --on-error stop the run would fail");
     else plan.warnings.push_back(line + (n == 1 ? ": it will be rejected" : ": they will be rejected"));
   }
   // A stream source (stdin, a pipe) was read once by the analysis: there is

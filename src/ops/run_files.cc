@@ -63,7 +63,7 @@ Status AddAtomicOutput(DistinctFiles* files, const std::string& role, const std:
 
 // Where a table run's backup goes: --backup-dir, else beside an SQLite state.
 std::string BackupDir(const RunOptions& options, const std::string& state_path) {
-  if (!options.backup_dir.empty() || state_path.empty()) return options.backup_dir;
+  if (!options.backup.dir.empty() || state_path.empty()) return options.backup.dir;
   const std::filesystem::path parent = std::filesystem::path(state_path).parent_path();
   return (parent.empty() ? std::filesystem::path("backups") : parent / "backups").string();
 }
@@ -118,7 +118,7 @@ bool IsStdout(const StoreUri& uri) {
 
 Status CheckRunFiles(const RunOptions& options, const std::string& project_file, const StoreUri& in,
                      const StoreUri* out) {
-  for (const std::string* path : {&options.rejects, &options.complements, &options.report}) {
+  for (const std::string* path : {&options.outputs.rejects, &options.outputs.complements, &options.outputs.report}) {
     if (*path == "-") {
       return Status::InvalidArgument("'-' names the target's stdout, not a reject, complement or report file: name "
                                      "a file (or /dev/stderr); --json prints the report on stdout");
@@ -127,20 +127,20 @@ Status CheckRunFiles(const RunOptions& options, const std::string& project_file,
   DistinctFiles files;
   AddStoreInput(&files, "the source (--source)", in);
   files.AddInput("the project file", project_file);
-  files.AddInput("the key file (--key-file)", options.file_key_file);
-  files.AddInput("the backup's key file (--backup-key-file)", options.backup_key_file);
+  files.AddInput("the key file (--key-file)", options.files.key_file);
+  files.AddInput("the backup's key file (--backup-key-file)", options.backup.key_file);
   const std::string state_path = StateSqlitePath(options.state, out);
   files.AddDatabase("Ferry's state", state_path);
   if (!options.dry_run) {
     if (out != nullptr) FERRY_RETURN_IF_ERROR(AddTargetOutput(&files, in, *out));
-    FERRY_RETURN_IF_ERROR(AddAtomicOutput(&files, "the reject file (--rejects)", options.rejects));
-    FERRY_RETURN_IF_ERROR(AddAtomicOutput(&files, "the complement file (--complements)", options.complements));
+    FERRY_RETURN_IF_ERROR(AddAtomicOutput(&files, "the reject file (--rejects)", options.outputs.rejects));
+    FERRY_RETURN_IF_ERROR(AddAtomicOutput(&files, "the complement file (--complements)", options.outputs.complements));
     if (out != nullptr && out->is_database()) {
       FERRY_RETURN_IF_ERROR(files.AddOutput("the backup directory (--backup-dir)", BackupDir(options, state_path)));
     }
   }
-  FERRY_RETURN_IF_ERROR(CheckNotDirectory("the report (--report)", options.report));
-  return files.AddOutput("the report (--report)", options.report);
+  FERRY_RETURN_IF_ERROR(CheckNotDirectory("the report (--report)", options.outputs.report));
+  return files.AddOutput("the report (--report)", options.outputs.report);
 }
 
 }  // namespace ferry::internal

@@ -124,8 +124,8 @@ Result<JournalOracle> ReadJournals(const RunOptions& options, const internal::St
   FERRY_ASSIGN_OR_RETURN(auto state, internal::OpenStateFor(options.state, &table));
   FERRY_ASSIGN_OR_RETURN(auto runs, state->ListRuns(100000));  // newest first
   const internal::KeyOptions key{
-      options.backup_passphrase.empty() ? options.file_passphrase : options.backup_passphrase,
-      options.backup_key_file.empty() ? options.file_key_file : options.backup_key_file};
+      options.backup.passphrase.empty() ? options.files.passphrase : options.backup.passphrase,
+      options.backup.key_file.empty() ? options.files.key_file : options.backup.key_file};
   JournalOracle oracle;
   bool newest = true;
   for (auto r = runs.rbegin(); r != runs.rend(); ++r) {
@@ -226,14 +226,14 @@ Status Verifier::ReadJournalsOf(const internal::StoreUri& table) {
 // 1. What the target should hold: the source, migrated in memory.
 Status Verifier::ExpectSource(const internal::StoreUri& in) {
   FERRY_ASSIGN_OR_RETURN(auto reader, internal::OpenStoreReader(in));
-  internal::Driver driver{rep_, options_, {}, internal::ResolveThreads(options_.threads)};
+  internal::Driver driver{rep_, options_, {}, internal::ResolveThreads(options_.pipeline.threads)};
   FERRY_RETURN_IF_ERROR(internal::SetShaping(options_, &driver.process));
   driver.process.write_output = true;
   driver.process.index_output = true;
-  driver.process.validate_before = options_.validate_before;
-  driver.process.validate_after = options_.validate_after;
+  driver.process.validate_before = options_.validation.before;
+  driver.process.validate_after = options_.validation.after;
   internal::Progress progress;
-  progress.sink = options_.events;
+  progress.sink = options_.control.events;
   progress.run_id = "verify";
   progress.total_bytes = reader->total_bytes();
   bool cancelled = false;
@@ -255,7 +255,7 @@ Status Verifier::ExpectSource(const internal::StoreUri& in) {
 
 void Verifier::ExpectBatch(const internal::BatchResult& b) {
   const bool last_wins =
-      options_.on_conflict == ConflictPolicy::kOverwrite || options_.on_conflict == ConflictPolicy::kMerge;
+      options_.conflicts.policy == ConflictPolicy::kOverwrite || options_.conflicts.policy == ConflictPolicy::kMerge;
   for (const internal::OutputRecord& r : b.output_records) {
     arena_.Reset();
     std::string key = b.keys.substr(r.key_offset, r.key_length);
@@ -280,7 +280,7 @@ Status Verifier::CompareTarget(const internal::StoreUri& out) {
   const bool schema_typed = reader->loosely_typed();
   bool eof = false;
   while (!eof) {
-    if (options_.cancel != nullptr && options_.cancel->load()) return Status::Cancelled("interrupted");
+    if (options_.control.cancel != nullptr && options_.control.cancel->load()) return Status::Cancelled("interrupted");
     FERRY_RETURN_IF_ERROR(reader->ReadBatch(1000, &batch, &eof));
     for (size_t i = 0; i < batch.records.size(); ++i) {
       ++report_.target_records;

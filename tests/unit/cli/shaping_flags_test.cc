@@ -44,33 +44,33 @@ TEST(ShapingFlagsTest, FlagsBecomeTheSpecWithTransformsInCommandLineOrder) {
             R"J("tags_all":[{"field":"t","values":["y","z"]}],"where":["n"]}})J");
   // No shaping flags: no shaping, policies untouched.
   RunOptions plain;
-  plain.on_error = ErrorPolicy::kCollect;
+  plain.validation.on_error = ErrorPolicy::kCollect;
   ASSERT_OK(Parse({}, &plain));
   EXPECT_TRUE(plain.shaping.empty());
-  EXPECT_EQ(plain.on_error, ErrorPolicy::kCollect);
+  EXPECT_EQ(plain.validation.on_error, ErrorPolicy::kCollect);
 }
 
 TEST(ShapingFlagsTest, ErrorModesAndDuplicates) {
   RunOptions strict;
   ASSERT_OK(Parse({"--errors", "strict"}, &strict));
-  EXPECT_EQ(strict.on_error, ErrorPolicy::kStop);
-  EXPECT_TRUE(strict.validate_before);
+  EXPECT_EQ(strict.validation.on_error, ErrorPolicy::kStop);
+  EXPECT_TRUE(strict.validation.before);
   RunOptions skip;
-  skip.on_error = ErrorPolicy::kStop;
+  skip.validation.on_error = ErrorPolicy::kStop;
   ASSERT_OK(Parse({"--errors", "skip-errors"}, &skip));
-  EXPECT_EQ(skip.on_error, ErrorPolicy::kSkip);
-  EXPECT_TRUE(skip.validate_before);
+  EXPECT_EQ(skip.validation.on_error, ErrorPolicy::kSkip);
+  EXPECT_TRUE(skip.validation.before);
   RunOptions lenient;
-  lenient.validate_after = false;
+  lenient.validation.after = false;
   ASSERT_OK(Parse({"--errors", "lenient", "--on-duplicate", "overwrite"}, &lenient));
-  EXPECT_EQ(lenient.on_error, ErrorPolicy::kSkip);
-  EXPECT_FALSE(lenient.validate_before);
-  EXPECT_TRUE(lenient.validate_after);
-  EXPECT_EQ(lenient.on_conflict, ConflictPolicy::kOverwrite);
+  EXPECT_EQ(lenient.validation.on_error, ErrorPolicy::kSkip);
+  EXPECT_FALSE(lenient.validation.before);
+  EXPECT_TRUE(lenient.validation.after);
+  EXPECT_EQ(lenient.conflicts.policy, ConflictPolicy::kOverwrite);
   RunOptions dup;
-  dup.on_conflict = ConflictPolicy::kMerge;
+  dup.conflicts.policy = ConflictPolicy::kMerge;
   ASSERT_OK(Parse({"--on-duplicate", "skip"}, &dup));
-  EXPECT_EQ(dup.on_conflict, ConflictPolicy::kSkip);
+  EXPECT_EQ(dup.conflicts.policy, ConflictPolicy::kSkip);
 }
 
 TEST(ShapingFlagsTest, TheTemplateComesFirstThenTheFlags) {

@@ -34,9 +34,9 @@ TEST(ComplementRoundTripTest, BackwardWithComplementRestoresEveryMigratedRecordE
   o.source = dir + "/in.jsonl";
   o.target = dir + "/out.jsonl";
   o.state = dir + "/state.db";
-  o.rejects = dir + "/rej.jsonl";
-  o.complements = dir + "/comp.jsonl";
-  o.threads = 2;
+  o.outputs.rejects = dir + "/rej.jsonl";
+  o.outputs.complements = dir + "/comp.jsonl";
+  o.pipeline.threads = 2;
   auto report = ferry::Run(**project, o);
   ASSERT_OK(report.status());
   ASSERT_OK(report->final_status);
@@ -50,7 +50,7 @@ TEST(ComplementRoundTripTest, BackwardWithComplementRestoresEveryMigratedRecordE
     if (v.IsObject() && v.Find("id") && v.Find("id")->IsString()) originals[std::string(v.Find("id")->AsString())] = line;
   }
   std::map<std::string, std::string> complements;  // id -> complement JSON
-  for (const std::string& line : Lines(o.complements)) {
+  for (const std::string& line : Lines(o.outputs.complements)) {
     Arena a;
     Value v = test::ParseJson(line, a);
     complements[std::string(v.Find("key")->AsString())] = ToJson(*v.Find("complement"));

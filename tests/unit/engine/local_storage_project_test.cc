@@ -77,9 +77,9 @@ TEST(LocalStorageProjectTest, RunRejectsExactlyTheExpectedItemsAndGoingBackIsExa
   RunOptions o;
   o.source = dir + "/in.jsonl";
   o.target = dir + "/out.jsonl";
-  o.rejects = dir + "/rej.jsonl";
-  o.complements = dir + "/comp.jsonl";
-  o.threads = 2;
+  o.outputs.rejects = dir + "/rej.jsonl";
+  o.outputs.complements = dir + "/comp.jsonl";
+  o.pipeline.threads = 2;
   auto report = ferry::Run(**project, o);
   ASSERT_OK(report.status());
   ASSERT_OK(report->final_status);
@@ -100,7 +100,7 @@ TEST(LocalStorageProjectTest, RunRejectsExactlyTheExpectedItemsAndGoingBackIsExa
     ASSERT_TRUE(e.Find("record")->GetInt64(&record));
     expected.insert(std::to_string(record) + " " + Str(e.Find("code")) + " " + Str(e.Find("pointer")));
   }
-  for (const std::string& line : Lines(o.rejects)) {
+  for (const std::string& line : Lines(o.outputs.rejects)) {
     Arena a;
     Value r = test::ParseJson(line, a);
     int64_t record = 0;
@@ -120,7 +120,7 @@ TEST(LocalStorageProjectTest, RunRejectsExactlyTheExpectedItemsAndGoingBackIsExa
     originals[id] = line;
   }
   std::map<std::string, std::string> complements;  // id + " " + migration -> complement JSON
-  for (const std::string& line : Lines(o.complements)) {
+  for (const std::string& line : Lines(o.outputs.complements)) {
     Arena a;
     Value v = test::ParseJson(line, a);
     complements[Str(v.Find("key")) + " " + Str(v.Find("migration"))] = ToJson(*v.Find("complement"));

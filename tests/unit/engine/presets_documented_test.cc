@@ -37,9 +37,9 @@ std::vector<std::string> PresetRows(const std::string& readme) {
 }
 
 std::string Validation(const RunOptions& o) {
-  if (o.validate_before && o.validate_after) return "source schema before, target schema after";
-  if (o.validate_after) return "target schema after";
-  if (o.validate_before) return "source schema before";
+  if (o.validation.before && o.validation.after) return "source schema before, target schema after";
+  if (o.validation.after) return "target schema after";
+  if (o.validation.before) return "source schema before";
   return "none";
 }
 
@@ -47,8 +47,9 @@ std::string Validation(const RunOptions& o) {
 std::string ExpectedRow(std::string_view preset) {
   RunOptions o;
   EXPECT_TRUE(ApplyPreset(preset, &o).ok()) << preset;
-  return "| `" + std::string(preset) + "` | " + std::to_string(o.batch_size) + " | " + ErrorPolicyName(o.on_error) +
-         " | " + Validation(o) + " | " + (o.backup ? "on" : "off") + " |";
+  return "| `" + std::string(preset) + "` | " + std::to_string(o.pipeline.batch_size) + " | " +
+         ErrorPolicyName(o.validation.on_error) + " | " + Validation(o) + " | " + (o.backup.enabled ? "on" : "off") +
+         " |";
 }
 
 TEST(PresetsDocumented, ReadmeTableIsWhatApplyPresetSets) {
@@ -64,6 +65,19 @@ TEST(PresetsDocumented, EveryNamedPresetApplies) {
   }
   RunOptions o;
   EXPECT_FALSE(ApplyPreset("fastest", &o).ok());
+}
+
+// include/ferry/run.h: RunOptions' defaults are the preset "recommended",
+// so an embedder who names no preset gets what `ferry run` does by default.
+TEST(PresetsDocumented, DefaultOptionsAreThePresetRecommended) {
+  const RunOptions defaults{};
+  RunOptions recommended;
+  ASSERT_TRUE(ApplyPreset("recommended", &recommended).ok());
+  EXPECT_EQ(defaults.pipeline.batch_size, recommended.pipeline.batch_size);
+  EXPECT_EQ(defaults.validation.on_error, recommended.validation.on_error);
+  EXPECT_EQ(defaults.validation.before, recommended.validation.before);
+  EXPECT_EQ(defaults.validation.after, recommended.validation.after);
+  EXPECT_EQ(defaults.backup.enabled, recommended.backup.enabled);
 }
 
 }  // namespace

@@ -33,8 +33,8 @@ class RunTest : public ::testing::Test {
 
 TEST_F(RunTest, OutputKeepsInputOrderWhateverTheThreadsAndBatchSize) {
   RunOptions base = Options("base.jsonl");
-  base.threads = 1;
-  base.batch_size = 3000;
+  base.pipeline.threads = 1;
+  base.pipeline.batch_size = 3000;
   auto r = ferry::Run(*project_, base);
   ASSERT_OK(r.status());
   ASSERT_OK(r->final_status);
@@ -42,8 +42,8 @@ TEST_F(RunTest, OutputKeepsInputOrderWhateverTheThreadsAndBatchSize) {
   for (uint32_t threads : {2u, 4u}) {
     for (uint32_t batch : {1u, 13u, 50u}) {
       RunOptions o = Options("o.jsonl");
-      o.threads = threads;
-      o.batch_size = batch;
+      o.pipeline.threads = threads;
+      o.pipeline.batch_size = batch;
       auto r2 = ferry::Run(*project_, o);
       ASSERT_OK(r2.status());
       EXPECT_EQ(test::ReadFile(o.target), expected) << threads << " threads, batch " << batch;
@@ -67,14 +67,14 @@ TEST_F(RunTest, ReportCountsAddUp) {
 
 TEST_F(RunTest, DryRunCreatesNoFile) {
   RunOptions o = Options("never.jsonl");
-  o.rejects = dir_ + "/never.rej";
-  o.complements = dir_ + "/never.comp";
+  o.outputs.rejects = dir_ + "/never.rej";
+  o.outputs.complements = dir_ + "/never.comp";
   o.dry_run = true;
   auto r = ferry::Run(*project_, o);
   ASSERT_OK(r.status());
   EXPECT_FALSE(std::filesystem::exists(o.target));
-  EXPECT_FALSE(std::filesystem::exists(o.rejects));
-  EXPECT_FALSE(std::filesystem::exists(o.complements));
+  EXPECT_FALSE(std::filesystem::exists(o.outputs.rejects));
+  EXPECT_FALSE(std::filesystem::exists(o.outputs.complements));
   size_t files = 0;
   for (auto& e : std::filesystem::directory_iterator(dir_)) files += e.is_regular_file() ? 1 : 0;
   EXPECT_EQ(files, 1u);  // in.jsonl only
@@ -97,11 +97,11 @@ TEST_F(RunTest, CancelStopsAtABatchBoundaryAndTheSameRunResumesToTheFullOutput) 
   std::atomic<bool> cancel{false};
   CancelOnProgress sink(&cancel);
   RunOptions o = Options("c.jsonl");
-  o.batch_size = 10;
-  o.threads = 2;
-  o.cancel = &cancel;
-  o.events = &sink;
-  o.progress_interval_ms = 0;
+  o.pipeline.batch_size = 10;
+  o.pipeline.threads = 2;
+  o.control.cancel = &cancel;
+  o.control.events = &sink;
+  o.control.progress_interval_ms = 0;
   auto r = ferry::Run(*project_, o);
   ASSERT_OK(r.status());
   EXPECT_TRUE(r->final_status.IsCancelled()) << r->final_status.ToString();
@@ -111,8 +111,8 @@ TEST_F(RunTest, CancelStopsAtABatchBoundaryAndTheSameRunResumesToTheFullOutput) 
   EXPECT_FALSE(std::filesystem::exists(o.target));
 
   std::atomic<bool> no_cancel{false};
-  o.cancel = &no_cancel;
-  o.events = nullptr;
+  o.control.cancel = &no_cancel;
+  o.control.events = nullptr;
   auto resumed = ferry::Run(*project_, o);
   ASSERT_OK(resumed.status());
   ASSERT_OK(resumed->final_status);
@@ -128,14 +128,14 @@ TEST_F(RunTest, CancelStopsAtABatchBoundaryAndTheSameRunResumesToTheFullOutput) 
 
 TEST_F(RunTest, StopPolicyFailsOnFirstRejectAndPublishesNothing) {
   RunOptions o = Options("s.jsonl");
-  o.on_error = ErrorPolicy::kStop;
-  o.rejects = dir_ + "/s.rej";
+  o.validation.on_error = ErrorPolicy::kStop;
+  o.outputs.rejects = dir_ + "/s.rej";
   auto r = ferry::Run(*project_, o);
   ASSERT_OK(r.status());
   EXPECT_FALSE(r->final_status.ok());
   EXPECT_NE(r->final_status.message().find("rejected"), std::string::npos);
   EXPECT_FALSE(std::filesystem::exists(o.target));
-  EXPECT_TRUE(std::filesystem::exists(o.rejects));
+  EXPECT_TRUE(std::filesystem::exists(o.outputs.rejects));
 }
 
 TEST_F(RunTest, RefusesToOverwriteTheSource) {
@@ -150,15 +150,15 @@ TEST_F(RunTest, RefusesToOverwriteTheSource) {
 TEST_F(RunTest, PresetsSetBatchSizeValidationAndPolicy) {
   RunOptions o;
   ASSERT_OK(ApplyPreset("safe", &o));
-  EXPECT_EQ(o.batch_size, 10u);
-  EXPECT_EQ(o.on_error, ErrorPolicy::kStop);
+  EXPECT_EQ(o.pipeline.batch_size, 10u);
+  EXPECT_EQ(o.validation.on_error, ErrorPolicy::kStop);
   ASSERT_OK(ApplyPreset("fast", &o));
-  EXPECT_EQ(o.batch_size, 500u);
-  EXPECT_FALSE(o.validate_before);
-  EXPECT_TRUE(o.validate_after);
+  EXPECT_EQ(o.pipeline.batch_size, 500u);
+  EXPECT_FALSE(o.validation.before);
+  EXPECT_TRUE(o.validation.after);
   ASSERT_OK(ApplyPreset("recommended", &o));
-  EXPECT_EQ(o.batch_size, 50u);
-  EXPECT_EQ(o.on_error, ErrorPolicy::kSkip);
+  EXPECT_EQ(o.pipeline.batch_size, 50u);
+  EXPECT_EQ(o.validation.on_error, ErrorPolicy::kSkip);
   EXPECT_TRUE(ApplyPreset("reckless", &o).IsInvalidArgument());
 }
 

@@ -385,7 +385,7 @@ class ShapingRunTest : public ::testing::Test {
     o.source = dir_ + "/in.jsonl";
     o.target = target;
     o.state = dir_ + "/state.db";
-    o.rejects = dir_ + "/rejects.jsonl";
+    o.outputs.rejects = dir_ + "/rejects.jsonl";
     o.shaping.map = {{"ID", "id"}, {"Name", "name"}, {"When", "when"}, {"Tags", "tags"}};
     o.shaping.transforms = {T(K::kTrim, "name"), T(K::kDate, "when", "%d/%m/%Y"), T(K::kSplit, "tags")};
     o.shaping.date_ranges = {{"when", "2024-01-01", ""}};
@@ -433,8 +433,8 @@ TEST_F(ShapingRunTest, AKeyTwiceInTheSourceKeepsTheFirstWithSkipAndTheLastWithOv
     for (ConflictPolicy policy : {ConflictPolicy::kSkip, ConflictPolicy::kOverwrite}) {
       std::string db = dir_ + "/t" + std::to_string(batch) + ConflictPolicyName(policy) + ".db";
       RunOptions o = Options("sqlite:" + db + "#people");
-      o.batch_size = batch;
-      o.on_conflict = policy;
+      o.pipeline.batch_size = batch;
+      o.conflicts.policy = policy;
       o.state = db + ".state";
       auto r = ferry::Run(*project_, o);
       ASSERT_OK(r.status());
@@ -451,7 +451,7 @@ TEST_F(ShapingRunTest, AKeyTwiceInTheSourceKeepsTheFirstWithSkipAndTheLastWithOv
 TEST_F(ShapingRunTest, AnInterruptedRunResumesOnlyWithTheSameShaping) {
   std::atomic<bool> cancel{true};  // stops before the first batch: unfinished, resumable
   RunOptions o = Options(dir_ + "/out.jsonl");
-  o.cancel = &cancel;
+  o.control.cancel = &cancel;
   auto first = ferry::Run(*project_, o);
   ASSERT_OK(first.status());
   EXPECT_EQ(first->final_status.code(), ErrorCode::kCancelled);

@@ -37,7 +37,7 @@ class OperationsTest : public ::testing::Test {
     r.run.source = source;
     r.run.target = target;
     r.run.state = dir_ + "/state.db";
-    r.run.batch_size = 100;
+    r.run.pipeline.batch_size = 100;
     r.run.as_is = kind == OperationKind::kExport;
     return r;
   }
@@ -132,9 +132,9 @@ TEST_F(OperationsTest, CancelledOperationResumedByIdEndsAsAnUninterruptedOne) {
     ASSERT_EQ(uninterrupted.state, OperationState::kCompleted);
 
     OperationRequest slow = Request(OperationKind::kRun, in, cut);
-    slow.run.throttle_ms = 20;  // 60 batches: about 1.2 s, time to cancel midway
-    slow.run.commit_records = 500;
-    slow.run.commit_interval_ms = 10;
+    slow.run.pipeline.throttle_ms = 20;  // 60 batches: about 1.2 s, time to cancel midway
+    slow.run.durability.commit_records = 500;
+    slow.run.durability.commit_interval_ms = 10;
     auto id = ops->Start(slow);
     ASSERT_OK(id.status());
     CancelMidway(*ops, *id);
@@ -162,9 +162,9 @@ TEST_F(OperationsTest, OperationOfAnEarlierProcessResumesByIdWithItsRequestGiven
   const std::string in = dir_ + "/in.jsonl";
   const std::string cut = "sqlite:" + dir_ + "/cut.db#w";
   OperationRequest slow = Request(OperationKind::kRun, in, cut);
-  slow.run.throttle_ms = 20;
-  slow.run.commit_records = 500;
-  slow.run.commit_interval_ms = 10;
+  slow.run.pipeline.throttle_ms = 20;
+  slow.run.durability.commit_records = 500;
+  slow.run.durability.commit_interval_ms = 10;
   std::string id;
   OperationSnapshot cancelled;
   {
@@ -182,7 +182,7 @@ TEST_F(OperationsTest, OperationOfAnEarlierProcessResumesByIdWithItsRequestGiven
   EXPECT_EQ(ops->Resume(id, Request(OperationKind::kRun, in, dir_ + "/other.jsonl")).code(),
             ErrorCode::kInvalidArgument);
   EXPECT_EQ(ops->Resume("op-unknown", slow).code(), ErrorCode::kNotFound);
-  slow.run.throttle_ms = 0;
+  slow.run.pipeline.throttle_ms = 0;
   ASSERT_OK(ops->Resume(id, slow));
   auto resumed = ops->Wait(id);
   ASSERT_EQ(resumed->state, OperationState::kCompleted) << resumed->ToJson();
@@ -201,8 +201,8 @@ TEST_F(OperationsTest, OperationOfAnEarlierProcessResumesByIdWithItsRequestGiven
 TEST_F(OperationsTest, ReconnectingSubscriberMissesNoEventAndSeesNoneTwice) {
   auto ops = Open();
   OperationRequest r = Request(OperationKind::kRun, dir_ + "/in.jsonl", dir_ + "/out.jsonl");
-  r.run.throttle_ms = 5;
-  r.run.progress_interval_ms = 1;
+  r.run.pipeline.throttle_ms = 5;
+  r.run.control.progress_interval_ms = 1;
   auto id = ops->Start(r);
   ASSERT_OK(id.status());
 
@@ -308,7 +308,7 @@ TEST_F(OperationsTest, HistoryOfAStateWrittenBeforeLastSeqGainsIt) {
 TEST_F(OperationsTest, TwoOperationsOnOneTargetTheSecondIsLocked) {
   auto ops = Open();
   OperationRequest slow = Request(OperationKind::kRun, dir_ + "/in.jsonl", "sqlite:" + dir_ + "/t.db#w");
-  slow.run.throttle_ms = 20;
+  slow.run.pipeline.throttle_ms = 20;
   auto first = ops->Start(slow);
   ASSERT_OK(first.status());
   for (int i = 0; i < 2000 && ops->Get(*first)->counters.processed == 0; ++i) std::this_thread::sleep_for(milliseconds(5));
