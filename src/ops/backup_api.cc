@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "document/canonical_digest.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"
@@ -298,26 +299,21 @@ Status SourceBackup::BackUpRecord(const internal::RecordBatchInput& batch, size_
 
 void SourceBackup::AppendEntry(const std::string& k, const Column* column, const std::string& vname,
                                const std::string& sha, std::string_view text) {
-  entries_.append("{\"k\":");
-  WriteJsonString(k, &entries_);
-  entries_.append(",\"v\":");
-  if (column != nullptr && *column && (*column)->version_null) {
-    entries_.append("null");
-  } else {
-    WriteJsonString(column != nullptr && *column ? (*column)->version : vname, &entries_);
-  }
-  entries_.append(",\"o\":\"").append(sha).append("\",\"b\":");
-  WriteJsonString(text, &entries_);
-  entries_.append("}\n");
+  internal::JsonBuilder j(&entries_);
+  j.Begin().Key("k").Str(k).Key("v");
+  if (column != nullptr && *column && (*column)->version_null) j.Null();
+  else j.Str(column != nullptr && *column ? (*column)->version : vname);
+  j.Key("o").Str(sha).Key("b").Str(text).End();
+  entries_.push_back('\n');
 }
 
 // Incremental: a deletion entry for each key backed up before and gone now.
 Status SourceBackup::AddDeletions() {
   for (const auto& [k, sha] : known_) {
     if (seen_.count(k)) continue;
-    entries_.append("{\"k\":");
-    WriteJsonString(k, &entries_);
-    entries_.append(",\"o\":\"\",\"d\":true}\n");
+    internal::JsonBuilder j(&entries_);
+    j.Begin().Key("k").Str(k).Key("o").Str("").Key("d").Bool(true).End();
+    entries_.push_back('\n');
     FERRY_RETURN_IF_ERROR(Added("(deleted)"));
   }
   return Status::OK();
