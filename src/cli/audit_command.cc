@@ -7,6 +7,7 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/output.h"
+#include "common/json_builder.h"
 #include "ferry/state.h"
 
 namespace ferry::cli {
@@ -23,9 +24,9 @@ struct AuditArgs {
 AuditArgs g_args;
 CLI::App* g_audit = nullptr;
 
-std::string EntryJson(const AuditEntry& e) {
-  return "{\"at\":" + Str(e.at) + ",\"run_id\":" + Str(e.run_id) + ",\"action\":" + Str(e.event) +
-         ",\"actor\":" + Str(e.user) + ",\"detail\":" + Str(e.detail) + "}";
+void EntryJson(const AuditEntry& e, internal::JsonBuilder& j) {
+  j.Begin().Key("at").Str(e.at).Key("run_id").Str(e.run_id).Key("action").Str(e.event);
+  j.Key("actor").Str(e.user).Key("detail").Str(e.detail).End();
 }
 
 int Audit() {
@@ -34,9 +35,10 @@ int Audit() {
   auto entries = (*state)->AuditLog(g_args.query);
   if (!entries.ok()) return Fail(entries.status());
   if (g_args.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < entries.value().size(); ++i) j += (i ? "," : "") + EntryJson(entries.value()[i]);
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const AuditEntry& e : entries.value()) EntryJson(e, j);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("Audit log of %s (oldest first):\n", (*state)->location().c_str());

@@ -38,6 +38,7 @@
 #include "cli/template_commands.h"
 #include "cli/unknown_argument.h"
 #include "cli/version_command.h"
+#include "common/json_builder.h"
 #include "common/text.h"
 #include "ferry/generate.h"
 #include "ferry/project.h"
@@ -692,14 +693,14 @@ int RunGenerateLocalStorage(const GenerateOptions& g, const std::string& scenari
   Status s = GenerateLocalStorage(opts, output == "-" ? "/dev/stdout" : output, expect_rejects, &st);
   if (!s.ok()) return Fail(s);
   if (output == "-") return 0;
-  auto n = [](uint64_t v) { return (unsigned long long)v; };
   if (json) {
-    std::printf("{\"items\":%llu,\"bytes\":%llu,\"users\":%llu,\"legacy\":%llu,\"settings\":%llu,\"journal\":%llu,"
-                "\"list\":%llu,\"draft\":%llu,\"other\":%llu,\"non_compact\":%llu,\"corrupt\":%llu,"
-                "\"oversized\":%llu,\"bad_theme\":%llu,\"expected_rejects\":%llu}\n",
-                n(st.items), n(st.bytes), n(st.users), n(st.legacy), n(st.settings), n(st.journal), n(st.list),
-                n(st.draft), n(st.other), n(st.non_compact), n(st.corrupt), n(st.oversized), n(st.bad_theme),
-                n(st.expected_rejects));
+    internal::JsonBuilder j;
+    j.Begin().Key("items").Num(st.items).Key("bytes").Num(st.bytes).Key("users").Num(st.users);
+    j.Key("legacy").Num(st.legacy).Key("settings").Num(st.settings).Key("journal").Num(st.journal);
+    j.Key("list").Num(st.list).Key("draft").Num(st.draft).Key("other").Num(st.other);
+    j.Key("non_compact").Num(st.non_compact).Key("corrupt").Num(st.corrupt).Key("oversized").Num(st.oversized);
+    j.Key("bad_theme").Num(st.bad_theme).Key("expected_rejects").Num(st.expected_rejects).End();
+    std::printf("%s\n", j.text().c_str());
   } else {
     std::printf("Wrote %s localStorage items of %s users (%s) to %s: export-v1 %s; settings %s, journal %s, "
                 "list %s, draft %s, other %s; corrupt %s, oversized %s, unknown theme %s\n",
@@ -722,10 +723,11 @@ int RunGenerateContext(const GenerateOptions& g, const std::string& shape, const
   Status s = GenerateContext(opts, output == "-" ? "/dev/stdout" : output, &st);
   if (!s.ok()) return Fail(s);
   if (output == "-") return 0;
-  auto n = [](uint64_t v) { return (unsigned long long)v; };
   if (json) {
-    std::printf("{\"records\":%llu,\"bytes\":%llu,\"current\":%llu,\"legacy\":%llu}\n", n(st.records), n(st.bytes),
-                n(st.current), n(st.legacy));
+    internal::JsonBuilder j;
+    j.Begin().Key("records").Num(st.records).Key("bytes").Num(st.bytes);
+    j.Key("current").Num(st.current).Key("legacy").Num(st.legacy).End();
+    std::printf("%s\n", j.text().c_str());
   } else {
     std::printf("Wrote %s context records (%s) to %s: context-2 %s, context-1 %s\n", Thousands(st.records).c_str(),
                 Mb(st.bytes).c_str(), output.c_str(), Thousands(st.current).c_str(), Thousands(st.legacy).c_str());
@@ -743,12 +745,11 @@ int RunGenerateWorkouts(const GenerateArgs& a) {
   if (!s.ok()) return Fail(s);
   if (a.output == "-") return 0;
   if (a.json) {
-    std::printf("{\"documents\":%llu,\"bytes\":%llu,\"strength\":%llu,\"conditioning\":%llu,\"hybrid\":%llu,"
-                "\"agility\":%llu,\"unified\":%llu,\"malformed\":%llu}\n",
-                (unsigned long long)stats.documents, (unsigned long long)stats.bytes,
-                (unsigned long long)stats.strength, (unsigned long long)stats.conditioning,
-                (unsigned long long)stats.hybrid, (unsigned long long)stats.agility,
-                (unsigned long long)stats.unified, (unsigned long long)stats.malformed);
+    internal::JsonBuilder j;
+    j.Begin().Key("documents").Num(stats.documents).Key("bytes").Num(stats.bytes);
+    j.Key("strength").Num(stats.strength).Key("conditioning").Num(stats.conditioning).Key("hybrid").Num(stats.hybrid);
+    j.Key("agility").Num(stats.agility).Key("unified").Num(stats.unified).Key("malformed").Num(stats.malformed).End();
+    std::printf("%s\n", j.text().c_str());
   } else {
     std::printf("Wrote %s workouts (%s) to %s: strength %s, conditioning %s, hybrid %s, agility %s, unified-1 %s, "
                 "malformed %s\n",

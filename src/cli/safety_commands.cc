@@ -23,6 +23,7 @@
 #include "cli/numeric_flags.h"
 #include "cli/progress_display.h"
 #include "cli/operation_client.h"
+#include "common/json_builder.h"
 #include "common/text.h"
 #include "ferry/backup.h"
 #include "ferry/project.h"
@@ -186,24 +187,12 @@ void PrintImpact(const RollbackImpact& i) {
   if (i.not_restorable) PrintNotRestorable(i);
 }
 
-// A JSON string of `v` as the rollback point list writes it.
-std::string PointString(const std::string& v) {
-  std::string o = "\"";
-  for (char c : v) {
-    if (c == '"' || c == '\\') o += '\\';
-    o += c;
-  }
-  return o + "\"";
-}
-
-std::string RollbackPointJson(const RollbackPoint& p) {
-  return "{\"run_id\":" + PointString(p.run_id) + ",\"target\":" + PointString(p.target) +
-         ",\"status\":" + PointString(p.status) + ",\"started_at\":" + PointString(p.started_at) +
-         ",\"finished_at\":" + PointString(p.finished_at) + ",\"records\":" + std::to_string(p.records) +
-         ",\"batches\":" + std::to_string(p.batches) + ",\"has_originals\":" + (p.has_originals ? "true" : "false") +
-         ",\"encrypted\":" + (p.encrypted ? "true" : "false") + ",\"rolled_back_by\":" + PointString(p.rolled_back_by) +
-         ",\"partly_rolled_back_by\":" + PointString(p.partly_rolled_back_by) +
-         ",\"backup_status\":" + PointString(p.backup_status) + "}";
+void RollbackPointJson(const RollbackPoint& p, internal::JsonBuilder& j) {
+  j.Begin().Key("run_id").Str(p.run_id).Key("target").Str(p.target).Key("status").Str(p.status);
+  j.Key("started_at").Str(p.started_at).Key("finished_at").Str(p.finished_at).Key("records").Num(p.records);
+  j.Key("batches").Num(p.batches).Key("has_originals").Bool(p.has_originals).Key("encrypted").Bool(p.encrypted);
+  j.Key("rolled_back_by").Str(p.rolled_back_by).Key("partly_rolled_back_by").Str(p.partly_rolled_back_by);
+  j.Key("backup_status").Str(p.backup_status).End();
 }
 
 void PrintRollbackPoint(const RollbackPoint& p) {
@@ -220,9 +209,10 @@ int ListRollbackPoints_() {
   auto points = ListRollbackPoints(g.state, g.target);
   if (!points.ok()) return Fail(points.status());
   if (g.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < points.value().size(); ++i) j += (i ? "," : "") + RollbackPointJson(points.value()[i]);
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const RollbackPoint& p : points.value()) RollbackPointJson(p, j);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("Rollback points (newest first):\n");
@@ -390,9 +380,10 @@ int BackupList_(const BackupOptions& options) {
   auto list = ListBackups(options, g.all);
   if (!list.ok()) return Fail(list.status());
   if (g.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < list.value().size(); ++i) j += (i ? "," : "") + list.value()[i].ToJson();
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const BackupInfo& b : list.value()) j.Json(b.ToJson());
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("Backups (oldest first):\n");
@@ -441,12 +432,11 @@ int BackupDelete_(const BackupOptions& options) {
 
 void PrintPruneReport(const PruneReport& p) {
   if (g.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < p.pruned.size(); ++i) j += std::string(i ? "," : "") + "\"" + p.pruned[i] + "\"";
-    for (size_t i = 0; i < p.abandoned.size(); ++i) {
-      j += std::string(i || !p.pruned.empty() ? "," : "") + "\"" + p.abandoned[i] + "\"";
-    }
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const std::string& id : p.pruned) j.Str(id);
+    for (const std::string& id : p.abandoned) j.Str(id);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return;
   }
   std::printf("%s %zu backups (keep %u, at most %lld days old)\n", g.dry_run ? "Would prune" : "Pruned",

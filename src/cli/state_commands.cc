@@ -3,6 +3,7 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/output.h"
+#include "common/json_builder.h"
 
 #include <cstdio>
 #include <memory>
@@ -31,16 +32,21 @@ CLI::App* g_status = nullptr;
 CLI::App* g_history = nullptr;
 CLI::App* g_repair = nullptr;
 
-std::string RunJson(const RunRecord& r) {
-  std::string j = "{\"run_id\":" + Str(r.run_id) + ",\"collection\":" + Str(r.collection) + ",\"source\":" +
-                  Str(r.source) + ",\"target\":" + Str(r.target) + ",\"status\":" + Str(r.status) +
-                  ",\"started_at\":" + Str(r.started_at) + ",\"finished_at\":" + Str(r.finished_at) +
-                  ",\"host\":" + Str(r.host) + ",\"pid\":" + std::to_string(r.pid) + ",\"user\":" + Str(r.user) +
-                  ",\"checkpoint\":{\"records\":" + std::to_string(r.checkpoint_records) +
-                  ",\"commits\":" + std::to_string(r.checkpoint_seq) + "},\"lease_held\":" +
-                  (r.lease_held ? "true" : "false") + ",\"process_gone\":" + (r.process_gone ? "true" : "false");
-  if (!r.report_json.empty()) j += ",\"report\":" + r.report_json;
-  return j + "}";
+void RunJson(const RunRecord& r, internal::JsonBuilder& j) {
+  j.Begin().Key("run_id").Str(r.run_id).Key("collection").Str(r.collection).Key("source").Str(r.source);
+  j.Key("target").Str(r.target).Key("status").Str(r.status).Key("started_at").Str(r.started_at);
+  j.Key("finished_at").Str(r.finished_at).Key("host").Str(r.host).Key("pid").Num(r.pid).Key("user").Str(r.user);
+  j.Key("checkpoint").Begin().Key("records").Num(r.checkpoint_records).Key("commits").Num(r.checkpoint_seq).End();
+  j.Key("lease_held").Bool(r.lease_held).Key("process_gone").Bool(r.process_gone);
+  if (!r.report_json.empty()) j.Key("report").Json(r.report_json);
+  j.End();
+}
+
+void HistoryJson(const HistoryEntry& h, internal::JsonBuilder& j) {
+  j.Begin().Key("collection").Str(h.collection).Key("migration").Str(h.migration_id).Key("checksum").Str(h.checksum);
+  j.Key("run_id").Str(h.run_id).Key("kind").Str(h.kind).Key("applied_by").Str(h.applied_by);
+  j.Key("applied_at").Str(h.applied_at).Key("duration_ms").Num(h.duration_ms).Key("records").Num(h.records);
+  j.Key("success").Bool(h.success).End();
 }
 
 // Where a finished run kept its rejected records (its report's
@@ -74,7 +80,9 @@ int Status_() {
     auto r = (*state)->GetRun(g_args.run);
     if (!r.ok()) return Fail(r.status());
     if (g_args.json) {
-      std::printf("%s\n", RunJson(r.value()).c_str());
+      internal::JsonBuilder j;
+      RunJson(r.value(), j);
+      std::printf("%s\n", j.text().c_str());
       return 0;
     }
     const RunRecord& run = r.value();
@@ -110,9 +118,10 @@ int Status_() {
   auto runs = (*state)->Runs(g_args.limit);
   if (!runs.ok()) return Fail(runs.status());
   if (g_args.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < runs.value().size(); ++i) j += (i ? "," : "") + RunJson(runs.value()[i]);
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const RunRecord& r : runs.value()) RunJson(r, j);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("Runs in %s (newest first):\n", (*state)->location().c_str());
@@ -133,17 +142,10 @@ int History_() {
   auto rows = (*state)->History(collection);
   if (!rows.ok()) return Fail(rows.status());
   if (g_args.json) {
-    std::string j = "[";
-    bool first = true;
-    for (const HistoryEntry& h : rows.value()) {
-      j += std::string(first ? "" : ",") + "{\"collection\":" + Str(h.collection) + ",\"migration\":" +
-           Str(h.migration_id) + ",\"checksum\":" + Str(h.checksum) + ",\"run_id\":" + Str(h.run_id) +
-           ",\"kind\":" + Str(h.kind) + ",\"applied_by\":" + Str(h.applied_by) + ",\"applied_at\":" +
-           Str(h.applied_at) + ",\"duration_ms\":" + std::to_string(h.duration_ms) +
-           ",\"records\":" + std::to_string(h.records) + ",\"success\":" + (h.success ? "true" : "false") + "}";
-      first = false;
-    }
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const HistoryEntry& h : rows.value()) HistoryJson(h, j);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("History of %s in %s:\n", collection.empty() ? "all collections" : collection.c_str(),

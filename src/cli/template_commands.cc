@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json_builder.h"
 #include "common/text.h"
 #include "ferry/json.h"
 #include "ferry/state.h"
@@ -85,10 +86,32 @@ std::string FlagsText(const std::string& options) {
   return out;
 }
 
+void TemplateJson(const Template& t, internal::JsonBuilder& j) {
+  j.Begin().Key("name").Str(t.name).Key("for").Str(t.command).Key("description").Str(t.description);
+  j.Key("options").Json(MaskTemplateOptions(t.options)).Key("created_at").Str(t.created_at);
+  j.Key("updated_at").Str(t.updated_at).Key("updated_by").Str(t.updated_by).End();
+}
+
 std::string TemplateJson(const Template& t) {
-  return "{\"name\":" + Str(t.name) + ",\"for\":" + Str(t.command) + ",\"description\":" + Str(t.description) +
-         ",\"options\":" + MaskTemplateOptions(t.options) + ",\"created_at\":" + Str(t.created_at) +
-         ",\"updated_at\":" + Str(t.updated_at) + ",\"updated_by\":" + Str(t.updated_by) + "}";
+  internal::JsonBuilder j;
+  TemplateJson(t, j);
+  return j.Take();
+}
+
+// The options `sub` was given, as a template's options JSON: a flag is
+// true, one value a string, several an array of strings.
+std::string GivenOptionsJson(CLI::App* sub) {
+  internal::JsonBuilder j;
+  j.Begin();
+  for (CLI::Option* opt : sub->get_options()) {
+    if (opt == sub->get_help_ptr() || opt->count() == 0) continue;
+    const std::vector<std::string>& results = opt->results();
+    j.Key(opt->get_single_name());
+    if (opt->get_items_expected_max() == 0 && results.size() == 1 && results[0] == "true") j.Bool(true);
+    else if (results.size() == 1) j.Str(results[0]);
+    else j.Strings(results);
+  }
+  return j.End().Take();
 }
 
 // Parses `flags` with `sub`'s own parser and returns them as a template's
@@ -124,28 +147,15 @@ Result<std::string> OptionsFromFlags(CLI::App* sub, const std::string& command, 
   for (auto& [opt, name] : envs) opt->envname(name);
   FERRY_RETURN_IF_ERROR(status);
 
-  std::string json = "{";
   for (CLI::Option* opt : sub->get_options()) {
-    if (opt == sub->get_help_ptr() || opt->count() == 0) continue;
     const std::string& name = opt->get_single_name();
-    if (Forbidden(name)) {
+    if (opt != sub->get_help_ptr() && opt->count() != 0 && Forbidden(name)) {
       return Status::InvalidArgument("a template cannot hold --" + name +
                                      (name == "state" ? " (templates live in the state: give --state on the command line)"
                                                       : " (templates do not nest)"));
     }
-    const std::vector<std::string>& results = opt->results();
-    json += (json.size() > 1 ? "," : "") + Str(name) + ":";
-    if (opt->get_items_expected_max() == 0 && results.size() == 1 && results[0] == "true") {
-      json += "true";
-    } else if (results.size() == 1) {
-      json += Str(results[0]);
-    } else {
-      json += "[";
-      for (size_t i = 0; i < results.size(); ++i) json += (i ? "," : "") + Str(results[i]);
-      json += "]";
-    }
   }
-  return json + "}";
+  return GivenOptionsJson(sub);
 }
 
 int Save() {
@@ -188,9 +198,10 @@ int List() {
   auto list = ListTemplates(**state);
   if (!list.ok()) return Fail(list.status());
   if (g_args.json) {
-    std::string j = "[";
-    for (size_t i = 0; i < list.value().size(); ++i) j += (i ? "," : "") + TemplateJson(list.value()[i]);
-    std::printf("%s]\n", j.c_str());
+    internal::JsonBuilder j;
+    j.BeginArray();
+    for (const Template& t : list.value()) TemplateJson(t, j);
+    std::printf("%s\n", j.EndArray().text().c_str());
     return 0;
   }
   std::printf("Templates in %s:\n", (*state)->location().c_str());
@@ -225,7 +236,9 @@ int Delete() {
   Status s = DeleteTemplate(**state, g_args.name);
   if (!s.ok()) return Fail(s);
   if (g_args.json) {
-    std::printf("{\"deleted\":%s,\"state\":%s}\n", Str(g_args.name).c_str(), Str((*state)->location()).c_str());
+    internal::JsonBuilder j;
+    j.Begin().Key("deleted").Str(g_args.name).Key("state").Str((*state)->location()).End();
+    std::printf("%s\n", j.text().c_str());
   } else {
     std::printf("Deleted template '%s' from %s.\n", g_args.name.c_str(), (*state)->location().c_str());
   }

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "cli/output.h"
+#include "common/json_builder.h"
 
 #ifndef FERRY_VERSION
 #error "FERRY_VERSION comes from CMake's project(VERSION) (src/cli/CMakeLists.txt)"
@@ -53,9 +54,10 @@ std::vector<std::pair<std::string, std::string>> Libraries() {
 }
 
 std::string VersionJson() {
-  std::string libraries;
-  for (const auto& [name, version] : Libraries()) libraries += (libraries.empty() ? "" : ",") + Str(name) + ":" + Str(version);
-  return "{\"version\":" + Str(FERRY_VERSION) + ",\"libraries\":{" + libraries + "}}";
+  internal::JsonBuilder j;
+  j.Begin().Key("version").Str(FERRY_VERSION).Key("libraries").Begin();
+  for (const auto& [name, version] : Libraries()) j.Key(name).Str(version);
+  return j.End().End().Take();
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include <ctime>
 #include <mutex>
 
+#include "common/json_builder.h"
 #include "ferry/json.h"
 
 namespace ferry {
@@ -37,16 +38,14 @@ std::string NowUtc() {
 }
 
 std::string JsonLine(LogLevel level, std::string_view message, const std::vector<LogField>& fields) {
-  std::string line = "{\"time\":\"" + NowUtc() + "\",\"level\":\"" + LogLevelName(level) + "\",\"message\":";
-  WriteJsonString(message, &line);
+  internal::JsonBuilder j;
+  j.Begin().Key("time").Str(NowUtc()).Key("level").Str(LogLevelName(level)).Key("message").Str(message);
   for (const LogField& f : fields) {
-    line += ',';
-    WriteJsonString(f.name, &line);
-    line += ':';
-    if (f.number) line += f.value;
-    else WriteJsonString(f.value, &line);
+    j.Key(f.name);
+    if (f.number) j.Json(f.value);
+    else j.Str(f.value);
   }
-  return line + "}\n";
+  return j.End().Take() + "\n";
 }
 
 std::string TextLine(LogLevel level, std::string_view message, const std::vector<LogField>& fields) {

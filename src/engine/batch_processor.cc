@@ -8,6 +8,7 @@
 
 #include "common/crash.h"
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "common/utf8.h"
 #include "engine/journal_entry.h"
 
@@ -52,10 +53,10 @@ void Shape(const Value& v, std::string* pointer, std::map<std::string, JsonType>
 // ,"raw": the record's text as a JSON string. Bytes that are not UTF-8
 // cannot be in JSON text: there they become U+FFFD, and "raw_base64" keeps
 // the exact bytes, so every reject line stays valid JSON.
-void AppendRaw(std::string_view text, std::string* out) {
-  out->append(",\"raw\":");
+void AppendRaw(std::string_view text, JsonBuilder& j) {
+  j.Key("raw");
   if (IsValidUtf8(text)) {
-    WriteJsonString(text, out);
+    j.Str(text);
     return;
   }
   std::string valid;
@@ -66,13 +67,11 @@ void AppendRaw(std::string_view text, std::string* out) {
     valid.append("\xEF\xBF\xBD");
     rest.remove_prefix(bad + 1);
   }
-  WriteJsonString(valid, out);
-  out->append(",\"raw_base64\":\"");
+  j.Str(valid);
   std::string b64(sodium_base64_ENCODED_LEN(text.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(b64.data(), b64.size(), reinterpret_cast<const unsigned char*>(text.data()), text.size(),
                     sodium_base64_VARIANT_ORIGINAL);
-  out->append(b64.c_str());
-  out->push_back('"');
+  j.Key("raw_base64").Str(std::string_view(b64.c_str()));
 }
 
 const std::string& FieldPointer(const SchemaError& e) {
@@ -487,18 +486,13 @@ void BatchProcessor::KeepComplement(const CompiledMigration& mig, const Value& c
   r.lost = true;
   if (options_.write_journal) AddComplement(mig.info.id, complement, &journal_complements_);
   if (!options_.write_complements) return;
-  std::string& out = record_complements_;
-  out.append("{\"key\":");
+  JsonBuilder j(&record_complements_);
+  j.Begin().Key("key");
   const Value* key = r.doc.IsObject() ? r.doc.Find(project_.key) : nullptr;
-  if (key != nullptr && (key->IsString() || key->IsNumber())) WriteJson(*key, &out);
-  else out.append("null");
-  out.append(",\"record\":");
-  out.append(std::to_string(r.span->record));
-  out.append(",\"migration\":");
-  WriteJsonString(mig.info.id, &out);
-  out.append(",\"complement\":");
-  WriteJson(complement, &out);
-  out.append("}\n");
+  if (key != nullptr && (key->IsString() || key->IsNumber())) j.Json(*key);
+  else j.Null();
+  j.Key("record").Num(r.span->record).Key("migration").Str(mig.info.id).Key("complement").Json(complement).End();
+  record_complements_.push_back('\n');
 }
 
 // Skipped migrations are counted once the record is not filtered out.
@@ -616,56 +610,39 @@ bool BatchProcessor::OriginalDocument(std::string_view text, const Value* doc, c
 void BatchProcessor::AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original,
                                         int version, const Problem& problem, const std::string& code,
                                         std::string* rejects) {
-  std::string& out = *rejects;
-  out.append("{\"ferry_reject\":1,\"key\":");
+  JsonBuilder j(rejects);
+  j.Begin().Key("ferry_reject").Num(1).Key("key");
   // The key as it is in the record (a string or a number), null when absent.
   const Value* key_value = original != nullptr && original->IsObject() ? original->Find(project_.key) : nullptr;
-  if (key_value != nullptr && (key_value->IsString() || key_value->IsNumber())) WriteJson(*key_value, &out);
-  else out.append("null");
-  out.append(",\"record\":");
-  out.append(std::to_string(span.record));
-  out.append(",\"line\":");
-  out.append(std::to_string(span.line));
-  out.append(",\"version\":");
-  if (version >= 0) WriteJsonString(project_.versions[size_t(version)].info.name, &out);
-  else out.append("null");
-  out.append(",\"code\":");
-  WriteJsonString(code, &out);
-  out.append(",\"errors\":[");
-  for (size_t i = 0; i < problem.errors.size(); ++i) {
-    if (i) out.push_back(',');
-    AppendRejectError(problem.errors[i], code, original, &out);
-  }
-  out.push_back(']');
+  if (key_value != nullptr && (key_value->IsString() || key_value->IsNumber())) j.Json(*key_value);
+  else j.Null();
+  j.Key("record").Num(span.record).Key("line").Num(span.line).Key("version");
+  if (version >= 0) j.Str(project_.versions[size_t(version)].info.name);
+  else j.Null();
+  j.Key("code").Str(code).Key("errors").BeginArray();
+  for (const SchemaError& e : problem.errors) AppendRejectError(e, code, original, j);
+  j.EndArray();
   if (original != nullptr) {
-    out.append(",\"document\":");
-    if (text.data() != nullptr && problem.code != ErrorCode::kParseError) out.append(text);
-    else WriteJson(*original, &out);
+    j.Key("document");
+    if (text.data() != nullptr && problem.code != ErrorCode::kParseError) j.Json(text);
+    else j.Json(*original);
   } else {
-    AppendRaw(text, &out);
+    AppendRaw(text, j);
   }
-  out.append("}\n");
+  j.End();
+  rejects->push_back('\n');
 }
 
 // {"code","pointer","keyword","message"[,"value": what the pointer names]}.
 void BatchProcessor::AppendRejectError(const SchemaError& e, const std::string& code, const Value* original,
-                                       std::string* out) {
-  out->append("{\"code\":");
-  WriteJsonString(code, out);
+                                       JsonBuilder& j) {
   const std::string& pointer = FieldPointer(e);
-  out->append(",\"pointer\":");
-  WriteJsonString(pointer, out);
-  out->append(",\"keyword\":");
-  WriteJsonString(e.keyword, out);
-  out->append(",\"message\":");
-  WriteJsonString(e.message, out);
+  j.Begin().Key("code").Str(code).Key("pointer").Str(pointer).Key("keyword").Str(e.keyword);
+  j.Key("message").Str(e.message);
   if (original != nullptr) {
-    if (const Value* at = ResolvePointer(*original, pointer)) {
-      out->append(",\"value\":");
-      WriteJson(*at, out);
-    }
+    if (const Value* at = ResolvePointer(*original, pointer)) j.Key("value").Json(*at);
   }
-  out->push_back('}');
+  j.End();
 }
 
 void BatchProcessor::CollectChanges(std::string_view original, const Value& migrated, BatchResult* result) {

@@ -22,6 +22,8 @@
 
 namespace ferry::internal {
 
+class JsonBuilder;
+
 enum class OutputFormat : uint8_t { kJsonLines, kJsonArray };
 
 struct ProcessOptions {
@@ -198,7 +200,7 @@ class BatchProcessor {
   bool OriginalDocument(std::string_view text, const Value* doc, const Problem& problem, Value* out);
   void AppendRejectRecord(std::string_view text, const RecordSpan& span, const Value* original, int version,
                           const Problem& problem, const std::string& code, std::string* out);
-  void AppendRejectError(const SchemaError& e, const std::string& code, const Value* original, std::string* out);
+  void AppendRejectError(const SchemaError& e, const std::string& code, const Value* original, JsonBuilder& j);
   // Appends this record's journal entry (ProcessOptions::write_journal).
   void AppendJournal(const Value& doc, int version, const std::string& original_sha, std::string_view source_key,
                      std::string_view text, BatchResult* result);

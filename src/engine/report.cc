@@ -9,7 +9,7 @@
 #include "ferry/rollback.h"
 #include "ferry/run.h"
 #include "common/utf8_cut.h"
-#include "document/json_builder.h"
+#include "common/json_builder.h"
 
 namespace ferry {
 

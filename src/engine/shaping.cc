@@ -8,7 +8,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 
+#include "common/json_builder.h"
 #include "ferry/expr.h"
 #include "transform/date_format.h"
 
@@ -103,29 +105,30 @@ bool InSet(const Value& v, const std::vector<std::string>& set) {
   return std::find(set.begin(), set.end(), text) != set.end();
 }
 
-// Step JSON builders.
-std::string FieldStep(std::string_view kind, const std::string& field) {
-  return "{\"" + std::string(kind) + "\":{\"field\":" + ExprString(field) + "}}";
+// Step JSON builders: each writes step objects into a JSON array.
+using StepWriter = std::function<void(internal::JsonBuilder&)>;
+
+void FieldStep(std::string_view kind, const std::string& field, internal::JsonBuilder& j) {
+  j.Begin().Key(kind).Begin().Key("field").Str(field).End().End();
 }
 
-std::string SetStep(const std::string& field, const std::string& expr) {
-  return "{\"set\":{\"field\":" + ExprString(field) + ",\"expr\":" + ExprString(expr) + "}}";
+void SetStep(const std::string& field, const std::string& expr, internal::JsonBuilder& j) {
+  j.Begin().Key("set").Begin().Key("field").Str(field).Key("expr").Str(expr).End().End();
 }
 
 // `add {field: prefix, value: {}}` for every ancestor of `parts` (an
 // existing one is left alone), so `set` has an object to hold the field.
-std::string AncestorSteps(const std::vector<std::string>& parts) {
-  std::string out;
+void AncestorSteps(const std::vector<std::string>& parts, internal::JsonBuilder& j) {
   for (size_t n = 1; n < parts.size(); ++n) {
-    if (!out.empty()) out.push_back(',');
-    out += "{\"add\":{\"field\":" + ExprString(JoinPath(parts, n)) + ",\"value\":{}}}";
+    j.Begin().Key("add").Begin().Key("field").Str(JoinPath(parts, n)).Key("value").Begin().End().End().End();
   }
-  return out;
 }
 
 // Runs `then` only when the field exists (a missing field stays missing).
-std::string WhenExists(const std::vector<std::string>& parts, const std::string& then) {
-  return "{\"when\":{\"if\":" + ExprString("exists(" + ExprPath(parts) + ")") + ",\"then\":[" + then + "]}}";
+void WhenExists(const std::vector<std::string>& parts, const StepWriter& then, internal::JsonBuilder& j) {
+  j.Begin().Key("when").Begin().Key("if").Str("exists(" + ExprPath(parts) + ")").Key("then").BeginArray();
+  then(j);
+  j.EndArray().End().End();
 }
 
 // The --fields paths as a tree: a node keeps its whole value, or only the
@@ -306,15 +309,18 @@ namespace {
 // shaper's steps JSON.
 class StepCompiler {
  public:
-  StepCompiler(Shaper::Impl* impl, const FunctionRegistry* functions) : impl_(impl), functions_(functions) {
-    impl_->steps_json = "[";
+  StepCompiler(Shaper::Impl* impl, const FunctionRegistry* functions)
+      : impl_(impl), functions_(functions), all_(&impl->steps_json) {
+    impl_->steps_json.clear();
+    all_.BeginArray();
   }
 
-  // One entry's steps (a comma-separated list of step objects).
-  Status Add(const std::string& label, bool generated, const std::string& steps) {
-    std::string list = "[" + steps + "]";
-    if (impl_->steps_json.size() > 1) impl_->steps_json.push_back(',');
-    impl_->steps_json += list;
+  // One entry's steps, as `write` writes them.
+  Status Add(const std::string& label, bool generated, const StepWriter& write) {
+    internal::JsonBuilder j;
+    write(j.BeginArray());
+    const std::string list = j.EndArray().Take();
+    all_.Json(list);
     Arena arena;
     JsonParser parser;
     auto parsed = parser.Parse(list, arena);
@@ -327,13 +333,14 @@ class StepCompiler {
     return Status::OK();
   }
 
-  void Finish() { impl_->steps_json.push_back(']'); }
+  void Finish() { all_.EndArray(); }
   const FunctionRegistry* functions() const { return functions_; }
 
  private:
   Shaper::Impl* impl_;
   const FunctionRegistry* functions_;
   FunctionRegistry none_;
+  internal::JsonBuilder all_;  // the shaper's steps JSON: one array per entry
 };
 
 // map FROM=TO: a rename within one object, else copy then remove.
@@ -343,13 +350,17 @@ Status CompileMap(const std::string& from, const std::string& to, StepCompiler& 
   FERRY_RETURN_IF_ERROR(CheckPath(what, to));
   std::vector<std::string> a = SplitPath(from), b = SplitPath(to);
   if (a.size() == b.size() && std::equal(a.begin(), a.end() - 1, b.begin())) {
-    return steps.Add(what, false, "{\"rename\":{\"from\":" + ExprString(from) + ",\"to\":" + ExprString(to) + "}}");
+    return steps.Add(what, false, [&](internal::JsonBuilder& j) {
+      j.Begin().Key("rename").Begin().Key("from").Str(from).Key("to").Str(to).End().End();
+    });
   }
   // Moves across objects: copy, then remove the old field.
-  std::string then = AncestorSteps(b);
-  if (!then.empty()) then.push_back(',');
-  then += SetStep(to, ExprPath(a)) + ",{\"remove\":{\"field\":" + ExprString(from) + "}}";
-  return steps.Add(what, true, WhenExists(a, then));
+  auto then = [&](internal::JsonBuilder& j) {
+    AncestorSteps(b, j);
+    SetStep(to, ExprPath(a), j);
+    FieldStep("remove", from, j);
+  };
+  return steps.Add(what, true, [&](internal::JsonBuilder& j) { WhenExists(a, then, j); });
 }
 
 // A call transform's function must be registered.
@@ -363,6 +374,13 @@ Status CheckFunction(const std::string& what, const std::string& name, const Fun
                                  (known.empty() ? "none" : known) + ")");
 }
 
+// `set field = expr`, only when the field exists.
+StepWriter SetWhenExists(const std::vector<std::string>& parts, const std::string& field, const std::string& expr) {
+  return [parts, field, expr](internal::JsonBuilder& j) {
+    WhenExists(parts, [&](internal::JsonBuilder& then) { SetStep(field, expr, then); }, j);
+  };
+}
+
 Status CompileTransform(const FieldTransform& t, StepCompiler& steps) {
   std::string what = std::string(FieldTransformKindName(t.kind)) + " " + t.field;
   FERRY_RETURN_IF_ERROR(CheckPath(what, t.field));
@@ -371,23 +389,22 @@ Status CompileTransform(const FieldTransform& t, StepCompiler& steps) {
     case FieldTransform::Kind::kTrim:
     case FieldTransform::Kind::kLower:
     case FieldTransform::Kind::kUpper:
-      return steps.Add(what, false, FieldStep(FieldTransformKindName(t.kind), t.field));
+      return steps.Add(what, false, [&](internal::JsonBuilder& j) { FieldStep(FieldTransformKindName(t.kind), t.field, j); });
     case FieldTransform::Kind::kSplit: {
       std::string sep = t.arg.empty() ? "," : t.arg;
-      return steps.Add(
-          what, true, WhenExists(parts, SetStep(t.field, "split_trim(" + ExprPath(parts) + ", " + ExprString(sep) + ")")));
+      return steps.Add(what, true, SetWhenExists(parts, t.field, "split_trim(" + ExprPath(parts) + ", " + ExprString(sep) + ")"));
     }
     case FieldTransform::Kind::kDate: {
       std::string bad = internal::CheckDateFormat(t.arg);
       if (!bad.empty()) return Status::InvalidArgument(what + ": bad date format \"" + t.arg + "\": " + bad);
-      return steps.Add(
-          what, true, WhenExists(parts, SetStep(t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")")));
+      return steps.Add(what, true, SetWhenExists(parts, t.field, "parse_date(" + ExprPath(parts) + ", " + ExprString(t.arg) + ")"));
     }
     case FieldTransform::Kind::kCall:
       FERRY_RETURN_IF_ERROR(CheckFunction(what, t.arg, steps.functions()));
-      return steps.Add(what, false,
-                       "{\"call\":{\"function\":" + ExprString(t.arg) + ",\"args\":{\"field\":" + ExprString(t.field) +
-                           "}}}");
+      return steps.Add(what, false, [&](internal::JsonBuilder& j) {
+        j.Begin().Key("call").Begin().Key("function").Str(t.arg).Key("args").Begin().Key("field").Str(t.field);
+        j.End().End().End();
+      });
   }
   return Status::OK();
 }
@@ -397,9 +414,10 @@ Status CompileComputed(const std::string& field, const std::string& expr, StepCo
   FERRY_RETURN_IF_ERROR(CheckPath(what, field));
   auto compiled = Expression::Compile(expr);
   if (!compiled.ok()) return Status::InvalidArgument(what + ": " + compiled.status().message());
-  std::string list = AncestorSteps(SplitPath(field));
-  if (!list.empty()) list.push_back(',');
-  return steps.Add(what, false, list + SetStep(field, expr));
+  return steps.Add(what, false, [&](internal::JsonBuilder& j) {
+    AncestorSteps(SplitPath(field), j);
+    SetStep(field, expr, j);
+  });
 }
 
 // One end of a date range: an ISO 8601 date or datetime.
@@ -555,15 +573,6 @@ Shaper::Outcome Shaper::Select(const Value& doc, StepContext& ctx, StepError* er
 
 namespace {
 
-void AppendStringArray(const std::vector<std::string>& values, std::string* out) {
-  out->push_back('[');
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i) out->push_back(',');
-    WriteJsonString(values[i], out);
-  }
-  out->push_back(']');
-}
-
 Status ReadString(const Value& v, const std::string& where, std::string* out) {
   if (!v.IsString()) return Status::InvalidArgument(where + ": expected a string");
   *out = std::string(v.AsString());
@@ -607,112 +616,66 @@ Status ReadPairs(const Value* v, const std::string& where, std::vector<std::pair
   return Status::OK();
 }
 
-// Writes one JSON object member by member: Member() adds the separator and
-// the name, and returns the string to append the value to.
-class ObjectWriter {
- public:
-  explicit ObjectWriter(std::string* out) : out_(out) { out_->push_back('{'); }
-  std::string& Member(const char* name) {
-    if (!first_) out_->push_back(',');
-    first_ = false;
-    WriteJsonString(name, out_);
-    out_->push_back(':');
-    return *out_;
-  }
-  void Close() { out_->push_back('}'); }
+using internal::JsonBuilder;
 
- private:
-  std::string* out_;
-  bool first_ = true;
-};
-
-void AppendPairs(const std::vector<std::pair<std::string, std::string>>& pairs, std::string* out) {
-  out->push_back('{');
-  for (size_t i = 0; i < pairs.size(); ++i) {
-    if (i) out->push_back(',');
-    WriteJsonString(pairs[i].first, out);
-    out->push_back(':');
-    WriteJsonString(pairs[i].second, out);
-  }
-  out->push_back('}');
+void AppendPairs(const std::vector<std::pair<std::string, std::string>>& pairs, JsonBuilder& j) {
+  j.Begin();
+  for (const auto& [name, value] : pairs) j.Key(name).Str(value);
+  j.End();
 }
 
-void AppendTransforms(const std::vector<FieldTransform>& transforms, std::string* out) {
-  out->push_back('[');
-  for (size_t i = 0; i < transforms.size(); ++i) {
-    const FieldTransform& t = transforms[i];
-    if (i) out->push_back(',');
-    out->append("{\"field\":");
-    WriteJsonString(t.field, out);
-    out->append(",\"op\":");
-    WriteJsonString(FieldTransformKindName(t.kind), out);
-    if (!t.arg.empty()) {
-      out->append(",\"arg\":");
-      WriteJsonString(t.arg, out);
-    }
-    out->push_back('}');
+void AppendTransforms(const std::vector<FieldTransform>& transforms, JsonBuilder& j) {
+  j.BeginArray();
+  for (const FieldTransform& t : transforms) {
+    j.Begin().Key("field").Str(t.field).Key("op").Str(FieldTransformKindName(t.kind));
+    if (!t.arg.empty()) j.Key("arg").Str(t.arg);
+    j.End();
   }
-  out->push_back(']');
+  j.EndArray();
 }
 
-void AppendDateRanges(const std::vector<DateRangeFilter>& ranges, std::string* out) {
-  out->push_back('[');
-  for (size_t i = 0; i < ranges.size(); ++i) {
-    const DateRangeFilter& r = ranges[i];
-    if (i) out->push_back(',');
-    out->append("{\"field\":");
-    WriteJsonString(r.field, out);
-    if (!r.from.empty()) {
-      out->append(",\"from\":");
-      WriteJsonString(r.from, out);
-    }
-    if (!r.to.empty()) {
-      out->append(",\"to\":");
-      WriteJsonString(r.to, out);
-    }
-    out->push_back('}');
+void AppendDateRanges(const std::vector<DateRangeFilter>& ranges, JsonBuilder& j) {
+  j.BeginArray();
+  for (const DateRangeFilter& r : ranges) {
+    j.Begin().Key("field").Str(r.field);
+    if (!r.from.empty()) j.Key("from").Str(r.from);
+    if (!r.to.empty()) j.Key("to").Str(r.to);
+    j.End();
   }
-  out->push_back(']');
+  j.EndArray();
 }
 
 // {"field":...,"values":[...]}
-void AppendFieldValues(const std::string& field, const std::vector<std::string>& values, std::string* out) {
-  out->append("{\"field\":");
-  WriteJsonString(field, out);
-  out->append(",\"values\":");
-  AppendStringArray(values, out);
-  out->push_back('}');
+void AppendFieldValues(const std::string& field, const std::vector<std::string>& values, JsonBuilder& j) {
+  j.Begin().Key("field").Str(field).Key("values").Strings(values).End();
 }
 
-void AppendValueSets(const std::vector<ValueSetFilter>& sets, std::string* out) {
-  out->push_back('[');
-  for (size_t i = 0; i < sets.size(); ++i) {
-    if (i) out->push_back(',');
-    AppendFieldValues(sets[i].field, sets[i].values, out);
-  }
-  out->push_back(']');
+void AppendValueSets(const std::vector<ValueSetFilter>& sets, JsonBuilder& j) {
+  j.BeginArray();
+  for (const ValueSetFilter& set : sets) AppendFieldValues(set.field, set.values, j);
+  j.EndArray();
 }
 
 // "tags_all" (all) or "tags_any": the tags filters of that kind, if any.
-void AppendTags(const std::vector<TagsFilter>& tags, bool all, ObjectWriter& filters) {
-  std::string items;
+void AppendTags(const std::vector<TagsFilter>& tags, bool all, JsonBuilder& j) {
+  bool any = false;
   for (const TagsFilter& t : tags) {
     if (t.all != all) continue;
-    if (!items.empty()) items.push_back(',');
-    AppendFieldValues(t.field, t.values, &items);
+    if (!any) j.Key(all ? "tags_all" : "tags_any").BeginArray();
+    any = true;
+    AppendFieldValues(t.field, t.values, j);
   }
-  if (items.empty()) return;
-  filters.Member(all ? "tags_all" : "tags_any").append("[").append(items).append("]");
+  if (any) j.EndArray();
 }
 
-void AppendFilters(const ShapingSpec& spec, std::string* out) {
-  ObjectWriter filters(out);
-  if (!spec.date_ranges.empty()) AppendDateRanges(spec.date_ranges, &filters.Member("date_range"));
-  if (!spec.in.empty()) AppendValueSets(spec.in, &filters.Member("in"));
-  AppendTags(spec.tags, false, filters);
-  AppendTags(spec.tags, true, filters);
-  if (!spec.where.empty()) AppendStringArray(spec.where, &filters.Member("where"));
-  filters.Close();
+void AppendFilters(const ShapingSpec& spec, JsonBuilder& j) {
+  j.Begin();
+  if (!spec.date_ranges.empty()) AppendDateRanges(spec.date_ranges, j.Key("date_range"));
+  if (!spec.in.empty()) AppendValueSets(spec.in, j.Key("in"));
+  AppendTags(spec.tags, false, j);
+  AppendTags(spec.tags, true, j);
+  if (!spec.where.empty()) j.Key("where").Strings(spec.where);
+  j.End();
 }
 
 // --- reading the JSON form ---
@@ -834,19 +797,18 @@ Status ParseFilters(const Value* f, ShapingSpec* spec) {
 }  // namespace
 
 std::string ShapingToJson(const ShapingSpec& spec) {
-  std::string out;
-  ObjectWriter object(&out);
-  if (!spec.map.empty()) AppendPairs(spec.map, &object.Member("map"));
-  if (!spec.transforms.empty()) AppendTransforms(spec.transforms, &object.Member("transforms"));
-  if (!spec.compute.empty()) AppendPairs(spec.compute, &object.Member("compute"));
+  internal::JsonBuilder j;
+  j.Begin();
+  if (!spec.map.empty()) AppendPairs(spec.map, j.Key("map"));
+  if (!spec.transforms.empty()) AppendTransforms(spec.transforms, j.Key("transforms"));
+  if (!spec.compute.empty()) AppendPairs(spec.compute, j.Key("compute"));
   if (!spec.date_ranges.empty() || !spec.in.empty() || !spec.tags.empty() || !spec.where.empty()) {
-    AppendFilters(spec, &object.Member("filters"));
+    AppendFilters(spec, j.Key("filters"));
   }
-  if (spec.filter_on == FilterOn::kSource) object.Member("filter_on").append("\"source\"");
-  if (!spec.fields.empty()) AppendStringArray(spec.fields, &object.Member("fields"));
-  if (!spec.exclude.empty()) AppendStringArray(spec.exclude, &object.Member("exclude"));
-  object.Close();
-  return out;
+  if (spec.filter_on == FilterOn::kSource) j.Key("filter_on").Str("source");
+  if (!spec.fields.empty()) j.Key("fields").Strings(spec.fields);
+  if (!spec.exclude.empty()) j.Key("exclude").Strings(spec.exclude);
+  return j.End().Take();
 }
 
 Result<ShapingSpec> ParseShaping(std::string_view json) {

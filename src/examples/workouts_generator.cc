@@ -377,6 +377,8 @@ void AppendWeight(int halves, std::string* out) {
 }
 
 
+// Written by hand, not with JsonBuilder: hot path (millions of documents; the context generator measured 48% slower
+// with it), and legacy documents carry deliberate defects.
 class Writer {
  public:
   explicit Writer(std::string* out) : out_(out), lit_(GetLiterals()) {}

@@ -12,8 +12,9 @@
 #include <utility>
 #include <vector>
 
-#include "ferry/json.h"
+#include "common/json_builder.h"
 #include "common/utf8.h"
+#include "ferry/json.h"
 
 namespace ferry::internal {
 namespace {
@@ -361,40 +362,34 @@ class MarkdownReader : public DocumentReader {
 
   Status WriteRecord(std::string* json) {
     const std::string_view heading = std::string_view(section_[0]).substr(3);
-    json->push_back('{');
-    bool first = true;
+    internal::JsonBuilder j(json);
+    j.Begin();
+    std::set<std::string> names;
     if (heading != "Record " + std::to_string(records_)) {
-      WriteJsonString(options_.title_field, json);
-      json->push_back(':');
-      WriteScalar(heading, json);
-      first = false;
+      WriteScalar(heading, j.Key(options_.title_field));
+      names.insert(options_.title_field);
     }
     next_ = 1;
     while (next_ < section_.size() && section_[next_].empty()) ++next_;
-    std::set<std::string> names;
-    if (!first) names.insert(options_.title_field);
-    FERRY_RETURN_IF_ERROR(WriteMembers(0, &names, json));
+    FERRY_RETURN_IF_ERROR(WriteMembers(0, &names, j));
     while (next_ < section_.size() && section_[next_].empty()) ++next_;
     if (next_ < section_.size()) return Error(next_, 1, "expected a \"- **field**: value\" line");
-    json->push_back('}');
+    j.End();
     return Status::OK();
   }
 
-  // The bullets at `depth` as object members, after "{" and the members
-  // named in *names (a comma is needed when there are any).
-  Status WriteMembers(size_t depth, std::set<std::string>* names, std::string* json) {
+  // The bullets at `depth` as object members, after the members named in
+  // *names.
+  Status WriteMembers(size_t depth, std::set<std::string>* names, internal::JsonBuilder& j) {
     const std::string prefix = std::string(depth * kIndent, ' ') + "- **";
     while (next_ < section_.size() && section_[next_].compare(0, prefix.size(), prefix) == 0) {
-      if (!names->empty()) json->push_back(',');
       std::string name;
       std::string_view rest;
       FERRY_RETURN_IF_ERROR(ReadLabel(prefix.size(), &name, &rest));
       if (!names->insert(name).second) {
         return Error(next_ - 1, prefix.size() + 1, "duplicate field name \"" + name + "\"");
       }
-      WriteJsonString(name, json);
-      json->push_back(':');
-      FERRY_RETURN_IF_ERROR(WriteValue(rest, depth, json));
+      FERRY_RETURN_IF_ERROR(WriteValue(rest, depth, j.Key(name)));
     }
     return Status::OK();
   }
@@ -416,41 +411,39 @@ class MarkdownReader : public DocumentReader {
   }
 
   // A bullet's value: inline after "**:", or the lines below it.
-  Status WriteValue(std::string_view rest, size_t depth, std::string* json) {
+  Status WriteValue(std::string_view rest, size_t depth, internal::JsonBuilder& j) {
     if (!rest.empty()) {
       if (rest[0] != ' ') return Error(next_ - 1, 1, "expected a space after \"**:\"");
-      WriteInline(rest.substr(1), json);
+      WriteInline(rest.substr(1), j);
       return Status::OK();
     }
     const std::string indent((depth + 1) * kIndent, ' ');
     if (next_ < section_.size() && section_[next_].compare(0, indent.size() + 3, indent + "```") == 0) {
-      return WriteFenced(indent, json);
+      return WriteFenced(indent, j);
     }
     if (next_ >= section_.size() || section_[next_].compare(0, indent.size() + 4, indent + "- **") != 0) {
       return Error(next_ - 1, 1, "a field without a value (expected nested bullets or a fenced block below it)");
     }
     // Nested bullets: an array when labelled 1, 2, ... in order, else an object.
     const size_t start = next_;
-    std::string members;
-    members.push_back('{');
+    internal::JsonBuilder members;
     std::set<std::string> names;
-    FERRY_RETURN_IF_ERROR(WriteMembers(depth + 1, &names, &members));
-    members.push_back('}');
+    FERRY_RETURN_IF_ERROR(WriteMembers(depth + 1, &names, members.Begin()));
+    members.End();
     if (IsNumberedList(start, depth + 1)) {
       next_ = start;
-      json->push_back('[');
+      j.BeginArray();
       const std::string prefix = indent + "- **";
-      for (size_t n = 0; next_ < section_.size() && section_[next_].compare(0, prefix.size(), prefix) == 0; ++n) {
-        if (n > 0) json->push_back(',');
+      while (next_ < section_.size() && section_[next_].compare(0, prefix.size(), prefix) == 0) {
         std::string name;
         std::string_view item_rest;
         FERRY_RETURN_IF_ERROR(ReadLabel(prefix.size(), &name, &item_rest));
-        FERRY_RETURN_IF_ERROR(WriteValue(item_rest, depth + 1, json));
+        FERRY_RETURN_IF_ERROR(WriteValue(item_rest, depth + 1, j));
       }
-      json->push_back(']');
+      j.EndArray();
       return Status::OK();
     }
-    json->append(members);
+    j.Json(members.text());
     return Status::OK();
   }
 
@@ -467,7 +460,7 @@ class MarkdownReader : public DocumentReader {
   }
 
   // A fenced block at `indent`: its lines verbatim, joined with LF.
-  Status WriteFenced(const std::string& indent, std::string* json) {
+  Status WriteFenced(const std::string& indent, internal::JsonBuilder& j) {
     const size_t open = next_++;
     const std::string_view opening = std::string_view(section_[open]).substr(indent.size());
     const std::string_view fence = opening.substr(0, opening.find_first_not_of('`'));
@@ -483,14 +476,14 @@ class MarkdownReader : public DocumentReader {
       if (!first) text.push_back('\n');
       text.append(line.substr(0, indent.size()) == indent ? line.substr(indent.size()) : line);
     }
-    WriteJsonString(text, json);
+    j.Str(text);
     return Status::OK();
   }
 
   // An inline value: the writer's markers, a comma-joined list, a scalar.
-  static void WriteInline(std::string_view s, std::string* json) {
+  static void WriteInline(std::string_view s, internal::JsonBuilder& j) {
     if (s == "*empty list*" || s == "*empty object*") {
-      json->append(s == "*empty list*" ? "[]" : "{}");
+      j.Json(s == "*empty list*" ? "[]" : "{}");
       return;
     }
     std::vector<std::string_view> items;
@@ -505,25 +498,22 @@ class MarkdownReader : public DocumentReader {
       }
     }
     if (items.empty()) {
-      WriteScalar(s, json);
+      WriteScalar(s, j);
       return;
     }
     items.push_back(s.substr(start));
-    json->push_back('[');
-    for (size_t i = 0; i < items.size(); ++i) {
-      if (i > 0) json->push_back(',');
-      WriteScalar(items[i], json);
-    }
-    json->push_back(']');
+    j.BeginArray();
+    for (std::string_view item : items) WriteScalar(item, j);
+    j.EndArray();
   }
 
-  static void WriteScalar(std::string_view s, std::string* json) {
+  static void WriteScalar(std::string_view s, internal::JsonBuilder& j) {
     if (s == "*null*" || s == "*empty*") {
-      json->append(s == "*null*" ? "null" : "\"\"");
+      j.Json(s == "*null*" ? "null" : "\"\"");
       return;
     }
     if (s == "true" || s == "false" || IsJsonNumberLiteral(s)) {
-      json->append(s);
+      j.Json(s);
       return;
     }
     std::string text;
@@ -531,7 +521,7 @@ class MarkdownReader : public DocumentReader {
       if (s[i] == '\\' && i + 1 < s.size()) ++i;
       text.push_back(s[i]);
     }
-    WriteJsonString(text, json);
+    j.Str(text);
   }
 
   std::unique_ptr<ByteSource> in_;

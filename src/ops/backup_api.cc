@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "document/canonical_digest.h"
 #include "engine/driver.h"
 #include "engine/file_sink.h"

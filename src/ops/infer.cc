@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "common/json_builder.h"
 #include "engine/driver.h"
 #include "engine/source.h"
 #include "ferry/json.h"
@@ -49,38 +50,33 @@ void Observe(const Value& v, Shape* shape) {
   }
 }
 
-std::string Quoted(std::string_view s) {
-  std::string out;
-  WriteJsonString(s, &out);
-  return out;
-}
-
-std::string JoinQuoted(const std::vector<std::string>& names) {
-  std::string out;
-  for (const std::string& n : names) out += (out.empty() ? "" : ",") + Quoted(n);
-  return out;
-}
-
-std::string TypeList(std::set<std::string> types) {
+void TypeList(std::set<std::string> types, internal::JsonBuilder& j) {
   if (types.count("number")) types.erase("integer");
-  if (types.size() == 1) return Quoted(*types.begin());
-  return "[" + JoinQuoted({types.begin(), types.end()}) + "]";
+  if (types.size() == 1) j.Str(*types.begin());
+  else j.Strings({types.begin(), types.end()});
+}
+
+void ToSchema(const Shape& shape, internal::JsonBuilder& j) {
+  j.Begin().Key("type");
+  TypeList(shape.types, j);
+  if (shape.objects > 0) {
+    std::vector<std::string> required;
+    j.Key("properties").Begin();
+    for (const std::string& name : shape.order) {
+      const auto& [count, inner] = shape.properties.at(name);
+      ToSchema(inner, j.Key(name));
+      if (count == shape.objects) required.push_back(name);
+    }
+    j.End().Key("required").Strings(required);
+  }
+  if (shape.items && !shape.items->types.empty()) ToSchema(*shape.items, j.Key("items"));
+  j.End();
 }
 
 std::string ToSchema(const Shape& shape) {
-  std::string out = "{\"type\":" + TypeList(shape.types);
-  if (shape.objects > 0) {
-    std::string properties;
-    std::vector<std::string> required;
-    for (const std::string& name : shape.order) {
-      const auto& [count, inner] = shape.properties.at(name);
-      properties += (properties.empty() ? "" : ",") + Quoted(name) + ":" + ToSchema(inner);
-      if (count == shape.objects) required.push_back(name);
-    }
-    out += ",\"properties\":{" + properties + "},\"required\":[" + JoinQuoted(required) + "]";
-  }
-  if (shape.items && !shape.items->types.empty()) out += ",\"items\":" + ToSchema(*shape.items);
-  return out + "}";
+  internal::JsonBuilder j;
+  ToSchema(shape, j);
+  return j.Take();
 }
 
 // Observes one record of a batch; its errors name the source and line.

@@ -2,7 +2,7 @@
 
 #include "ops/operation_history.h"
 
-#include "document/json_builder.h"
+#include "common/json_builder.h"
 #include "document/value_read.h"
 #include "ferry/json.h"
 #include "store/sql.h"

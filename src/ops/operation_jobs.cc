@@ -4,7 +4,7 @@
 
 #include <array>
 
-#include "document/json_builder.h"
+#include "common/json_builder.h"
 #include "ferry/backup.h"
 #include "ferry/rollback.h"
 #include "ferry/run.h"

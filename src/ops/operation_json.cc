@@ -3,7 +3,7 @@
 // OperationSnapshot::ToJson and OperationEvent::ToJson: what the command
 // line prints with --json and the server sends.
 
-#include "document/json_builder.h"
+#include "common/json_builder.h"
 #include "ferry/operation.h"
 #include "ops/operation_history.h"
 

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "document/value_read.h"
 #include "engine/batch_processor.h"
 #include "engine/driver.h"
@@ -305,16 +306,6 @@ const internal::CompiledMigration* FindMigration(const Project::Rep& rep, const 
   return nullptr;
 }
 
-std::string CountsJson(const std::map<std::string, uint64_t>& counts) {
-  std::string out = "{";
-  for (const auto& [k, n] : counts) {
-    if (out.size() > 1) out.push_back(',');
-    WriteJsonString(k, &out);
-    out.append(":").append(std::to_string(n));
-  }
-  return out + "}";
-}
-
 // The completed rollbacks among `runs` (newest first): run rolled back ->
 // the newest whole rollback of it, and -> the newest partial one.
 void CompletedRollbacks(const std::vector<internal::RunRow>& runs, std::map<std::string, std::string>* whole,
@@ -339,12 +330,10 @@ std::string RollbackRunOptions(const std::string& run_id, const RollbackOptions&
   for (const std::string& k : o.keys) filter.append(k).push_back('\n');
   filter.push_back('|');
   for (uint64_t b : o.batches) filter.append(std::to_string(b)).push_back(',');
-  std::string out = "{\"rollback_of\":\"" + run_id + "\",\"to_version\":";
-  WriteJsonString(o.to_version, &out);
-  out.append(",\"filter\":\"");
-  out.append(o.keys.empty() && o.batches.empty() ? "" : internal::Sha256Hex(filter).substr(0, 16));
-  out.append("\"}");
-  return out;
+  const std::string which = o.keys.empty() && o.batches.empty() ? "" : internal::Sha256Hex(filter).substr(0, 16);
+  internal::JsonBuilder j;
+  j.Begin().Key("rollback_of").Str(run_id).Key("to_version").Str(o.to_version).Key("filter").Str(which);
+  return j.End().Take();
 }
 
 // The newest run on `target` (any target when null) that changed a table and
@@ -480,14 +469,13 @@ Result<std::optional<internal::RunRow>> FindUnfinishedRollback(Context& c) {
 
 // The checkpoint counters of a rollback: its impact so far and what it wrote.
 std::string CheckpointCounters(const RollbackImpact& impact, uint64_t restored, uint64_t deleted) {
-  return "{\"records\":" + std::to_string(impact.records) + ",\"unchanged\":" + std::to_string(impact.unchanged) +
-         ",\"via_backup\":" + std::to_string(impact.via_backup) +
-         ",\"via_complements\":" + std::to_string(impact.via_complements) +
-         ",\"via_backward_steps\":" + std::to_string(impact.via_backward_steps) +
-         ",\"deletions\":" + std::to_string(impact.deletions) + ",\"conflicts\":" + std::to_string(impact.conflicts) +
-         ",\"not_restorable\":" + std::to_string(impact.not_restorable) +
-         ",\"created_by_run\":" + std::to_string(impact.created_by_run) + ",\"restored\":" + std::to_string(restored) +
-         ",\"deleted\":" + std::to_string(deleted) + ",\"migrations\":" + CountsJson(impact.migrations) + "}";
+  internal::JsonBuilder j;
+  j.Begin().Key("records").Num(impact.records).Key("unchanged").Num(impact.unchanged);
+  j.Key("via_backup").Num(impact.via_backup).Key("via_complements").Num(impact.via_complements);
+  j.Key("via_backward_steps").Num(impact.via_backward_steps).Key("deletions").Num(impact.deletions);
+  j.Key("conflicts").Num(impact.conflicts).Key("not_restorable").Num(impact.not_restorable);
+  j.Key("created_by_run").Num(impact.created_by_run).Key("restored").Num(restored).Key("deleted").Num(deleted);
+  return j.Key("migrations").Counts(impact.migrations).End().Take();
 }
 
 // Reads back CheckpointCounters() into `report` (left as it is when `counters`

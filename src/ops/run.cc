@@ -21,6 +21,7 @@
 #include <thread>
 
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "document/value_read.h"
 #include "engine/batch_processor.h"
 #include "engine/driver.h"
@@ -159,40 +160,20 @@ namespace {
 // The report's counters as JSON, saved with every checkpoint so that a
 // resumed run reports the whole run.
 std::string CountersJson(const RunReport& r) {
-  std::string out = "{\"input\":" + std::to_string(r.input) + ",\"migrated\":" + std::to_string(r.migrated) +
-                    ",\"already_at_target\":" + std::to_string(r.already_at_target) +
-                    ",\"rejected\":" + std::to_string(r.rejected) +
-                    ",\"filtered\":" + std::to_string(r.filtered) +
-                    ",\"with_complement\":" + std::to_string(r.with_complement) +
-                    ",\"bytes_in\":" + std::to_string(r.bytes_in) + ",\"batches\":" + std::to_string(r.batches) +
-                    ",\"conflicts\":" + std::to_string(r.conflicts) +
-                    ",\"concurrent_changes\":" + std::to_string(r.concurrent_changes) +
-                    ",\"concurrent_deletes\":" + std::to_string(r.concurrent_deletes) + ",\"rejects_by_code\":{";
-  bool first = true;
-  for (const auto& [code, n] : r.rejects_by_code) {
-    if (!first) out.push_back(',');
-    first = false;
-    WriteJsonString(code, &out);
-    out += ":" + std::to_string(n);
-  }
-  out += "},\"versions\":{";
-  first = true;
+  internal::JsonBuilder j;
+  j.Begin().Key("input").Num(r.input).Key("migrated").Num(r.migrated).Key("already_at_target").Num(r.already_at_target);
+  j.Key("rejected").Num(r.rejected).Key("filtered").Num(r.filtered).Key("with_complement").Num(r.with_complement);
+  j.Key("bytes_in").Num(r.bytes_in).Key("batches").Num(r.batches).Key("conflicts").Num(r.conflicts);
+  j.Key("concurrent_changes").Num(r.concurrent_changes).Key("concurrent_deletes").Num(r.concurrent_deletes);
+  j.Key("rejects_by_code").Begin();
+  for (const auto& [code, n] : r.rejects_by_code) j.Key(code).Num(n);
+  j.End().Key("versions").Begin();
   for (const auto& [name, v] : r.versions) {
-    if (!first) out.push_back(',');
-    first = false;
-    WriteJsonString(name, &out);
-    out += ":[" + std::to_string(v.count) + "," + std::to_string(v.migrated) + "," + std::to_string(v.rejected) + "]";
+    j.Key(name).BeginArray().Num(v.count).Num(v.migrated).Num(v.rejected).EndArray();
   }
-  out += "},\"skipped_migrations\":{";
-  first = true;
-  for (const auto& [id, n] : r.skipped_migrations) {
-    if (!first) out.push_back(',');
-    first = false;
-    WriteJsonString(id, &out);
-    out += ":" + std::to_string(n);
-  }
-  out += "}}";
-  return out;
+  j.End().Key("skipped_migrations").Begin();
+  for (const auto& [id, n] : r.skipped_migrations) j.Key(id).Num(n);
+  return j.End().End().Take();
 }
 
 void RestoreCounters(const std::string& json, RunReport* r) {
@@ -915,9 +896,10 @@ Status RunCoordinator::Register() {
     row.source = in.display;
     row.project = rep.file;
     row.source_fingerprint = fingerprint;
-    row.options = "{\"batch_size\":" + std::to_string(options.pipeline.batch_size) + ",\"on_error\":\"" +
-                  ErrorPolicyName(options.validation.on_error) + "\",\"on_conflict\":\"" +
-                  ConflictPolicyName(options.conflicts.policy) + "\"}";
+    internal::JsonBuilder opts;
+    opts.Begin().Key("batch_size").Num(options.pipeline.batch_size);
+    opts.Key("on_error").Str(ErrorPolicyName(options.validation.on_error));
+    row.options = opts.Key("on_conflict").Str(ConflictPolicyName(options.conflicts.policy)).End().Take();
     FERRY_RETURN_IF_ERROR(life->Start(row, "started", in.display + " -> " + out->display));
   }
   // Registered: from here the run records how it ends (`failed` when it

@@ -10,6 +10,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "common/json_builder.h"
 #include "common/text.h"
 #include "document/canonical_digest.h"
 #include "engine/driver.h"
@@ -378,27 +379,15 @@ Result<VerifyReport> Verify(const Project& project, const RunOptions& options, u
 }
 
 std::string VerifyReport::ToJson() const {
-  auto keys = [](const std::vector<std::string>& v) {
-    std::string out = "[";
-    for (size_t i = 0; i < v.size(); ++i) {
-      if (i) out.push_back(',');
-      WriteJsonString(v[i], &out);
-    }
-    return out + "]";
-  };
-  std::string j = "{\"status\":";
-  WriteJsonString(status, &j);
-  j += ",\"checked_against\":";
-  WriteJsonString(checked_against, &j);
-  j += ",\"source_records\":" + std::to_string(source_records) + ",\"expected\":" + std::to_string(expected) +
-       ",\"rejected\":" + std::to_string(rejected) + ",\"filtered\":" + std::to_string(filtered) +
-       ",\"target_records\":" + std::to_string(target_records) +
-       ",\"in_sync\":" + std::to_string(in_sync) + ",\"missing\":" + std::to_string(missing) +
-       ",\"different\":" + std::to_string(different) + ",\"extra\":" + std::to_string(extra) +
-       ",\"duplicates\":" + std::to_string(duplicates) + ",\"missing_keys\":" + keys(missing_keys) +
-       ",\"different_keys\":" + keys(different_keys) + ",\"extra_keys\":" + keys(extra_keys) +
-       ",\"duplicate_keys\":" + keys(duplicate_keys) + ",\"seconds\":" + std::to_string(seconds) + "}";
-  return j;
+  internal::JsonBuilder j;
+  j.Begin().Key("status").Str(status).Key("checked_against").Str(checked_against);
+  j.Key("source_records").Num(source_records).Key("expected").Num(expected).Key("rejected").Num(rejected);
+  j.Key("filtered").Num(filtered).Key("target_records").Num(target_records).Key("in_sync").Num(in_sync);
+  j.Key("missing").Num(missing).Key("different").Num(different).Key("extra").Num(extra);
+  j.Key("duplicates").Num(duplicates).Key("missing_keys").Strings(missing_keys);
+  j.Key("different_keys").Strings(different_keys).Key("extra_keys").Strings(extra_keys);
+  j.Key("duplicate_keys").Strings(duplicate_keys);
+  return j.Key("seconds").Fixed(seconds, 6).End().Take();  // std::to_string(double)'s six decimals
 }
 
 }  // namespace ferry

@@ -23,6 +23,7 @@
 #include <set>
 
 #include "common/digest.h"
+#include "common/json_builder.h"
 #include "document/value_read.h"
 #include "engine/journal_entry.h"
 #include "ferry/json.h"
@@ -129,15 +130,8 @@ Status CreateTables(StateStore* state) {
 }
 
 std::string VersionsJson(const std::map<std::string, uint64_t>& versions) {
-  std::string s = "{";
-  for (const auto& [k, v] : versions) {
-    if (s.size() > 1) s.push_back(',');
-    WriteJsonString(k, &s);
-    s.push_back(':');
-    s.append(std::to_string(v));
-  }
-  s.push_back('}');
-  return s;
+  JsonBuilder j;
+  return j.Counts(versions).Take();
 }
 
 void ParseVersions(const Value* v, std::map<std::string, uint64_t>* out) {
@@ -266,76 +260,41 @@ std::string ManifestMacInput(BackupManifest m) {
   return m.ToJson();
 }
 
+void ChunksJson(const std::vector<BackupChunk>& chunks, JsonBuilder& j) {
+  j.BeginArray();
+  for (const BackupChunk& c : chunks) {
+    j.Begin().Key("bytes").Num(c.bytes).Key("file").Str(c.file).Key("records").Num(c.records);
+    j.Key("seq").Num(c.seq).Key("sha256").Str(c.sha256).End();
+  }
+  j.EndArray();
+}
+
 }  // namespace
 
 std::string BackupManifest::ToJson() const {
   // Keys in sorted order (a stable text to authenticate).
-  std::string s = "{\"before_images\":";
-  s.append(before_images ? "true" : "false");
-  s.append(",\"bytes\":").append(std::to_string(bytes));
-  s.append(",\"chunks\":[");
-  for (size_t i = 0; i < chunks.size(); ++i) {
-    const BackupChunk& c = chunks[i];
-    if (i) s.push_back(',');
-    s.append("{\"bytes\":").append(std::to_string(c.bytes)).append(",\"file\":");
-    WriteJsonString(c.file, &s);
-    s.append(",\"records\":").append(std::to_string(c.records));
-    s.append(",\"seq\":").append(std::to_string(c.seq)).append(",\"sha256\":");
-    WriteJsonString(c.sha256, &s);
-    s.push_back('}');
-  }
-  s.append("],\"collection\":");
-  WriteJsonString(collection, &s);
-  s.append(",\"created_at\":");
-  WriteJsonString(created_at, &s);
-  if (!description.empty()) {  // absent when empty: older manifests read back as written
-    s.append(",\"description\":");
-    WriteJsonString(description, &s);
-  }
-  s.append(",\"dir\":");
-  WriteJsonString(dir, &s);
-  s.append(",\"encrypted\":").append(encrypted ? "true" : "false");
-  s.append(",\"format\":\"ferry-backup-1\",\"id\":");
-  WriteJsonString(id, &s);
+  JsonBuilder j;
+  j.Begin().Key("before_images").Bool(before_images).Key("bytes").Num(bytes).Key("chunks");
+  ChunksJson(chunks, j);
+  j.Key("collection").Str(collection).Key("created_at").Str(created_at);
+  // absent when empty: older manifests read back as written
+  if (!description.empty()) j.Key("description").Str(description);
+  j.Key("dir").Str(dir).Key("encrypted").Bool(encrypted).Key("format").Str("ferry-backup-1").Key("id").Str(id);
   if (encrypted) {
-    s.append(",\"kdf\":{\"memlimit\":").append(std::to_string(kdf.memlimit));
-    s.append(",\"opslimit\":").append(std::to_string(kdf.opslimit));
-    s.append(",\"salt\":\"").append(Hex(kdf.salt.data(), kdf.salt.size())).append("\"}");
-    s.append(",\"key_check\":");
-    WriteJsonString(key_check, &s);
-    s.append(",\"key_kind\":");
-    WriteJsonString(key_kind, &s);
+    j.Key("kdf").Begin().Key("memlimit").Num(kdf.memlimit).Key("opslimit").Num(kdf.opslimit);
+    j.Key("salt").Str(Hex(kdf.salt.data(), kdf.salt.size())).End();
+    j.Key("key_check").Str(key_check).Key("key_kind").Str(key_kind);
   }
-  s.append(",\"identity\":");
-  WriteJsonString(identity, &s);
-  s.append(",\"kind\":");
-  WriteJsonString(kind, &s);
-  if (!mac.empty()) {
-    s.append(",\"mac\":");
-    WriteJsonString(mac, &s);
-  }
-  s.append(",\"parent\":");
-  WriteJsonString(parent, &s);
-  s.append(",\"pinned\":").append(pinned ? "true" : "false");
-  s.append(",\"records\":").append(std::to_string(records));
-  s.append(",\"run_id\":");
-  WriteJsonString(run_id, &s);
-  s.append(",\"sha256\":");
-  WriteJsonString(sha256, &s);
-  s.append(",\"status\":");
-  WriteJsonString(status, &s);
-  s.append(",\"store\":");
-  WriteJsonString(store, &s);
-  s.append(",\"versions\":").append(VersionsJson(versions));
+  j.Key("identity").Str(identity).Key("kind").Str(kind);
+  if (!mac.empty()) j.Key("mac").Str(mac);
+  j.Key("parent").Str(parent).Key("pinned").Bool(pinned).Key("records").Num(records);
+  j.Key("run_id").Str(run_id).Key("sha256").Str(sha256).Key("status").Str(status).Key("store").Str(store);
+  j.Key("versions").Counts(versions);
   if (writer_pid != 0) {
-    s.append(",\"writer\":{\"host\":");
-    WriteJsonString(writer_host, &s);
-    s.append(",\"pid\":").append(std::to_string(writer_pid)).append(",\"start\":");
-    WriteJsonString(writer_start, &s);
-    s.push_back('}');
+    j.Key("writer").Begin().Key("host").Str(writer_host).Key("pid").Num(writer_pid);
+    j.Key("start").Str(writer_start).End();
   }
-  s.push_back('}');
-  return s;
+  return j.End().Take();
 }
 
 Result<BackupManifest> ParseManifest(std::string_view json) {
