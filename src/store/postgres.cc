@@ -687,13 +687,6 @@ class PgReader : public RecordReader {
 // ---------------------------------------------------------------------------
 // Sink
 
-struct StagedRecord {
-  std::string key;
-  std::string document;
-  std::string token;  // in place: the row's xmin as the run read it
-  std::string version;  // the row's version column
-};
-
 class PgSink : public RecordSink {
  public:
   explicit PgSink(StoreUri uri) : uri_(std::move(uri)), table_(QuoteTable(uri_.table)) {}
@@ -723,15 +716,7 @@ class PgSink : public RecordSink {
   }
 
   Status Stage(const BatchResult& b) override {
-    for (const OutputRecord& r : b.output_records) {
-      if (r.key_length == 0) return Status::Internal("a record without a key reached the PostgreSQL sink");
-      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
-                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string(),
-                         RowVersion(options_, r)});
-      bytes_ += r.length;
-    }
-    unchanged_.insert(unchanged_.end(), b.unchanged_rows.begin(), b.unchanged_rows.end());
-    return Status::OK();
+    return StageTableRecords(b, options_, "PostgreSQL", &staged_, &bytes_, &unchanged_);
   }
 
   Status Commit(Checkpoint* cp, CommitHooks* hooks) override {

@@ -18,6 +18,20 @@
 
 namespace ferry::internal {
 
+Status StageTableRecords(const BatchResult& batch, const SinkOptions& options, std::string_view sink,
+                         std::vector<StagedRecord>* staged, uint64_t* bytes,
+                         std::vector<std::pair<std::string, std::string>>* unchanged) {
+  for (const OutputRecord& r : batch.output_records) {
+    if (r.key_length == 0) return Status::Internal("a record without a key reached the " + std::string(sink) + " sink");
+    staged->push_back({batch.keys.substr(r.key_offset, r.key_length), batch.output.substr(r.offset, r.length),
+                       options.in_place ? batch.tokens.substr(r.token_offset, r.token_length) : std::string(),
+                       RowVersion(options, r)});
+    *bytes += r.length;
+  }
+  unchanged->insert(unchanged->end(), batch.unchanged_rows.begin(), batch.unchanged_rows.end());
+  return Status::OK();
+}
+
 std::string RowVersion(const SinkOptions& options, const OutputRecord& r) {
   if (options.version_names.empty()) return options.version;
   return r.version >= 0 && size_t(r.version) < options.version_names.size() ? options.version_names[size_t(r.version)]
@@ -335,13 +349,6 @@ class SqliteReader : public RecordReader {
   std::string last_key_;
 };
 
-struct StagedRecord {
-  std::string key;
-  std::string document;
-  std::string token;  // in place: the row as the run read it (its text)
-  std::string version;  // the row's version column
-};
-
 
 
 // Writes a table's staged records in one write transaction (BEGIN
@@ -390,15 +397,7 @@ class SqliteSink : public RecordSink {
     return checkpoints_->Load(run_id);
   }
   Status Stage(const BatchResult& b) override {
-    for (const OutputRecord& r : b.output_records) {
-      if (r.key_length == 0) return Status::Internal("a record without a key reached the SQLite sink");
-      staged_.push_back({b.keys.substr(r.key_offset, r.key_length), b.output.substr(r.offset, r.length),
-                         options_.in_place ? b.tokens.substr(r.token_offset, r.token_length) : std::string(),
-                         RowVersion(options_, r)});
-      bytes_ += r.length;
-    }
-    unchanged_.insert(unchanged_.end(), b.unchanged_rows.begin(), b.unchanged_rows.end());
-    return Status::OK();
+    return StageTableRecords(b, options_, "SQLite", &staged_, &bytes_, &unchanged_);
   }
   Status Commit(Checkpoint* cp, CommitHooks* hooks) override {
     Status s = WithRetries(options_.retries, [&] { return CommitOnce(cp, hooks); });

@@ -34,6 +34,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "engine/source.h"
@@ -155,6 +156,21 @@ struct SinkOptions {
 // The version column of an accepted record: options.version, or with
 // options.version_names the name of the version it was read in.
 std::string RowVersion(const SinkOptions& options, const OutputRecord& r);
+
+// A record a table sink stages for its next commit.
+struct StagedRecord {
+  std::string key;
+  std::string document;
+  std::string token;    // in place: the row as the run read it (PostgreSQL: its xmin; SQLite: its text)
+  std::string version;  // the row's version column
+};
+
+// What the table sinks' Stage does: the records of `batch` appended to
+// *staged (their bytes added to *bytes), its rows already at the target to
+// *unchanged. INTERNAL, naming `sink`, for a record without a key.
+Status StageTableRecords(const BatchResult& batch, const SinkOptions& options, std::string_view sink,
+                         std::vector<StagedRecord>* staged, uint64_t* bytes,
+                         std::vector<std::pair<std::string, std::string>>* unchanged);
 
 // A row of a table as it is now.
 struct TargetRow {
