@@ -221,8 +221,8 @@ class BatchProcessor {
   StepContext ctx_;
   std::vector<SchemaError> errors_;
   std::string record_complements_;
-  std::string journal_complements_;  // this record's "c" members
-  std::string journal_skipped_;      // this record's "s" items
+  std::string journal_complements_;  // this record's "c" object
+  std::string journal_skipped_;      // this record's "s" array
   std::string canonical_;            // scratch
   std::string_view source_key_;  // the current record's source row key
   std::string_view token_;       // ... and its row token (ProcessOptions::row_tokens)

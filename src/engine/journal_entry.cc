@@ -4,81 +4,75 @@
 
 namespace ferry::internal {
 
-JournalEntryWriter::JournalEntryWriter(std::string* out) : out_(out) { out_->push_back('{'); }
-
-JournalEntryWriter& JournalEntryWriter::Member(std::string_view name) {
-  if (!first_) out_->push_back(',');
-  first_ = false;
-  out_->push_back('"');
-  out_->append(name);
-  out_->append("\":");
-  return *this;
-}
+JournalEntryWriter::JournalEntryWriter(std::string* out) : out_(out), j_(out) { j_.Begin(); }
 
 JournalEntryWriter& JournalEntryWriter::Key(std::string_view key) {
-  Member("k");
-  WriteJsonString(key, out_);
+  j_.Key("k").Str(key);
   return *this;
 }
 
 JournalEntryWriter& JournalEntryWriter::Written(std::string_view sha) {
-  Member("a");
-  WriteJsonString(sha, out_);
+  j_.Key("a").Str(sha);
   return *this;
 }
 
 JournalEntryWriter& JournalEntryWriter::Before(const EntryBefore& before) {
-  Member("v");
-  if (before.version_null) out_->append("null");
-  else WriteJsonString(before.version, out_);
-  Member("o");
-  WriteJsonString(before.sha, out_);
-  if (before.text) {
-    Member("b");
-    WriteJsonString(*before.text, out_);
-  }
+  j_.Key("v");
+  if (before.version_null) j_.Null();
+  else j_.Str(before.version);
+  j_.Key("o").Str(before.sha);
+  if (before.text) j_.Key("b").Str(*before.text);
   return *this;
 }
 
 JournalEntryWriter& JournalEntryWriter::Created() {
-  Member("o");
-  out_->append("\"\"");
+  j_.Key("o").Str("");
   return *this;
 }
 
 JournalEntryWriter& JournalEntryWriter::Deleted() {
   Created();
-  Member("d");
-  out_->append("true");
+  j_.Key("d").Bool(true);
   return *this;
 }
 
-JournalEntryWriter& JournalEntryWriter::Complements(std::string_view members) {
-  if (members.empty()) return *this;
-  Member("c");
-  out_->append("{").append(members).push_back('}');
+JournalEntryWriter& JournalEntryWriter::Complements(std::string_view object) {
+  if (!object.empty()) j_.Key("c").Json(object);
   return *this;
 }
 
-JournalEntryWriter& JournalEntryWriter::Skipped(std::string_view items) {
-  if (items.empty()) return *this;
-  Member("s");
-  out_->append("[").append(items).push_back(']');
+JournalEntryWriter& JournalEntryWriter::Skipped(std::string_view array) {
+  if (!array.empty()) j_.Key("s").Json(array);
   return *this;
 }
 
-void JournalEntryWriter::End() { out_->append("}\n"); }
-
-void AddComplement(std::string_view migration_id, const Value& complement, std::string* members) {
-  if (!members->empty()) members->push_back(',');
-  WriteJsonString(migration_id, members);
-  members->push_back(':');
-  WriteJson(complement, members);
+void JournalEntryWriter::End() {
+  j_.End();
+  out_->push_back('\n');
 }
 
-void AddSkipped(std::string_view migration_id, std::string* items) {
-  if (!items->empty()) items->push_back(',');
-  WriteJsonString(migration_id, items);
+namespace {
+
+// Opens `*text` with `open`, or turns its closing character into a comma.
+void AppendItem(char open, std::string* text) {
+  if (text->empty()) text->push_back(open);
+  else text->back() = ',';
+}
+
+}  // namespace
+
+void AddComplement(std::string_view migration_id, const Value& complement, std::string* object) {
+  AppendItem('{', object);
+  WriteJsonString(migration_id, object);
+  object->push_back(':');
+  WriteJson(complement, object);
+  object->push_back('}');
+}
+
+void AddSkipped(std::string_view migration_id, std::string* array) {
+  AppendItem('[', array);
+  WriteJsonString(migration_id, array);
+  array->push_back(']');
 }
 
 void AddMigratedFrom(std::string_view version, std::string* journal) {

@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 
+#include "common/json_builder.h"
 #include "ferry/json.h"
 
 namespace ferry::internal {
@@ -41,8 +42,9 @@ struct EntryBefore {
   std::optional<std::string_view> text;   // "b": only with before-images
 };
 
-// Appends one entry to `*out`, a member at a time, then "}\n" on End().
-// `out` must outlive the writer; End() must be called exactly once.
+// Appends one entry to `*out` (through JsonBuilder), a member at a time,
+// then "}\n" on End(). `out` must outlive the writer; End() must be called
+// exactly once.
 class JournalEntryWriter {
  public:
   explicit JournalEntryWriter(std::string* out);
@@ -51,22 +53,22 @@ class JournalEntryWriter {
   JournalEntryWriter& Before(const EntryBefore& before);  // "v", "o" and "b"
   JournalEntryWriter& Created();                          // "o": "" (nothing before)
   JournalEntryWriter& Deleted();                          // "o": "", "d": true
-  // "c" and "s" from members gathered by AddComplement/AddSkipped; nothing
-  // when they are empty.
-  JournalEntryWriter& Complements(std::string_view members);
-  JournalEntryWriter& Skipped(std::string_view items);
+  // "c" and "s": the object and array gathered by AddComplement/AddSkipped;
+  // nothing when they are empty.
+  JournalEntryWriter& Complements(std::string_view object);
+  JournalEntryWriter& Skipped(std::string_view array);
   void End();
 
  private:
-  JournalEntryWriter& Member(std::string_view name);
   std::string* out_;
-  bool first_ = true;
+  JsonBuilder j_;
 };
 
 // Gathering "c" and "s" while a record's migrations run: one call per
-// migration, into a caller's buffer (cleared by the caller per record).
-void AddComplement(std::string_view migration_id, const Value& complement, std::string* members);
-void AddSkipped(std::string_view migration_id, std::string* items);
+// migration, into a caller's buffer (cleared by the caller per record),
+// which holds a complete JSON object (array) after each call.
+void AddComplement(std::string_view migration_id, const Value& complement, std::string* object);
+void AddSkipped(std::string_view migration_id, std::string* array);
 
 // Adds "f" (the version the record was migrated from; "" none) to the entry
 // that ends `journal` ("...}\n"); nothing when `journal` does not end with

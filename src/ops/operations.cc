@@ -242,6 +242,26 @@ struct Operations::Rep {
     Finish(*e, result);
   }
 
+  // Queues a resumed `e` again from its run's checkpoint (a rollback finds
+  // its unfinished run itself), its last outcome forgotten.
+  void Relaunch(const std::shared_ptr<Entry>& e) {
+    std::string run_id;
+    {
+      std::lock_guard<std::mutex> lock(e->mu);
+      e->snap.status = Status::OK();
+      e->snap.finished_at.clear();
+      e->snap.result_json.clear();
+      e->snap.run_report.reset();
+      e->snap.report.reset();
+      ++e->snap.resumes;
+      if (e->snap.kind != OperationKind::kRollback) run_id = e->snap.run_id;
+    }
+    e->cancel = false;
+    e->stop_now = false;
+    SetState(*e, OperationState::kQueued, "queued");
+    Launch(e, std::move(run_id));
+  }
+
   void Launch(const std::shared_ptr<Entry>& e, std::string resume_run) {
     e->thread = std::thread([this, e, resume_run = std::move(resume_run)]() mutable { Execute(e, resume_run); });
   }
@@ -370,7 +390,6 @@ Status Operations::Cancel(const std::string& id, bool now) {
 Status Operations::Resume(const std::string& id) {
   auto e = rep_->Find(id);
   if (e == nullptr) return Status::NotFound("no operation " + id + " of this process to resume");
-  std::string run_id;
   {
     std::lock_guard<std::mutex> lock(e->mu);
     const OperationState st = e->snap.state;
@@ -382,22 +401,9 @@ Status Operations::Resume(const std::string& id) {
       return Status::InvalidArgument(std::string("a ") + OperationKindName(e->snap.kind) +
                                      " operation does not resume; start it again");
     }
-    run_id = e->snap.run_id;
   }
   if (e->thread.joinable()) e->thread.join();
-  {
-    std::lock_guard<std::mutex> lock(e->mu);
-    e->snap.status = Status::OK();
-    e->snap.finished_at.clear();
-    e->snap.result_json.clear();
-    e->snap.run_report.reset();
-    e->snap.report.reset();
-    ++e->snap.resumes;
-  }
-  e->cancel = false;
-  e->stop_now = false;
-  rep_->SetState(*e, OperationState::kQueued, "queued");
-  rep_->Launch(e, e->snap.kind == OperationKind::kRollback ? "" : run_id);
+  rep_->Relaunch(e);
   return Status::OK();
 }
 
@@ -432,17 +438,12 @@ Status Operations::Resume(const std::string& id, OperationRequest request) {
   FERRY_RETURN_IF_ERROR(CheckResumable(saved, request));
   auto e = std::make_shared<Entry>();
   e->snap = std::move(saved);
-  e->snap.status = Status::OK();
-  e->snap.finished_at.clear();
-  e->snap.result_json.clear();
-  ++e->snap.resumes;
   e->request = std::move(request);
   {
     std::lock_guard<std::mutex> lock(rep_->mu);
     if (!rep_->entries.emplace(id, e).second) return Status::Locked("operation " + id + " is being resumed already");
   }
-  rep_->SetState(*e, OperationState::kQueued, "queued");
-  rep_->Launch(e, e->snap.kind == OperationKind::kRollback ? "" : e->snap.run_id);
+  rep_->Relaunch(e);
   return Status::OK();
 }
 

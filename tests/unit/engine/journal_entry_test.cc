@@ -27,6 +27,8 @@ TEST(JournalEntryTest, RunEntryReadsBackEveryMemberWritten) {
   ASSERT_TRUE(complement.ok());
   AddComplement("m1", complement.value(), &complements);
   AddSkipped("m2", &skipped);
+  AddSkipped("m3", &skipped);
+  EXPECT_EQ(skipped, "[\"m2\",\"m3\"]");
   JournalEntryWriter(&journal)
       .Key("w-\"1\"")
       .Written("aa")
@@ -47,6 +49,7 @@ TEST(JournalEntryTest, RunEntryReadsBackEveryMemberWritten) {
     ASSERT_NE(e.complement("m1"), nullptr);
     EXPECT_EQ(e.complement("m2"), nullptr);
     EXPECT_TRUE(e.skipped("m2"));
+    EXPECT_TRUE(e.skipped("m3"));
     EXPECT_FALSE(e.skipped("m1"));
     EXPECT_EQ(e.migrated_from(), "v1");
     EXPECT_FALSE(e.deleted());
