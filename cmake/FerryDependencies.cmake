@@ -20,7 +20,10 @@ find_package(ZLIB REQUIRED)
 pkg_check_modules(LIBFYAML REQUIRED IMPORTED_TARGET libfyaml)
 # JSON Schema patterns (src/schema/regex.cc): RE2, a linear-time matcher.
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# `ferry serve` (src/server): Debian's compiled cpp-httplib 0.11 (with its
+# OpenSSL, zlib and brotli support, as its pkg-config flags say).
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 
 # The same libraries as pkg-config modules: ferry.pc's Requires.private.
 set(FERRY_PKGCONFIG_REQUIRES
-  "sqlite3 libpq libzstd libbrotlienc libbrotlidec libsodium libfyaml re2 simdjson yaml-cpp pugixml libcrypto zlib")
+  "sqlite3 libpq libzstd libbrotlienc libbrotlidec libsodium libfyaml re2 cpp-httplib simdjson yaml-cpp pugixml libcrypto zlib")

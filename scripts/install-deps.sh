@@ -6,7 +6,7 @@ PACKAGES=(
   g++ cmake ninja-build pkg-config git python3 jq
   libsimdjson-dev libyaml-cpp-dev libfyaml-dev libpugixml-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev libvalijson-dev nlohmann-json3-dev rapidjson-dev
-  libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
+  libcpp-httplib-dev libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev libre2-dev
   zstd  # the CLI: tests decompress Ferry's .zst output with another implementation
   zsh   # tests run `ferry completion zsh` in the real shell

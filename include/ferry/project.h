@@ -103,6 +103,9 @@ class Project {
 
   const std::string& file() const;
   const std::string& collection() const;
+  // The project's name (ferry.yaml's `name`; default: its collection): what
+  // `ferry serve` calls a served project.
+  const std::string& name() const;
   // The key field (default "id").
   const std::string& key() const;
   const std::string& target() const;

@@ -110,6 +110,11 @@ class State {
   // The audit entries `query` selects, oldest first. INVALID_ARGUMENT for a
   // malformed `since`.
   Result<std::vector<AuditEntry>> AuditLog(const AuditQuery& query);
+  // Records an entry in the audit log in the name of `user` (a front end's
+  // caller, e.g. a `ferry serve` token's name); `detail` is free text (JSON
+  // is fine). Never put secrets in it.
+  Status RecordAudit(const std::string& run_id, const std::string& event, const std::string& detail,
+                     const std::string& user);
   // CHECKSUM_MISMATCH naming each edited migration, or OK.
   Status Check(const Project& project);
   // Accepts the edited definitions of `project`'s applied migrations, in

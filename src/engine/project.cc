@@ -676,8 +676,12 @@ class Loader {
     FERRY_RETURN_IF_ERROR(CheckLimits(text));
     if (!root_.IsMap()) return Error(root_, "the project file must be a mapping with collection, versions, migrations, target");
     try {
-      FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"collection", "key", "versions", "migrations", "target", "description", "backup"}, "the project file"));
+      FERRY_RETURN_IF_ERROR(CheckKeys(root_, {"name", "collection", "key", "versions", "migrations", "target", "description", "backup"}, "the project file"));
       FERRY_ASSIGN_OR_RETURN(rep_->collection, RequireString(root_, "collection", "the project file"));
+      rep_->name = rep_->collection;
+      if (root_["name"]) {
+        FERRY_ASSIGN_OR_RETURN(rep_->name, RequireString(root_, "name", "the project file"));
+      }
       if (root_["key"]) {
         FERRY_ASSIGN_OR_RETURN(rep_->key, RequireString(root_, "key", "the project file"));
       }
@@ -862,6 +866,7 @@ Result<std::unique_ptr<Project>> Project::Load(const std::string& path, const Pr
 std::unique_ptr<Project> Project::RecordsAsRead() {
   auto rep = std::make_unique<Project::Rep>();
   rep->collection = "records";
+  rep->name = "records";
   rep->target = "as-read";
   rep->target_index = 0;
   rep->schemas = std::make_unique<SchemaRegistry>();
@@ -878,6 +883,7 @@ std::unique_ptr<Project> Project::RecordsAsRead() {
 bool Project::records_as_read() const { return rep_->records_as_read; }
 const std::string& Project::file() const { return rep_->file; }
 const std::string& Project::collection() const { return rep_->collection; }
+const std::string& Project::name() const { return rep_->name; }
 const std::string& Project::key() const { return rep_->key; }
 const std::string& Project::target() const { return rep_->target; }
 const std::vector<VersionInfo>& Project::versions() const { return rep_->version_infos; }

@@ -62,6 +62,7 @@ struct Project::Rep {
   std::string file;
   std::string dir;
   std::string collection;
+  std::string name;  // ferry.yaml's `name`, default the collection
   std::string key = "id";
   std::string target;
   int target_index = -1;

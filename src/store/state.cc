@@ -442,10 +442,15 @@ Result<std::vector<std::string>> StateStore::Repair(const Project& project, cons
 }
 
 Status StateStore::Audit(const std::string& run_id, const std::string& event, const std::string& detail) {
+  return Audit(run_id, event, detail, CurrentUser());
+}
+
+Status StateStore::Audit(const std::string& run_id, const std::string& event, const std::string& detail,
+                         const std::string& user) {
   Log(LogLevel::kInfo, "audit: " + event + (detail.empty() ? "" : " (" + detail + ")"),
-      {LogStr("action", event), LogStr("run_id", run_id), LogStr("actor", CurrentUser()), LogStr("detail", detail)});
+      {LogStr("action", event), LogStr("run_id", run_id), LogStr("actor", user), LogStr("detail", detail)});
   return db_->Exec("INSERT INTO " + T("audit") + " (at, run_id, event, detail, username) VALUES ($1, $2, $3, $4, $5)",
-                   {NowIso(), run_id, event, detail, CurrentUser()});
+                   {NowIso(), run_id, event, detail, user});
 }
 
 Result<SqlRows> StateStore::AuditLog(const std::string& run_id, uint32_t limit) {

@@ -139,6 +139,9 @@ class StateStore {
 
   // Audit log.
   Status Audit(const std::string& run_id, const std::string& event, const std::string& detail);
+  // The same, in the name of `user` (e.g. a `ferry serve` token's name).
+  Status Audit(const std::string& run_id, const std::string& event, const std::string& detail,
+               const std::string& user);
   Result<SqlRows> AuditLog(const std::string& run_id, uint32_t limit);
   // Filtered (empty = any): entries of `run_id`, at or after `since` (ISO
   // 8601 UTC, compared as text), of one of `events`, by `user`; the newest

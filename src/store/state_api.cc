@@ -103,6 +103,11 @@ Result<std::vector<HistoryEntry>> State::History(const std::string& collection) 
   return out;
 }
 
+Status State::RecordAudit(const std::string& run_id, const std::string& event, const std::string& detail,
+                          const std::string& user) {
+  return rep_->store->Audit(run_id, event, detail, user);
+}
+
 Result<std::vector<AuditEntry>> State::Audit(const std::string& run_id, uint32_t limit) {
   FERRY_ASSIGN_OR_RETURN(auto rows, rep_->store->AuditLog(run_id, limit));
   std::vector<AuditEntry> out;

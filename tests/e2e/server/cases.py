@@ -1,0 +1,180 @@
+"""The `ferry serve` end-to-end cases; tests/e2e/server/<case>.sh runs one:
+python3 cases.py CASE (in the test's own working directory)."""
+import json
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from ferry_http import (Server, check_responses_against_openapi, fail, ferry, get_json, make_token,  # noqa: E402
+                        post_json, request, sse, wait_state)
+
+PROJECT = os.path.join(os.environ["FERRY_SOURCE_DIR"], "examples", "workouts")
+
+
+def setup(count=3000, seed=7):
+    tokens = "tokens.json"
+    roles = {r: make_token(tokens, r + "-token", r) for r in ("viewer", "operator", "admin")}
+    ferry("generate", "workouts", "--count", str(count), "--seed", str(seed), "--output", "in.jsonl")
+    return tokens, roles
+
+
+def same_file(a, b):
+    with open(a, "rb") as fa, open(b, "rb") as fb:
+        if fa.read() != fb.read():
+            fail(f"{a} and {b} differ")
+
+
+def run_matches_command_line():
+    """A run started over HTTP writes what `ferry run` writes; its snapshot,
+    report, audit entry and metrics say so."""
+    tokens, t = setup()
+    ferry("run", "-p", PROJECT, "-s", "in.jsonl", "-t", "cli.jsonl", "--state", "cli.db", "-q")
+    srv = Server(tokens, [PROJECT])
+    try:
+        started = post_json(srv.port, "/api/v1/runs", t["operator"],
+                            {"project": "workouts", "source": "in.jsonl", "target": "http.jsonl"})
+        done = wait_state(srv.port, t["viewer"], started["id"])
+        if done["state"] != "completed":
+            fail("run did not complete: " + json.dumps(done))
+        same_file("cli.jsonl", "http.jsonl")
+        report = get_json(srv.port, f"/api/v1/runs/{started['id']}/report", t["viewer"])
+        if report["migrated"] + report["already_at_target"] + report["rejected"] != 3000:
+            fail("report does not count every record: " + json.dumps(report))
+        runs = get_json(srv.port, "/api/v1/runs", t["viewer"])
+        if started["id"] not in [r["id"] for r in runs]:
+            fail("GET /runs does not list the run")
+        audit = get_json(srv.port, "/api/v1/audit?action=run.start", t["viewer"])
+        if not any(e["actor"] == "operator-token" and e.get("target") == started["id"] for e in audit):
+            fail("no audit entry for the run's start: " + json.dumps(audit))
+        status, _, metrics = request(srv.port, "GET", "/metrics", t["viewer"])
+        if status != 200 or 'route="/api/v1/runs"' not in metrics:
+            fail("metrics do not count the requests: " + metrics[:500])
+    finally:
+        secs, rc = srv.stop()
+    if rc != 0:
+        fail(f"ferry serve exited {rc} after SIGTERM")
+    check_responses_against_openapi()
+
+
+def bad_requests_get_problems():
+    """Wrong input gets application/problem+json with Ferry's code and the
+    member's JSON Pointer; unknown paths 404, wrong methods 405."""
+    tokens, t = setup(count=10)
+    srv = Server(tokens, [PROJECT])
+    try:
+        cases = [
+            ("POST", "/api/v1/runs", {"project": "nope", "source": "in.jsonl"}, 404, "NOT_FOUND", "nope"),
+            ("POST", "/api/v1/runs", {"project": "workouts"}, 400, "INVALID_ARGUMENT", "/source"),
+            ("POST", "/api/v1/runs", {"project": "workouts", "source": "in.jsonl", "batch_size": 0}, 400,
+             "INVALID_ARGUMENT", "/batch_size"),
+            ("POST", "/api/v1/runs", {"project": "workouts", "source": "in.jsonl", "bach_size": 5}, 400,
+             "INVALID_ARGUMENT", "/bach_size"),
+            ("POST", "/api/v1/runs", "{not json", 400, "INVALID_ARGUMENT", "not JSON"),
+            ("GET", "/api/v1/runs/op-unknown", None, 404, "NOT_FOUND", "op-unknown"),
+            ("GET", "/api/v1/nothing-here", None, 404, "ROUTE_NOT_FOUND", ""),
+            ("DELETE", "/api/v1/runs", None, 405, "METHOD_NOT_ALLOWED", "GET"),
+        ]
+        for method, path, body, want, code, mention in cases:
+            status, headers, text = request(srv.port, method, path, t["admin"], body)
+            if status != want or not headers.get("content-type", "").startswith("application/problem+json"):
+                fail(f"{method} {path} {body}: {status} {headers.get('content-type')} {text}")
+            problem = json.loads(text)
+            if problem["code"] != code or mention not in problem["detail"] or problem["status"] != want:
+                fail(f"{method} {path}: problem {problem}")
+            if not problem.get("request_id"):
+                fail("a problem without request_id")
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
+def chunked_request_is_refused():
+    """A request with Transfer-Encoding is answered 411 before its body is
+    read (cpp-httplib 0.11's chunked decoding has known CVEs); the server
+    keeps serving."""
+    tokens, t = setup(count=10)
+    srv = Server(tokens, [PROJECT])
+    try:
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(b"POST /api/v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + t["admin"].encode() +
+                  b"\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
+                  b"fffffffffffffff0\r\n{}\r\n0\r\n\r\n")
+        answer = s.recv(65536).decode()
+        s.close()
+        if not answer.startswith("HTTP/1.1 411") or "LENGTH_REQUIRED" not in answer:
+            fail("chunked request not refused with 411: " + answer[:300])
+        status, _, _ = request(srv.port, "GET", "/healthz")
+        if status != 200:
+            fail("server stopped serving after a chunked request")
+    finally:
+        srv.stop()
+
+
+def events_replay_after_reconnect():
+    """An event stream read in two parts, the second from Last-Event-ID,
+    gives every event of the run once, in order."""
+    tokens, t = setup(count=4000)
+    srv = Server(tokens, [PROJECT])
+    try:
+        started = post_json(srv.port, "/api/v1/runs", t["operator"],
+                            {"project": "workouts", "source": "in.jsonl", "target": "out.jsonl", "batch_size": 50,
+                             "threads": 1})
+        op = started["id"]
+        first = sse(srv.port, f"/api/v1/events?run={op}", t["viewer"], max_events=3)
+        last = int(first[-1]["id"])
+        rest = sse(srv.port, f"/api/v1/events?run={op}", t["viewer"], last_event_id=last,
+                   stop_after="operation_finished")
+        ids = [int(e["id"]) for e in first + rest]
+        if ids != list(range(1, len(ids) + 1)):
+            fail(f"events missed or doubled: {ids}")
+        if rest[-1]["event"] != "operation_finished" or first[0]["event"] != "stage_changed":
+            fail(f"unexpected first/last events: {first[0]['event']} {rest[-1]['event']}")
+        if any(e["data"]["operation_id"] != op for e in first + rest):
+            fail("an event of another operation")
+        # Every operation: the hub's numbering, from the start.
+        everything = sse(srv.port, "/api/v1/events", t["viewer"], last_event_id=0, max_events=len(ids))
+        if [e["data"]["seq"] for e in everything] != ids:
+            fail("the all-operations stream differs from the run's")
+    finally:
+        srv.stop()
+
+
+def sigterm_during_run_then_resume():
+    """SIGTERM stops the server within 2 s, the run cancelled at a batch
+    boundary; a new server lists it as resumable and resumes it; the output
+    equals an uninterrupted run's."""
+    tokens, t = setup(count=20000)
+    ferry("run", "-p", PROJECT, "-s", "in.jsonl", "-t", "cli.jsonl", "--state", "cli.db", "-q")
+    srv = Server(tokens, [PROJECT])
+    started = post_json(srv.port, "/api/v1/runs", t["operator"],
+                        {"project": "workouts", "source": "in.jsonl", "target": "http.jsonl", "batch_size": 20,
+                         "threads": 1})
+    op = started["id"]
+    deadline = time.time() + 60
+    while get_json(srv.port, "/api/v1/runs/" + op, t["viewer"])["counters"]["processed"] == 0:
+        if time.time() > deadline:
+            fail("the run made no progress")
+        time.sleep(0.05)
+    secs, rc = srv.stop()
+    if rc != 0 or secs > 2.0:
+        fail(f"SIGTERM: exit {rc} after {secs:.2f} s (want 0 within 2 s)")
+    srv = Server(tokens, [PROJECT])
+    try:
+        if not any(op in line and "resumable" in line for line in srv.lines):
+            fail("the new server does not announce the run as resumable: " + "".join(srv.lines))
+        listed = get_json(srv.port, "/api/v1/runs?state=resumable", t["viewer"])
+        if op not in [r["id"] for r in listed]:
+            fail("GET /runs?state=resumable does not list the run: " + json.dumps(listed))
+        post_json(srv.port, f"/api/v1/runs/{op}/resume", t["operator"], None)
+        done = wait_state(srv.port, t["viewer"], op)
+        if done["state"] != "completed" or done["resumes"] < 1:
+            fail("resumed run did not complete: " + json.dumps(done))
+        same_file("cli.jsonl", "http.jsonl")
+    finally:
+        srv.stop()
+
+
+if __name__ == "__main__":
+    globals()[sys.argv[1]]()
