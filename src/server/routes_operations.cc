@@ -69,13 +69,21 @@ Result<std::pair<std::string, std::string>> KeptRequest(const ServerContext& ctx
   return std::make_pair(route, body.str());
 }
 
-Result<OperationRequest> RequestFor(const ServerContext& ctx, const std::string& route, const std::string& body) {
+Result<OperationRequest> BuildRequest(const ServerContext& ctx, const std::string& route, const std::string& body) {
   if (route == "/api/v1/runs") return RunRequestFrom(body, ctx.projects);
   for (OperationKind k : {OperationKind::kAnalyze, OperationKind::kPlan, OperationKind::kValidate,
                           OperationKind::kVerify}) {
     if (route == std::string("/api/v1/") + OperationKindName(k)) return CheckRequestFrom(k, body, ctx.projects);
   }
   return Status::Internal("no request builder for " + route);
+}
+
+// The request of `route` with `body`, its runs keeping their state where
+// the server keeps its own.
+Result<OperationRequest> RequestFor(const ServerContext& ctx, const std::string& route, const std::string& body) {
+  FERRY_ASSIGN_OR_RETURN(OperationRequest request, BuildRequest(ctx, route, body));
+  request.run.state = ctx.options.state;
+  return request;
 }
 
 void StartFromBody(Call& call) {

@@ -295,6 +295,8 @@ Status Serve(const ServeOptions& options, const std::atomic<bool>& stop,
   AddInfoRoutes(routes);
   AddOperationRoutes(routes);
   AddEventRoutes(routes);
+  AddRejectRoutes(routes);
+  AddRollbackRoutes(routes);
   Router router(ctx, std::move(routes));
   std::unique_ptr<httplib::Server> server = MakeHttpServer(options);
   if (!server->is_valid()) return Status::InvalidArgument("cannot use the TLS certificate or key");

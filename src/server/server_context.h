@@ -97,6 +97,8 @@ struct Route {
 void AddInfoRoutes(std::vector<Route>& routes);
 void AddOperationRoutes(std::vector<Route>& routes);
 void AddEventRoutes(std::vector<Route>& routes);
+void AddRejectRoutes(std::vector<Route>& routes);
+void AddRollbackRoutes(std::vector<Route>& routes);
 
 // Builds a Route (compiling the pattern).
 Route MakeRoute(std::string method, std::string pattern, Role role, std::string action, RouteHandler handler,
