@@ -24,3 +24,17 @@ if [ ${#missing[@]} -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# promtool checks the text `ferry serve` answers GET /metrics with. It comes from Debian's
+# prometheus package, downloaded and unpacked (not installed: no service is set up) into
+# /opt/ferry-tools/prometheus; tests look for it there and never download anything.
+PROMETHEUS_DIR=/opt/ferry-tools/prometheus
+if [ ! -x "$PROMETHEUS_DIR/usr/bin/promtool" ]; then
+  mkdir -p /var/cache/ferry
+  cd /var/cache/ferry
+  if ! ls prometheus_*.deb > /dev/null 2>&1; then
+    apt-get download prometheus > /dev/null 2>&1 || { apt-get update -qq && apt-get download prometheus > /dev/null; }
+  fi
+  mkdir -p "$PROMETHEUS_DIR"
+  dpkg -x "$(ls -t prometheus_*.deb | head -1)" "$PROMETHEUS_DIR"
+  cd - > /dev/null
+fi
