@@ -227,11 +227,18 @@ function main() {
     console.error(e.message);
     return 2;
   }
-  const checker = new Checker(loadSpec(args.spec));
-  const responses = args.batch
-    ? readBatch(args.batch)
-    : [{ method: args.method, path: args.path, status: args.status, content_type: args["content-type"],
-         body: readFileSync(0, "utf8") }];
+  let checker;
+  let responses;
+  try {
+    checker = new Checker(loadSpec(args.spec));
+    responses = args.batch
+      ? readBatch(args.batch)
+      : [{ method: args.method, path: args.path, status: args.status, content_type: args["content-type"],
+           body: readFileSync(0, "utf8") }];
+  } catch (e) {
+    console.error(e.message);
+    return 1;
+  }
   let failed = 0;
   for (const [i, response] of responses.entries()) {
     const problem = checker.check(response);
