@@ -7,11 +7,12 @@
 //   2. every "#/..." $ref resolves;
 //   3. every schema compiles as JSON Schema draft 2020-12 (Ajv, strict: a
 //      misspelt keyword is an error);
-//   4. operationIds are unique, and every {param} of a path template is a
+//   4. every example of a component schema is valid against it;
+//   5. operationIds are unique, and every {param} of a path template is a
 //      declared path parameter of each of its operations (and vice versa).
 
 import { Validator } from "@seriousme/openapi-schema-validator";
-import { compileAt, loadSpec, makeAjv, operations, pointerGet, resolveRef } from "./openapi_lib.mjs";
+import { compileAt, formatErrors, loadSpec, makeAjv, operations, pointerGet, resolveRef } from "./openapi_lib.mjs";
 
 function checkStructure(spec) {
   if (!/^3\.1\.\d+$/.test(spec.openapi ?? "")) return [`openapi is "${spec.openapi}", not 3.1.x`];
@@ -77,6 +78,22 @@ function checkSchemasCompile(spec) {
       compileAt(ajv, where);
     } catch (e) {
       problems.push(`/${where.join("/")}: ${e.message}`);
+    }
+  }
+  return problems.length ? problems : checkSchemaExamples(spec, ajv);
+}
+
+// Every `examples` entry of a component schema is valid against that schema.
+function checkSchemaExamples(spec, ajv) {
+  const problems = [];
+  for (const [name, schema] of Object.entries(spec.components?.schemas ?? {})) {
+    if (!Array.isArray(schema.examples)) continue;
+    const validate = compileAt(ajv, ["components", "schemas", name]);
+    for (const [i, example] of schema.examples.entries()) {
+      if (!validate(example)) {
+        problems.push(`/components/schemas/${name}/examples/${i}: not valid against its schema:\n${
+          formatErrors(validate.errors)}`);
+      }
     }
   }
   return problems;

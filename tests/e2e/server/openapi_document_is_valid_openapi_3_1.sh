@@ -2,9 +2,9 @@
 # name: server/openapi_document_is_valid_openapi_3_1
 # description: docs/openapi.json is a valid OpenAPI 3.1 document for the pinned validator
 #   (tools/node/validate_openapi.mjs: the OpenAPI 3.1 schema, every $ref resolving, every schema compiling as
-#   JSON Schema 2020-12, path parameters declared); and the validator is no rubber stamp: a copy with a
-#   dangling $ref, a misspelt schema keyword, an undeclared path parameter, a response without description,
-#   or `openapi: 3.0.3` is refused with the place named.
+#   JSON Schema 2020-12, schema examples valid, path parameters declared); and the validator is no rubber
+#   stamp: a copy with a dangling $ref, a misspelt schema keyword, an undeclared path parameter, a response
+#   without description, `openapi: 3.0.3`, or an example its schema refuses is refused with the place named.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 source "$E2E/openapi_lib.sh"
@@ -30,4 +30,6 @@ broken undeclared_parameter "d['paths']['/api/v1/runs/{id}']['get']['parameters'
 broken response_without_description "del d['paths']['/api/v1/runs']['get']['responses']['200']['description']" \
   "must have required property 'description'"
 broken openapi_3_0 "d['openapi'] = '3.0.3'" 'openapi is "3.0.3", not 3.1.x'
+broken invalid_example "d['components']['schemas']['RunRequest']['examples'][0]['batchSize'] = 5" \
+  "/components/schemas/RunRequest/examples/0: not valid against its schema"
 echo PASS
