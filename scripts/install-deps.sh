@@ -18,6 +18,8 @@ for p in "${PACKAGES[@]}"; do
 done
 # Node.js runs the peer migration (../shared/peers) that tests compare against.
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
+# npm installs tools/node's pinned packages (the OpenAPI checks); nodesource's nodejs brings it.
+command -v npm >/dev/null 2>&1 || missing+=(npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing: ${missing[*]}" >&2
   export DEBIAN_FRONTEND=noninteractive
@@ -37,4 +39,13 @@ if [ ! -x "$PROMETHEUS_DIR/usr/bin/promtool" ]; then
   mkdir -p "$PROMETHEUS_DIR"
   dpkg -x "$(ls -t prometheus_*.deb | head -1)" "$PROMETHEUS_DIR"
   cd - > /dev/null
+fi
+# tools/node: exactly the packages its package-lock.json pins (npm ci), unless node_modules already
+# holds them (a stamp of the lock's SHA-256 written after the last npm ci).
+NODE_TOOLS="$(cd "$(dirname "$0")/.." && pwd)/tools/node"
+lock_sum=$(sha256sum "$NODE_TOOLS/package-lock.json" | cut -d' ' -f1)
+if [ "$(cat "$NODE_TOOLS/node_modules/.ferry-lock.sha256" 2>/dev/null)" != "$lock_sum" ]; then
+  echo "installing tools/node packages (npm ci)" >&2
+  npm ci --prefix "$NODE_TOOLS" --no-audit --no-fund --loglevel=error >/dev/null
+  echo "$lock_sum" > "$NODE_TOOLS/node_modules/.ferry-lock.sha256"
 fi
