@@ -18,6 +18,7 @@ std::string_view Title(int http_status) {
     case 405: return "Method Not Allowed";
     case 409: return "Conflict";
     case 411: return "Length Required";
+    case 415: return "Unsupported Media Type";
     case 413: return "Content Too Large";
     case 422: return "Unprocessable Content";
     case 423: return "Locked";
@@ -33,7 +34,7 @@ std::string_view Title(int http_status) {
 std::string ProblemJson(int http_status, std::string_view code, std::string_view detail,
                         const ProblemContext& context) {
   internal::JsonBuilder j;
-  j.Begin().Key("type").Str("about:blank").Key("title").Str(Title(http_status)).Key("status").Num(http_status);
+  j.Begin().Key("type").Str("urn:ferry:problem:" + std::string(code)).Key("title").Str(Title(http_status)).Key("status").Num(http_status);
   j.Key("detail").Str(detail).Key("instance").Str(context.instance).Key("code").Str(code);
   j.Key("request_id").Str(context.request_id);
   return j.End().Take();

@@ -24,9 +24,11 @@ struct ProblemContext {
 // for `status` (not OK), answered with HttpStatusFor(status.code()).
 std::string ProblemJson(const Status& status, const ProblemContext& context);
 // The same for an HTTP-level refusal without an error code of its own
-// (401, 403, 404 of a path, 405, 411, 413, 503): `code` names it
-// (UNAUTHENTICATED, FORBIDDEN, ROUTE_NOT_FOUND, METHOD_NOT_ALLOWED,
-// LENGTH_REQUIRED, PAYLOAD_TOO_LARGE, OVERLOADED, SHUTTING_DOWN).
+// (401, 403, 405, 411, 413, 415): `code` names it (UNAUTHENTICATED,
+// PERMISSION_DENIED, METHOD_NOT_ALLOWED, LENGTH_REQUIRED,
+// PAYLOAD_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE); or an error code whose
+// status it has (NOT_FOUND for a path, UNAVAILABLE for 503). `type` is
+// urn:ferry:problem:CODE.
 std::string ProblemJson(int http_status, std::string_view code, std::string_view detail,
                         const ProblemContext& context);
 

@@ -145,11 +145,12 @@ void Events(Call& call) {
     ctx.event_streams.fetch_sub(1);
     call.res.set_header("Retry-After", "5");
     call.res.status = 503;
-    call.res.set_content(ProblemJson(503, "OVERLOADED", "too many event streams are open; retry later",
+    call.res.set_content(ProblemJson(503, "UNAVAILABLE", "too many event streams are open; retry later",
                                      {call.req.path, call.request_id}),
                          kProblemType);
     return;
   }
+  call.res.status = 200;
   call.res.set_header("Cache-Control", "no-cache");
   call.res.set_header("X-Accel-Buffering", "no");
   call.res.set_chunked_content_provider(

@@ -5,6 +5,7 @@
 
 #include "common/json_builder.h"
 #include "ferry/json.h"
+#include "server/openapi_document.h"
 #include "server/server_context.h"
 
 namespace ferry::server {
@@ -114,6 +115,11 @@ void GetAudit(Call& call) {
   call.Json(200, j.EndArray().Take());
 }
 
+void GetOpenApi(Call& call) {
+  call.res.status = 200;
+  call.res.set_content(std::string(OpenApiDocument()), "application/json");
+}
+
 void GetMetrics(Call& call) {
   call.ctx.metrics.SetEventStreams(call.ctx.event_streams.load());
   call.res.status = 200;
@@ -130,6 +136,7 @@ void AddInfoRoutes(std::vector<Route>& routes) {
   routes.push_back(MakeRoute("GET", "/api/v1/history", Role::kViewer, "", GetHistory));
   routes.push_back(MakeRoute("GET", "/api/v1/audit", Role::kViewer, "", GetAudit));
   routes.push_back(MakeRoute("GET", "/metrics", Role::kViewer, "", GetMetrics));
+  routes.push_back(MakeRoute("GET", "/api/v1/openapi.json", Role::kViewer, "", GetOpenApi, /*public_route=*/true));
 }
 
 }  // namespace ferry::server

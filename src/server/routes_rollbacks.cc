@@ -91,7 +91,7 @@ void StartRollback(Call& call) {
 }  // namespace
 
 void AddRollbackRoutes(std::vector<Route>& routes) {
-  routes.push_back(MakeRoute("POST", "/api/v1/rollbacks/impact", Role::kOperator, "rollback.impact", Impact));
+  routes.push_back(MakeRoute("POST", "/api/v1/rollbacks/impact", Role::kAdmin, "rollback.impact", Impact));
   routes.push_back(MakeRoute("POST", "/api/v1/rollbacks", Role::kAdmin, "rollback.start", StartRollback));
 }
 

@@ -24,7 +24,11 @@ void MigrationsJson(const Project& p, JsonBuilder& j) {
   for (const MigrationInfo& m : p.migrations()) {
     j.Begin().Key("id").Str(m.id).Key("from").Str(m.from).Key("to").Str(m.to);
     j.Key("critical").Bool(m.critical).Key("lossy").Bool(m.lossy).Key("skip_on_failure").Bool(m.skip_on_failure);
-    j.Key("depends_on").Strings(m.depends_on).Key("steps").Strings(m.step_kinds).Key("checksum").Str(m.checksum);
+    j.Key("depends_on").Strings(m.depends_on).Key("steps").BeginArray();
+    for (size_t i = 0; i < m.step_kinds.size(); ++i) {
+      j.Begin().Key("kind").Str(m.step_kinds[i]).Key("lossy").Bool(i < m.step_lossy.size() && m.step_lossy[i]).End();
+    }
+    j.EndArray().Key("checksum").Str(m.checksum);
     j.Key("line").Num(m.line).End();
   }
   j.EndArray();

@@ -113,7 +113,7 @@ httplib::Server::HandlerResponse Router::PreRoute(const httplib::Request& req, h
     res.set_header("Allow", allowed);
     return Refuse(res, 405, "METHOD_NOT_ALLOWED", "this path answers " + allowed, req, rid);
   }
-  if (route == nullptr) return Refuse(res, 404, "ROUTE_NOT_FOUND", "no such path; see /api/v1/openapi.json", req, rid);
+  if (route == nullptr) return Refuse(res, 404, "NOT_FOUND", "no such path; see /api/v1/openapi.json", req, rid);
   if (route->public_route) return httplib::Server::HandlerResponse::Unhandled;
   const std::string token = BearerOf(req);
   std::optional<TokenInfo> who = token.empty() ? std::nullopt : ctx_.tokens->Authenticate(token);
@@ -123,7 +123,7 @@ httplib::Server::HandlerResponse Router::PreRoute(const httplib::Request& req, h
                            Caller{});
   }
   if (!RoleAllows(who->role, route->role)) {
-    return Unauthenticated(req, res, rid, 403, "FORBIDDEN",
+    return Unauthenticated(req, res, rid, 403, "PERMISSION_DENIED",
                            std::string("this needs the role ") + RoleName(route->role) + "; the token '" + who->name +
                                "' is " + RoleName(who->role),
                            Caller{who->name, who->role});
