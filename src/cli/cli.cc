@@ -36,6 +36,7 @@
 #include "cli/shaping_flags.h"
 #include "cli/state_commands.h"
 #include "cli/template_commands.h"
+#include "cli/token_commands.h"
 #include "cli/unknown_argument.h"
 #include "cli/version_command.h"
 #include "common/json_builder.h"
@@ -890,6 +891,7 @@ void AddCommands(CLI::App& app, Commands* cmds) {
   RegisterVersionCommand(app);
   RegisterInitCommand(app);
   RegisterAuditCommand(app);
+  RegisterTokenCommands(app);
   AddGenerateCommand(app, cmds);
   RegisterCompletionCommand(app);  // last: its script is made from every other command
 }
@@ -925,7 +927,8 @@ void InstallSignalHandlers() {
 // The commands registered by other files.
 bool RunRegisteredCommand(int* rc) {
   return RunStateCommand(rc) || RunSafetyCommand(rc) || RunTransferCommand(rc) || RunTemplateCommand(rc) ||
-         RunVersionCommand(rc) || RunInitCommand(rc) || RunAuditCommand(rc) || RunCompletionCommand(rc);
+         RunVersionCommand(rc) || RunInitCommand(rc) || RunAuditCommand(rc) || RunTokenCommand(rc) ||
+         RunCompletionCommand(rc);
 }
 
 int RunParsedCommand(Commands& cmds) {
