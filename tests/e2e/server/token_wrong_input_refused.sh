@@ -2,8 +2,9 @@
 # name: server/token_wrong_input_refused
 # description: `ferry token` refuses wrong input with the stable codes of docs/exit-codes.md and a message
 #   saying what to do: an unknown role or bad name (2), a missing --tokens or role (2), a name in use
-#   (CONFLICT, 75), revoking an unknown name or listing a missing file (NOT_FOUND, 66), a malformed
-#   tokens file (2, naming the file); nothing is written when a command fails.
+#   (CONFLICT, 75), revoking an unknown name or listing a missing file (NOT_FOUND, 66), a missing
+#   directory (IO_ERROR, 74), a malformed tokens file (2, naming the file); nothing is written when a
+#   command fails.
 # group: e2e
 source "$(dirname "$0")/../lib.sh"
 expect_exit 2 "$FERRY" token create ci --role root --tokens tokens.json 2> err.txt
@@ -20,6 +21,8 @@ grep -q 'bad token name' err.txt || fail "bad name: $(cat err.txt)"
 expect_exit 66 "$FERRY" token list --tokens tokens.json 2> err.txt
 grep -q 'NOT_FOUND: no tokens file tokens.json; create one with `ferry token create' err.txt || fail "$(cat err.txt)"
 expect_exit 66 "$FERRY" token revoke ci --tokens tokens.json 2> /dev/null
+expect_exit 74 "$FERRY" token create ci --role admin --tokens no-such-dir/tokens.json 2> err.txt
+grep -q 'IO_ERROR: cannot open the directory of the tokens file no-such-dir' err.txt || fail "no dir: $(cat err.txt)"
 
 "$FERRY" token create ci --role operator --tokens tokens.json > ci.out 2> /dev/null
 cp tokens.json before.json
