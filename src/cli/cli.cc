@@ -37,6 +37,7 @@
 #include "cli/state_commands.h"
 #include "cli/serve_command.h"
 #include "cli/template_commands.h"
+#include "cli/token_commands.h"
 #include "cli/unknown_argument.h"
 #include "cli/version_command.h"
 #include "common/json_builder.h"
@@ -892,6 +893,7 @@ void AddCommands(CLI::App& app, Commands* cmds) {
   RegisterInitCommand(app);
   RegisterAuditCommand(app);
   RegisterServeCommand(app);
+  RegisterTokenCommands(app);
   AddGenerateCommand(app, cmds);
   RegisterCompletionCommand(app);  // last: its script is made from every other command
 }
@@ -928,6 +930,7 @@ void InstallSignalHandlers() {
 bool RunRegisteredCommand(int* rc) {
   return RunStateCommand(rc) || RunSafetyCommand(rc) || RunTransferCommand(rc) || RunTemplateCommand(rc) ||
          RunVersionCommand(rc) || RunInitCommand(rc) || RunAuditCommand(rc) || RunServeCommand(rc) ||
+         RunTokenCommand(rc) ||
          RunCompletionCommand(rc);
 }
 

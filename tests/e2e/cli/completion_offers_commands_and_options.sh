@@ -19,7 +19,7 @@ complete_bash ferry backup create --in | grep -qx -- --incremental || fail "back
 [ -z "$(complete_bash ferry run --target ru)" ] || fail "a value completed as a command: $(complete_bash ferry run --target ru)"
 # Every command and every option of `run`, as --help lists them, is offered.
 complete_bash ferry "" > commands.txt
-for c in analyze plan run verify validate status backup template completion version; do
+for c in analyze plan run verify validate status backup template token completion version; do
   grep -qx "$c" commands.txt || fail "command $c not offered: $(cat commands.txt)"
 done
 "$FERRY" run --help > help.txt

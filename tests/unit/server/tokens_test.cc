@@ -4,6 +4,7 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
 #include <thread>
@@ -218,6 +219,18 @@ TEST_F(TokensTest, RevokedTokenFailsInARegistryOpenedBeforeTheRevoke) {
   auto who = (*registry)->Authenticate(later);
   ASSERT_TRUE(who.has_value());
   EXPECT_EQ(who->role, Role::kAdmin);
+}
+
+// Past the window in which a file is read again whatever its times say, a
+// change is seen through the file's identity (inode, size, times) alone.
+TEST_F(TokensTest, RevokeIsSeenOnceTheFileHasSettled) {
+  const std::string ci = Create("ci", Role::kOperator);
+  auto registry = TokenRegistry::Open(path_);
+  ASSERT_TRUE(registry.ok());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+  ASSERT_TRUE((*registry)->Authenticate(ci).has_value());
+  ASSERT_OK(RevokeToken(path_, "ci"));
+  EXPECT_FALSE((*registry)->Authenticate(ci).has_value());
 }
 
 TEST_F(TokensTest, RegistryKeepsTheLastGoodSetWhenTheFileTurnsMalformed) {
