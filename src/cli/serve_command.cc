@@ -17,6 +17,7 @@ namespace {
 server::ServeOptions g_options;
 CLI::App* g_serve = nullptr;
 std::atomic<bool> g_stop{false};
+bool g_routes = false;
 
 extern "C" void OnServeSignal(int) {
   if (g_stop.load()) std::_Exit(130);  // the second signal: at once
@@ -24,6 +25,10 @@ extern "C" void OnServeSignal(int) {
 }
 
 int Serve() {
+  if (g_routes) {
+    std::fputs(server::RouteTable().c_str(), stdout);
+    return 0;
+  }
   std::signal(SIGINT, OnServeSignal);
   std::signal(SIGTERM, OnServeSignal);
   Status s = server::Serve(g_options, g_stop, [](int port) {
@@ -44,7 +49,8 @@ void RegisterServeCommand(CLI::App& app) {
                                         "(docs/server.md)");
   g_serve->add_option("--listen", g_options.listen, "HOST:PORT to listen on (port 0: any free port)")
       ->capture_default_str();
-  g_serve->add_option("--tokens", g_options.tokens, "the tokens file (`ferry token create`)")->required();
+  g_serve->add_option("--tokens", g_options.tokens, "the tokens file (`ferry token create`); required");
+  g_serve->add_flag("--routes", g_routes, "print every route with the role it needs, and exit");
   g_serve->add_option("-p,--project", g_options.projects, "a ferry.yaml or its directory, served by name (repeat)");
   g_serve->add_option("--state", g_options.state, "Ferry's state: an SQLite file or postgres:// URI")
       ->envname("FERRY_STATE");

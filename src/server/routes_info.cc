@@ -136,7 +136,7 @@ void AddInfoRoutes(std::vector<Route>& routes) {
   routes.push_back(MakeRoute("GET", "/api/v1/history", Role::kViewer, "", GetHistory));
   routes.push_back(MakeRoute("GET", "/api/v1/audit", Role::kViewer, "", GetAudit));
   routes.push_back(MakeRoute("GET", "/metrics", Role::kViewer, "", GetMetrics));
-  routes.push_back(MakeRoute("GET", "/api/v1/openapi.json", Role::kViewer, "", GetOpenApi, /*public_route=*/true));
+  routes.push_back(MakeRoute("GET", "/api/v1/openapi.json", Role::kViewer, "", GetOpenApi));
 }
 
 }  // namespace ferry::server

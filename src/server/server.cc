@@ -286,18 +286,30 @@ Route MakeRoute(std::string method, std::string pattern, Role role, std::string 
   return r;
 }
 
-Status Serve(const ServeOptions& options, const std::atomic<bool>& stop,
-             const std::function<void(int port)>& on_listening) {
-  FERRY_ASSIGN_OR_RETURN(auto host_port, ParseListen(options.listen));
-  ServerContext ctx;
-  FERRY_RETURN_IF_ERROR(OpenContext(options, &ctx));
+std::vector<Route> AllRoutes() {
   std::vector<Route> routes;
   AddInfoRoutes(routes);
   AddOperationRoutes(routes);
   AddEventRoutes(routes);
   AddRejectRoutes(routes);
   AddRollbackRoutes(routes);
-  Router router(ctx, std::move(routes));
+  return routes;
+}
+
+std::string RouteTable() {
+  std::string out;
+  for (const Route& r : AllRoutes()) {
+    out += r.method + " " + r.pattern + " " + (r.public_route ? "public" : RoleName(r.role)) + "\n";
+  }
+  return out;
+}
+
+Status Serve(const ServeOptions& options, const std::atomic<bool>& stop,
+             const std::function<void(int port)>& on_listening) {
+  FERRY_ASSIGN_OR_RETURN(auto host_port, ParseListen(options.listen));
+  ServerContext ctx;
+  FERRY_RETURN_IF_ERROR(OpenContext(options, &ctx));
+  Router router(ctx, AllRoutes());
   std::unique_ptr<httplib::Server> server = MakeHttpServer(options);
   if (!server->is_valid()) return Status::InvalidArgument("cannot use the TLS certificate or key");
   server->set_pre_routing_handler([&router](const auto& req, auto& res) { return router.PreRoute(req, res); });

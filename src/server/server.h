@@ -6,7 +6,7 @@
 // operation, watched by id, with Server-Sent Events.
 //
 // What it guarantees:
-// - Every request but /healthz, /readyz and /api/v1/openapi.json carries a
+// - Every request but /healthz and /readyz carries a
 //   bearer token of the tokens file (server/tokens.h); 401 without one or
 //   with a wrong one, 403 outside the token's role. Every mutating request
 //   and every refused one is recorded in the audit log of the state.
@@ -56,6 +56,10 @@ struct ServeOptions {
   // Seconds between heartbeat comments on an idle event stream.
   uint32_t heartbeat_seconds = 10;
 };
+
+// One line per route, "METHOD PATH ROLE" ("public" for the routes that need
+// no token), in the order they are matched: `ferry serve --routes`.
+std::string RouteTable();
 
 // Serves until `stop` becomes true (e.g. set by a SIGTERM handler), then
 // shuts down as said above. `on_listening` (may be empty) is called with the

@@ -178,5 +178,80 @@ def sigterm_during_run_then_resume():
         srv.stop()
 
 
+ROLES = ("viewer", "operator", "admin")
+
+
+def served_routes():
+    """[(method, path template, role)] of `ferry serve --routes`."""
+    return [tuple(line.split()) for line in ferry("serve", "--routes").splitlines()]
+
+
+def concrete(path):
+    """A path of the template: {id} and the like as an unknown id."""
+    path = path.replace("{id}", "op-none").replace("{name}", "none")
+    return path + "?run=op-none" if path == "/api/v1/events" else path
+
+
+def roles_matrix():
+    """Every route: 401 without a token and with a wrong one, 403 for each
+    role below the one it needs, neither for the roles that may; the refusals
+    are in the audit log."""
+    tokens, t = setup(count=10)
+    srv = Server(tokens, [PROJECT])
+    refused = 0
+    try:
+        for method, path, role in served_routes():
+            url = concrete(path)
+            body = {} if method == "POST" else None
+            if role == "public":
+                status, _, _ = request(srv.port, method, url, None, body, record=False)
+                if status in (401, 403):
+                    fail(f"{method} {path} is public but answered {status}")
+                continue
+            for token, want in ((None, 401), ("fry_wrong", 401)):
+                status, headers, text = request(srv.port, method, url, token, body)
+                if status != 401 or "Bearer" not in headers.get("www-authenticate", ""):
+                    fail(f"{method} {path} with token {token}: {status} {text}")
+                refused += 1
+            for held in ROLES:
+                status, _, text = request(srv.port, method, url, t[held], body)
+                allowed = ROLES.index(held) >= ROLES.index(role)
+                if allowed and status in (401, 403):
+                    fail(f"{method} {path} as {held} (needs {role}): {status} {text}")
+                if not allowed:
+                    if status != 403 or json.loads(text)["code"] != "PERMISSION_DENIED":
+                        fail(f"{method} {path} as {held} (needs {role}): {status} {text}")
+                    refused += 1
+        audit = get_json(srv.port, "/api/v1/audit?action=auth.failed,auth.forbidden&limit=100000", t["admin"])
+        if len(audit) != refused:
+            fail(f"{refused} refusals but {len(audit)} audit entries")
+        if any("fry_" in json.dumps(e) for e in audit):
+            fail("a secret in the audit log")
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
+def routes_are_documented():
+    """`ferry serve --routes` and docs/openapi.json list the same routes with
+    the same roles."""
+    import subprocess
+    doc = subprocess.run(["node", os.path.join(os.environ["FERRY_SOURCE_DIR"], "tools", "node", "list_paths.mjs"),
+                          "--details", os.path.join(os.environ["FERRY_SOURCE_DIR"], "docs", "openapi.json")],
+                         capture_output=True, text=True, check=True).stdout
+    documented = {}
+    for line in doc.splitlines():
+        method_path, role = line.split("\t")[0], line.split("\t")[1]
+        documented[method_path] = "public" if role == "none" else role
+    served = {f"{m} {p}": r for m, p, r in served_routes()}
+    missing = sorted(set(served) - set(documented))
+    unserved = sorted(set(documented) - set(served))
+    wrong = sorted(k for k in set(served) & set(documented) if served[k] != documented[k])
+    if missing or wrong:
+        fail(f"served but not documented: {missing}; roles differ: {[(k, served[k], documented[k]) for k in wrong]}")
+    if unserved and os.environ.get("FERRY_SERVE_ALL_DOCUMENTED") == "1":
+        fail(f"documented but not served: {unserved}")
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
