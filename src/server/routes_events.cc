@@ -59,6 +59,13 @@ std::string Frame(uint64_t id, std::string_view name, const std::string& data) {
   return out;
 }
 
+// The events after the client's Last-Event-ID are no longer kept: it takes
+// a snapshot and follows on from `last_seq`.
+std::string ResetData(uint64_t last_seq) {
+  return "{\"type\":\"reset\",\"last_seq\":" + std::to_string(last_seq) +
+         ",\"message\":\"events after Last-Event-ID are no longer kept: take a snapshot\"}";
+}
+
 bool Write(httplib::DataSink& sink, const std::string& text, Stream& st) {
   st.last_write = Clock::now();
   return sink.write(text.data(), text.size());
@@ -70,8 +77,8 @@ bool PumpRun(ServerContext& ctx, Stream& st, httplib::DataSink& sink, std::chron
   if (!events.ok()) {
     auto snap = ctx.ops->Get(st.run);
     if (!snap.ok()) return false;
-    Write(sink, Frame(snap.value().last_seq, "reset", snap.value().ToJson()), st);
     st.after = snap.value().last_seq;
+    Write(sink, Frame(st.after, "reset", ResetData(st.after)), st);
     return !IsFinished(snap.value().state);
   }
   for (const OperationEvent& e : events.value()) {
@@ -87,7 +94,7 @@ bool PumpAll(ServerContext& ctx, Stream& st, httplib::DataSink& sink, std::chron
   std::vector<HubEvent> events = ctx.hub->After(st.after, wait, &too_old);
   if (too_old) {
     st.after = ctx.hub->last_seq();
-    return Write(sink, Frame(st.after, "reset", "{\"last_seq\":" + std::to_string(st.after) + "}"), st);
+    return Write(sink, Frame(st.after, "reset", ResetData(st.after)), st);
   }
   for (const HubEvent& e : events) {
     if (!Write(sink, Frame(e.seq, NameOf(e.event.event.type, st), e.event.ToJson()), st)) return false;

@@ -6,11 +6,13 @@
 // /resume steer them. The body of every operation started is kept under the
 // server's work directory, so a later server can resume it.
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "server/operation_requests.h"
+#include "server/request_body.h"
 #include "server/server_context.h"
 
 namespace ferry::server {
@@ -105,7 +107,9 @@ Result<std::vector<std::pair<OperationSnapshot, bool>>> Listed(ServerContext& ct
   std::vector<std::pair<OperationSnapshot, bool>> out;
   std::vector<OperationSnapshot> active = ctx.ops->Active();
   for (auto it = active.rbegin(); it != active.rend(); ++it) out.emplace_back(*it, true);
-  FERRY_ASSIGN_OR_RETURN(auto history, ctx.ops->History(limit));
+  // The history's newest operations of every kind: enough that `limit` of
+  // the kind asked for are among them in all but odd cases.
+  FERRY_ASSIGN_OR_RETURN(auto history, ctx.ops->History(std::max<uint32_t>(limit * 4, 1000)));
   for (auto& s : history) {
     bool seen = false;
     for (const auto& [a, _] : out) seen = seen || a.id == s.id;
@@ -163,7 +167,9 @@ void GetReport(Call& call) {
 void CancelRun(Call& call) {
   const std::string id = call.Param(1);
   call.audit_target = id;
-  if (Status s = call.ctx.ops->Cancel(id, call.Query("now") == "true"); !s.ok()) return call.Problem(s);
+  FERRY_HTTP_ASSIGN_OR_ANSWER(RequestBody body, call, RequestBody::Parse(call.req.body, {"now"}));
+  FERRY_HTTP_ASSIGN_OR_ANSWER(std::optional<bool> now, call, body.Bool("now"));
+  if (Status s = call.ctx.ops->Cancel(id, now.value_or(false)); !s.ok()) return call.Problem(s);
   FERRY_HTTP_ASSIGN_OR_ANSWER(OperationSnapshot snap, call, call.ctx.ops->Get(id));
   call.Json(202, SnapshotJson(snap, true));
 }

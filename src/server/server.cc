@@ -107,6 +107,11 @@ httplib::Server::HandlerResponse Router::PreRoute(const httplib::Request& req, h
     return Refuse(res, 411, "LENGTH_REQUIRED",
                   "requests with Transfer-Encoding are refused; send the body with a Content-Length", req, rid);
   }
+  if ((req.method == "POST" || req.method == "PUT" || req.method == "PATCH") && !req.has_header("Content-Length")) {
+    return Refuse(res, 411, "LENGTH_REQUIRED",
+                  req.method + " needs a Content-Length header (an empty body too: with curl, -d '' or --json '{}')",
+                  req, rid);
+  }
   std::string allowed;
   const Route* route = Match(req, &allowed);
   if (route == nullptr && !allowed.empty()) {
@@ -216,10 +221,16 @@ void AnswerErrors(httplib::Server& server) {
     res.set_content(ProblemJson(Status::Internal("unexpected error"), {req.path, res.get_header_value("X-Request-Id")}),
                     kProblemType);
   });
+  // The HTTP library's own refusals (a malformed request, a body over the
+  // limit) get a problem document too.
   server.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (res.status == 413 && res.body.empty()) {
+    if (!res.body.empty()) return;
+    const ProblemContext context{req.path, res.get_header_value("X-Request-Id")};
+    if (res.status == 413) {
       res.set_content(ProblemJson(413, "PAYLOAD_TOO_LARGE", "the request body is larger than the server accepts",
-                                  {req.path, res.get_header_value("X-Request-Id")}),
+                                  context), kProblemType);
+    } else {
+      res.set_content(ProblemJson(Status::InvalidArgument("the request is not well-formed HTTP"), context),
                       kProblemType);
     }
   });
