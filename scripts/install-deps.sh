@@ -9,6 +9,7 @@ PACKAGES=(
   libcpp-httplib-dev libsqlite3-dev sqlite3 libpq-dev libssl-dev postgresql-15 postgresql-client-15
   libzstd-dev libbrotli-dev libsodium-dev zlib1g-dev libre2-dev
   curl  # docs/server.md: its curl examples run as written
+  openssl  # tests make a self-signed certificate for `ferry serve --tls-cert`
   zstd  # the CLI: tests decompress Ferry's .zst output with another implementation
   zsh   # tests run `ferry completion zsh` in the real shell
   universal-ctags  # tests measure the length of every function in src/

@@ -178,6 +178,71 @@ def sigterm_during_run_then_resume():
         srv.stop()
 
 
+def metrics_pass_promtool():
+    """GET /metrics after requests, refusals and a run: promtool (Debian's
+    prometheus package, unpacked by scripts/install-deps.sh) accepts it."""
+    import subprocess
+    promtool = os.environ.get("FERRY_PROMTOOL", "/opt/ferry-tools/prometheus/usr/bin/promtool")
+    if not os.access(promtool, os.X_OK):
+        print("SKIP: no promtool at " + promtool + " (scripts/install-deps.sh unpacks it)")
+        sys.exit(200)
+    tokens, t = setup(count=500)
+    srv = Server(tokens, [PROJECT])
+    try:
+        started = post_json(srv.port, "/api/v1/runs", t["operator"],
+                            {"project": "workouts", "source": "in.jsonl", "target": "out.jsonl"})
+        wait_state(srv.port, t["viewer"], started["id"])
+        request(srv.port, "GET", "/api/v1/projects", "fry_wrong")
+        status, headers, text = request(srv.port, "GET", "/metrics", t["viewer"])
+    finally:
+        srv.stop()
+    if status != 200 or not headers["content-type"].startswith("text/plain; version=0.0.4"):
+        fail(f"/metrics: {status} {headers}")
+    for family in ("ferry_http_requests_total", "ferry_http_request_duration_seconds_bucket",
+                   "ferry_operations_finished_total", "ferry_records_total", "ferry_event_streams",
+                   "ferry_operation_duration_seconds_bucket"):
+        if family not in text:
+            fail(f"/metrics lacks {family}")
+    r = subprocess.run([promtool, "check", "metrics"], input=text, capture_output=True, text=True)
+    if r.returncode != 0:
+        fail("promtool refuses /metrics: " + r.stdout + r.stderr)
+
+
+def serves_https_with_certificate():
+    """--tls-cert/--tls-key: the API over HTTPS (a client trusting the
+    certificate gets answers), and plain HTTP to that port gets none."""
+    import http.client
+    import ssl
+    import subprocess
+    tokens, t = setup(count=10)
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "key.pem", "-out",
+                    "cert.pem", "-days", "1", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True)
+    srv = Server(tokens, [PROJECT], extra=["--tls-cert", "cert.pem", "--tls-key", "key.pem"])
+    try:
+        if not any("listening on https://" in line for line in srv.lines):
+            fail("the server does not say https: " + "".join(srv.lines))
+        context = ssl.create_default_context(cafile="cert.pem")
+        conn = http.client.HTTPSConnection("127.0.0.1", srv.port, context=context, timeout=30)
+        conn.request("GET", "/api/v1/projects", headers={"Authorization": "Bearer " + t["viewer"]})
+        r = conn.getresponse()
+        body = json.loads(r.read())
+        if r.status != 200 or body[0]["name"] != "workouts":
+            fail(f"HTTPS GET /api/v1/projects: {r.status} {body}")
+        conn.close()
+        try:
+            status, _, _ = request(srv.port, "GET", "/healthz", record=False)
+            fail(f"plain HTTP to the HTTPS port answered {status}")
+        except (ConnectionError, http.client.HTTPException, OSError):
+            pass
+    finally:
+        srv.stop()
+    bad = subprocess.run([os.environ["FERRY"], "serve", "--listen", "127.0.0.1:0", "--tokens", tokens,
+                          "--tls-cert", "cert.pem"], capture_output=True, text=True, timeout=30)
+    if bad.returncode != 2 or "--tls-key" not in bad.stderr:
+        fail(f"--tls-cert without --tls-key: exit {bad.returncode} {bad.stderr}")
+
+
 ROLES = ("viewer", "operator", "admin")
 
 
