@@ -212,6 +212,12 @@ std::unique_ptr<httplib::Server> MakeHttpServer(const ServeOptions& o) {
   server->set_read_timeout(30);
   server->set_write_timeout(30);
   server->set_payload_max_length(o.max_body_bytes);
+  // SO_REUSEADDR only: the library's default adds SO_REUSEPORT, with which
+  // a second server binds a port in use and shares its connections.
+  server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   return server;
 }
 

@@ -17,6 +17,8 @@ ran=0
 while IFS= read -r doc; do
   python3 "$BLOCKS" runnable "$FERRY_SOURCE_DIR" "$doc" > script.sh
   [ -s script.sh ] || continue
+  # What a doc starts in the background (docs/server.md: ferry serve) ends with its script.
+  sed -i "1i trap 'kill \$(jobs -p) 2> /dev/null || true' EXIT" script.sh
   dir=$WORK/run/${doc//\//_}
   mkdir -p "$dir" && ln -s "$FERRY_SOURCE_DIR/examples" "$dir/examples"
   sed -i "s|postgres://app@127.0.0.1:5432/app|$pg|g" script.sh

@@ -87,6 +87,11 @@ def bad_requests_get_problems():
                 fail(f"{method} {path}: problem {problem}")
             if not problem.get("request_id"):
                 fail("a problem without request_id")
+        import subprocess
+        second = subprocess.run([os.environ["FERRY"], "serve", "--listen", f"127.0.0.1:{srv.port}", "--tokens", tokens,
+                                 "--project", PROJECT], capture_output=True, text=True, timeout=30)
+        if second.returncode != 74 or "cannot listen" not in second.stderr:
+            fail(f"a second server on a port in use: exit {second.returncode} {second.stderr}")
     finally:
         srv.stop()
     check_responses_against_openapi()
