@@ -81,6 +81,9 @@ Status KindMembers(OperationKind kind, const RequestBody& body, OperationRequest
     FERRY_ASSIGN_OR_RETURN(auto sample, body.Uint("sample", 1, UINT64_MAX >> 1));
     if (sample) request->plan_sample = *sample;
     FERRY_RETURN_IF_ERROR(Pipeline(body, &request->run));
+  } else if (kind == OperationKind::kAnalyze) {
+    FERRY_ASSIGN_OR_RETURN(auto target, body.String("target"));  // conflicts counted against it
+    request->run.target = target.value_or("");
   } else if (kind == OperationKind::kVerify) {
     FERRY_ASSIGN_OR_RETURN(request->run.target, RequiredString(body, "target"));
     FERRY_ASSIGN_OR_RETURN(auto max_keys, body.Uint("max_keys", 0, 100000));

@@ -13,8 +13,10 @@ using internal::JsonBuilder;
 void VersionsJson(const Project& p, JsonBuilder& j) {
   j.Key("versions").BeginArray();
   for (const VersionInfo& v : p.versions()) {
-    j.Begin().Key("name").Str(v.name).Key("schema_file").Str(v.schema_file).Key("path").Str(v.schema_path);
-    j.Key("detector").Str(v.detector).Key("line").Num(v.line).End();
+    j.Begin().Key("name").Str(v.name).Key("schema_file").Str(v.schema_file);
+    j.Key("detector").Str(v.detector).Key("line").Num(v.line).Key("path").BeginArray();
+    for (size_t i : p.PathFrom(v.name)) j.Str(p.migrations()[i].id);
+    j.EndArray().End();
   }
   j.EndArray();
 }
@@ -42,13 +44,6 @@ void GraphJson(const Project& p, JsonBuilder& j) {
     j.Begin().Key("from").Str(m.from).Key("to").Str(m.to).Key("migration").Str(m.id).End();
   }
   j.EndArray().End();
-  j.Key("paths").Begin();
-  for (const VersionInfo& v : p.versions()) {
-    j.Key(v.name).BeginArray();
-    for (size_t i : p.PathFrom(v.name)) j.Str(p.migrations()[i].id);
-    j.EndArray();
-  }
-  j.End();
 }
 
 void SummaryJson(const ServedProject& s, JsonBuilder& j) {

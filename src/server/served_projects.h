@@ -35,10 +35,10 @@ class ServedProjects {
   // migrations (how many)}], by name
   std::string ListJson() const;
   // One project: name, dir, file, collection, key, target, versions
-  // [{name, schema_file, path, detector, line}], migrations [{id, from, to,
-  // depends_on, critical, skip_on_failure, lossy, steps, checksum, line}],
-  // graph {nodes, edges [{from, to, migration}]}, paths {version: [the
-  // migration ids leading to the target]}.
+  // [{name, schema_file, detector, line, path: the migration ids leading to
+  // the target}], migrations [{id, from, to, depends_on, critical,
+  // skip_on_failure, lossy, steps [{kind, lossy}], checksum, line}], graph
+  // {nodes, edges [{from, to, migration}]}.
   std::string DescribeJson(const ServedProject& served) const;
 
  private:

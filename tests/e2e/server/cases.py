@@ -3,6 +3,7 @@ python3 cases.py CASE (in the test's own working directory)."""
 import json
 import os
 import socket
+import subprocess
 import sys
 import time
 
@@ -292,6 +293,64 @@ def cancel_then_resume_gives_same_table():
         srv.stop()
     if table_rows("cli.db") != table_rows("http.db"):
         fail("the table of the cancelled and resumed run differs from the uninterrupted run's")
+    check_responses_against_openapi()
+
+
+VOLATILE = ("seconds", "per_second", "_at", "run_id", "elapsed", "eta", "duration", "rate", "estimate", "ms")
+
+
+def stable(value):
+    """The report without what differs between two runs of the same work."""
+    if isinstance(value, dict):
+        return {k: stable(v) for k, v in value.items() if not any(w in k for w in VOLATILE)}
+    if isinstance(value, list):
+        return [stable(v) for v in value]
+    return value
+
+
+def checks_match_command_line():
+    """analyze, validate, verify and plan over HTTP report what the command
+    line reports with --json; the projects, history, operations and health
+    routes answer what the document says."""
+    tokens, t = setup(count=3000)
+    ferry("run", "-p", PROJECT, "-s", "in.jsonl", "-t", "sqlite:app.db#workouts", "-q")
+    srv = Server(tokens, [PROJECT])
+    try:
+        cases = [("analyze", {"source": "in.jsonl", "target": "sqlite:app.db#workouts"},
+                  ["analyze", "-s", "in.jsonl", "-t", "sqlite:app.db#workouts"]),
+                 ("validate", {"source": "in.jsonl", "version": "strength"},
+                  ["validate", "-s", "in.jsonl", "--version", "strength"]),
+                 ("verify", {"source": "in.jsonl", "target": "sqlite:app.db#workouts"},
+                  ["verify", "-s", "in.jsonl", "-t", "sqlite:app.db#workouts"])]
+        for kind, body, args in cases:
+            op = post_json(srv.port, "/api/v1/" + kind, t["operator"], dict(body, project="workouts"))["id"]
+            done = wait_state(srv.port, t["viewer"], op)
+            report = get_json(srv.port, f"/api/v1/runs/{op}/report", t["viewer"])
+            cli = subprocess.run([os.environ["FERRY"], *args, "-p", PROJECT, "--json", "-q"], capture_output=True,
+                                 text=True)
+            if done["kind"] != kind or stable(report) != stable(json.loads(cli.stdout)):
+                fail(f"{kind} over HTTP differs from the command line:\n{json.dumps(stable(report))}\n{cli.stdout}")
+        op = post_json(srv.port, "/api/v1/plan", t["operator"], {"project": "workouts", "source": "in.jsonl",
+                                                                  "sample": 500})["id"]
+        plan = get_json(srv.port, f"/api/v1/runs/{wait_state(srv.port, t['viewer'], op)['id']}/report", t["viewer"])
+        if not plan:
+            fail("no plan report")
+        detail = get_json(srv.port, "/api/v1/projects/workouts", t["viewer"])
+        if [e["migration"] for e in detail["graph"]["edges"]] != [m["id"] for m in detail["migrations"]]:
+            fail("graph edges do not name the migrations")
+        get_json(srv.port, "/api/v1/history?project=workouts", t["viewer"])
+        get_json(srv.port, "/api/v1/operations/active", t["viewer"])
+        if len(get_json(srv.port, "/api/v1/operations/history?limit=2", t["viewer"])) != 2:
+            fail("operations/history does not honour limit")
+        for path in ("/healthz", "/readyz"):
+            status, _, text = request(srv.port, "GET", path)
+            if status != 200:
+                fail(f"{path}: {status} {text}")
+        doc = get_json(srv.port, "/api/v1/openapi.json", t["viewer"])
+        if doc["openapi"] != "3.1.0":
+            fail("GET /api/v1/openapi.json is not the document")
+    finally:
+        srv.stop()
     check_responses_against_openapi()
 
 
