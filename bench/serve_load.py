@@ -74,6 +74,8 @@ class Load:
         while not self.stop.is_set():
             next_at += 1.0 / rate
             time.sleep(max(0, next_at - time.perf_counter()))
+            if self.stop.is_set():
+                break
             try:
                 if conn is None:
                     conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
@@ -91,6 +93,8 @@ class Load:
                         self.failures.append(f"GET /runs: {r.status}")
             except (OSError, http.client.HTTPException) as e:
                 conn = None
+                if self.stop.is_set():
+                    break
                 with self.lock:
                     self.failures.append(f"GET /runs: {e!r}")
 

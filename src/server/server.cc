@@ -208,6 +208,9 @@ std::unique_ptr<httplib::Server> MakeHttpServer(const ServeOptions& o) {
   else server = std::make_unique<httplib::SSLServer>(o.tls_cert.c_str(), o.tls_key.c_str());
   const size_t workers = size_t(o.max_event_streams) + o.request_workers;
   server->new_task_queue = [workers] { return new httplib::ThreadPool(workers); };
+  // Headers and body go out in separate writes: without TCP_NODELAY,
+  // Nagle's algorithm and the client's delayed ACK add ~40 ms to answers.
+  server->set_tcp_nodelay(true);
   server->set_keep_alive_timeout(1);
   server->set_read_timeout(30);
   server->set_write_timeout(30);
