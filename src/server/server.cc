@@ -297,6 +297,9 @@ Status Serve(const ServeOptions& options, const std::atomic<bool>& stop,
   AddEventRoutes(routes);
   AddRejectRoutes(routes);
   AddRollbackRoutes(routes);
+  AddTemplateRoutes(routes);
+  AddBackupRoutes(routes);
+  AddAliasRoutes(routes);
   Router router(ctx, std::move(routes));
   std::unique_ptr<httplib::Server> server = MakeHttpServer(options);
   if (!server->is_valid()) return Status::InvalidArgument("cannot use the TLS certificate or key");
