@@ -37,19 +37,24 @@ constexpr std::array<Alias, 13> kAliases = {{
     {"GET", "/api/data-migration/templates", "/api/v1/templates"},
     {"POST", "/api/data-migration/templates", "/api/v1/templates"},
     {"GET", "/api/data-migration/templates/{id}", "/api/v1/templates/{name}"},
-    // A name with '/' in it, refused as the /api/v1 route refuses it.
-    {"GET", "/api/data-migration/templates/(.+)", "/api/v1/templates/(.+)"},
+    // A name {id} cannot match, refused as the /api/v1 route refuses it.
+    {"GET", "/api/data-migration/templates/((?![A-Za-z0-9_.:-]+$).+)",
+     "/api/v1/templates/((?![A-Za-z0-9_.:-]+$).+)"},
 }};
 
 // The /api/v1 handler of each alias, found when the routes are built.
 std::array<RouteHandler, kAliases.size()> g_handlers{};
 
-// `pattern` with its path parameter ({...} or (.+)) replaced by the
-// request's.
+// `pattern` with its path parameter ({...}, or a group (...)) replaced by
+// the request's.
 std::string V1Path(const std::string& pattern, const Call& call) {
-  const size_t open = pattern.find_first_of("{(");
-  if (open == std::string::npos) return pattern;
-  const size_t close = pattern.find_first_of("})", open);
+  size_t open = pattern.find('{');
+  size_t close = pattern.find('}');
+  if (open == std::string::npos) {
+    open = pattern.find('(');
+    close = pattern.rfind(')');
+  }
+  if (open == std::string::npos || close == std::string::npos) return pattern;
   return pattern.substr(0, open) + call.Param(1) + pattern.substr(close + 1);
 }
 

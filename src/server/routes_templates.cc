@@ -114,15 +114,18 @@ void RefusePath(Call& call) {
 
 }  // namespace
 
+// The paths under /api/v1/templates/ that {name} does not match.
+const char* const kUnmatchedName = "/api/v1/templates/((?![A-Za-z0-9_.:-]+$).+)";
+
 void AddTemplateRoutes(std::vector<Route>& routes) {
   routes.push_back(MakeRoute("GET", "/api/v1/templates", Role::kViewer, "", ListAll));
   routes.push_back(MakeRoute("POST", "/api/v1/templates", Role::kOperator, "template.save", Save));
   routes.push_back(MakeRoute("GET", "/api/v1/templates/{name}", Role::kViewer, "", Show));
   routes.push_back(MakeRoute("DELETE", "/api/v1/templates/{name}", Role::kOperator, "template.delete", Delete));
-  // After the routes above (the first match answers): what {name} cannot
-  // match, a name with '/' in it once decoded.
-  routes.push_back(MakeRoute("GET", "/api/v1/templates/(.+)", Role::kViewer, "", RefusePath));
-  routes.push_back(MakeRoute("DELETE", "/api/v1/templates/(.+)", Role::kOperator, "template.delete", RefusePath));
+  // What {name} cannot match: a name with '/' (once decoded) or another
+  // character outside the path segment's.
+  routes.push_back(MakeRoute("GET", kUnmatchedName, Role::kViewer, "", RefusePath));
+  routes.push_back(MakeRoute("DELETE", kUnmatchedName, Role::kOperator, "template.delete", RefusePath));
 }
 
 }  // namespace ferry::server

@@ -122,6 +122,10 @@ def template_names_refused(port, t):
             problem(port, method, path, t[role], record_as=as_one_segment)
         problem(port, "POST", "/api/v1/templates", t["operator"], {"name": name, "for": "run", "options": {}},
                 mention="/name")
+    # A wrong method on a template is no documented operation: not checked against the document.
+    status, hdrs, _ = request(port, "POST", "/api/v1/templates/x", t["operator"], {}, record=False)
+    if status != 405 or hdrs.get("allow") != "GET, DELETE":
+        fail(f"POST /api/v1/templates/x: {status}, Allow: {hdrs.get('allow')}")
     legacy = "/api/data-migration/templates/../x"
     problem(port, "GET", legacy, t["viewer"], record_as="/api/data-migration/templates/..%2Fx")
 
