@@ -246,6 +246,11 @@ def backup_restore(port, t, backup_id, db, original):
     report = finished(port, t["viewer"], restored, "backup_restore")["result"]
     if report["backup"] != backup_id or table_digest(db, "workouts") != original:
         fail("the restored table differs from the original: " + json.dumps(report))
+    elsewhere = post_json(port, f"/api/v1/backups/{backup_id}/restore", t["admin"],
+                          {"target": "sqlite:copy.db", "project": "workouts"})
+    finished(port, t["viewer"], elsewhere, "backup_restore")
+    if table_digest("copy.db", "workouts") != original:
+        fail("the backup restored into a new database (table named by the project) differs from the original")
 
 
 def backup_prune_delete(port, t, first, source):
@@ -294,6 +299,14 @@ def cleanup_dry_run(port, t, db):
         fail("cleanup --dry-run reported " + json.dumps(report))
     problem(port, "POST", "/api/v1/cleanup", t["admin"], {"project": "workouts", "source": "in.jsonl"},
             mention="/target")
+    started = post_json(port, "/api/v1/cleanup", t["admin"], {"project": "workouts", "source": "legacy.jsonl",
+                                                              "target": f"sqlite:{db}#workouts"})
+    report = finished(port, t["viewer"], started, "cleanup")["result"]
+    if report["dry_run"] or report["removed"] != 500 or os.path.exists("legacy.jsonl"):
+        fail("cleanup reported " + json.dumps(report) + " or left the source")
+    kept = [b for b in get_json(port, "/api/v1/backups", t["viewer"]) if b["id"] == report["backup"]]
+    if not kept or not kept[0]["pinned"] or kept[0]["records"] != 500:
+        fail("cleanup did not keep the source in a pinned backup: " + json.dumps(kept))
 
 
 def backups_over_http_restore_the_table():
