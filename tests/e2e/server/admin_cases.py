@@ -104,6 +104,7 @@ def template_round_trip(port, t):
     problem(port, "POST", "/api/v1/templates", t["viewer"], body, 403, "PERMISSION_DENIED")
     problem(port, "POST", "/api/v1/templates", t["operator"], dict(body, name="x", options={"a": 1}), 400,
             "INVALID_ARGUMENT", "/options")
+    problem(port, "DELETE", "/api/v1/templates/nightly", t["viewer"], want=403, code="PERMISSION_DENIED")
     status, _, text = request(port, "DELETE", "/api/v1/templates/nightly", t["operator"])
     if status != 204 or text:
         fail(f"DELETE /templates/nightly: {status} {text}")
@@ -385,6 +386,7 @@ def legacy_templates(port, t):
                       {"name": "legacy", "for": "run", "options": {"batch-size": "100"}}, want=201)
     if saved["name"] != "legacy":
         fail("POST /api/data-migration/templates answered " + json.dumps(saved))
+    problem(port, "POST", "/api/data-migration/templates", t["viewer"], {}, 403, "PERMISSION_DENIED")
     same_answer(port, t["viewer"], "/api/data-migration/templates", "/api/v1/templates")
     same_answer(port, t["viewer"], "/api/data-migration/templates/legacy", "/api/v1/templates/legacy")
     same_answer(port, t["viewer"], "/api/data-migration/templates/nope", "/api/v1/templates/nope")
