@@ -72,7 +72,7 @@ Result<std::pair<std::string, std::string>> KeptRequest(const ServerContext& ctx
 }
 
 Result<OperationRequest> BuildRequest(const ServerContext& ctx, const std::string& route, const std::string& body) {
-  if (route == "/api/v1/runs") return RunRequestFrom(body, ctx.projects);
+  if (route == "/api/v1/runs") return RunRequestFrom(body, ctx.projects, ctx.options.state);
   for (OperationKind k : {OperationKind::kAnalyze, OperationKind::kPlan, OperationKind::kValidate,
                           OperationKind::kVerify}) {
     if (route == std::string("/api/v1/") + OperationKindName(k)) return CheckRequestFrom(k, body, ctx.projects);

@@ -313,6 +313,9 @@ std::vector<Route> AllRoutes() {
   AddEventRoutes(routes);
   AddRejectRoutes(routes);
   AddRollbackRoutes(routes);
+  AddTemplateRoutes(routes);
+  AddBackupRoutes(routes);
+  AddAliasRoutes(routes);  // last: aliases copy the routes before them
   return routes;
 }
 

@@ -99,6 +99,10 @@ void AddOperationRoutes(std::vector<Route>& routes);
 void AddEventRoutes(std::vector<Route>& routes);
 void AddRejectRoutes(std::vector<Route>& routes);
 void AddRollbackRoutes(std::vector<Route>& routes);
+void AddTemplateRoutes(std::vector<Route>& routes);
+void AddBackupRoutes(std::vector<Route>& routes);
+// The legacy aliases of the routes already in `routes`: call it last.
+void AddAliasRoutes(std::vector<Route>& routes);
 
 // Builds a Route (compiling the pattern).
 Route MakeRoute(std::string method, std::string pattern, Role role, std::string action, RouteHandler handler,
