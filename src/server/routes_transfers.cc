@@ -217,7 +217,29 @@ void LegacyImport(Call& call) {
   if (upload) StartUploaded(call, LegacyImportRequest(call.ctx, *upload), *upload);
 }
 
+// A JSON body of a streamed route, read whole (at most 1 MiB).
+Result<std::string> SmallJsonBody(Call& call) {
+  std::string body;
+  const bool read = (*call.body_reader)([&body](const char* data, size_t n) {
+    body.append(data, n);
+    return body.size() <= (size_t(1) << 20);
+  });
+  if (!read) return Status::InvalidArgument("the JSON body is over 1 MiB or ended early");
+  return body;
+}
+
+// The validate of a source the server reads (application/json, as POST
+// /api/v1/validate), or of an uploaded file (multipart/form-data).
 void LegacyValidate(Call& call) {
+  if (call.req.get_header_value("Content-Type").rfind("application/json", 0) == 0) {
+    FERRY_HTTP_ASSIGN_OR_ANSWER(std::string body, call, SmallJsonBody(call));
+    FERRY_HTTP_ASSIGN_OR_ANSWER(OperationRequest request, call,
+                                CheckRequestFrom(OperationKind::kValidate, body, call.ctx.projects));
+    request.run.state = call.ctx.options.state;
+    FERRY_HTTP_ASSIGN_OR_ANSWER(std::string id, call, call.ctx.ops->Start(std::move(request)));
+    call.ctx.hub->Track(id, 0);
+    return call.Accepted(id, OperationKind::kValidate);
+  }
   std::optional<Upload> upload = Received(call);
   if (upload) StartUploaded(call, LegacyValidateRequest(call.ctx, *upload), *upload);
 }

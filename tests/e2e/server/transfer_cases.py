@@ -248,6 +248,11 @@ def legacy_transfer_aliases():
                           "/report", t["viewer"])
         if json.dumps(report).find("3000") < 0:
             fail("the validate report does not count the 3000 records: " + json.dumps(report)[:500])
+        # application/json: a source the server reads, as POST /api/v1/validate.
+        started = post_json(srv.port, "/api/data-migration/validate", t["operator"],
+                            {"project": "workouts", "source": "in.jsonl"})
+        if started["kind"] != "validate" or completed(srv.port, t["viewer"], started["id"])["source"] != "in.jsonl":
+            fail("legacy validate of a server path: " + json.dumps(started))
         started = post_json(srv.port, "/api/data-migration/export", t["operator"],
                             {"project": "workouts", "source": "legacy.jsonl"})
         completed(srv.port, t["viewer"], started["id"])
