@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <vector>
 
@@ -26,6 +27,7 @@
 #include "server/operation_requests.h"
 #include "server/request_body.h"
 #include "server/server_context.h"
+#include "server/transfer_requests.h"
 #include "server/upload.h"
 
 namespace ferry::server {
@@ -112,9 +114,29 @@ Result<OperationRequest> ImportRequestFrom(const ServerContext& ctx, std::string
   return request;
 }
 
+// Keeps what a later server needs to resume operation `id` where
+// routes_operations.cc keeps the bodies of the operations it starts
+// (WORK/requests/ID.json: the route, a newline, the body), the body being
+// {"request": the client's JSON text, "path": the upload or export file}.
+// KeptTransferRequest reads it back.
+void KeepTransfer(const ServerContext& ctx, const std::string& id, const std::string& route,
+                  const std::string& request, const std::string& path) {
+  internal::JsonBuilder kept;
+  kept.Begin().Key("request").Str(request).Key("path").Str(path).End();
+  const fs::path file = fs::path(ctx.work_dir) / "requests" / (id + ".json");
+  std::error_code ec;
+  fs::create_directories(file.parent_path(), ec);
+  {
+    std::ofstream out(file.string() + ".tmp", std::ios::binary | std::ios::trunc);
+    out << route << "\n" << kept.Take();
+  }
+  fs::rename(file.string() + ".tmp", file, ec);
+}
+
 // Starts what an upload asks for; the upload is removed when it cannot
-// start.
-void StartUploaded(Call& call, Result<OperationRequest> request, const Upload& upload) {
+// start. `kept` ("" = none): the UploadOptions to keep for a resume.
+void StartUploaded(Call& call, Result<OperationRequest> request, const Upload& upload,
+                   const std::string& kept = "") {
   if (!request.ok()) {
     RemoveUpload(upload);
     return call.Problem(request.status());
@@ -125,6 +147,7 @@ void StartUploaded(Call& call, Result<OperationRequest> request, const Upload& u
     RemoveUpload(upload);
     return call.Problem(id.status());
   }
+  if (!kept.empty()) KeepTransfer(call.ctx, id.value(), "/api/v1/imports", kept, upload.path);
   call.ctx.hub->Track(id.value(), 0);
   call.Accepted(id.value(), kind);
 }
@@ -138,7 +161,7 @@ void StartImport(Call& call) {
     return call.Problem(Status::InvalidArgument("the part 'request' is missing: the JSON of what to do with the file "
                                                 "({\"project\": ..., \"target\": ...})"));
   }
-  StartUploaded(call, ImportRequestFrom(call.ctx, part->second, upload->path), *upload);
+  StartUploaded(call, ImportRequestFrom(call.ctx, part->second, upload->path), *upload, part->second);
 }
 
 // --- the legacy form: file, dataType, options ---------------------------
@@ -194,10 +217,6 @@ Result<std::string> LegacyRequest(const std::map<std::string, std::string>& fiel
   return j.End().Take();
 }
 
-Result<OperationRequest> LegacyImportRequest(const ServerContext& ctx, const Upload& upload) {
-  FERRY_ASSIGN_OR_RETURN(std::string request, LegacyRequest(upload.fields, false));
-  return ImportRequestFrom(ctx, request, upload.path);
-}
 
 Result<OperationRequest> LegacyValidateRequest(const ServerContext& ctx, const Upload& upload) {
   FERRY_ASSIGN_OR_RETURN(std::string text, LegacyRequest(upload.fields, true));
@@ -214,7 +233,10 @@ Result<OperationRequest> LegacyValidateRequest(const ServerContext& ctx, const U
 
 void LegacyImport(Call& call) {
   std::optional<Upload> upload = Received(call);
-  if (upload) StartUploaded(call, LegacyImportRequest(call.ctx, *upload), *upload);
+  if (!upload) return;
+  Result<std::string> request = LegacyRequest(upload->fields, false);
+  if (!request.ok()) return StartUploaded(call, request.status(), *upload);
+  StartUploaded(call, ImportRequestFrom(call.ctx, request.value(), upload->path), *upload, request.value());
 }
 
 // A JSON body of a streamed route, read whole (at most 1 MiB).
@@ -297,7 +319,8 @@ Result<std::string> ExportFileOptions(const RequestBody& body, RunOptions* o) {
 }
 
 // POST /exports (ExportRequest) as `ferry export` with the same flags, its
-// target a new file under EXPORTS (returned in `path`).
+// target `*path`, or when that is empty a new file under EXPORTS (returned
+// in `path`).
 Result<OperationRequest> ExportRequestFrom(const ServerContext& ctx, std::string_view text, std::string* path) {
   FERRY_ASSIGN_OR_RETURN(RequestBody body, RequestBody::Parse(text, {"project", "source", "format", "compression",
                                                                      "encryption", "version", "as_is", "shaping",
@@ -316,7 +339,9 @@ Result<OperationRequest> ExportRequestFrom(const ServerContext& ctx, std::string
   }
   FERRY_ASSIGN_OR_RETURN(request.run.conflicts.policy, ParseConflictPolicy("skip"));
   request.run.state = ctx.options.state;
-  FERRY_ASSIGN_OR_RETURN(*path, NewExportPath(ExportsDir(ctx).string(), name));
+  if (path->empty()) {
+    FERRY_ASSIGN_OR_RETURN(*path, NewExportPath(ExportsDir(ctx).string(), name));
+  }
   request.run.target = *path;
   return request;
 }
@@ -332,6 +357,10 @@ void StartExport(Call& call) {
     return call.Problem(id.status());
   }
   if (Status s = RecordExportFile(ExportsDir(call.ctx).string(), id.value(), path); !s.ok()) return call.Problem(s);
+  // A passphrase is never written down: an encrypted export resumes only in this process.
+  if (call.req.body.find("\"encryption\"") == std::string::npos) {
+    KeepTransfer(call.ctx, id.value(), "/api/v1/exports", call.req.body, path);
+  }
   call.ctx.hub->Track(id.value(), 0);
   call.Accepted(id.value(), OperationKind::kExport);
 }
@@ -365,6 +394,16 @@ void DownloadExport(Call& call) {
 }
 
 }  // namespace
+
+Result<OperationRequest> KeptTransferRequest(const ServerContext& ctx, const std::string& route,
+                                             std::string_view kept) {
+  FERRY_ASSIGN_OR_RETURN(RequestBody body, RequestBody::Parse(kept, {"request", "path"}));
+  FERRY_ASSIGN_OR_RETURN(std::string request, RequiredString(body, "request"));
+  FERRY_ASSIGN_OR_RETURN(std::string path, RequiredString(body, "path"));
+  if (route == "/api/v1/imports") return ImportRequestFrom(ctx, request, path);
+  if (route == "/api/v1/exports") return ExportRequestFrom(ctx, request, &path);
+  return Status::Internal("no kept transfer for " + route);
+}
 
 void AddTransferRoutes(std::vector<Route>& routes) {
   const auto streamed = [](Route r) {

@@ -394,5 +394,62 @@ def upload_200mb_keeps_server_memory_low():
     check_responses_against_openapi()
 
 
+def interrupt_then_resume(tokens, t, path, start):
+    """Starts an operation with start(port), stops the server (SIGTERM)
+    once it has processed records, resumes it from a new server; returns
+    the completed snapshot."""
+    srv = Server(tokens, [PROJECT])
+    op = start(srv.port)["id"]
+    deadline = time.time() + 60
+    while get_json(srv.port, "/api/v1/runs/" + op, t["viewer"])["counters"]["processed"] == 0:
+        if time.time() > deadline:
+            fail("the operation made no progress")
+        time.sleep(0.05)
+    srv.stop()
+    srv = Server(tokens, [PROJECT])
+    try:
+        post_json(srv.port, f"/api/v1/runs/{op}/resume", t["operator"], None)
+        done = wait_state(srv.port, t["viewer"], op)
+        if done["state"] != "completed" or done["resumes"] < 1:
+            fail(f"the resumed {path} did not complete: " + json.dumps(done)[:600])
+        return done, srv
+    except BaseException:
+        srv.stop()
+        raise
+
+
+def import_and_export_resume_after_restart():
+    """An import and an export interrupted by SIGTERM are resumed by a new
+    server (from the kept upload and request) and end with what `ferry
+    import` / `ferry export` write uninterrupted."""
+    tokens, t = setup(count=20000)
+    ferry("import", "-p", PROJECT, "-s", "in.jsonl", "-t", "cli.jsonl", "--state", "cli.db", "-q")
+    ferry("export", "-p", PROJECT, "-s", "cli.jsonl", "-t", "cli-export.csv", "--state", "cli.db", "-q")
+    request_part = json.dumps({"project": "workouts", "target": "http.jsonl", "batch_size": 20, "threads": 1})
+
+    def start_import(port):
+        status, _, text = upload(port, "/api/v1/imports", t["operator"], {"request": request_part}, "in.jsonl",
+                                 data=read_bytes("in.jsonl"))
+        if status != 202:
+            fail(f"POST /api/v1/imports: {status} {text}")
+        return json.loads(text)
+    done, srv = interrupt_then_resume(tokens, t, "import", start_import)
+    srv.stop()
+    if done["kind"] != "import" or read_bytes("http.jsonl") != read_bytes("cli.jsonl"):
+        fail("the resumed import differs from `ferry import`")
+
+    def start_export(port):
+        return post_json(port, "/api/v1/exports", t["operator"], {"project": "workouts", "source": "cli.jsonl",
+                                                                   "format": "csv"})
+    done, srv = interrupt_then_resume(tokens, t, "export", start_export)
+    try:
+        status, _, data = download(srv.port, f"/api/v1/exports/{done['id']}/file", t["viewer"])
+        if status != 200 or data != read_bytes("cli-export.csv"):
+            fail(f"the resumed export's file differs from `ferry export`'s ({status}, {len(data)} bytes)")
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
