@@ -28,6 +28,7 @@
 #include "server/request_body.h"
 #include "server/server_context.h"
 #include "server/transfer_requests.h"
+#include "server/transfer_templates.h"
 #include "server/upload.h"
 
 namespace ferry::server {
@@ -93,7 +94,7 @@ Result<OperationRequest> ImportRequestFrom(const ServerContext& ctx, std::string
                                                    "shaping", "template"}));
   if (body.Has("version")) return Status::InvalidArgument("/version is read by a validate only: an import migrates "
                                                           "to the project's target");
-  if (body.Has("template")) return Status::InvalidArgument("/template is not supported over HTTP yet: give the members");
+  if (body.Has("template")) return Status::Internal("/template: the template was not applied");
   FERRY_ASSIGN_OR_RETURN(auto format, Format(body));
   FERRY_ASSIGN_OR_RETURN(auto as_is, body.Bool("as_is"));
   internal::JsonBuilder run;
@@ -161,7 +162,9 @@ void StartImport(Call& call) {
     return call.Problem(Status::InvalidArgument("the part 'request' is missing: the JSON of what to do with the file "
                                                 "({\"project\": ..., \"target\": ...})"));
   }
-  StartUploaded(call, ImportRequestFrom(call.ctx, part->second, upload->path), *upload, part->second);
+  Result<std::string> request = ApplyTransferTemplate(call.ctx.options.state, part->second, "import");
+  if (!request.ok()) return StartUploaded(call, request.status(), *upload);
+  StartUploaded(call, ImportRequestFrom(call.ctx, request.value(), upload->path), *upload, request.value());
 }
 
 // --- the legacy form: file, dataType, options ---------------------------
@@ -325,7 +328,7 @@ Result<OperationRequest> ExportRequestFrom(const ServerContext& ctx, std::string
   FERRY_ASSIGN_OR_RETURN(RequestBody body, RequestBody::Parse(text, {"project", "source", "format", "compression",
                                                                      "encryption", "version", "as_is", "shaping",
                                                                      "template"}));
-  if (body.Has("template")) return Status::InvalidArgument("/template is not supported over HTTP yet: give the members");
+  if (body.Has("template")) return Status::Internal("/template: the template was not applied");
   OperationRequest request;
   request.kind = OperationKind::kExport;
   FERRY_RETURN_IF_ERROR(ApplyPreset("recommended", &request.run));
@@ -347,8 +350,10 @@ Result<OperationRequest> ExportRequestFrom(const ServerContext& ctx, std::string
 }
 
 void StartExport(Call& call) {
+  FERRY_HTTP_ASSIGN_OR_ANSWER(std::string body, call,
+                              ApplyTransferTemplate(call.ctx.options.state, call.req.body, "export"));
   std::string path;
-  auto request = ExportRequestFrom(call.ctx, call.req.body, &path);
+  auto request = ExportRequestFrom(call.ctx, body, &path);
   if (!request.ok()) return call.Problem(request.status());
   auto id = call.ctx.ops->Start(std::move(request).value());
   if (!id.ok()) {
@@ -358,8 +363,8 @@ void StartExport(Call& call) {
   }
   if (Status s = RecordExportFile(ExportsDir(call.ctx).string(), id.value(), path); !s.ok()) return call.Problem(s);
   // A passphrase is never written down: an encrypted export resumes only in this process.
-  if (call.req.body.find("\"encryption\"") == std::string::npos) {
-    KeepTransfer(call.ctx, id.value(), "/api/v1/exports", call.req.body, path);
+  if (body.find("\"encryption\"") == std::string::npos) {
+    KeepTransfer(call.ctx, id.value(), "/api/v1/exports", body, path);
   }
   call.ctx.hub->Track(id.value(), 0);
   call.Accepted(id.value(), OperationKind::kExport);

@@ -451,5 +451,54 @@ def import_and_export_resume_after_restart():
     check_responses_against_openapi()
 
 
+def transfers_apply_templates():
+    """`template` in POST /imports and /exports applies a template saved
+    with `ferry template save` (its flags as members, the request's members
+    winning); a template for another command, a flag without a member and
+    an unknown name are refused."""
+    tokens, t = setup()
+    ferry("import", "-p", PROJECT, "-s", "in.jsonl", "-t", "cli.jsonl", "--on-error", "skip", "--state", "cli.db",
+          "-q")
+    ferry("export", "-p", PROJECT, "-s", "cli.jsonl", "-t", "cli.csv.zst", "--state", "cli.db", "-q")
+    ferry("template", "save", "nightly-import", "--for", "import", "--", "--target", "tmpl.jsonl", "--on-error",
+          "skip", "--batch-size", "700", "--source", "ignored.jsonl", "--project", "ignored")
+    ferry("template", "save", "csv-export", "--for", "export", "--", "--source", "cli.jsonl", "--compress", "zstd",
+          "--target", "ignored.csv.zst")
+    ferry("template", "save", "with-rejects", "--for", "import", "--", "--rejects", "r.jsonl")
+    ferry("template", "save", "a-run", "--for", "run", "--", "--batch-size", "10")
+    srv = Server(tokens, [PROJECT])
+    try:
+        def import_with(req):
+            return upload(srv.port, "/api/v1/imports", t["operator"], {"request": json.dumps(req)}, "in.jsonl",
+                          data=read_bytes("in.jsonl"))
+        status, _, text = import_with({"project": "workouts", "template": "nightly-import"})
+        if status != 202:
+            fail(f"import with a template: {status} {text}")
+        done = completed(srv.port, t["viewer"], json.loads(text)["id"])
+        if done["target"] != "tmpl.jsonl" or done["result"]["options"]["batch_size"] != 700:
+            fail("the template's flags were not applied: " + json.dumps(done)[:600])
+        if read_bytes("tmpl.jsonl") != read_bytes("cli.jsonl"):
+            fail("the import with a template differs from `ferry import` with its flags")
+        status, _, text = import_with({"project": "workouts", "template": "nightly-import", "target": "mine.jsonl"})
+        if completed(srv.port, t["viewer"], json.loads(text)["id"])["target"] != "mine.jsonl":
+            fail("the request's member did not win over the template's flag")
+        started = post_json(srv.port, "/api/v1/exports", t["operator"],
+                            {"project": "workouts", "source": "cli.jsonl", "template": "csv-export", "format": "csv"})
+        completed(srv.port, t["viewer"], started["id"])
+        status, headers, data = download(srv.port, f"/api/v1/exports/{started['id']}/file", t["viewer"])
+        if data != read_bytes("cli.csv.zst") or "workouts.csv.zst" not in headers.get("content-disposition", ""):
+            fail("the export with a template differs from `ferry export`'s")
+        for req, code, want, mention in (({"project": "workouts", "template": "with-rejects"}, "INVALID_ARGUMENT", 400,
+                                          "--rejects"),
+                                         ({"project": "workouts", "template": "a-run"}, "INVALID_ARGUMENT", 400,
+                                          "ferry run"),
+                                         ({"project": "workouts", "template": "nope"}, "NOT_FOUND", 404, "nope")):
+            status, headers, text = import_with(req)
+            want_problem(status, headers, text, want, code, mention)
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
