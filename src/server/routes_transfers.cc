@@ -60,9 +60,32 @@ void RemoveUpload(const Upload& upload) {
   fs::remove_all(fs::path(upload.path).parent_path(), ec);
 }
 
+// WORK/uploads/DIR.op names the operation that reads the upload in DIR.
+void MarkUpload(const Upload& upload, const std::string& id) {
+  std::ofstream(fs::path(upload.path).parent_path().string() + ".op") << id;
+}
+
+// Removes the uploads no operation reads again: those of operations that
+// completed, and of finished validates (which do not resume). Kept: those
+// of operations that may resume, and unknown ones.
+void SweepFinishedUploads(ServerContext& ctx) {
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(UploadsDir(ctx), ec)) {
+    if (entry.path().extension() != ".op") continue;
+    std::string id;
+    std::ifstream(entry.path()) >> id;
+    auto s = ctx.ops->Get(id);
+    if (!s.ok() || !IsFinished(s.value().state)) continue;
+    if (s.value().state != OperationState::kCompleted && s.value().kind != OperationKind::kValidate) continue;
+    fs::remove_all(fs::path(entry.path()).replace_extension(), ec);
+    fs::remove(entry.path(), ec);
+  }
+}
+
 // Receives the upload of the call; answers refusals and errors itself
-// (nullopt then).
+// (nullopt then). Sweeps the uploads of finished operations first.
 std::optional<Upload> Received(Call& call) {
+  SweepFinishedUploads(call.ctx);
   if (auto refusal = RefuseBeforeReading(call.req, call.ctx.options.max_body_bytes)) {
     call.res.status = refusal->http_status;
     call.res.set_header("Connection", "close");
@@ -148,6 +171,7 @@ void StartUploaded(Call& call, Result<OperationRequest> request, const Upload& u
     RemoveUpload(upload);
     return call.Problem(id.status());
   }
+  MarkUpload(upload, id.value());
   if (!kept.empty()) KeepTransfer(call.ctx, id.value(), "/api/v1/imports", kept, upload.path);
   call.ctx.hub->Track(id.value(), 0);
   call.Accepted(id.value(), kind);
