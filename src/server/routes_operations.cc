@@ -14,6 +14,7 @@
 #include "server/operation_requests.h"
 #include "server/request_body.h"
 #include "server/server_context.h"
+#include "server/transfer_requests.h"
 
 namespace ferry::server {
 
@@ -73,6 +74,7 @@ Result<std::pair<std::string, std::string>> KeptRequest(const ServerContext& ctx
 
 Result<OperationRequest> BuildRequest(const ServerContext& ctx, const std::string& route, const std::string& body) {
   if (route == "/api/v1/runs") return RunRequestFrom(body, ctx.projects, ctx.options.state);
+  if (route == "/api/v1/imports" || route == "/api/v1/exports") return KeptTransferRequest(ctx, route, body);
   for (OperationKind k : {OperationKind::kAnalyze, OperationKind::kPlan, OperationKind::kValidate,
                           OperationKind::kVerify}) {
     if (route == std::string("/api/v1/") + OperationKindName(k)) return CheckRequestFrom(k, body, ctx.projects);

@@ -70,7 +70,8 @@ class Router {
 
  private:
   const Route* Match(const httplib::Request& req, std::string* allowed) const;
-  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res);
+  void Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res,
+                const httplib::ContentReader* body_reader = nullptr);
   httplib::Server::HandlerResponse Unauthenticated(const httplib::Request& req, httplib::Response& res,
                                                    const std::string& rid, int status, std::string_view code,
                                                    std::string_view detail, const Caller& caller);
@@ -92,7 +93,7 @@ const Route* Router::Match(const httplib::Request& req, std::string* allowed) co
 httplib::Server::HandlerResponse Router::Unauthenticated(const httplib::Request& req, httplib::Response& res,
                                                          const std::string& rid, int status, std::string_view code,
                                                          std::string_view detail, const Caller& caller) {
-  Call call{req, res, ctx_, caller, rid, ""};
+  Call call{req, res, ctx_, caller, rid, "", nullptr};
   ctx_.Audit(caller.name.empty() ? "-" : caller.name, status == 401 ? "auth.failed" : "auth.forbidden",
              AuditDetail(call, status));
   if (status == 401) res.set_header("WWW-Authenticate", "Bearer realm=\"ferry\"");
@@ -136,13 +137,14 @@ httplib::Server::HandlerResponse Router::PreRoute(const httplib::Request& req, h
   return httplib::Server::HandlerResponse::Unhandled;
 }
 
-void Router::Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res) {
+void Router::Dispatch(const Route& route, const httplib::Request& req, httplib::Response& res,
+                      const httplib::ContentReader* body_reader) {
   const auto start = Clock::now();
   Caller caller;
   if (!route.public_route) {
     if (auto who = ctx_.tokens->Authenticate(BearerOf(req))) caller = Caller{who->name, who->role};
   }
-  Call call{req, res, ctx_, caller, res.get_header_value("X-Request-Id"), ""};
+  Call call{req, res, ctx_, caller, res.get_header_value("X-Request-Id"), "", body_reader};
   try {
     route.handler(call);
   } catch (const std::exception& e) {
@@ -157,6 +159,11 @@ void Router::Register(httplib::Server& server) {
   for (const Route& r : routes_) {
     std::string re = std::regex_replace(r.pattern, std::regex(R"(\{[a-z_]+\})"), "([A-Za-z0-9_.:-]+)");
     auto handler = [this, &r](const httplib::Request& req, httplib::Response& res) { Dispatch(r, req, res); };
+    if (r.streams_body) {
+      server.Post(re, [this, &r](const httplib::Request& req, httplib::Response& res,
+                                 const httplib::ContentReader& reader) { Dispatch(r, req, res, &reader); });
+      continue;
+    }
     if (r.method == "GET") server.Get(re, handler);
     else if (r.method == "POST") server.Post(re, handler);
     else if (r.method == "DELETE") server.Delete(re, handler);
@@ -301,7 +308,7 @@ void Call::Accepted(const std::string& id, OperationKind kind) {
 
 Route MakeRoute(std::string method, std::string pattern, Role role, std::string action, RouteHandler handler,
                 bool public_route) {
-  Route r{std::move(method), std::move(pattern), role, public_route, std::move(action), handler, std::regex()};
+  Route r{std::move(method), std::move(pattern), role, public_route, std::move(action), handler, std::regex(), false};
   r.re = std::regex(std::regex_replace(r.pattern, std::regex(R"(\{[a-z_]+\})"), "[A-Za-z0-9_.:-]+"));
   return r;
 }
@@ -313,6 +320,7 @@ std::vector<Route> AllRoutes() {
   AddEventRoutes(routes);
   AddRejectRoutes(routes);
   AddRollbackRoutes(routes);
+  AddTransferRoutes(routes);
   AddTemplateRoutes(routes);
   AddBackupRoutes(routes);
   AddAliasRoutes(routes);  // last: aliases copy the routes before them

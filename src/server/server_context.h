@@ -65,6 +65,8 @@ struct Call {
   std::string request_id;
   // What the audit entry names as the request's target ("" = the path).
   std::string audit_target;
+  // Routes with `streams_body`: reads the body (not read before the handler).
+  const httplib::ContentReader* body_reader = nullptr;
 
   // The path parameter `i` (1-based, in the route's order).
   std::string Param(size_t i) const { return req.matches.size() > i ? std::string(req.matches[i]) : ""; }
@@ -91,6 +93,9 @@ struct Route {
   std::string action;
   RouteHandler handler = nullptr;
   std::regex re;  // the pattern, {name} matching one path segment
+  // POST only: the body is not read before the handler, which reads it
+  // itself through Call::body_reader (uploads, streamed to disk).
+  bool streams_body = false;
 };
 
 // The routes of each group (routes_*.cc), appended to `routes`.
@@ -99,6 +104,7 @@ void AddOperationRoutes(std::vector<Route>& routes);
 void AddEventRoutes(std::vector<Route>& routes);
 void AddRejectRoutes(std::vector<Route>& routes);
 void AddRollbackRoutes(std::vector<Route>& routes);
+void AddTransferRoutes(std::vector<Route>& routes);
 void AddTemplateRoutes(std::vector<Route>& routes);
 void AddBackupRoutes(std::vector<Route>& routes);
 // The legacy aliases of the routes already in `routes`: call it last.
