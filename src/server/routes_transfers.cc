@@ -128,7 +128,7 @@ Result<OperationRequest> ImportRequestFrom(const ServerContext& ctx, std::string
   if (!body.Has("preset")) run.Key("preset").Str("recommended");
   if (!body.Has("on_conflict")) run.Key("on_conflict").Str("skip");
   run.Key("source").Str(format ? *format + ":" + path : path);
-  FERRY_ASSIGN_OR_RETURN(OperationRequest request, RunRequestFrom(run.End().Take(), ctx.projects));
+  FERRY_ASSIGN_OR_RETURN(OperationRequest request, RunRequestFrom(run.End().Take(), ctx.projects, ctx.options.state));
   if (!request.run.dry_run && request.run.target.empty()) {
     return Status::InvalidArgument("/target is required unless dry_run: the store the records go to");
   }
