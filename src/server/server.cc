@@ -330,6 +330,9 @@ std::vector<Route> AllRoutes() {
 std::string RouteTable() {
   std::string out;
   for (const Route& r : AllRoutes()) {
+    // The catch-alls that refuse what a {name} cannot match belong to the
+    // route of that {name}.
+    if (r.pattern.find("(?!") != std::string::npos) continue;
     out += r.method + " " + r.pattern + " " + (r.public_route ? "public" : RoleName(r.role)) + "\n";
   }
   return out;
