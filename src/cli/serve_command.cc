@@ -8,6 +8,7 @@
 
 #include "cli/numeric_flags.h"
 #include "cli/output.h"
+#include "ferry/run.h"
 #include "server/server.h"
 
 namespace ferry::cli {
@@ -18,6 +19,7 @@ server::ServeOptions g_options;
 CLI::App* g_serve = nullptr;
 std::atomic<bool> g_stop{false};
 bool g_routes = false;
+std::string g_max_body;
 
 extern "C" void OnServeSignal(int) {
   if (g_stop.load()) std::_Exit(130);  // the second signal: at once
@@ -25,6 +27,11 @@ extern "C" void OnServeSignal(int) {
 }
 
 int Serve() {
+  if (!g_max_body.empty()) {
+    auto bytes = ParseByteSize(g_max_body);
+    if (!bytes.ok()) return Fail(Status::InvalidArgument("--max-body: " + bytes.status().message()));
+    g_options.max_body_bytes = bytes.value();
+  }
   if (g_routes) {
     std::fputs(server::RouteTable().c_str(), stdout);
     return 0;
@@ -59,6 +66,7 @@ void RegisterServeCommand(CLI::App& app) {
   g_serve->add_option("--max-event-streams", g_options.max_event_streams, "event streams at once (more get 503)")
       ->capture_default_str()
       ->check(IntegerIn(1, 10000));
+  g_serve->add_option("--max-body", g_max_body, "largest request body, uploads included (e.g. 200MB; default 1GB)");
   g_serve->add_option("--threads", g_options.threads, "worker threads shared by running operations (0: all cores)")
       ->capture_default_str()
       ->check(IntegerIn(0, 1024));

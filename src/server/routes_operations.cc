@@ -28,15 +28,6 @@ bool Resumable(OperationKind kind) {
          kind != OperationKind::kBackupPrune;
 }
 
-// The snapshot's JSON with `resumable`: not completed, not running here, of
-// a kind that resumes.
-std::string SnapshotJson(const OperationSnapshot& s, bool active_here) {
-  std::string json = s.ToJson();
-  const bool resumable = !active_here && s.state != OperationState::kCompleted && Resumable(s.kind);
-  json.insert(json.size() - 1, std::string(",\"resumable\":") + (resumable ? "true" : "false"));
-  return json;
-}
-
 bool ActiveHere(ServerContext& ctx, const std::string& id) {
   for (const auto& a : ctx.ops->Active()) {
     if (a.id == id) return true;
@@ -70,6 +61,14 @@ Result<std::pair<std::string, std::string>> KeptRequest(const ServerContext& ctx
   std::stringstream body;
   body << f.rdbuf();
   return std::make_pair(route, body.str());
+}
+
+// The snapshot's JSON with `resumable` (ResumableHere).
+std::string SnapshotJson(const ServerContext& ctx, const OperationSnapshot& s, bool active_here) {
+  std::string json = s.ToJson();
+  const bool resumable = ResumableHere(ctx, s, active_here);
+  json.insert(json.size() - 1, std::string(",\"resumable\":") + (resumable ? "true" : "false"));
+  return json;
 }
 
 Result<OperationRequest> BuildRequest(const ServerContext& ctx, const std::string& route, const std::string& body) {
@@ -138,11 +137,11 @@ void ListAs(Call& call, bool runs_only, bool active_only) {
   for (const auto& [s, here] : listed) {
     if ((runs_only && !IsRunKind(s.kind)) || (active_only && !here)) continue;
     if (!state.empty() && state != OperationStateName(s.state) &&
-        !(state == "resumable" && SnapshotJson(s, here).find("\"resumable\":true") != std::string::npos)) {
+        !(state == "resumable" && SnapshotJson(call.ctx, s, here).find("\"resumable\":true") != std::string::npos)) {
       continue;
     }
     if (n++ >= limit) break;
-    body += (n > 1 ? "," : "") + SnapshotJson(s, here);
+    body += (n > 1 ? "," : "") + SnapshotJson(call.ctx, s, here);
   }
   call.Json(200, body + "]");
 }
@@ -153,7 +152,7 @@ void ListHistory(Call& call) { ListAs(call, false, false); }
 
 void GetRun(Call& call) {
   FERRY_HTTP_ASSIGN_OR_ANSWER(OperationSnapshot s, call, call.ctx.ops->Get(call.Param(1)));
-  call.Json(200, SnapshotJson(s, ActiveHere(call.ctx, s.id)));
+  call.Json(200, SnapshotJson(call.ctx, s, ActiveHere(call.ctx, s.id)));
 }
 
 void GetReport(Call& call) {
@@ -173,7 +172,7 @@ void CancelRun(Call& call) {
   FERRY_HTTP_ASSIGN_OR_ANSWER(std::optional<bool> now, call, body.Bool("now"));
   if (Status s = call.ctx.ops->Cancel(id, now.value_or(false)); !s.ok()) return call.Problem(s);
   FERRY_HTTP_ASSIGN_OR_ANSWER(OperationSnapshot snap, call, call.ctx.ops->Get(id));
-  call.Json(202, SnapshotJson(snap, true));
+  call.Json(202, SnapshotJson(call.ctx, snap, true));
 }
 
 void ResumeRun(Call& call) {
@@ -188,6 +187,12 @@ void ResumeRun(Call& call) {
 }
 
 }  // namespace
+
+bool ResumableHere(const ServerContext& ctx, const OperationSnapshot& s, bool active_here) {
+  std::error_code ec;
+  return !active_here && s.state != OperationState::kCompleted && Resumable(s.kind) &&
+         fs::exists(RequestFile(ctx, s.id), ec);
+}
 
 void AddOperationRoutes(std::vector<Route>& routes) {
   routes.push_back(MakeRoute("POST", "/api/v1/runs", Role::kOperator, "run.start", StartFromBody));

@@ -264,16 +264,12 @@ void CancelRunning(ServerContext& ctx, std::chrono::milliseconds budget) {
   }
 }
 
-// Operations of earlier processes that did not complete: resumable.
+// Operations of earlier processes that this server can resume.
 void AnnounceResumable(ServerContext& ctx) {
   auto history = ctx.ops->History(100);
   if (!history.ok()) return;
   for (const auto& s : history.value()) {
-    if (s.state == OperationState::kCompleted) continue;
-    if (s.kind == OperationKind::kAnalyze || s.kind == OperationKind::kValidate || s.kind == OperationKind::kPlan ||
-        s.kind == OperationKind::kVerify) {
-      continue;
-    }
+    if (!ResumableHere(ctx, s, /*active_here=*/false)) continue;
     std::printf("ferry serve: resumable: %s (%s %s, %s) - POST /api/v1/runs/%s/resume\n", s.id.c_str(),
                 OperationKindName(s.kind), s.target.c_str(), OperationStateName(s.state), s.id.c_str());
   }

@@ -110,6 +110,11 @@ void AddBackupRoutes(std::vector<Route>& routes);
 // The legacy aliases of the routes already in `routes`: call it last.
 void AddAliasRoutes(std::vector<Route>& routes);
 
+// Whether POST /api/v1/runs/{id}/resume can continue `s`: it did not
+// complete, does not run here (`active_here`), is of a kind that resumes,
+// and the server keeps the request it was started with.
+bool ResumableHere(const ServerContext& ctx, const OperationSnapshot& s, bool active_here);
+
 // Builds a Route (compiling the pattern).
 Route MakeRoute(std::string method, std::string pattern, Role role, std::string action, RouteHandler handler,
                 bool public_route = false);
