@@ -196,7 +196,8 @@ bool ResumableHere(const ServerContext& ctx, const OperationSnapshot& s, bool ac
 
 void AddOperationRoutes(std::vector<Route>& routes) {
   routes.push_back(MakeRoute("POST", "/api/v1/runs", Role::kOperator, "run.start", StartFromBody));
-  for (const char* check : {"analyze", "plan", "validate", "verify"}) {
+  // POST /api/v1/validate also takes uploads: routes_transfers.cc.
+  for (const char* check : {"analyze", "plan", "verify"}) {
     routes.push_back(MakeRoute("POST", std::string("/api/v1/") + check, Role::kOperator, std::string(check) + ".start",
                                StartFromBody));
   }

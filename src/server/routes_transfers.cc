@@ -293,6 +293,36 @@ void LegacyValidate(Call& call) {
   if (upload) StartUploaded(call, LegacyValidateRequest(call.ctx, *upload), *upload);
 }
 
+// POST /api/v1/validate as multipart: the `request` part (project,
+// version, format, shaping) says how to validate the uploaded file.
+Result<OperationRequest> UploadedValidateRequest(const ServerContext& ctx, const Upload& upload) {
+  auto part = upload.fields.find("request");
+  if (part == upload.fields.end()) {
+    return Status::InvalidArgument("the part 'request' is missing: the JSON of how to validate the file "
+                                   "({\"project\": ..., \"version\": ...})");
+  }
+  FERRY_ASSIGN_OR_RETURN(RequestBody given, RequestBody::Parse(part->second, {"project", "version", "format",
+                                                                              "shaping"}));
+  FERRY_ASSIGN_OR_RETURN(auto format, Format(given));
+  internal::JsonBuilder check;
+  check.Begin().Key("project").Json(given.Json("project"));
+  check.Key("source").Str(format ? *format + ":" + upload.path : upload.path);
+  if (given.Has("version")) check.Key("version").Json(given.Json("version"));
+  if (given.Has("shaping")) check.Key("shaping").Json(given.Json("shaping"));
+  FERRY_ASSIGN_OR_RETURN(OperationRequest request,
+                         CheckRequestFrom(OperationKind::kValidate, check.End().Take(), ctx.projects));
+  request.run.state = ctx.options.state;
+  return request;
+}
+
+// POST /api/v1/validate: a source the server reads (application/json), or
+// an uploaded file (multipart/form-data with `file` and `request`).
+void StartValidate(Call& call) {
+  if (call.req.get_header_value("Content-Type").rfind("multipart/form-data", 0) != 0) return LegacyValidate(call);
+  std::optional<Upload> upload = Received(call);
+  if (upload) StartUploaded(call, UploadedValidateRequest(call.ctx, *upload), *upload);
+}
+
 // --- exports ---------------------------------------------------------------
 
 // gzip -> ".gz", ...; INVALID_ARGUMENT for an unknown one.
@@ -440,6 +470,7 @@ void AddTransferRoutes(std::vector<Route>& routes) {
     return r;
   };
   routes.push_back(streamed(MakeRoute("POST", "/api/v1/imports", Role::kOperator, "import.start", StartImport)));
+  routes.push_back(streamed(MakeRoute("POST", "/api/v1/validate", Role::kOperator, "validate.start", StartValidate)));
   routes.push_back(MakeRoute("POST", "/api/v1/exports", Role::kOperator, "export.start", StartExport));
   routes.push_back(MakeRoute("GET", "/api/v1/exports/{id}/file", Role::kViewer, "", DownloadExport));
   routes.push_back(

@@ -354,6 +354,97 @@ def checks_match_command_line():
     check_responses_against_openapi()
 
 
+def rejects_pages_and_downloads():
+    """GET /runs/{id}/rejects: pages (offset, limit, next_offset) of the
+    run's reject file filtered by code, and the same lines as JSON Lines and
+    CSV downloads; a check that keeps no rejects says so."""
+    tokens, t = setup(count=3000)
+    srv = Server(tokens, [PROJECT])
+    try:
+        op = post_json(srv.port, "/api/v1/runs", t["operator"],
+                       {"project": "workouts", "source": "in.jsonl", "target": "out.jsonl", "rejects": "rej.jsonl"})["id"]
+        report = get_json(srv.port, f"/api/v1/runs/{wait_state(srv.port, t['viewer'], op)['id']}/report", t["viewer"])
+        lines = [json.loads(line) for line in open("rej.jsonl")]
+        code = "VALIDATION_ERROR"
+        want = [r for r in lines if r["code"] == code]
+        if not want or report["rejected"] != len(lines):
+            fail(f"the generated data has no {code} rejects, or the report disagrees")
+        got, offset = [], 0
+        while offset is not None:
+            page = get_json(srv.port, f"/api/v1/runs/{op}/rejects?code={code}&offset={offset}&limit=7", t["viewer"])
+            if page["offset"] != offset or len(page["items"]) > 7:
+                fail("a page out of bounds: " + json.dumps(page)[:300])
+            got += page["items"]
+            offset = page["next_offset"]
+        if got != want:
+            fail(f"the pages hold {len(got)} rejects, the file {len(want)} of {code}")
+        status, headers, text = request(srv.port, "GET", f"/api/v1/runs/{op}/rejects?format=jsonl", t["viewer"])
+        if status != 200 or [json.loads(x) for x in text.splitlines()] != lines or \
+                "attachment" not in headers.get("content-disposition", ""):
+            fail(f"the JSON Lines download differs from the reject file: {status} {headers}")
+        status, headers, text = request(srv.port, "GET", f"/api/v1/runs/{op}/rejects?format=csv&code={code}",
+                                        t["viewer"])
+        rows = text.split("\r\n")
+        if status != 200 or rows[0] != "key,record,line,version,code,pointer,message,document" or \
+                len([r for r in rows[1:] if r]) != len(want):
+            fail(f"the CSV download: {status} {rows[:2]}")
+        status, _, text = request(srv.port, "GET", f"/api/v1/runs/{op}/rejects?format=xml", t["viewer"])
+        if status != 400:
+            fail(f"format=xml answered {status}")
+        check = post_json(srv.port, "/api/v1/analyze", t["operator"], {"project": "workouts", "source": "in.jsonl"})
+        wait_state(srv.port, t["viewer"], check["id"])
+        status, _, text = request(srv.port, "GET", f"/api/v1/runs/{check['id']}/rejects", t["viewer"])
+        if status != 404 or "keeps no rejects" not in text:
+            fail(f"rejects of an analyze: {status} {text}")
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
+def rollback_needs_confirmation_and_restores():
+    """POST /rollbacks/impact says what a rollback would do and changes
+    nothing; POST /rollbacks without "confirm" equal to the run is refused;
+    with it, the table is as it was before the run."""
+    tokens, t = setup(count=2000)
+    ferry("generate", "workouts", "--count", "500", "--seed", "9", "--output", "before.jsonl")
+    ferry("run", "-p", PROJECT, "-s", "before.jsonl", "-t", "sqlite:app.db#workouts", "--state", "serve.db", "-q")
+    before = table_rows("app.db")
+    srv = Server(tokens, [PROJECT], extra=["--state", "serve.db"])
+    try:
+        op = post_json(srv.port, "/api/v1/runs", t["operator"],
+                       {"project": "workouts", "source": "in.jsonl", "target": "sqlite:app.db#workouts",
+                        "on_conflict": "overwrite"})["id"]
+        run_id = wait_state(srv.port, t["viewer"], op)["run_id"]
+        after = table_rows("app.db")
+        if after == before:
+            fail("the run changed nothing; nothing to roll back")
+        impact = post_json(srv.port, "/api/v1/rollbacks/impact", t["admin"], {"project": "workouts", "run_id": op},
+                           want=200)
+        if impact["run_id"] != run_id or table_rows("app.db") != after:
+            fail("the impact names another run, or changed the table: " + json.dumps(impact)[:300])
+        for confirm in (None, "yes", op + "x"):
+            body = {"project": "workouts", "run_id": run_id}
+            if confirm:
+                body["confirm"] = confirm
+            status, _, text = request(srv.port, "POST", "/api/v1/rollbacks", t["admin"], body)
+            if status != 400 or "/confirm" not in text:
+                fail(f"a rollback confirmed with {confirm!r}: {status} {text}")
+        status, _, _ = request(srv.port, "POST", "/api/v1/rollbacks", t["operator"],
+                               {"project": "workouts", "run_id": run_id, "confirm": run_id})
+        if status != 403:
+            fail(f"an operator rolled back: {status}")
+        back = post_json(srv.port, "/api/v1/rollbacks", t["admin"],
+                         {"project": "workouts", "run_id": run_id, "confirm": run_id})["id"]
+        done = wait_state(srv.port, t["viewer"], back)
+        if done["state"] != "completed" or done["kind"] != "rollback":
+            fail("the rollback did not complete: " + json.dumps(done)[:400])
+    finally:
+        srv.stop()
+    if table_rows("app.db") != before:
+        fail("after the rollback the table is not as it was before the run")
+    check_responses_against_openapi()
+
+
 ROLES = ("viewer", "operator", "admin")
 
 

@@ -508,5 +508,33 @@ def transfers_apply_templates():
     check_responses_against_openapi()
 
 
+def validate_upload_matches_command_line():
+    """POST /api/v1/validate with an uploaded file (multipart `file` and
+    `request`) reports what `ferry validate` reports on that file; without
+    the `request` part it is a 400 problem."""
+    tokens, t = setup(count=2000)
+    with open("in.jsonl", "rb") as f:
+        data = f.read()
+    cli = json.loads(ferry("validate", "-p", PROJECT, "-s", "in.jsonl", "--version", "strength", "--json", "-q"))
+    srv = Server(tokens, [PROJECT])
+    try:
+        status, _, text = upload(srv.port, "/api/v1/validate", t["operator"],
+                                 {"request": json.dumps({"project": "workouts", "version": "strength"})},
+                                 "in.jsonl", data=data)
+        if status != 202:
+            fail(f"validate upload: {status} {text}")
+        op = json.loads(text)["id"]
+        completed(srv.port, t["viewer"], op)
+        report = get_json(srv.port, f"/api/v1/runs/{op}/report", t["viewer"])
+        for member in ("records", "invalid", "versions"):
+            if member in cli and report.get(member) != cli[member]:
+                fail(f"validate upload {member}: {report.get(member)} != the command line's {cli[member]}")
+        status, headers, text = upload(srv.port, "/api/v1/validate", t["operator"], {}, "in.jsonl", data=data)
+        want_problem(status, headers, text, 400, "INVALID_ARGUMENT", "request")
+    finally:
+        srv.stop()
+    check_responses_against_openapi()
+
+
 if __name__ == "__main__":
     globals()[sys.argv[1]]()
