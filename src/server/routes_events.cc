@@ -27,7 +27,8 @@ namespace ferry::server {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-constexpr std::chrono::milliseconds kPoll(500);
+// How long a stream waits for events before it looks at the server again.
+constexpr std::chrono::milliseconds kPoll(250);
 
 struct Stream {
   std::string run;  // "" = every operation

@@ -264,6 +264,18 @@ void CancelRunning(ServerContext& ctx, std::chrono::milliseconds budget) {
   }
 }
 
+// Lets every event stream send its last events and end, waiting up to
+// `budget`: the HTTP library stops calling a stream's provider once it is
+// stopped, so this comes first.
+void CloseStreams(ServerContext& ctx, std::chrono::milliseconds budget) {
+  ctx.closing_streams = true;
+  ctx.hub->WakeAll();
+  const auto deadline = Clock::now() + budget;
+  while (ctx.event_streams.load() > 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+}
+
 // Operations of earlier processes that this server can resume.
 void AnnounceResumable(ServerContext& ctx) {
   auto history = ctx.ops->History(100);
@@ -354,9 +366,8 @@ Status Serve(const ServeOptions& options, const std::atomic<bool>& stop,
   if (on_listening) on_listening(port);
   while (!stop.load()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
   ctx.stopping = true;
-  CancelRunning(ctx, std::chrono::milliseconds(800));
-  ctx.closing_streams = true;
-  ctx.hub->WakeAll();
+  CancelRunning(ctx, std::chrono::milliseconds(700));
+  CloseStreams(ctx, std::chrono::milliseconds(400));
   server->stop();
   listener.join();
   return Status::OK();

@@ -451,6 +451,42 @@ def rollback_needs_confirmation_and_restores():
     check_responses_against_openapi()
 
 
+def open_stream(port, token, path="/api/v1/events"):
+    """An event stream read by hand: (socket file, status line)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=30)
+    s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\n\r\n".encode())
+    f = s.makefile("rb")
+    return s, f, f.readline().decode()
+
+
+def event_streams_capped_heartbeat_and_stop():
+    """--max-event-streams: one stream more gets 503 with Retry-After; an
+    idle stream gets a heartbeat comment (every 10 s); SIGTERM ends every
+    open stream with a last server_stopping event."""
+    tokens, t = setup(count=10)
+    srv = Server(tokens, [PROJECT], extra=["--max-event-streams", "2"])
+    streams = [open_stream(srv.port, t["viewer"]) for _ in range(2)]
+    for _, _, status in streams:
+        if " 200 " not in status:
+            fail("an event stream was refused: " + status)
+    status, headers, text = request(srv.port, "GET", "/api/v1/events", t["viewer"])
+    if status != 503 or headers.get("retry-after") != "5" or json.loads(text)["code"] != "UNAVAILABLE":
+        fail(f"a third stream: {status} {headers} {text}")
+    deadline, heartbeat = time.time() + 15, False
+    while time.time() < deadline and not heartbeat:
+        heartbeat = streams[0][1].readline().decode().startswith(": heartbeat")
+    if not heartbeat:
+        fail("no heartbeat on an idle stream within 15 s")
+    srv.proc.send_signal(__import__("signal").SIGTERM)
+    for s, f, _ in streams:
+        rest = f.read().decode()
+        if "event: server_stopping" not in rest:
+            fail("a stream ended without server_stopping: " + rest[-300:])
+        s.close()
+    if srv.proc.wait(timeout=10) != 0:
+        fail("ferry serve did not exit 0")
+
+
 ROLES = ("viewer", "operator", "admin")
 
 
