@@ -29,13 +29,32 @@ std::string_view Title(int http_status) {
   }
 }
 
+// The request's (decoded) path as a URI reference: what a URI may not hold
+// as it is (a backslash, a space, a quote ...) percent-encoded again.
+std::string UriReference(std::string_view path) {
+  static constexpr std::string_view kAllowed =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@/";
+  std::string out;
+  for (unsigned char c : path) {
+    if (kAllowed.find(char(c)) != std::string_view::npos) {
+      out += char(c);
+    } else {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string ProblemJson(int http_status, std::string_view code, std::string_view detail,
                         const ProblemContext& context) {
   internal::JsonBuilder j;
   j.Begin().Key("type").Str("urn:ferry:problem:" + std::string(code)).Key("title").Str(Title(http_status)).Key("status").Num(http_status);
-  j.Key("detail").Str(detail).Key("instance").Str(context.instance).Key("code").Str(code);
+  j.Key("detail").Str(detail).Key("instance").Str(UriReference(context.instance)).Key("code").Str(code);
   j.Key("request_id").Str(context.request_id);
   return j.End().Take();
 }
