@@ -210,6 +210,20 @@ Result<std::string> WithTemplate(const RequestBody& body, const ServedProjects& 
   return j.End().Take();
 }
 
+// "-" is stdin or stdout on the command line: over HTTP those would be the
+// server's own.
+Status NoStandardStreams(const RunOptions& o) {
+  for (const auto& [member, value] : {std::pair<const char*, const std::string*>{"source", &o.source},
+                                      {"target", &o.target}, {"rejects", &o.outputs.rejects}}) {
+    if (*value == "-") {
+      return Status::InvalidArgument(std::string("/") + member + ": \"-\" (stdin or stdout) would be the server's; "
+                                     "give a path or a store URI (uploads: POST /api/v1/imports; downloads: "
+                                     "POST /api/v1/exports)");
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Result<OperationRequest> RunRequestFrom(std::string_view text, const ServedProjects& projects,
@@ -225,6 +239,7 @@ Result<OperationRequest> RunRequestFrom(std::string_view text, const ServedProje
   FERRY_RETURN_IF_ERROR(Policies(body, &request.run));
   FERRY_RETURN_IF_ERROR(Outputs(body, &request));
   FERRY_RETURN_IF_ERROR(Shaping(body, &request.run));
+  FERRY_RETURN_IF_ERROR(NoStandardStreams(request.run));
   return request;
 }
 
@@ -242,6 +257,7 @@ Result<OperationRequest> CheckRequestFrom(OperationKind kind, std::string_view t
     if (limit) request.run.pipeline.limit = *limit;
   }
   FERRY_RETURN_IF_ERROR(KindMembers(kind, body, &request));
+  FERRY_RETURN_IF_ERROR(NoStandardStreams(request.run));
   return request;
 }
 
